@@ -1,0 +1,1 @@
+export type { AccessRequest, Action, Credentials, Protocol } from './access-request.ts';

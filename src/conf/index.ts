@@ -1,0 +1,1 @@
+export type { Conf, PathConf, Encryption, RtspTransport, AuthMethod, SourceProtocol, HlsVariant } from './conf-types.ts';

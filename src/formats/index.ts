@@ -1,0 +1,3 @@
+export { CODECS, type Codec } from './codec.ts';
+export type { Format, Media, MediaKind, Description } from './format.ts';
+export * from './rtp/index.ts';

@@ -1,0 +1,1 @@
+export { parseRtpPacket, buildRtpPacket, RtpParseError, type RtpPacket, type RtpPacketInit } from './rtp-packet.ts';

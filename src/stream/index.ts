@@ -1,0 +1,3 @@
+export type { Unit } from './unit.ts';
+export { Stream, type SubStream, type StreamStats } from './stream.ts';
+export { StreamReader, type StreamReaderOptions, type UnitCallback } from './stream-reader.ts';
