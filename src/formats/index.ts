@@ -1,3 +1,4 @@
 export { CODECS, type Codec } from './codec.ts';
 export type { Format, Media, MediaKind, Description } from './format.ts';
 export * from './rtp/index.ts';
+export * from './sdp/index.ts';

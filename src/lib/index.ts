@@ -4,3 +4,4 @@ export { deferred, type Deferred } from './deferred.ts';
 export { assertNever } from './assert-never.ts';
 export { ErrorCounter } from './error-counter.ts';
 export { rescale } from './clock.ts';
+export { parseListenAddress, normalizeIp, AddressError, type ListenAddress } from './net-address.ts';

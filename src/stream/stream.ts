@@ -1,6 +1,7 @@
 import type { Description, Format, Media } from '../formats/index.ts';
 import type { StreamReader, UnitCallback } from './stream-reader.ts';
 import type { Unit } from './unit.ts';
+import { GopCache } from './gop-cache.ts';
 
 /** Counters of a stream, read by the API and metrics. */
 export interface StreamStats {
@@ -24,18 +25,31 @@ export class Stream implements SubStream {
   private readonly targets = new Map<Format, Target[]>();
   private readonly readerSet = new Set<StreamReader>();
   private closed = false;
+  private readonly closeListeners: (() => void)[] = [];
+  private readonly gop: GopCache | undefined;
 
   constructor(readonly description: Description) {
     for (const m of description.medias) for (const f of m.formats) this.targets.set(f, []);
+    const video = description.medias.find((m) => m.kind === 'video')?.formats[0];
+    this.gop = video ? new GopCache(video) : undefined;
   }
 
   /** Readers currently attached. */
   get readers(): ReadonlySet<StreamReader> { return this.readerSet; }
 
-  /** Attaches a reader whose callbacks were registered with onData. */
-  addReader(reader: StreamReader): void {
+  /**
+   * Attaches a reader whose callbacks were registered with onData. With `fromGop`, the reader first receives
+   * the units since the last key frame, so it can decode at once (RTMP readers; RTSP readers start live as MediaMTX's do).
+   */
+  addReader(reader: StreamReader, opts: { fromGop?: boolean } = {}): void {
     if (this.closed || this.readerSet.has(reader)) return;
     this.readerSet.add(reader);
+    if (opts.fromGop && this.gop) {
+      for (const c of this.gop.snapshot()) {
+        const r = reader.callbacks.get(c.format);
+        if (r) reader.push(r.cb, c.unit);
+      }
+    }
     for (const [format, { cb }] of reader.callbacks) {
       const list = this.targets.get(format);
       if (list) list.push({ reader, cb });
@@ -52,20 +66,31 @@ export class Stream implements SubStream {
   }
 
   /** Fans a unit out to every reader of `format`. */
-  writeUnit(_media: Media, format: Format, unit: Unit): void {
+  writeUnit(media: Media, format: Format, unit: Unit): void {
     if (this.closed) return;
     const list = this.targets.get(format);
     if (!list) return;
     if (unit.rtpPackets) for (const p of unit.rtpPackets) this.stats.bytesIn += p.raw.length;
+    this.gop?.add(media, format, unit);
     for (let i = 0; i < list.length; i++) {
       const t = list[i]!;
       t.reader.push(t.cb, unit);
     }
   }
 
-  /** Detaches every reader; further writes are ignored. */
+  /** True after close(). */
+  get isClosed(): boolean { return this.closed; }
+
+  /** Registers `cb` to run once when the stream closes (immediately if it already did). */
+  onClose(cb: () => void): void {
+    if (this.closed) cb(); else this.closeListeners.push(cb);
+  }
+
+  /** Detaches every reader and notifies close listeners; further writes are ignored. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     for (const r of this.readerSet) this.removeReader(r);
+    for (const cb of this.closeListeners.splice(0)) cb();
   }
 }

@@ -10,4 +10,6 @@ export interface Unit {
   rtpPackets?: RtpPacket[];
   /** Codec payload (access unit as NALUs, audio frames, …), set by depacketizers. */
   payload?: unknown;
+  /** True when a decoder can start here (IDR / IRAP / key frame); set by whoever knows the codec. */
+  randomAccess?: boolean;
 }

@@ -1,0 +1,2 @@
+export { App } from './app.ts';
+export { VERSION } from './version.ts';

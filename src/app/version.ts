@@ -1,0 +1,2 @@
+/** The version printed by `--version` and logged at start. */
+export const VERSION = 'v0.1.0';

@@ -1,0 +1,37 @@
+import type { Conf, PathConf } from './conf-types.ts';
+import { GLOBAL_KEYS, PATH_KEYS } from './keys.ts';
+import { parseValue } from './value-parsers.ts';
+
+/**
+ * Features the server does not have yet, as data: each entry says when it is in use and which keys belong to it.
+ * Edit this table as features land; `notImplementedWarnings` turns it into one warning line.
+ */
+export const NOT_IMPLEMENTED: readonly { feature: string; inUse: (c: Conf) => boolean; keys: readonly string[] }[] = [
+  { feature: 'RTMP server', inUse: (c) => !c.rtmpDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('rtmp')) },
+  { feature: 'HLS server', inUse: (c) => !c.hlsDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('hls')) },
+  { feature: 'WebRTC server', inUse: (c) => !c.webrtcDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('webrtc')) },
+  { feature: 'API', inUse: (c) => c.api, keys: ['api', 'apiAddress'] },
+  { feature: 'metrics', inUse: (c) => c.metrics, keys: ['metrics', 'metricsAddress'] },
+  { feature: 'pprof', inUse: (c) => c.pprof, keys: ['pprof', 'pprofAddress'] },
+];
+
+/** Path keys of features not built yet (static sources, Raspberry Pi camera). */
+const PATH_NOT_IMPLEMENTED = Object.keys(PATH_KEYS).filter((k) => k.startsWith('rpiCamera') || k.startsWith('sourceOnDemand')
+  || ['sourceProtocol', 'sourceAnyPortEnable', 'sourceFingerprint'].includes(k));
+
+function differsFromDefault(p: PathConf, k: string): boolean {
+  const spec = (PATH_KEYS as Record<string, { kind: Parameters<typeof parseValue>[0]; def: unknown }>)[k]!;
+  return JSON.stringify(parseValue(spec.kind, spec.def, false)) !== JSON.stringify((p as unknown as Record<string, unknown>)[k]);
+}
+
+/** One warning naming every enabled feature, path source or key that this server accepts but does not implement yet. */
+export function notImplementedWarnings(conf: Conf): string[] {
+  const parts: string[] = [];
+  for (const n of NOT_IMPLEMENTED) if (n.inUse(conf)) parts.push(`${n.feature} (${n.keys.join(', ')})`);
+  for (const p of Object.values(conf.paths)) {
+    const keys = PATH_NOT_IMPLEMENTED.filter((k) => differsFromDefault(p, k));
+    if (p.source !== 'publisher' && p.source !== 'redirect') keys.unshift(`source '${p.source}'`);
+    if (keys.length > 0) parts.push(`paths.${p.name}: ${keys.join(', ')}`);
+  }
+  return parts.length === 0 ? [] : [`these features are not implemented yet and are ignored: ${parts.join('; ')}`];
+}

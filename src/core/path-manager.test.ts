@@ -1,0 +1,127 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Logger } from '../lib/index.ts';
+import { parseConf, type PathConf } from '../conf/index.ts';
+import type { Description } from '../formats/index.ts';
+import { AuthError } from '../auth/index.ts';
+import type { AccessRequest, ParticipantInfo, Publisher, Reader } from './contracts.ts';
+import { PathManager, type Authenticator } from './path-manager.ts';
+import { NoStreamAvailableError, PathBusyError, PathNotConfiguredError, InvalidPathNameError } from './errors.ts';
+
+const desc: Description = { medias: [{ kind: 'video', formats: [{ codec: 'h264', payloadType: 96, encoding: 'H264', clockRate: 90000, params: new Map() }] }] };
+
+class FakeParticipant implements Publisher, Reader {
+  closedWith: Error | undefined;
+  constructor(readonly info: ParticipantInfo) {}
+  close(reason: Error): void { this.closedWith = reason; }
+}
+
+let n = 0;
+function participant(): FakeParticipant { return new FakeParticipant({ type: 'rtspSession', id: String(++n) }); }
+
+function req(pathName: string, action: AccessRequest['action'] = 'read'): AccessRequest {
+  return { pathName, query: '', protocol: 'rtsp', action, ip: '127.0.0.1' };
+}
+
+const allowAll: Authenticator = { authenticate: async () => ({ user: '' }) };
+
+function manager(yaml: string, auth: Authenticator = allowAll): PathManager {
+  const { conf } = parseConf(yaml, {});
+  const pm = new PathManager({ conf, auth, log: Logger.silent(), rtspPort: 8554 });
+  pm.start();
+  return pm;
+}
+
+describe('PathManager', () => {
+  it('lets a reader read what a publisher publishes', async () => {
+    const pm = manager('paths:\n  all:\n');
+    const pub = participant();
+    const lease = await pm.addPublisher(req('cam', 'publish'), pub, desc);
+    const r = await pm.addReader(req('cam'), participant());
+    assert.equal(r.stream, lease.stream);
+    pm.close();
+  });
+
+  it('refuses paths that are not configured and invalid names', async () => {
+    const pm = manager('paths:\n  cam:\n');
+    await assert.rejects(pm.addPublisher(req('other', 'publish'), participant(), desc), PathNotConfiguredError);
+    await assert.rejects(pm.describe(req('../etc')), InvalidPathNameError);
+    pm.close();
+  });
+
+  it('answers a reader of an empty path with NoStreamAvailableError and creates no path', async () => {
+    const pm = manager('paths:\n  all:\n');
+    await assert.rejects(pm.describe(req('nobody')), NoStreamAvailableError);
+    await assert.rejects(pm.addReader(req('nobody'), participant()), NoStreamAvailableError);
+    assert.equal(pm.list().length, 0);
+    pm.close();
+  });
+
+  it('kicks the first publisher when a second one arrives', async () => {
+    const pm = manager('paths:\n  all:\n');
+    const first = participant();
+    await pm.addPublisher(req('cam', 'publish'), first, desc);
+    const reader = participant();
+    await pm.addReader(req('cam'), reader);
+    await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+    assert.ok(first.closedWith);
+    assert.ok(reader.closedWith, 'readers of the old stream are closed');
+    pm.close();
+  });
+
+  it('refuses a second publisher with disablePublisherOverride', async () => {
+    const pm = manager('paths:\n  all:\n    disablePublisherOverride: yes\n');
+    const first = participant();
+    await pm.addPublisher(req('cam', 'publish'), first, desc);
+    await assert.rejects(pm.addPublisher(req('cam', 'publish'), participant(), desc), PathBusyError);
+    assert.equal(first.closedWith, undefined);
+    pm.close();
+  });
+
+  it('closes readers when the publisher leaves and lets a new publisher in at once', async () => {
+    const pm = manager('paths:\n  all:\n');
+    const lease = await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+    const reader = participant();
+    await pm.addReader(req('cam'), reader);
+    lease.release();
+    assert.ok(reader.closedWith);
+    await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+    pm.close();
+  });
+
+  it('removes a dynamic path when it is idle but keeps literal paths', async () => {
+    const pm = manager('paths:\n  fixed:\n  all:\n');
+    const a = await pm.addPublisher(req('dyn', 'publish'), participant(), desc);
+    const b = await pm.addPublisher(req('fixed', 'publish'), participant(), desc);
+    assert.deepEqual(pm.list().map((p) => p.name).sort(), ['dyn', 'fixed']);
+    a.release();
+    b.release();
+    assert.deepEqual(pm.list().map((p) => p.name), ['fixed']);
+    pm.close();
+  });
+
+  it('authenticates before creating any path', async () => {
+    const deny: Authenticator = { authenticate: async () => { throw new AuthError('denied', false); } };
+    const pm = manager('paths:\n  all:\n', deny);
+    await assert.rejects(pm.addPublisher(req('cam', 'publish'), participant(), desc), AuthError);
+    assert.equal(pm.list().length, 0);
+    pm.close();
+  });
+
+  it('passes the path conf of the matching regexp path to authentication', async () => {
+    const seen: PathConf[] = [];
+    const auth: Authenticator = { authenticate: async (_r, pc) => { seen.push(pc); return { user: '' }; } };
+    const pm = manager('paths:\n  "~^cam(\\\\d+)$":\n  all:\n', auth);
+    await pm.addPublisher(req('cam12', 'publish'), participant(), desc);
+    await pm.addPublisher(req('other', 'publish'), participant(), desc);
+    assert.deepEqual(seen.map((p) => p.name), ['~^cam(\\d+)$', 'all']);
+    pm.close();
+  });
+
+  it('redirects readers of a redirect path and of an empty path with fallback', async () => {
+    const pm = manager('paths:\n  r:\n    source: redirect\n    sourceRedirect: rtsp://example.org/x\n  f:\n    fallback: /other\n');
+    assert.deepEqual(await pm.describe(req('r')), { redirect: 'rtsp://example.org/x' });
+    assert.deepEqual(await pm.describe(req('f')), { redirect: '/other' });
+    pm.close();
+  });
+});

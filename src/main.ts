@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { App, VERSION } from './app/index.ts';
+import { ConfError, loadConf } from './conf/index.ts';
+import { Logger } from './lib/index.ts';
+
+const HELP = `Usage: mediamtx [options] [confpath]
+
+mediamtx-ts ${VERSION}: a live media server and proxy (RTSP, RTMP, HLS, WebRTC), drop-in for MediaMTX.
+
+Arguments:
+  confpath     path to a config file. The default is mediamtx.yml; when it is missing,
+               rtsp-simple-server.yml, /usr/local/etc/mediamtx.yml, /usr/etc/mediamtx.yml and
+               /etc/mediamtx/mediamtx.yml are tried; with no file at all the defaults are used.
+
+Options:
+  --help       show this help
+  --version    print the version
+
+Environment: MTX_<KEY> overrides any key (MTX_PATHS_<NAME>_<KEY> for paths); MTX_CONFKEY decrypts an encrypted file.
+`;
+
+// Grace period after the first signal; a second signal exits at once.
+const SHUTDOWN_TIMEOUT_MS = 4500;
+
+async function main(argv: string[]): Promise<number> {
+  const positional = argv.filter((a) => !a.startsWith('-'));
+  if (argv.includes('--help') || argv.includes('-h')) { process.stdout.write(HELP); return 0; }
+  if (argv.includes('--version')) { process.stdout.write(`${VERSION}\n`); return 0; }
+  const unknown = argv.find((a) => a.startsWith('-'));
+  if (unknown) { process.stderr.write(`unknown option '${unknown}'\n\n${HELP}`); return 1; }
+  if (positional.length > 1) { process.stderr.write(`too many arguments\n\n${HELP}`); return 1; }
+
+  let loaded;
+  try {
+    loaded = loadConf({ path: positional[0] });
+  } catch (err) {
+    if (err instanceof ConfError) { process.stderr.write(`ERR: ${err.message}\n`); return 1; }
+    throw err;
+  }
+  const { conf } = loaded;
+  const log = Logger.create({ level: conf.logLevel, destinations: conf.logDestinations, file: conf.logFile });
+  log.info(`mediamtx-ts ${VERSION}`);
+  if (loaded.filePath) log.info(`configuration loaded from ${loaded.filePath}`);
+  for (const w of loaded.warnings) log.warn(w);
+
+  const app = new App(conf, log);
+  try {
+    await app.start();
+  } catch (err) {
+    log.error((err as Error).message);
+    log.close();
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (sig: string): void => {
+      if (stopping) { log.info(`${sig} received again, exiting`); resolve(1); return; }
+      stopping = true;
+      log.info('shutting down gracefully');
+      const force = setTimeout(() => { log.warn('shutdown timed out'); resolve(1); }, SHUTDOWN_TIMEOUT_MS);
+      void app.close().then(() => { clearTimeout(force); log.close(); resolve(0); });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    // SIGHUP must not kill the server (RELIABILITY T-FLT-TERM).
+    process.on('SIGHUP', () => log.info('SIGHUP received, ignored'));
+  });
+}
+
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+});
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown): void => {
+  process.stderr.write(`ERR: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { RtspServer, type RtspServerOptions, type RtspConnInfo, type RtspSessionInfo } from './rtsp-server.ts';

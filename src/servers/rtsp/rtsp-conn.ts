@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { normalizeIp, type Logger } from '../../lib/index.ts';
+import {
+  RtspConnReader, RtspHeaders, serializeResponse, buildInterleavedHeader, type RtspRequest, type RtspResponse,
+} from '../../protocols/rtsp/index.ts';
+import type { AccessRequest, Credentials } from '../../core/index.ts';
+import { AuthError } from '../../auth/index.ts';
+import { RtspStatusError, statusOf } from './rtsp-status.ts';
+import type { RtspSession } from './rtsp-session.ts';
+import type { InterleavedWriter } from './rtsp-session-types.ts';
+import { credentialsFromRequest, authChallenges } from './rtsp-credentials.ts';
+import type { RtspRequestHandler } from './rtsp-request-handler.ts';
+
+// gortsplib's IdleTimeout: a connection without a playing/recording TCP session must send a request this often.
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** Options of a RtspConn. */
+export interface RtspConnOptions {
+  socket: Socket;
+  secure: boolean;
+  log: Logger;
+  readTimeoutMs: number;
+  handler: RtspRequestHandler;
+  onClose: (conn: RtspConn) => void;
+}
+
+/** One RTSP control connection: parses requests and interleaved frames, answers in order, carries TCP sessions. */
+export class RtspConn implements InterleavedWriter {
+  readonly id = randomBytes(8).toString('hex');
+  readonly created = new Date();
+  readonly remoteIp: string;
+  readonly remoteAddr: string;
+  /** Digest nonce of this connection (RFC 2617 §3.2.1). */
+  readonly nonce = randomBytes(16).toString('hex');
+  readonly log: Logger;
+  bytesReceived = 0;
+  bytesSent = 0;
+  /** Sessions created through this connection; they close with it. */
+  readonly sessions = new Set<RtspSession>();
+  private readonly reader = new RtspConnReader();
+  private queue: Promise<void> = Promise.resolve();
+  private pending = 0;
+  private closed = false;
+
+  constructor(private readonly opts: RtspConnOptions) {
+    const s = opts.socket;
+    this.remoteIp = normalizeIp(s.remoteAddress);
+    this.remoteAddr = `${this.remoteIp}:${s.remotePort ?? 0}`;
+    this.log = opts.log.child(`[conn ${this.remoteAddr}]`);
+    this.log.info('opened');
+    s.setNoDelay(true);
+    s.setTimeout(IDLE_TIMEOUT_MS, () => this.close(new Error('timed out')));
+    s.on('data', (chunk: Buffer) => this.onData(chunk));
+    s.on('error', (err) => this.close(err));
+    s.on('close', () => this.close());
+  }
+
+  get isSecure(): boolean { return this.opts.secure; }
+  get writableLength(): number { return this.opts.socket.writableLength; }
+  cork(): void { this.opts.socket.cork(); }
+  uncork(): void { this.opts.socket.uncork(); }
+  onceDrain(cb: () => void): void { this.opts.socket.once('drain', cb); }
+
+  /** Writes `$ channel length payload` (RFC 2326 §10.12). */
+  writeInterleaved(channel: number, payload: Buffer): void {
+    if (this.closed) return;
+    const s = this.opts.socket;
+    s.write(buildInterleavedHeader(channel, payload.length));
+    s.write(payload);
+    this.bytesSent += 4 + payload.length;
+  }
+
+  /** Called by the handler when a TCP session of this connection starts or stops streaming. */
+  updateTimeout(): void {
+    let ms = IDLE_TIMEOUT_MS;
+    for (const s of this.sessions) {
+      if (s.transportKind !== 'tcp') continue;
+      if (s.state === 'record') ms = this.opts.readTimeoutMs;
+      else if (s.state === 'play') ms = 0; // readers may stay silent; write pressure is watched instead
+    }
+    this.opts.socket.setTimeout(ms);
+  }
+
+  /** Builds the access request of `req` for `pathName`. */
+  accessRequest(req: RtspRequest, pathName: string, query: string, action: AccessRequest['action']): AccessRequest {
+    const credentials: Credentials | undefined = credentialsFromRequest(req, this.nonce);
+    return { pathName, query, protocol: this.opts.secure ? 'rtsps' : 'rtsp', action, ip: this.remoteIp, credentials, connId: this.id };
+  }
+
+  /** Flushes what was written (e.g. RTCP BYE), then closes. */
+  end(err: Error): void {
+    if (this.closed) return;
+    this.opts.socket.end();
+    const t = setTimeout(() => this.close(err), 1000);
+    t.unref();
+    this.opts.socket.once('close', () => { clearTimeout(t); this.close(err); });
+  }
+
+  /** Closes the connection and every session it carries. */
+  close(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.info(`closed${err ? `: ${err.message}` : ''}`);
+    for (const s of [...this.sessions]) s.close();
+    this.opts.socket.destroy();
+    this.opts.onClose(this);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.bytesReceived += chunk.length;
+    let items;
+    try {
+      items = this.reader.push(chunk);
+    } catch (err) {
+      this.close(err as Error);
+      return;
+    }
+    for (const item of items) {
+      if (this.closed) return;
+      if (item.kind === 'frame') this.onFrame(item.channel, item.payload);
+      else if (item.kind === 'request') this.enqueue(item.msg);
+      // Responses from clients (answers to our nothing) are ignored.
+    }
+  }
+
+  private onFrame(channel: number, payload: Buffer): void {
+    for (const s of this.sessions) {
+      if (s.transportKind === 'tcp' && (s.state === 'play' || s.state === 'record')) {
+        s.onInterleaved(channel, payload);
+        return;
+      }
+    }
+    // RELIABILITY V2: interleaved data before PLAY/RECORD is a protocol violation.
+    this.close(new Error('received unexpected interleaved frame'));
+  }
+
+  private enqueue(req: RtspRequest): void {
+    // Requests are answered strictly in order; a client flooding requests without reading is cut off.
+    if (++this.pending > 64) { this.close(new Error('too many pending requests')); return; }
+    this.queue = this.queue.then(() => this.handle(req)).catch((err: unknown) => this.close(err as Error)).finally(() => { this.pending--; });
+  }
+
+  private async handle(req: RtspRequest): Promise<void> {
+    if (this.closed) return;
+    if (this.log.enabled('debug')) this.log.debug(`[c->s] ${req.method} ${req.url}`);
+    const cseq = req.headers.get('CSeq');
+    let res: RtspResponse;
+    try {
+      res = await this.opts.handler.handle(this, req);
+    } catch (err) {
+      res = this.errorResponse(err as Error);
+    }
+    if (this.closed) return;
+    if (cseq !== undefined) res.headers.set('CSeq', cseq);
+    res.headers.set('Server', 'mediamtx-ts');
+    if (this.log.enabled('debug')) this.log.debug(`[s->c] ${res.statusCode} ${res.statusMessage}`);
+    const bytes = serializeResponse(res);
+    this.opts.socket.write(bytes);
+    this.bytesSent += bytes.length;
+    this.updateTimeout();
+    try {
+      this.opts.handler.afterResponse?.(this, req, res);
+    } catch (err) {
+      this.close(err as Error);
+    }
+  }
+
+  private errorResponse(err: Error): RtspResponse {
+    const statusCode = statusOf(err);
+    const headers = new RtspHeaders();
+    if (err instanceof AuthError || statusCode === 401) {
+      for (const c of authChallenges(this.opts.handler.authMethods, this.nonce)) headers.append('WWW-Authenticate', c);
+    }
+    if (!(err instanceof AuthError && err.askCredentials)) this.log.info(`${statusCode}: ${err.message}`);
+    return { statusCode, statusMessage: reasonPhrase(statusCode), headers, body: Buffer.alloc(0) };
+  }
+}
+
+/** Keeps RtspStatusError importable for handlers through this module's consumers. */
+export { RtspStatusError };
+
+function reasonPhrase(code: number): string {
+  switch (code) {
+    case 400: return 'Bad Request';
+    case 401: return 'Unauthorized';
+    case 404: return 'Not Found';
+    case 405: return 'Method Not Allowed';
+    case 454: return 'Session Not Found';
+    case 455: return 'Method Not Valid In This State';
+    case 461: return 'Unsupported Transport';
+    case 501: return 'Not Implemented';
+    default: return code >= 500 ? 'Internal Server Error' : 'Bad Request';
+  }
+}

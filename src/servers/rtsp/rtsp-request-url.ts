@@ -1,0 +1,50 @@
+import { RtspStatusError } from './rtsp-status.ts';
+
+/** A request URL split into what the server routes on. */
+export interface RtspRequestUrl {
+  /** Path name: decoded, without leading/trailing slash, query or control suffix. */
+  readonly pathName: string;
+  /** Raw query without `?`. */
+  readonly query: string;
+  /** Index of the announced control the URL ends with, if any. */
+  readonly controlIndex?: number;
+  /** N of a `trackID=N` suffix (the controls this server hands out in DESCRIBE). */
+  readonly trackId?: number;
+}
+
+/**
+ * Splits `rtsp://host/path[?query][/control]` (RFC 2326 §3.2). Clients append the control to the
+ * Content-Base, which may carry a query, so the control is looked for at the very end first (FFmpeg does this).
+ */
+export function splitRtspUrl(url: string, controls: readonly string[]): RtspRequestUrl {
+  const m = /^rtsps?:\/\/[^/?]*(.*)$/i.exec(url);
+  if (!m) throw new RtspStatusError(400, `invalid URL '${url}'`);
+  let rest = m[1]!;
+  let controlIndex: number | undefined;
+  let trackId: number | undefined;
+  for (let i = 0; i < controls.length; i++) {
+    const c = controls[i]!;
+    if (c === '' || c === '*') continue;
+    if (/^rtsps?:\/\//i.test(c)) {
+      if (c === url) { controlIndex = i; rest = /^rtsps?:\/\/[^/?]*(.*)$/i.exec(url.slice(0, url.length))![1]!; }
+      continue;
+    }
+    if (rest.endsWith('/' + c)) { controlIndex = i; rest = rest.slice(0, rest.length - c.length - 1); break; }
+  }
+  if (controlIndex === undefined) {
+    const t = /\/trackID=(\d{1,3})$/.exec(rest);
+    if (t) { trackId = Number(t[1]); rest = rest.slice(0, t.index); }
+  }
+  const q = rest.indexOf('?');
+  const rawPath = q >= 0 ? rest.slice(0, q) : rest;
+  let query = q >= 0 ? rest.slice(q + 1) : '';
+  if (query.endsWith('/')) query = query.slice(0, -1);
+  let pathName: string;
+  try {
+    pathName = decodeURIComponent(rawPath);
+  } catch {
+    throw new RtspStatusError(400, `invalid URL encoding in '${url}'`);
+  }
+  pathName = pathName.replace(/^\/+/, '').replace(/\/+$/, '');
+  return { pathName, query, controlIndex, trackId };
+}

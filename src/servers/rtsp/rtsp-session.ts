@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCounter, type Logger } from '../../lib/index.ts';
+import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
+import { StreamReader, type Stream, type Unit } from '../../stream/index.ts';
+import type { ParticipantInfo, PublisherLease, ReaderLease } from '../../core/index.ts';
+import type { RtspUdpListener } from './rtsp-udp-listener.ts';
+import type { RtspMulticastStream } from './rtsp-multicast-stream.ts';
+import type { InterleavedWriter, MediaTransport, SessionState, SetupMedia, TransportKind } from './rtsp-session-types.ts';
+import { RtcpPlayReporter } from './rtcp-play-reporter.ts';
+
+// RFC 2326 §12.37: the timeout advertised in the Session header; UDP readers must show activity within it.
+export const SESSION_TIMEOUT_MS = 60_000;
+// Above this much unsent data the reader stops draining its queue (which then drops and counts).
+const SOCKET_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+
+/** What a session needs from its server. */
+export interface RtspSessionHost {
+  readonly udpRtp: RtspUdpListener | undefined;
+  readonly udpRtcp: RtspUdpListener | undefined;
+  readonly readBufferCount: number;
+  readonly udpMaxPayloadSize: number;
+  readonly readTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  /** Gets (creating on first use) the multicast writer of a stream. */
+  acquireMulticast(stream: Stream): RtspMulticastStream;
+}
+
+/** Options of a RtspSession. */
+export interface RtspSessionOptions {
+  secure: boolean;
+  remoteIp: string;
+  host: RtspSessionHost;
+  log: Logger;
+  /** The TCP connection that created the session; closing the session closes it when `closeConn` says so. */
+  onClose: (session: RtspSession, err: Error | undefined) => void;
+}
+
+/** One RTSP session: a reader (DESCRIBE/SETUP/PLAY) or a publisher (ANNOUNCE/SETUP/RECORD). */
+export class RtspSession {
+  readonly id = randomUUID();
+  readonly info: ParticipantInfo;
+  readonly created = new Date();
+  state: SessionState = 'initial';
+  /** Path the session is bound to after its first ANNOUNCE/SETUP; it can't switch (RELIABILITY V4). */
+  pathName: string | undefined;
+  query = '';
+  transportKind: TransportKind | undefined;
+  readonly medias = new Map<number, SetupMedia>();
+  bytesReceived = 0;
+  bytesSent = 0;
+  private publisherLease: PublisherLease | undefined;
+  private announced: { description: Description; controls: string[] } | undefined;
+  private readerLease: ReaderLease | undefined;
+  private reader: StreamReader | undefined;
+  private multicast: RtspMulticastStream | undefined;
+  private tcp: InterleavedWriter | undefined;
+  private readonly undo: (() => void)[] = [];
+  private readonly tcpChannels = new Map<number, { index: number; isRtcp: boolean }>();
+  private lastActivity = Date.now();
+  private lastPacket = Date.now();
+  private checkTimer: NodeJS.Timeout | undefined;
+  private writeTimer: NodeJS.Timeout | undefined;
+  private reporter: RtcpPlayReporter | undefined;
+  private closed = false;
+  readonly decodeErrors: ErrorCounter;
+  readonly log: Logger;
+
+  constructor(private readonly opts: RtspSessionOptions) {
+    this.info = { type: opts.secure ? 'rtspsSession' : 'rtspSession', id: this.id };
+    this.log = opts.log.child(`[session ${this.id.slice(0, 8)}]`);
+    this.decodeErrors = new ErrorCounter(this.log, 'RTP packets in error');
+    this.log.info('created by ' + opts.remoteIp);
+  }
+
+  get remoteIp(): string { return this.opts.remoteIp; }
+  get isClosed(): boolean { return this.closed; }
+  /** The stream being read or published, once known. */
+  get stream(): Stream | undefined { return this.readerLease?.stream ?? this.publisherLease?.stream; }
+  /** The announced description of a publishing session. */
+  get announcedDescription(): { description: Description; controls: string[] } | undefined { return this.announced; }
+
+  /** Refreshes the UDP session timeout (any request or RTCP from the client). */
+  touch(): void { this.lastActivity = Date.now(); }
+
+  /** ANNOUNCE succeeded: the session publishes `description` through `lease`. */
+  setAnnounced(lease: PublisherLease, description: Description, controls: string[]): void {
+    this.publisherLease = lease;
+    this.announced = { description, controls };
+    this.pathName = lease.pathName;
+    this.state = 'preRecord';
+  }
+
+  /** First read SETUP succeeded. */
+  setReaderLease(lease: ReaderLease): void {
+    this.readerLease = lease;
+    this.pathName = lease.pathName;
+    this.state = 'prePlay';
+  }
+
+  /** Adds a media after SETUP; for UDP and TCP publishers, incoming packets start being routed here at RECORD. */
+  addMedia(index: number, media: Media, transport: MediaTransport, tcp: InterleavedWriter | undefined): void {
+    this.transportKind = transport.kind;
+    this.medias.set(index, { index, media, transport });
+    if (transport.kind === 'tcp') {
+      this.tcp = tcp;
+      this.tcpChannels.set(transport.rtpChannel, { index, isRtcp: false });
+      this.tcpChannels.set(transport.rtcpChannel, { index, isRtcp: true });
+    }
+    if (transport.kind === 'multicast' && !this.multicast && this.readerLease) {
+      this.multicast = this.opts.host.acquireMulticast(this.readerLease.stream);
+    }
+  }
+
+  /** Interleaved channels already used by this session. */
+  usesChannel(ch: number): boolean { return this.tcpChannels.has(ch); }
+
+  /** Multicast group of media `index`, once SETUP chose multicast. */
+  multicastGroup(index: number): string | undefined { return this.multicast?.groups[index]; }
+
+  /** PLAY: starts sending the stream's packets of the set-up medias. */
+  play(): void {
+    const lease = this.readerLease;
+    if (!lease) return;
+    this.state = 'play';
+    if (this.transportKind === 'multicast') {
+      this.multicast ??= this.opts.host.acquireMulticast(lease.stream);
+      this.startChecks();
+      return;
+    }
+    const tcp = this.tcp;
+    const reader = new StreamReader({
+      queueSize: this.opts.host.readBufferCount,
+      log: this.log,
+      beforeBatch: tcp ? () => tcp.cork() : undefined,
+      afterBatch: tcp ? () => { tcp.uncork(); this.checkBackpressure(); } : undefined,
+      onError: (err) => this.close(err),
+    });
+    this.reporter = new RtcpPlayReporter([...this.medias.values()].map((m) => m.media), (i, pkt) => this.sendRtcp(i, pkt));
+    for (const sm of this.medias.values()) {
+      for (const format of sm.media.formats) reader.onData(sm.media, format, (u) => this.writeUnit(sm, format, u));
+    }
+    this.reader = reader;
+    lease.stream.addReader(reader);
+    if (this.transportKind === 'udp') this.registerUdpRtcp();
+    this.startChecks();
+  }
+
+  /** RECORD: starts accepting the publisher's packets. */
+  record(): void {
+    this.state = 'record';
+    this.lastPacket = Date.now();
+    if (this.transportKind === 'udp') {
+      const { udpRtp, udpRtcp } = this.opts.host;
+      for (const sm of this.medias.values()) {
+        if (sm.transport.kind !== 'udp') continue;
+        const t = sm.transport;
+        if (udpRtp) this.undo.push(udpRtp.register(t.clientIp, t.clientRtpPort, (msg) => this.onRtp(sm.index, msg)));
+        if (udpRtcp) this.undo.push(udpRtcp.register(t.clientIp, t.clientRtcpPort, (msg) => this.onRtcp(sm.index, msg)));
+      }
+    }
+    this.startChecks();
+  }
+
+  /** PAUSE: back to the ready state; packets stop flowing. */
+  pause(): void {
+    if (this.state === 'play') {
+      this.stopReading();
+      this.state = 'prePlay';
+    } else if (this.state === 'record') {
+      this.state = 'preRecord';
+    }
+    this.stopChecks();
+  }
+
+  /** An interleaved frame arrived on the session's TCP connection. */
+  onInterleaved(channel: number, payload: Buffer): void {
+    const ch = this.tcpChannels.get(channel);
+    if (!ch) return; // RELIABILITY V2: frames on unknown channels are ignored once the session plays or records
+    if (ch.isRtcp) this.onRtcp(ch.index, payload);
+    else if (this.state === 'record') this.onRtp(ch.index, payload);
+  }
+
+  /** Path/server kicks the session (Publisher/Reader contract). */
+  close(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (err) this.log.info(`destroyed: ${err.message}`);
+    else this.log.info('destroyed');
+    this.stopReading(err !== undefined);
+    this.stopChecks();
+    for (const u of this.undo.splice(0)) u();
+    this.publisherLease?.release();
+    this.publisherLease = undefined;
+    this.readerLease?.release();
+    this.readerLease = undefined;
+    this.decodeErrors.close();
+    this.opts.onClose(this, err);
+  }
+
+  private onRtp(index: number, msg: Buffer): void {
+    const sm = this.medias.get(index);
+    const lease = this.publisherLease;
+    if (!sm || !lease || this.state !== 'record') return;
+    this.lastPacket = Date.now();
+    this.bytesReceived += msg.length;
+    let pkt;
+    try {
+      pkt = parseRtpPacket(msg);
+    } catch (err) {
+      lease.stream.stats.framesInError++;
+      this.decodeErrors.add(err as Error);
+      return;
+    }
+    const format = sm.media.formats.find((f) => f.payloadType === pkt.payloadType);
+    if (!format) {
+      lease.stream.stats.framesInError++;
+      this.decodeErrors.add(`received RTP packet with unknown payload type ${pkt.payloadType}`);
+      return;
+    }
+    lease.subStream.writeUnit(sm.media, format, { pts: pkt.timestamp, rtpPackets: [pkt] });
+  }
+
+  private onRtcp(index: number, msg: Buffer): void {
+    this.bytesReceived += msg.length;
+    this.touch();
+    if (this.state === 'record') this.lastPacket = Date.now();
+    void index;
+  }
+
+  private writeUnit(sm: SetupMedia, _format: Format, unit: Unit): void {
+    if (!unit.rtpPackets) return;
+    const t = sm.transport;
+    for (const p of unit.rtpPackets) {
+      if (t.kind === 'tcp') {
+        this.tcp?.writeInterleaved(t.rtpChannel, p.raw);
+      } else if (t.kind === 'udp') {
+        if (p.raw.length > this.opts.host.udpMaxPayloadSize) {
+          this.decodeErrors.add(`RTP packet is too big (${p.raw.length} bytes) to be sent with UDP (udpMaxPayloadSize ${this.opts.host.udpMaxPayloadSize})`);
+          continue;
+        }
+        this.opts.host.udpRtp?.send(p.raw, t.clientRtpPort, t.clientIp);
+      }
+      this.bytesSent += p.raw.length;
+      this.reporter?.onPacketSent(sm.index, p);
+    }
+  }
+
+  private sendRtcp(index: number, pkt: Buffer): void {
+    const sm = this.medias.get(index);
+    if (!sm) return;
+    const t = sm.transport;
+    if (t.kind === 'tcp') this.tcp?.writeInterleaved(t.rtcpChannel, pkt);
+    else if (t.kind === 'udp') this.opts.host.udpRtcp?.send(pkt, t.clientRtcpPort, t.clientIp);
+    this.bytesSent += pkt.length;
+  }
+
+  private registerUdpRtcp(): void {
+    const { udpRtcp } = this.opts.host;
+    if (!udpRtcp) return;
+    for (const sm of this.medias.values()) {
+      if (sm.transport.kind !== 'udp') continue;
+      const t = sm.transport;
+      this.undo.push(udpRtcp.register(t.clientIp, t.clientRtcpPort, (msg) => this.onRtcp(sm.index, msg)));
+    }
+  }
+
+  private checkBackpressure(): void {
+    const tcp = this.tcp;
+    const reader = this.reader;
+    if (!tcp || !reader || tcp.writableLength <= SOCKET_HIGH_WATER_BYTES || this.writeTimer) return;
+    reader.pause();
+    this.writeTimer = setTimeout(() => this.close(new Error('write timeout')), this.opts.host.writeTimeoutMs);
+    tcp.onceDrain(() => {
+      if (this.writeTimer) { clearTimeout(this.writeTimer); this.writeTimer = undefined; }
+      reader.resume();
+    });
+  }
+
+  private stopReading(sendBye = false): void {
+    if (this.reader) {
+      this.readerLease?.stream.removeReader(this.reader);
+      this.reader.close();
+      this.reader = undefined;
+    }
+    this.reporter?.close(sendBye);
+    this.reporter = undefined;
+    if (this.multicast) { this.multicast.removeSession(); this.multicast = undefined; }
+    if (this.writeTimer) { clearTimeout(this.writeTimer); this.writeTimer = undefined; }
+  }
+
+  private startChecks(): void {
+    this.stopChecks();
+    const period = Math.max(100, Math.min(1000, this.opts.host.readTimeoutMs / 4));
+    this.checkTimer = setInterval(() => this.check(), period);
+    this.checkTimer.unref();
+  }
+
+  private stopChecks(): void {
+    if (this.checkTimer) { clearInterval(this.checkTimer); this.checkTimer = undefined; }
+  }
+
+  private check(): void {
+    const now = Date.now();
+    if (this.state === 'record' && now - this.lastPacket > this.opts.host.readTimeoutMs) {
+      this.close(new Error(`no RTP packets received in ${this.opts.host.readTimeoutMs / 1000}s`));
+    } else if (this.state === 'play' && this.transportKind !== 'tcp' && now - this.lastActivity > SESSION_TIMEOUT_MS) {
+      this.close(new Error('session timed out'));
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Logger } from '../lib/index.ts';
+import type { Description, Format, Media } from '../formats/index.ts';
+import { Stream } from './stream.ts';
+import { StreamReader } from './stream-reader.ts';
+import { GopCache } from './gop-cache.ts';
+import type { Unit } from './unit.ts';
+
+const format: Format = { codec: 'h264', payloadType: 96, encoding: 'H264', clockRate: 90000, params: new Map() };
+const media: Media = { kind: 'video', formats: [format] };
+const desc: Description = { medias: [media] };
+
+function nextTurn(): Promise<void> { return new Promise((r) => setImmediate(r)); }
+
+describe('Stream', () => {
+  it('delivers every unit to every reader in order', async () => {
+    const stream = new Stream(desc);
+    const got: number[][] = [[], []];
+    for (const sink of got) {
+      const r = new StreamReader({ queueSize: 16, log: Logger.silent() });
+      r.onData(media, format, (u) => { sink.push(u.pts); });
+      stream.addReader(r);
+    }
+    for (let i = 0; i < 10; i++) stream.writeUnit(media, format, { pts: i });
+    await nextTurn();
+    assert.deepEqual(got, [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+  });
+
+  it('drops units when the reader queue is full and counts them', async () => {
+    const stream = new Stream(desc);
+    const got: number[] = [];
+    const r = new StreamReader({ queueSize: 4, log: Logger.silent() });
+    r.onData(media, format, (u) => { got.push(u.pts); });
+    stream.addReader(r);
+    for (let i = 0; i < 10; i++) stream.writeUnit(media, format, { pts: i });
+    await nextTurn();
+    assert.deepEqual(got, [0, 1, 2, 3]);
+    assert.equal(r.framesDiscarded, 6);
+    r.close();
+  });
+
+  it('never lets a slow reader delay a fast one', async () => {
+    const stream = new Stream(desc);
+    const fast: number[] = [];
+    const slow = new StreamReader({ queueSize: 2, log: Logger.silent() });
+    let release!: () => void;
+    slow.onData(media, format, () => new Promise<void>((r) => { release = r; }));
+    const quick = new StreamReader({ queueSize: 64, log: Logger.silent() });
+    quick.onData(media, format, (u: Unit) => { fast.push(u.pts); });
+    stream.addReader(slow);
+    stream.addReader(quick);
+    for (let i = 0; i < 20; i++) stream.writeUnit(media, format, { pts: i });
+    await nextTurn();
+    assert.equal(fast.length, 20);
+    assert.ok(slow.framesDiscarded >= 17);
+    release();
+    slow.close();
+  });
+
+  it('wraps each batch in beforeBatch/afterBatch', async () => {
+    const events: string[] = [];
+    const stream = new Stream(desc);
+    const r = new StreamReader({ queueSize: 8, log: Logger.silent(), beforeBatch: () => events.push('cork'), afterBatch: () => events.push('uncork') });
+    r.onData(media, format, (u) => { events.push(`u${u.pts}`); });
+    stream.addReader(r);
+    stream.writeUnit(media, format, { pts: 1 });
+    stream.writeUnit(media, format, { pts: 2 });
+    await nextTurn();
+    assert.deepEqual(events, ['cork', 'u1', 'u2', 'uncork']);
+  });
+
+  it('stops delivering after removeReader and notifies close listeners once', async () => {
+    const stream = new Stream(desc);
+    const got: number[] = [];
+    const r = new StreamReader({ queueSize: 8, log: Logger.silent() });
+    r.onData(media, format, (u) => { got.push(u.pts); });
+    stream.addReader(r);
+    stream.removeReader(r);
+    stream.writeUnit(media, format, { pts: 1 });
+    let closes = 0;
+    stream.onClose(() => closes++);
+    stream.close();
+    stream.close();
+    await nextTurn();
+    assert.deepEqual(got, []);
+    assert.equal(closes, 1);
+    assert.equal(stream.isClosed, true);
+  });
+
+  it('closes a reader whose callback throws and reports the error', async () => {
+    const stream = new Stream(desc);
+    let reported: Error | undefined;
+    const r = new StreamReader({ queueSize: 8, log: Logger.silent(), onError: (e) => { reported = e; } });
+    r.onData(media, format, () => { throw new Error('boom'); });
+    stream.addReader(r);
+    stream.writeUnit(media, format, { pts: 1 });
+    await nextTurn();
+    assert.equal(reported?.message, 'boom');
+  });
+});
+
+describe('Stream GOP cache', () => {
+  const audio: Format = { codec: 'opus', payloadType: 111, encoding: 'opus', clockRate: 48000, channels: 2, params: new Map() };
+  const amedia: Media = { kind: 'audio', formats: [audio] };
+  const av: Description = { medias: [media, amedia] };
+
+  it('replays units since the last key frame to a reader that asks for it', async () => {
+    const stream = new Stream(av);
+    stream.writeUnit(media, format, { pts: 0, randomAccess: true });
+    stream.writeUnit(media, format, { pts: 1 });
+    stream.writeUnit(media, format, { pts: 2, randomAccess: true });
+    stream.writeUnit(amedia, audio, { pts: 3 });
+    stream.writeUnit(media, format, { pts: 4 });
+    const got: string[] = [];
+    const r = new StreamReader({ queueSize: 16, log: Logger.silent() });
+    r.onData(media, format, (u) => { got.push(`v${u.pts}`); });
+    r.onData(amedia, audio, (u) => { got.push(`a${u.pts}`); });
+    stream.addReader(r, { fromGop: true });
+    stream.writeUnit(media, format, { pts: 5 });
+    await nextTurn();
+    assert.deepEqual(got, ['v2', 'a3', 'v4', 'v5']);
+  });
+
+  it('starts live without fromGop', async () => {
+    const stream = new Stream(av);
+    stream.writeUnit(media, format, { pts: 0, randomAccess: true });
+    const got: number[] = [];
+    const r = new StreamReader({ queueSize: 16, log: Logger.silent() });
+    r.onData(media, format, (u) => { got.push(u.pts); });
+    stream.addReader(r);
+    stream.writeUnit(media, format, { pts: 1 });
+    await nextTurn();
+    assert.deepEqual(got, [1]);
+  });
+
+  it('holds nothing before the first key frame and drops a GOP that exceeds its bounds', () => {
+    const c = new GopCache(format, { maxUnits: 3, maxBytes: 1e9 });
+    c.add(media, format, { pts: 0 });
+    assert.equal(c.snapshot().length, 0);
+    c.add(media, format, { pts: 1, randomAccess: true });
+    c.add(media, format, { pts: 2 });
+    assert.equal(c.snapshot().length, 2);
+    c.add(media, format, { pts: 3 });
+    c.add(media, format, { pts: 4 });
+    assert.equal(c.snapshot().length, 0);
+    c.add(media, format, { pts: 5, randomAccess: true });
+    assert.deepEqual(c.snapshot().map((x) => x.unit.pts), [5]);
+  });
+});
