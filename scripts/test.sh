@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 echo "== typecheck"; npx --no-install tsc -p tsconfig.json --noEmit
 echo "== boundaries"; node --import tsx scripts/check-boundaries.ts
 echo "== unit"; bash scripts/unit.sh
+echo "== e2e (real clients, private network namespace)"; bash scripts/e2e.sh

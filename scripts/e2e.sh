@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# End-to-end tests with real FFmpeg/GStreamer clients, inside a private network namespace this script creates:
+# ports can't clash with other programs, nothing leaves the machine, and multicast works on lo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-clients.sh
+if [ "$(id -u)" != 0 ]; then
+  echo "the e2e tests create a network namespace and need root: run 'sudo npm test'" >&2
+  exit 1
+fi
+mapfile -t files < <(find test/e2e -name '*.e2e.test.ts' | sort)
+[ ${#files[@]} -gt 0 ] || { echo "no e2e tests found" >&2; exit 1; }
+exec unshare -n -- bash -c '
+  set -e
+  ip link set lo up
+  ip link set lo multicast on
+  ip route add 224.0.0.0/4 dev lo
+  exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@"
+' e2e "${files[@]}"

@@ -1,0 +1,76 @@
+import { run, start, type Running } from './process.ts';
+
+/** Encoder arguments per codec for FFmpeg test sources (lavfi testsrc2 / sine). */
+export const FFMPEG_CODECS = {
+  h264: ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p'],
+  h264bframes: ['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-bf', '2', '-pix_fmt', 'yuv420p'],
+  hevc: ['-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-x265-params', 'log-level=error'],
+  vp8: ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '25'],
+  vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '25', '-strict', 'experimental'],
+  mpeg4: ['-c:v', 'mpeg4', '-g', '25'],
+  mpeg2video: ['-c:v', 'mpeg2video', '-g', '25'],
+  mjpeg: ['-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p', '-huffman', '0'],
+  aac: ['-c:a', 'aac', '-b:a', '64k'],
+  opus: ['-c:a', 'libopus', '-b:a', '64k'],
+  mp3: ['-c:a', 'libmp3lame', '-ar', '44100'],
+  pcm_mulaw: ['-c:a', 'pcm_mulaw', '-ar', '8000', '-ac', '1'],
+  pcm_alaw: ['-c:a', 'pcm_alaw', '-ar', '8000', '-ac', '1'],
+  g722: ['-c:a', 'g722', '-ar', '16000', '-ac', '1'],
+  pcm_s16be: ['-c:a', 'pcm_s16be', '-ar', '48000', '-ac', '2'],
+} as const;
+
+/** A codec name of FFMPEG_CODECS. */
+export type TestCodec = keyof typeof FFMPEG_CODECS;
+
+const VIDEO_IN = ['-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'];
+const AUDIO_IN = ['-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
+
+/** Starts FFmpeg publishing test media over RTSP. */
+export function ffmpegPublish(url: string, o: { video?: TestCodec; audio?: TestCodec; transport?: 'tcp' | 'udp'; seconds: number }): Running {
+  const args = ['-nostdin', '-loglevel', 'warning'];
+  if (o.video) args.push(...VIDEO_IN);
+  if (o.audio) args.push(...AUDIO_IN);
+  args.push('-t', String(o.seconds));
+  if (o.video) args.push(...FFMPEG_CODECS[o.video]);
+  if (o.audio) args.push(...FFMPEG_CODECS[o.audio]);
+  args.push('-f', 'rtsp', '-rtsp_transport', o.transport ?? 'tcp', url);
+  return start('ffmpeg', args, { timeoutMs: (o.seconds + 20) * 1000 });
+}
+
+/** Starts GStreamer's rtspclientsink publishing H264 + Opus. */
+export function gstPublish(url: string, o: { transport: 'tcp' | 'udp'; seconds: number; tlsNoValidation?: boolean }): Running {
+  const frames = o.seconds * 25;
+  const pipeline = [
+    'videotestsrc', 'is-live=true', `num-buffers=${frames}`, '!', 'video/x-raw,width=320,height=240,framerate=25/1', '!',
+    'x264enc', 'tune=zerolatency', 'speed-preset=ultrafast', 'key-int-max=25', '!', 'video/x-h264,profile=baseline', '!', 'h264parse', '!',
+    'rtspclientsink', 'name=s', `location=${url}`, `protocols=${o.transport}`, ...(o.tlsNoValidation ? ['tls-validation-flags=0'] : []),
+    'audiotestsrc', 'is-live=true', `num-buffers=${o.seconds * 50}`, '!', 'audio/x-raw,rate=48000,channels=2', '!', 'opusenc', '!', 's.',
+  ];
+  return start('gst-launch-1.0', ['-q', ...pipeline], { timeoutMs: (o.seconds + 20) * 1000 });
+}
+
+/** Reads with FFmpeg for `seconds`, decoding video; returns decoded frame count and the exit code. */
+export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | 'udp_multicast' | undefined, seconds = 2): Promise<{ frames: number; code: number | null; stderr: string }> {
+  const args = ['-nostdin', ...(transport ? ['-rtsp_transport', transport] : []), '-i', url, '-t', String(seconds), '-map', '0:v:0', '-f', 'null', '-'];
+  const r = await run('ffmpeg', args, { timeoutMs: 25_000 });
+  const all = [...r.stderr.matchAll(/frame=\s*(\d+)/g)];
+  return { frames: all.length > 0 ? Number(all[all.length - 1]![1]) : 0, code: r.code, stderr: r.stderr };
+}
+
+/** Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; true on success. */
+export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; stderr: string }> {
+  const args = ['-q', 'rtspsrc', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
+    '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', `num-buffers=${opts.buffers ?? 40}`, 'sync=false'];
+  const r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
+  return { ok: r.code === 0, stderr: r.stderr };
+}
+
+/** Copies `seconds` of a stream into a file and counts decoded frames per stream with ffprobe. */
+export async function ffmpegRecordAndProbe(url: string, file: string, seconds = 2): Promise<{ codec: string; frames: number }[]> {
+  await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-t', String(seconds), '-c', 'copy', '-f', 'nut', '-y', file], { timeoutMs: 25_000 });
+  const p = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'csv=p=0', file], { timeoutMs: 25_000 });
+  return p.stdout.trim().split('\n').filter((l) => l !== '').map((l) => {
+    const [codec, frames] = l.split(',');
+    return { codec: codec ?? '', frames: Number(frames) || 0 };
+  });
+}
