@@ -65,12 +65,10 @@ export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-m
   return { ok: r.code === 0, stderr: r.stderr };
 }
 
-/** Copies `seconds` of a stream into a file and counts decoded frames per stream with ffprobe. */
-export async function ffmpegRecordAndProbe(url: string, file: string, seconds = 2): Promise<{ codec: string; frames: number }[]> {
-  await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-t', String(seconds), '-c', 'copy', '-f', 'nut', '-y', file], { timeoutMs: 25_000 });
-  const p = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'csv=p=0', file], { timeoutMs: 25_000 });
-  return p.stdout.trim().split('\n').filter((l) => l !== '').map((l) => {
-    const [codec, frames] = l.split(',');
-    return { codec: codec ?? '', frames: Number(frames) || 0 };
-  });
+/** Codec names of a stream as ffprobe reports them, and frames FFmpeg decodes in `seconds` (one framecrc line per frame). */
+export async function probeAndDecode(url: string, seconds = 2): Promise<{ codecs: string[]; frames: number; stderr: string }> {
+  const p = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', url], { timeoutMs: 25_000 });
+  const d = await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-t', String(seconds), '-map', '0', '-f', 'framecrc', '-'], { timeoutMs: 25_000 });
+  const frames = d.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+  return { codecs: p.stdout.trim().split('\n').map((l) => l.replace(/,+$/, '')).filter((l) => l !== ''), frames, stderr: p.stderr + d.stderr };
 }
