@@ -7,6 +7,7 @@ import type { RtspUdpListener } from './rtsp-udp-listener.ts';
 import type { RtspMulticastStream } from './rtsp-multicast-stream.ts';
 import type { InterleavedWriter, MediaTransport, SessionState, SetupMedia, TransportKind } from './rtsp-session-types.ts';
 import { RtcpPlayReporter } from './rtcp-play-reporter.ts';
+import { RtcpRecordReporter } from './rtcp-record-reporter.ts';
 
 // RFC 2326 §12.37: the timeout advertised in the Session header; UDP readers must show activity within it.
 export const SESSION_TIMEOUT_MS = 60_000;
@@ -61,6 +62,7 @@ export class RtspSession {
   private checkTimer: NodeJS.Timeout | undefined;
   private writeTimer: NodeJS.Timeout | undefined;
   private reporter: RtcpPlayReporter | undefined;
+  private recordReporter: RtcpRecordReporter | undefined;
   private closed = false;
   readonly decodeErrors: ErrorCounter;
   readonly log: Logger;
@@ -149,6 +151,8 @@ export class RtspSession {
   record(): void {
     this.state = 'record';
     this.lastPacket = Date.now();
+    const announced = this.announced?.description.medias ?? [];
+    this.recordReporter ??= new RtcpRecordReporter(announced, (i, pkt) => this.sendRtcp(i, pkt));
     if (this.transportKind === 'udp') {
       const { udpRtp, udpRtcp } = this.opts.host;
       for (const sm of this.medias.values()) {
@@ -187,6 +191,8 @@ export class RtspSession {
     if (err) this.log.info(`destroyed: ${err.message}`);
     else this.log.info('destroyed');
     this.stopReading(err !== undefined);
+    this.recordReporter?.close();
+    this.recordReporter = undefined;
     this.stopChecks();
     for (const u of this.undo.splice(0)) u();
     this.publisherLease?.release();
@@ -217,14 +223,17 @@ export class RtspSession {
       this.decodeErrors.add(`received RTP packet with unknown payload type ${pkt.payloadType}`);
       return;
     }
+    this.recordReporter?.onRtp(index, pkt, this.lastPacket);
     lease.subStream.writeUnit(sm.media, format, { pts: pkt.timestamp, rtpPackets: [pkt] });
   }
 
   private onRtcp(index: number, msg: Buffer): void {
     this.bytesReceived += msg.length;
     this.touch();
-    if (this.state === 'record') this.lastPacket = Date.now();
-    void index;
+    if (this.state === 'record') {
+      this.lastPacket = Date.now();
+      this.recordReporter?.onRtcp(index, msg, this.lastPacket);
+    }
   }
 
   private writeUnit(sm: SetupMedia, _format: Format, unit: Unit): void {
