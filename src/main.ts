@@ -71,7 +71,13 @@ process.on('unhandledRejection', (err) => {
   process.stderr.write(`unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
 });
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown): void => {
+/** Exits once pending stdout/stderr writes are flushed (process.exit() right away can cut piped output). */
+function exitSoon(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 500).unref();
+}
+
+main(process.argv.slice(2)).then(exitSoon, (err: unknown): void => {
   process.stderr.write(`ERR: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
+  exitSoon(1);
 });

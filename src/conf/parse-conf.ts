@@ -100,7 +100,8 @@ function readPaths(raw: unknown, env: Env, src: YamlSource | undefined): Record<
 
 /** Parses configuration text (YAML, or encrypted YAML when MTX_CONFKEY is set), applies the environment, validates. */
 export function parseConf(text: string, env: Env, filePath?: string): LoadedConf {
-  const key = env.MTX_CONFKEY ?? env.RTSP_CONFKEY;
+  // An empty key means no encryption, as in MediaMTX.
+  const key = env.MTX_CONFKEY || env.RTSP_CONFKEY || undefined;
   const plain = key !== undefined && text.trim() !== '' ? decryptConf(text, key) : text;
   const src = plain.trim() === '' ? undefined : parseYaml(plain);
   const data = src?.data ?? {};
