@@ -1,69 +1,125 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from '../lib/index.ts';
 import type { PathConf } from '../conf/index.ts';
-import type { AccessRequest } from './access-request.ts';
+import type { AccessRequest, Credentials } from './access-request.ts';
 import { AuthError } from './auth-error.ts';
 import { credentialsMatch } from './credential.ts';
-import { callExternalAuth, externalAuthBody } from './external-auth.ts';
+import { ExternalAuthClient, externalAuthBody } from './external-auth.ts';
 import { IpList } from './ip-list.ts';
 
 /** Options of the AuthManager. */
 export interface AuthManagerOptions {
+  /** '' for internal authentication (path IP lists and users). */
   externalAuthenticationURL: string;
+  /** Bound of one whole exchange with the external authentication server. */
   readTimeoutMs: number;
   log: Logger;
-  /** Random delay of every failed attempt that carried credentials (RELIABILITY D7: ≥ 0.5 s, up to 4 s). */
+  /** Random delay of every refused attempt (RELIABILITY D7: ≥ 0.5 s, up to 4 s as MediaMTX HEAD). */
   failDelayMs?: { min: number; max: number };
+}
+
+/** Why a request was refused. */
+interface Denial { reason: string; askCredentials: boolean }
+
+const DEFAULT_FAIL_DELAY = { min: 500, max: 4000 };
+// A user name is peer input: only characters that cannot forge a log line or a fail2ban match are kept as they are.
+const LOG_SAFE_USER = /[^A-Za-z0-9!$()*+.;<=>[\]^_\-{}@#&~]/g;
+const MAX_LOGGED_USER = 64;
+
+/** False when a client sent nothing usable as credentials (clients first try without any). */
+function carriesCredentials(c: Credentials | undefined): c is Credentials {
+  if (c === undefined) return false;
+  return !(c.kind === 'plain' && c.user === '' && c.pass === '');
+}
+
+/** Renders a user name for the failure log: percent-encoded outside a safe set, quoted, shortened. */
+export function logSafeUser(user: string): string {
+  const short = user.length > MAX_LOGGED_USER ? user.slice(0, MAX_LOGGED_USER) : user;
+  const enc = short.replace(LOG_SAFE_USER, (ch) => encodeURIComponent(ch).replace(/'/g, '%27'));
+  return `'${enc}${short === user ? '' : '…'}'`;
 }
 
 /** Decides whether a request may publish or read a path: IP lists, internal credentials or an external HTTP server. */
 export class AuthManager {
-  private readonly abort = new AbortController();
   private readonly ipLists = new WeakMap<readonly string[], IpList>();
   private readonly log: Logger;
+  private readonly external: ExternalAuthClient | undefined;
+  private readonly failDelay: { min: number; max: number };
+  private readonly pendingDelays = new Set<() => void>();
+  private closed = false;
 
-  constructor(private readonly opts: AuthManagerOptions) {
+  constructor(opts: AuthManagerOptions) {
     this.log = opts.log.child('[auth]');
+    this.failDelay = opts.failDelayMs ?? DEFAULT_FAIL_DELAY;
+    this.external = opts.externalAuthenticationURL !== ''
+      ? new ExternalAuthClient(opts.externalAuthenticationURL, opts.readTimeoutMs)
+      : undefined;
   }
 
-  /** Resolves with the user when allowed; rejects with AuthError otherwise. */
+  /**
+   * Resolves with the user when allowed; rejects with AuthError otherwise. A request without credentials that
+   * credentials would fix is refused at once with askCredentials; every other refusal is logged (without the
+   * password) and delayed by a random time, which slows brute force down (MediaMTX #5966).
+   */
   async authenticate(req: AccessRequest, pathConf: PathConf): Promise<{ user: string }> {
-    const hasCredentials = req.credentials !== undefined && req.credentials.user !== '';
-    const reason = this.opts.externalAuthenticationURL !== ''
-      ? await this.external(req)
-      : this.internal(req, pathConf);
-    if (reason === undefined) return { user: req.credentials?.user ?? '' };
-    if (!hasCredentials) throw new AuthError(reason, true);
-    // Log for fail2ban and slow down brute force; the password never appears.
-    this.log.info(`authentication failed for '${req.credentials?.user ?? ''}' from ${req.ip}: ${reason}`);
-    const { min, max } = this.opts.failDelayMs ?? { min: 500, max: 4000 };
-    await new Promise((r) => setTimeout(r, min >= max ? min : randomInt(min, max)));
-    throw new AuthError(reason, false);
+    if (this.closed) throw new AuthError('authentication is shutting down', false);
+    const denial = this.external ? await this.checkExternal(req) : this.checkInternal(req, pathConf);
+    if (denial === undefined) return { user: req.credentials?.user ?? '' };
+    if (denial.askCredentials) throw new AuthError(denial.reason, true);
+    this.log.warn(`authentication failed for ${logSafeUser(req.credentials?.user ?? '')} from ${req.ip}: ${denial.reason}`);
+    await this.delayFailure();
+    throw new AuthError(denial.reason, false);
   }
 
-  /** Aborts in-flight external requests. */
-  close(): void { this.abort.abort(); }
+  /** Aborts in-flight external requests and ends pending failure delays at once. */
+  close(): void {
+    this.closed = true;
+    this.external?.close();
+    for (const end of [...this.pendingDelays]) end();
+  }
 
-  /** Returns undefined when allowed, else the reason. */
-  private internal(req: AccessRequest, pc: PathConf): string | undefined {
+  private checkInternal(req: AccessRequest, pc: PathConf): Denial | undefined {
     const publish = req.action === 'publish';
     const ips = publish ? pc.publishIPs : pc.readIPs;
-    if (ips.length > 0 && !this.ipList(ips).contains(req.ip)) return `IP ${req.ip} not allowed`;
+    // v0.22.2 answers a refused IP without a challenge: credentials would not help.
+    if (ips.length > 0 && !this.ipAllowed(ips, req.ip)) return { reason: 'IP not allowed', askCredentials: false };
     const user = publish ? pc.publishUser : pc.readUser;
     const pass = publish ? pc.publishPass : pc.readPass;
     if (user === '') return undefined;
-    if (!req.credentials) return 'credentials required';
-    return credentialsMatch(req.credentials, user, pass) ? undefined : 'invalid credentials';
+    if (!carriesCredentials(req.credentials)) return { reason: 'credentials required', askCredentials: true };
+    return credentialsMatch(req.credentials, user, pass) ? undefined : { reason: 'invalid credentials', askCredentials: false };
   }
 
-  private async external(req: AccessRequest): Promise<string | undefined> {
-    const ok = await callExternalAuth(this.opts.externalAuthenticationURL, externalAuthBody(req), this.opts.readTimeoutMs, this.abort.signal);
-    return ok ? undefined : 'external authentication failed';
+  private async checkExternal(req: AccessRequest): Promise<Denial | undefined> {
+    const reason = await this.external!.check(externalAuthBody(req));
+    if (reason === undefined) return undefined;
+    // The server may refuse anonymous requests so that clients retry with credentials (MediaMTX docs).
+    return { reason, askCredentials: !carriesCredentials(req.credentials) && !this.closed };
   }
 
-  private ipList(entries: readonly string[]): IpList {
+  private delayFailure(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const { min, max } = this.failDelay;
+    const ms = max > min ? randomInt(min, max + 1) : min;
+    return new Promise((resolve) => {
+      const end = (): void => { clearTimeout(timer); this.pendingDelays.delete(end); resolve(); };
+      const timer = setTimeout(end, ms);
+      this.pendingDelays.add(end);
+    });
+  }
+
+  /** Lists are parsed once per configuration array; a list that does not parse (conf validation prevents it) allows no one. */
+  private ipAllowed(entries: readonly string[], ip: string): boolean {
     let l = this.ipLists.get(entries);
-    if (!l) { l = new IpList(entries); this.ipLists.set(entries, l); }
-    return l;
+    if (!l) {
+      try {
+        l = new IpList(entries);
+      } catch (err) {
+        this.log.error((err as Error).message);
+        return false;
+      }
+      this.ipLists.set(entries, l);
+    }
+    return l.contains(ip);
   }
 }

@@ -14,8 +14,9 @@ export function isHashedCredential(stored: string): boolean { return stored.star
  */
 export function matchesStored(stored: string, received: string): boolean {
   if (isHashedCredential(stored)) {
-    const want = Buffer.from(stored.slice(SHA256_PREFIX.length), 'base64');
-    const got = sha256(received);
+    // The base64 texts are compared, as MediaMTX does: Node's lenient base64 decoder would accept trailing junk.
+    const want = Buffer.from(stored.slice(SHA256_PREFIX.length), 'utf8');
+    const got = Buffer.from(sha256(received).toString('base64'), 'utf8');
     // A malformed stored hash has the wrong length: refuse without calling timingSafeEqual (it throws on mismatch).
     return want.length === got.length && timingSafeEqual(want, got);
   }

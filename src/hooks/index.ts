@@ -1,3 +1,3 @@
-export { splitCommandLine, expandArgs, CommandLineError } from './command-line.ts';
-export { hookEnv, type HookEnvOptions } from './hook-env.ts';
-export { startHook, type HookHandle, type HookOptions } from './external-cmd.ts';
+export { splitCommandLine, expandArgs, CommandLineError, SECRET_ENV_NAMES } from './command-line.ts';
+export { hookEnv, queryEscape, type HookEnvOptions } from './hook-env.ts';
+export { ExternalCmd, startHook, type HookHandle, type HookOptions } from './external-cmd.ts';
