@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { Logger } from '../lib/index.ts';
 import { defaultPathConf, type PathConf } from '../conf/index.ts';
 import type { AccessRequest, Credentials } from './access-request.ts';
-import { AuthError } from './auth-error.ts';
+import { plain, refusal } from './test-support/refusal.ts';
 import { AuthManager, logSafeUser } from './auth-manager.ts';
 
 const FAST_FAIL = { min: 50, max: 60 };
@@ -27,15 +27,7 @@ function request(over: Partial<AccessRequest> = {}, credentials?: Credentials): 
   return { pathName: 'cam', query: '', protocol: 'rtsp', action: 'read', ip: '127.0.0.1', ...over, ...(credentials ? { credentials } : {}) };
 }
 
-const plain = (user: string, pass: string): Credentials => ({ kind: 'plain', user, pass });
 
-/** Runs authenticate and returns the AuthError it rejected with (fails when it resolved) and the time it took. */
-async function refusal(p: Promise<unknown>): Promise<{ err: AuthError; ms: number }> {
-  const t0 = performance.now();
-  const err = await p.then(() => assert.fail('expected a refusal'), (e: unknown) => e);
-  assert.ok(err instanceof AuthError, `expected AuthError, got ${String(err)}`);
-  return { err, ms: performance.now() - t0 };
-}
 
 describe('AuthManager (internal)', () => {
   it('allows anyone when the path has no IP list and no user', async () => {

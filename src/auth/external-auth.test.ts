@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '../lib/index.ts';
 import { defaultPathConf } from '../conf/index.ts';
 import type { AccessRequest, Credentials } from './access-request.ts';
-import { AuthError } from './auth-error.ts';
+import { plain, refusal } from './test-support/refusal.ts';
 import { AuthManager } from './auth-manager.ts';
 import { externalAuthBody } from './external-auth.ts';
 
@@ -54,14 +54,7 @@ function request(credentials?: Credentials, over: Partial<AccessRequest> = {}): 
   };
 }
 
-const plain = (user: string, pass: string): Credentials => ({ kind: 'plain', user, pass });
 
-async function refusal(p: Promise<unknown>): Promise<{ err: AuthError; ms: number }> {
-  const t0 = performance.now();
-  const err = await p.then(() => assert.fail('expected a refusal'), (e: unknown) => e);
-  assert.ok(err instanceof AuthError, `expected AuthError, got ${String(err)}`);
-  return { err, ms: performance.now() - t0 };
-}
 
 describe('AuthManager (external)', () => {
   const srv = new AuthServer();
