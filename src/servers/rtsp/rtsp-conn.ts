@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { normalizeIp, type Logger } from '../../lib/index.ts';
 import {
-  RtspConnReader, RtspHeaders, serializeResponse, buildInterleavedHeader, type RtspRequest, type RtspResponse,
+  RtspConnReader, RtspHeaders, serializeResponse, type RtspRequest, type RtspResponse,
 } from '../../protocols/rtsp/index.ts';
 import type { AccessRequest, Credentials } from '../../core/index.ts';
 import { AuthError } from '../../auth/index.ts';
@@ -11,6 +11,7 @@ import type { RtspSession } from './rtsp-session.ts';
 import type { InterleavedWriter } from './rtsp-session-types.ts';
 import { credentialsFromRequest, authChallenges } from './rtsp-credentials.ts';
 import type { RtspRequestHandler } from './rtsp-request-handler.ts';
+import { interleavedFrame } from './interleaved-frames.ts';
 
 // gortsplib's IdleTimeout: a connection without a playing/recording TCP session must send a request this often.
 const IDLE_TIMEOUT_MS = 60_000;
@@ -62,12 +63,10 @@ export class RtspConn implements InterleavedWriter {
   uncork(): void { this.opts.socket.uncork(); }
   onceDrain(cb: () => void): void { this.opts.socket.once('drain', cb); }
 
-  /** Writes `$ channel length payload` (RFC 2326 §10.12). */
+  /** Writes `$ channel length payload` (RFC 2326 §10.12), framed once per packet and shared by readers. */
   writeInterleaved(channel: number, payload: Buffer): void {
     if (this.closed) return;
-    const s = this.opts.socket;
-    s.write(buildInterleavedHeader(channel, payload.length));
-    s.write(payload);
+    this.opts.socket.write(interleavedFrame(payload, channel));
     this.bytesSent += 4 + payload.length;
   }
 
