@@ -4,6 +4,7 @@ import type { Conf } from '../conf/index.ts';
 import { AuthManager } from '../auth/index.ts';
 import { PathManager } from '../core/index.ts';
 import { RtspServer } from '../servers/rtsp/index.ts';
+import { RtmpServer } from '../servers/rtmp/index.ts';
 
 /** Something App started and must close, in reverse order. */
 interface Closable { close(): Promise<void> | void }
@@ -32,6 +33,7 @@ export class App {
       this.pathManager = pm;
       this.add('pathManager', pm);
       if (!c.rtspDisable) await this.startRtsp(pm, rtspPort);
+      if (!c.rtmpDisable) await this.startRtmp(pm, rtspPort);
     } catch (err) {
       await this.close();
       throw err;
@@ -57,6 +59,18 @@ export class App {
     if (c.encryption !== 'no') {
       this.rtsps = await RtspServer.listen({ ...common, address: c.rtspsAddress, tls: { keyFile: c.serverKey, certFile: c.serverCert } });
       this.add('rtspsServer', this.rtsps);
+    }
+  }
+
+  private async startRtmp(pm: PathManager, rtspPort: number): Promise<void> {
+    const c = this.conf;
+    const common = {
+      readTimeoutMs: c.readTimeout, writeTimeoutMs: c.writeTimeout, readBufferCount: c.readBufferCount, udpMaxPayloadSize: c.udpMaxPayloadSize,
+      runOnConnect: c.runOnConnect, runOnConnectRestart: c.runOnConnectRestart, rtspPort, paths: pm, log: this.log,
+    };
+    if (c.rtmpEncryption !== 'strict') this.add('rtmpServer', await RtmpServer.listen({ ...common, address: c.rtmpAddress }));
+    if (c.rtmpEncryption !== 'no') {
+      this.add('rtmpsServer', await RtmpServer.listen({ ...common, address: c.rtmpsAddress, tls: { keyFile: c.rtmpServerKey, certFile: c.rtmpServerCert } }));
     }
   }
 

@@ -7,7 +7,6 @@ import { parseValue } from './value-parsers.ts';
  * Edit this table as features land; `notImplementedWarnings` turns it into one warning line.
  */
 export const NOT_IMPLEMENTED: readonly { feature: string; inUse: (c: Conf) => boolean; keys: readonly string[] }[] = [
-  { feature: 'RTMP server', inUse: (c) => !c.rtmpDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('rtmp')) },
   { feature: 'HLS server', inUse: (c) => !c.hlsDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('hls')) },
   { feature: 'WebRTC server', inUse: (c) => !c.webrtcDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('webrtc')) },
   { feature: 'API', inUse: (c) => c.api, keys: ['api', 'apiAddress'] },

@@ -2,3 +2,4 @@ export type { Unit } from './unit.ts';
 export { Stream, type SubStream, type StreamStats } from './stream.ts';
 export { StreamReader, type StreamReaderOptions, type UnitCallback } from './stream-reader.ts';
 export { GopCache, type CachedUnit, type GopCacheLimits } from './gop-cache.ts';
+export { RtpUnitBuilder } from './rtp-unit-builder.ts';

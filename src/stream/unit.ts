@@ -4,6 +4,8 @@ import type { RtpPacket } from '../formats/index.ts';
 export interface Unit {
   /** Presentation time in ticks of the format's clock rate. */
   pts: number;
+  /** Decoding time in the same ticks, when it differs from pts (B-frames) and is known. */
+  dts?: number;
   /** Wall-clock capture time, when known (RTCP sender reports, RTMP has none). */
   ntp?: Date;
   /** RTP packets as received from an RTP source, kept so RTSP readers skip re-packetising. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCounter, type Logger } from '../../lib/index.ts';
 import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
-import { StreamReader, type Stream, type Unit } from '../../stream/index.ts';
+import { RtpUnitBuilder, StreamReader, type Stream, type Unit } from '../../stream/index.ts';
 import type { ParticipantInfo, PublisherLease, ReaderLease } from '../../core/index.ts';
 import type { RtspUdpListener } from './rtsp-udp-listener.ts';
 import type { RtspMulticastStream } from './rtsp-multicast-stream.ts';
@@ -63,6 +63,7 @@ export class RtspSession {
   private writeTimer: NodeJS.Timeout | undefined;
   private reporter: RtcpPlayReporter | undefined;
   private recordReporter: RtcpRecordReporter | undefined;
+  private readonly unitBuilders = new Map<Format, RtpUnitBuilder>();
   private closed = false;
   readonly decodeErrors: ErrorCounter;
   readonly log: Logger;
@@ -224,7 +225,11 @@ export class RtspSession {
       return;
     }
     this.recordReporter?.onRtp(index, pkt, this.lastPacket);
-    lease.subStream.writeUnit(sm.media, format, { pts: pkt.timestamp, rtpPackets: [pkt] });
+    let builder = this.unitBuilders.get(format);
+    if (!builder) { builder = new RtpUnitBuilder(format); this.unitBuilders.set(format, builder); }
+    const { units, error } = builder.push(pkt, new Date(this.lastPacket));
+    if (error) { lease.stream.stats.framesInError++; this.decodeErrors.add(error); }
+    for (const u of units) lease.subStream.writeUnit(sm.media, format, u);
   }
 
   private onRtcp(index: number, msg: Buffer): void {

@@ -1,0 +1,29 @@
+import type { Format } from './format.ts';
+import { parseFmtpParams } from './sdp/index.ts';
+
+/** An H264 format (RFC 6184 §8.1) whose fmtp carries the parameter sets, so RTSP readers get them in the SDP. */
+export function h264Format(payloadType: number, sps: Uint8Array, pps: Uint8Array): Format {
+  const hex = Buffer.from(sps.subarray(1, 4)).toString('hex').toUpperCase();
+  const fmtp = `packetization-mode=1; sprop-parameter-sets=${Buffer.from(sps).toString('base64')},${Buffer.from(pps).toString('base64')}; profile-level-id=${hex}`;
+  return { codec: 'h264', payloadType, encoding: 'H264', clockRate: 90000, fmtp, params: parseFmtpParams(fmtp) };
+}
+
+/** SPS and PPS from an H264 format's `sprop-parameter-sets`, when present. */
+export function h264ParameterSets(f: Format): { sps: Buffer; pps: Buffer } | undefined {
+  const v = f.params.get('sprop-parameter-sets');
+  if (!v) return undefined;
+  const [sps, pps] = v.split(',').map((x) => Buffer.from(x.trim(), 'base64'));
+  return sps && pps && sps.length >= 4 && pps.length > 0 ? { sps, pps } : undefined;
+}
+
+/** An MPEG-4 audio format in RFC 3640 AAC-hbr mode, clock = sample rate. */
+export function mpeg4AudioFormat(payloadType: number, config: Uint8Array, sampleRate: number, channels: number): Format {
+  const fmtp = `profile-level-id=1; mode=AAC-hbr; sizelength=13; indexlength=3; indexdeltalength=3; config=${Buffer.from(config).toString('hex')}`;
+  return { codec: 'mpeg4Audio', payloadType, encoding: 'MPEG4-GENERIC', clockRate: sampleRate, channels, fmtp, params: parseFmtpParams(fmtp) };
+}
+
+/** The AudioSpecificConfig of an MPEG-4 audio format (`config=` hex), when present. */
+export function mpeg4AudioConfig(f: Format): Buffer | undefined {
+  const v = f.params.get('config');
+  return v && /^[0-9a-fA-F]+$/.test(v) && v.length % 2 === 0 ? Buffer.from(v, 'hex') : undefined;
+}

@@ -1,0 +1,16 @@
+export { RtmpProtocolError, AmfError } from './rtmp-errors.ts';
+export { decodeAmf0, encodeAmf0, encodeAmf0EcmaArray, type AmfValue } from './amf0.ts';
+export { RtmpMessageType, MAX_MESSAGE_BYTES, type RtmpMessage } from './rtmp-message.ts';
+export { RtmpChunkReader } from './chunk-reader.ts';
+export { serializeRtmpMessage } from './chunk-writer.ts';
+export { RtmpServerHandshake } from './handshake.ts';
+export {
+  setChunkSizeMessage, windowAckSizeMessage, acknowledgementMessage, setPeerBandwidthMessage, userControlMessage,
+  UserControlEvent, parseCommand, commandMessage, onStatusMessage, type RtmpCommand,
+} from './control-messages.ts';
+export {
+  parseFlvVideo, parseFlvAudio, buildFlvVideo, buildFlvAudio, FLV_VIDEO_AVC, FLV_AUDIO_AAC, type FlvVideo, type FlvAudio,
+} from './flv-tags.ts';
+export { rtmpTarget, type RtmpTarget } from './rtmp-url.ts';
+export { RtmpToStream } from './to-stream.ts';
+export { RtmpStreamMuxer, RTMP_MEDIA_STREAM_ID } from './from-stream.ts';

@@ -1,0 +1,1 @@
+export { RtmpServer, type RtmpServerOptions, type RtmpConnInfo } from './rtmp-server.ts';

@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { normalizeIp, type Logger } from '../../lib/index.ts';
+import type { AccessRequest, ParticipantInfo, PathAccess, PublisherLease, ReaderLease } from '../../core/index.ts';
+import {
+  RtmpChunkReader, RtmpServerHandshake, RtmpMessageType, RtmpToStream, UserControlEvent, RTMP_MEDIA_STREAM_ID,
+  acknowledgementMessage, commandMessage, encodeAmf0, onStatusMessage, parseCommand, rtmpTarget, serializeRtmpMessage,
+  setChunkSizeMessage, setPeerBandwidthMessage, userControlMessage, windowAckSizeMessage,
+  type RtmpCommand, type RtmpMessage, type RtmpStreamMuxer, type RtmpTarget,
+} from '../../protocols/rtmp/index.ts';
+import type { Stream } from '../../stream/index.ts';
+import { RtmpPlayer } from './rtmp-player.ts';
+
+/** Chunk size of everything this server sends (MediaMTX uses the same); players learn it right after connect. */
+export const OUT_CHUNK_SIZE = 65536;
+const WINDOW_ACK_SIZE = 2_500_000;
+// A publisher's first media messages are held while its tracks are worked out; beyond this, it took too long.
+const MAX_PENDING_MESSAGES = 1024;
+// Without onMetaData, tracks are decided this long after the first sequence header.
+const TRACKS_WAIT_MS = 1000;
+
+/** What a connection needs from its server. */
+export interface RtmpConnHost {
+  readonly paths: PathAccess;
+  readonly readTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  readonly readBufferCount: number;
+  readonly udpMaxPayloadSize: number;
+  muxerFor(stream: Stream): RtmpStreamMuxer;
+}
+
+/** One RTMP connection: handshake, connect, then one publish or play (MediaMTX's rtmpConn). */
+export class RtmpConn {
+  readonly id = randomUUID();
+  readonly info: ParticipantInfo;
+  readonly created = new Date();
+  readonly remoteAddr: string;
+  state: 'idle' | 'read' | 'publish' = 'idle';
+  pathName = '';
+  bytesReceived = 0;
+  bytesSent = 0;
+  private readonly log: Logger;
+  private readonly ip: string;
+  private readonly handshake = new RtmpServerHandshake();
+  private reader: RtmpChunkReader | undefined;
+  private app = '';
+  private peerWindow = 0;
+  private lastAck = 0;
+  private publishing: { target: RtmpTarget; toStream: RtmpToStream; pending: RtmpMessage[]; timer?: NodeJS.Timeout; lease?: PublisherLease; announcing?: boolean } | undefined;
+  private player: RtmpPlayer | undefined;
+  private readerLease: ReaderLease | undefined;
+  private readonly setupTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly socket: Socket, private readonly host: RtmpConnHost, private readonly opts: { secure: boolean; log: Logger; onClose: (c: RtmpConn) => void }) {
+    this.info = { type: opts.secure ? 'rtmpsConn' : 'rtmpConn', id: this.id };
+    this.ip = normalizeIp(socket.remoteAddress);
+    this.remoteAddr = `${this.ip}:${socket.remotePort ?? 0}`;
+    this.log = opts.log.child(`[conn ${this.remoteAddr}]`);
+    this.log.info('opened');
+    socket.setNoDelay(true);
+    // RELIABILITY §1.5: handshake, connect and publish/play negotiation share one readTimeout deadline.
+    this.setupTimer = setTimeout(() => this.close(new Error('timed out during setup')), host.readTimeoutMs);
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', (err) => this.close(err));
+    socket.on('close', () => this.close());
+  }
+
+  /** Publisher/Reader contract: the path closes us. */
+  close(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.setupTimer);
+    if (this.publishing?.timer) clearTimeout(this.publishing.timer);
+    this.publishing?.lease?.release();
+    this.player?.close();
+    this.readerLease?.release();
+    this.socket.destroy();
+    this.log.info(`closed${err ? `: ${err.message}` : ''}`);
+    this.opts.onClose(this);
+  }
+
+  private send(msg: RtmpMessage): void {
+    const b = serializeRtmpMessage(msg, OUT_CHUNK_SIZE);
+    this.bytesSent += b.length;
+    this.socket.write(b);
+  }
+
+  private onData(d: Buffer): void {
+    this.bytesReceived += d.length;
+    try {
+      if (!this.reader) {
+        const r = this.handshake.push(d);
+        if (r.send) this.socket.write(r.send);
+        if (!r.done) return;
+        this.reader = new RtmpChunkReader();
+        d = r.rest ?? Buffer.alloc(0);
+      }
+      for (const m of this.reader.push(d)) {
+        if (this.closed) return;
+        this.onMessage(m);
+      }
+      if (this.peerWindow > 0 && this.bytesReceived - this.lastAck >= this.peerWindow) {
+        this.lastAck = this.bytesReceived;
+        this.send(acknowledgementMessage(this.bytesReceived >>> 0));
+      }
+    } catch (err) {
+      this.close(err as Error);
+    }
+  }
+
+  private onMessage(m: RtmpMessage): void {
+    switch (m.type) {
+      case RtmpMessageType.CommandAmf0: this.onCommand(parseCommand(m.body)); return;
+      case RtmpMessageType.WindowAckSize: if (m.body.length >= 4) this.peerWindow = m.body.readUInt32BE(0); return;
+      case RtmpMessageType.UserControl:
+        if (m.body.length >= 6 && m.body.readUInt16BE(0) === UserControlEvent.PingRequest) this.send(userControlMessage(UserControlEvent.PingResponse, m.body.readUInt32BE(2)));
+        return;
+      case RtmpMessageType.DataAmf0: case RtmpMessageType.Video: case RtmpMessageType.Audio: this.onMedia(m); return;
+      case RtmpMessageType.CommandAmf3: case RtmpMessageType.DataAmf3: throw new Error('AMF3 messages are not supported');
+      default: return; // acknowledgements, bandwidth and abort messages need no answer
+    }
+  }
+
+  private onCommand(c: RtmpCommand): void {
+    switch (c.name) {
+      case 'connect': {
+        const obj = (c.object ?? {}) as Record<string, unknown>;
+        this.app = typeof obj.app === 'string' ? obj.app : '';
+        this.send(windowAckSizeMessage(WINDOW_ACK_SIZE));
+        this.send(setPeerBandwidthMessage(WINDOW_ACK_SIZE));
+        this.send(setChunkSizeMessage(OUT_CHUNK_SIZE));
+        this.send(commandMessage({ name: '_result', transactionId: c.transactionId, object: { fmsVer: 'LNX 9,0,124,2', capabilities: 31 },
+          args: [{ level: 'status', code: 'NetConnection.Connect.Success', description: 'Connection succeeded.', objectEncoding: 0 }] }));
+        return;
+      }
+      case 'createStream':
+        this.send(commandMessage({ name: '_result', transactionId: c.transactionId, object: null, args: [RTMP_MEDIA_STREAM_ID] }));
+        return;
+      case 'publish': this.startPublish(String(c.args[0] ?? '')); return;
+      case 'play': void this.startPlay(String(c.args[0] ?? '')); return;
+      case 'deleteStream': case 'closeStream': case 'FCUnpublish':
+        if (this.state !== 'idle') this.close(new Error(`${c.name} received`));
+        return;
+      default: return; // releaseStream, FCPublish, getStreamLength, _checkbw: nothing to answer
+    }
+  }
+
+  private startPublish(name: string): void {
+    if (this.publishing || this.player) throw new Error('publish on a busy connection');
+    const target = rtmpTarget(this.app, name);
+    this.pathName = target.pathName;
+    this.publishing = { target, toStream: new RtmpToStream(this.host.udpMaxPayloadSize - 12), pending: [] };
+    this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Publish.Start', `${name} is now published.`));
+  }
+
+  private onMedia(m: RtmpMessage): void {
+    const p = this.publishing;
+    if (!p) return;
+    if (p.lease) { p.toStream.write(m); return; }
+    if (p.pending.length >= MAX_PENDING_MESSAGES) throw new Error('no usable tracks announced by the publisher');
+    p.pending.push(m);
+    if (p.announcing) return; // held until authentication answers
+    const desc = p.toStream.collect(m);
+    if (desc) { void this.announce(); return; }
+    p.timer ??= setTimeout(() => void this.announce(true), TRACKS_WAIT_MS);
+  }
+
+  private async announce(force = false): Promise<void> {
+    const p = this.publishing;
+    if (!p || p.lease || p.announcing || this.closed) return;
+    if (p.timer) { clearTimeout(p.timer); p.timer = undefined; }
+    const desc = p.toStream.description(force);
+    if (!desc) { if (force) this.close(new Error('the stream doesn\'t contain any supported codec (H264, MPEG-4 Audio)')); return; }
+    p.announcing = true;
+    for (const u of p.toStream.unsupported) this.log.warn(`${u} is not supported yet and is left out`);
+    try {
+      const lease = await this.host.paths.addPublisher(this.accessRequest('publish', p.target), this, desc);
+      if (this.closed) { lease.release(); return; }
+      p.lease = lease;
+      clearTimeout(this.setupTimer);
+      this.socket.setTimeout(this.host.readTimeoutMs, () => this.close(new Error('read timeout')));
+      this.state = 'publish';
+      this.log.info(`is publishing to path '${lease.pathName}'`);
+      p.toStream.attach(lease.subStream);
+      for (const m of p.pending.splice(0)) p.toStream.write(m);
+    } catch (err) {
+      this.close(err as Error);
+    }
+  }
+
+  private async startPlay(name: string): Promise<void> {
+    if (this.publishing || this.player) throw new Error('play on a busy connection');
+    const target = rtmpTarget(this.app, name);
+    this.pathName = target.pathName;
+    try {
+      const lease = await this.host.paths.addReader(this.accessRequest('read', target), this);
+      if (this.closed) { lease.release(); return; }
+      this.readerLease = lease;
+      const muxer = this.host.muxerFor(lease.stream);
+      if (!muxer.video && !muxer.audio) throw new Error('the stream doesn\'t contain any supported codec, which are currently H264 and MPEG-4 Audio');
+      for (const s of muxer.skipped) this.log.info(`track ${s} can't be sent over RTMP and is left out`);
+      clearTimeout(this.setupTimer);
+      this.state = 'read';
+      this.send(userControlMessage(UserControlEvent.StreamBegin, RTMP_MEDIA_STREAM_ID));
+      this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Play.Reset', `Playing and resetting ${name}.`));
+      this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Play.Start', `Started playing ${name}.`));
+      this.send({ chunkStreamId: 5, type: RtmpMessageType.DataAmf0, timestamp: 0, messageStreamId: RTMP_MEDIA_STREAM_ID, body: encodeAmf0('|RtmpSampleAccess', true, true) });
+      this.player = new RtmpPlayer({ socket: this.socket, stream: lease.stream, muxer, queueSize: this.host.readBufferCount, writeTimeoutMs: this.host.writeTimeoutMs, log: this.log, onError: (e) => this.close(e), onBytes: (n) => { this.bytesSent += n; } });
+    } catch (err) {
+      this.close(err as Error);
+    }
+  }
+
+  private accessRequest(action: AccessRequest['action'], t: RtmpTarget): AccessRequest {
+    return {
+      pathName: t.pathName, query: t.query, protocol: this.opts.secure ? 'rtmps' : 'rtmp', action, ip: this.ip, connId: this.id,
+      ...(t.user !== '' ? { credentials: { kind: 'plain' as const, user: t.user, pass: t.pass } } : {}),
+    };
+  }
+}

@@ -1,0 +1,37 @@
+import {
+  H264Depacketizer, Mpeg4AudioDepacketizer, type Format, type RtpPacket,
+} from '../formats/index.ts';
+import type { Unit } from './unit.ts';
+
+/**
+ * Turns the RTP packets of one format into units, once per stream. Every packet is its own unit, so RTSP readers
+ * forward it at once and untouched (MediaMTX does the same); for H264 the unit whose packet completes an access
+ * unit also carries it (payload = NAL units, random access flagged), and MPEG-4 audio units carry their AUs.
+ */
+export class RtpUnitBuilder {
+  private readonly h264: H264Depacketizer | undefined;
+  private readonly aac: Mpeg4AudioDepacketizer | undefined;
+
+  constructor(readonly format: Format) {
+    if (format.codec === 'h264') this.h264 = new H264Depacketizer();
+    else if (format.codec === 'mpeg4Audio' && (format.params.get('mode') ?? '').toLowerCase() === 'aac-hbr') this.aac = new Mpeg4AudioDepacketizer();
+  }
+
+  /** Units for `p`: at least one, carrying the packet. Decode errors are returned with the packet still forwarded. */
+  push(p: RtpPacket, ntp: Date): { units: Unit[]; error?: Error } {
+    const passthrough: Unit = { pts: p.timestamp, ntp, rtpPackets: [p] };
+    try {
+      if (this.aac) {
+        const { pts, aus } = this.aac.push(p);
+        return { units: [{ pts, ntp, rtpPackets: [p], payload: aus }] };
+      }
+      if (!this.h264) return { units: [passthrough] };
+      const aus = this.h264.push(p);
+      if (aus.length === 0) return { units: [passthrough] };
+      // A packet can finish two access units: the previous one (timestamp changed without a marker) and its own.
+      return { units: aus.map((au, i) => ({ pts: au.pts, ntp, rtpPackets: i === 0 ? [p] : [], payload: au.nalus, randomAccess: au.randomAccess })) };
+    } catch (err) {
+      return { units: [passthrough], error: err as Error };
+    }
+  }
+}
