@@ -15,5 +15,6 @@ exec unshare -n -- bash -c '
   ip link set lo up
   ip link set lo multicast on
   ip route add 224.0.0.0/4 dev lo
+  echo "60000 65000" > /proc/sys/net/ipv4/ip_local_port_range
   exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@"
 ' e2e "${files[@]}"

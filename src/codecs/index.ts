@@ -4,3 +4,7 @@ export {
   parseAvcConfig, buildAvcConfig, type AvcConfig,
 } from './h264.ts';
 export { parseAudioSpecificConfig, AAC_SAMPLES_PER_AU, type AudioSpecificConfig } from './mpeg4-audio.ts';
+export { BitReader, unescapeRbsp } from './bit-reader.ts';
+export { parseH264Sps, parseH264SliceHeader, type H264Sps, type H264SliceHeader } from './h264-sps.ts';
+export { H264DtsExtractor } from './h264-dts-extractor.ts';
+export { annexBToNalus, nalusToAnnexB } from './annexb.ts';

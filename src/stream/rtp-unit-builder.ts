@@ -1,5 +1,6 @@
+import { H264DtsExtractor } from '../codecs/index.ts';
 import {
-  H264Depacketizer, Mpeg4AudioDepacketizer, type Format, type RtpPacket,
+  H264Depacketizer, Mpeg4AudioDepacketizer, h264ParameterSets, type Format, type RtpPacket,
 } from '../formats/index.ts';
 import type { Unit } from './unit.ts';
 
@@ -11,8 +12,10 @@ import type { Unit } from './unit.ts';
 export class RtpUnitBuilder {
   private readonly h264: H264Depacketizer | undefined;
   private readonly aac: Mpeg4AudioDepacketizer | undefined;
+  private readonly dts: H264DtsExtractor;
 
   constructor(readonly format: Format) {
+    this.dts = new H264DtsExtractor(format.codec === 'h264' ? h264ParameterSets(format)?.sps : undefined);
     if (format.codec === 'h264') this.h264 = new H264Depacketizer();
     else if (format.codec === 'mpeg4Audio' && (format.params.get('mode') ?? '').toLowerCase() === 'aac-hbr') this.aac = new Mpeg4AudioDepacketizer();
   }
@@ -29,7 +32,9 @@ export class RtpUnitBuilder {
       const aus = this.h264.push(p);
       if (aus.length === 0) return { units: [passthrough] };
       // A packet can finish two access units: the previous one (timestamp changed without a marker) and its own.
-      return { units: aus.map((au, i) => ({ pts: au.pts, ntp, rtpPackets: i === 0 ? [p] : [], payload: au.nalus, randomAccess: au.randomAccess })) };
+      return { units: aus.map((au, i) => ({
+        pts: au.pts, dts: this.dts.extract(au.nalus, au.pts), ntp, rtpPackets: i === 0 ? [p] : [], payload: au.nalus, randomAccess: au.randomAccess,
+      })) };
     } catch (err) {
       return { units: [passthrough], error: err as Error };
     }

@@ -72,3 +72,36 @@ export async function probeAndDecode(url: string, seconds = 2): Promise<{ codecs
   const frames = d.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
   return { codecs: p.stdout.trim().split('\n').map((l) => l.replace(/,+$/, '')).filter((l) => l !== ''), frames, stderr: p.stderr + d.stderr };
 }
+
+/** Per-stream packet timestamps ffprobe reads from `url` in `seconds` (RTSP over TCP, RTMP as is). */
+export interface ProbedStream { codec: string; packets: { pts: number; dts: number; key: boolean }[] }
+
+/** Reads `seconds` of packets with ffprobe; returns codec and pts/dts/keyframe of every packet, per stream. */
+export async function probePackets(url: string, seconds = 3): Promise<{ streams: ProbedStream[]; stderr: string }> {
+  const rtsp = url.startsWith('rtsp') ? ['-rtsp_transport', 'tcp'] : [];
+  const r = await run('ffprobe', ['-v', 'error', ...rtsp, '-read_intervals', `%+${seconds}`, '-show_entries', 'stream=index,codec_name:packet=stream_index,pts,dts,flags',
+    '-of', 'csv', url], { timeoutMs: 30_000 });
+  const streams: ProbedStream[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const f = line.split(',');
+    if (f[0] === 'stream') streams[Number(f[1])] = { codec: f[2] ?? '', packets: [] };
+  }
+  for (const line of r.stdout.split('\n')) {
+    const f = line.split(',');
+    if (f[0] !== 'packet') continue;
+    const s = streams[Number(f[1])];
+    if (s && f[2] !== 'N/A' && f[3] !== 'N/A') s.packets.push({ pts: Number(f[2]), dts: Number(f[3]), key: (f[4] ?? '').includes('K') });
+  }
+  return { streams: streams.filter((s) => s !== undefined), stderr: r.stderr };
+}
+
+/** First problem with a stream's timestamps: DTS going backwards or repeating, or PTS before DTS; undefined when none. */
+export function timestampProblem(s: ProbedStream): string | undefined {
+  for (let i = 0; i < s.packets.length; i++) {
+    const p = s.packets[i]!;
+    if (p.pts < p.dts) return `${s.codec} packet ${i}: pts ${p.pts} < dts ${p.dts}`;
+    const prev = s.packets[i - 1];
+    if (prev && p.dts <= prev.dts) return `${s.codec} packet ${i}: dts ${p.dts} after ${prev.dts}`;
+  }
+  return undefined;
+}

@@ -38,6 +38,12 @@ export async function vlcRecord(url: string, seconds = 4): Promise<{ codec: stri
   chownSync(dir, 65534, 65534);
   const out = join(dir, 'out.ts');
   await run('runuser', ['-u', 'nobody', '--', 'env', `HOME=${dir}`, 'cvlc', '-q', '--play-and-exit', `--run-time=${seconds}`, url, '--sout', `#std{access=file,mux=ts,dst=${out}}`], { timeoutMs: (seconds + 20) * 1000 });
-  const p = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'csv=p=0', out], { timeoutMs: 20_000 });
-  return p.stdout.trim().split('\n').filter((l) => l !== '').map((l) => { const [codec, frames] = l.split(','); return { codec: codec ?? '', frames: Number(frames) || 0 }; });
+  const p = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=index,codec_name,nb_read_frames', '-of', 'csv=p=0', out], { timeoutMs: 20_000 });
+  // MPEG-TS lists each stream under its program too: keep one line per stream index.
+  const byIndex = new Map<string, { codec: string; frames: number }>();
+  for (const l of p.stdout.trim().split('\n').filter((x) => x !== '')) {
+    const [index, codec, frames] = l.split(',');
+    byIndex.set(index ?? '', { codec: codec ?? '', frames: Number(frames) || 0 });
+  }
+  return [...byIndex.values()];
 }

@@ -5,10 +5,11 @@ import { start, waitFor, type Running } from './process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 // Each test process gets its own port block, so files running side by side never clash.
+// Blocks lie in 20000–59999; scripts/e2e.sh moves the namespace's ephemeral ports to 60000+ so clients never take them.
 let nextPort = 20000 + (process.pid % 400) * 100;
 
 /** Ports of one server instance. */
-export interface ServerPorts { rtsp: number; rtsps: number; rtp: number; rtcp: number; multicastRtp: number; multicastRtcp: number }
+export interface ServerPorts { rtsp: number; rtsps: number; rtp: number; rtcp: number; multicastRtp: number; multicastRtcp: number; rtmp: number; rtmps: number }
 
 /** A running server under test. */
 export interface TestServer {
@@ -16,6 +17,8 @@ export interface TestServer {
   readonly dir: string;
   /** `rtsp://127.0.0.1:<port>/<path>` (or rtsps with `secure`), with optional `user:pass@`. */
   url(path: string, opts?: { secure?: boolean; user?: string; pass?: string }): string;
+  /** `rtmp://127.0.0.1:<port>/<path>` (or rtmps with `secure`), `query` appended after `?`. */
+  rtmpUrl(path: string, opts?: { secure?: boolean; query?: string }): string;
   logs(): string;
   waitForLog(re: RegExp, timeoutMs?: number): Promise<void>;
   stop(): Promise<number | null>;
@@ -25,13 +28,13 @@ export interface TestServer {
 export function allocatePorts(): ServerPorts {
   const base = nextPort;
   nextPort += 10;
-  return { rtsp: base, rtsps: base + 1, rtp: base + 2, rtcp: base + 3, multicastRtp: base + 4, multicastRtcp: base + 5 };
+  return { rtsp: base, rtsps: base + 1, rtp: base + 2, rtcp: base + 3, multicastRtp: base + 4, multicastRtcp: base + 5, rtmp: base + 6, rtmps: base + 7 };
 }
 
 /** Listener keys pointing at `ports`, to prepend to a test config. */
 export function listenerConf(p: ServerPorts): string {
   return [
-    'rtmpDisable: yes', 'hlsDisable: yes', 'webrtcDisable: yes',
+    'hlsDisable: yes', 'webrtcDisable: yes', `rtmpAddress: 127.0.0.1:${p.rtmp}`, `rtmpsAddress: 127.0.0.1:${p.rtmps}`,
     `rtspAddress: 127.0.0.1:${p.rtsp}`, `rtspsAddress: 127.0.0.1:${p.rtsps}`,
     `rtpAddress: 127.0.0.1:${p.rtp}`, `rtcpAddress: 127.0.0.1:${p.rtcp}`,
     `multicastRTPPort: ${p.multicastRtp}`, `multicastRTCPPort: ${p.multicastRtcp}`,
@@ -53,6 +56,7 @@ export async function startServer(yaml: string | ((dir: string) => string), env:
   const server: TestServer = {
     ports, dir,
     url: (path, o = {}) => `${o.secure ? 'rtsps' : 'rtsp'}://${o.user !== undefined ? `${o.user}:${o.pass ?? ''}@` : ''}127.0.0.1:${o.secure ? ports.rtsps : ports.rtsp}/${path}`,
+    rtmpUrl: (path, o = {}) => `${o.secure ? 'rtmps' : 'rtmp'}://127.0.0.1:${o.secure ? ports.rtmps : ports.rtmp}/${path}${o.query !== undefined ? `?${o.query}` : ''}`,
     logs: () => out,
     waitForLog: (re, timeoutMs = 10_000) => waitFor(() => re.test(out), { timeoutMs, what: `log ${re}` }),
     stop: async () => {

@@ -1,0 +1,28 @@
+/** Splits an Annex-B byte stream (ITU-T H.264 Annex B: 00 00 01 / 00 00 00 01 start codes) into NAL units (views). */
+export function annexBToNalus(buf: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let start = -1;
+  let i = 0;
+  while (i + 2 < buf.length) {
+    if (buf[i] === 0 && buf[i + 1] === 0 && buf[i + 2] === 1) {
+      if (start >= 0) out.push(trimZeros(buf.subarray(start, i)));
+      i += 3;
+      start = i;
+    } else i++;
+  }
+  if (start >= 0 && start < buf.length) out.push(buf.subarray(start));
+  return out.filter((n) => n.length > 0);
+}
+
+// The zero before a 4-byte start code belongs to the start code, not to the previous NAL unit (trailing_zero_8bits).
+function trimZeros(n: Uint8Array): Uint8Array {
+  let end = n.length;
+  while (end > 0 && n[end - 1] === 0) end--;
+  return n.subarray(0, end);
+}
+
+/** Joins NAL units as an Annex-B byte stream with 4-byte start codes. */
+export function nalusToAnnexB(nalus: readonly Uint8Array[]): Buffer {
+  const sc = Buffer.from([0, 0, 0, 1]);
+  return Buffer.concat(nalus.flatMap((n) => [sc, n]));
+}

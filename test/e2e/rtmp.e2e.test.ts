@@ -1,0 +1,166 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, type TestServer } from '../support/server.ts';
+import { ffmpegPublish, ffmpegReadFrames, gstReadH264, probeAndDecode, probePackets, timestampProblem } from '../support/media.ts';
+import { ffmpegPublishRtmp, gstPublishRtmp, gstReadRtmp, vlcRecord } from '../support/rtmp-media.ts';
+import { playFirstVideoFrame } from '../support/rtmp-raw-player.ts';
+import { run, type Running } from '../support/process.ts';
+import { makeSelfSignedCert } from '../support/tls.ts';
+
+const PATHS = `paths:
+  locked:
+    publishUser: pub
+    publishPass: pubpass
+    readUser: reader
+    readPass: readpass
+  all:
+`;
+
+/** FFmpeg reads `url` with `-c copy` for `seconds`; returns what its muxer said about the timestamps. */
+async function copyWarnings(url: string, seconds = 3): Promise<string[]> {
+  const r = await run('ffmpeg', ['-nostdin', '-i', url, '-t', String(seconds), '-map', '0', '-c', 'copy', '-f', 'null', '-'], { timeoutMs: 25_000 });
+  return r.stderr.split('\n').filter((l) => /monoton/i.test(l));
+}
+
+describe('RTMP with FFmpeg, GStreamer and VLC, and conversion to and from RTSP', () => {
+  let server: TestServer;
+  const running: Running[] = [];
+  const ready = (path: string): Promise<void> => server.waitForLog(new RegExp(`\\[path ${path}\\] stream is ready`), 20_000);
+  before(async () => { server = await startServer(PATHS); });
+  after(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+    await server?.stop();
+  });
+
+  it('FFmpeg publishes H264+AAC over RTMP; FFmpeg, GStreamer (rtmpsrc, rtmp2src) and VLC read it over RTMP', async () => {
+    const pub = ffmpegPublishRtmp(server.rtmpUrl('live/ff'), { seconds: 40 });
+    running.push(pub);
+    await ready('live/ff');
+    const f = await ffmpegReadFrames(server.rtmpUrl('live/ff'), undefined);
+    assert.ok(f.frames >= 20, `ffmpeg decoded ${f.frames}\n${f.stderr.slice(-800)}`);
+    for (const src of ['rtmpsrc', 'rtmp2src'] as const) {
+      const g = await gstReadRtmp(server.rtmpUrl('live/ff'), src);
+      assert.ok(g.ok, `${src}: ${g.stderr.slice(-800)}`);
+    }
+    const v = await vlcRecord(server.rtmpUrl('live/ff'));
+    assert.deepEqual(v.map((s) => s.codec).sort(), ['aac', 'h264'], JSON.stringify(v));
+    assert.ok(v.every((s) => s.frames >= 20), `VLC wrote ${JSON.stringify(v)}`);
+    const p = await probePackets(server.rtmpUrl('live/ff'));
+    assert.deepEqual(p.streams.map((s) => s.codec), ['h264', 'aac']);
+    for (const s of p.streams) assert.equal(timestampProblem(s), undefined);
+    await pub.stop();
+  });
+
+  for (const bframes of [false, true]) {
+    it(`RTMP publish → RTSP read (FFmpeg TCP/UDP/multicast, GStreamer)${bframes ? ', with B-frames' : ''}`, async () => {
+      const path = `live/tortsp${bframes ? 'b' : ''}`;
+      const pub = ffmpegPublishRtmp(server.rtmpUrl(path), { seconds: 40, bframes });
+      running.push(pub);
+      await ready(path);
+      const d = await probeAndDecode(server.url(path));
+      assert.deepEqual(d.codecs, ['h264', 'aac'], d.stderr.slice(-800));
+      assert.ok(d.frames >= 40, `decoded ${d.frames} frames\n${d.stderr.slice(-800)}`);
+      for (const transport of ['udp', 'udp_multicast'] as const) {
+        const f = await ffmpegReadFrames(server.url(path), transport);
+        assert.ok(f.frames >= 20, `${transport}: decoded ${f.frames}\n${f.stderr.slice(-800)}`);
+      }
+      const g = await gstReadH264(server.url(path), 'tcp');
+      assert.ok(g.ok, g.stderr.slice(-800));
+      assert.deepEqual(await copyWarnings(server.url(path)), []);
+      await pub.stop();
+    });
+
+    it(`RTSP publish (FFmpeg H264+AAC) → RTMP read (FFmpeg, VLC)${bframes ? ', with B-frames' : ''}`, async () => {
+      const path = `live/tortmp${bframes ? 'b' : ''}`;
+      const pub = ffmpegPublish(server.url(path), { video: bframes ? 'h264bframes' : 'h264', audio: 'aac', seconds: 40 });
+      running.push(pub);
+      await ready(path);
+      const p = await probePackets(server.rtmpUrl(path));
+      assert.deepEqual(p.streams.map((s) => s.codec), ['h264', 'aac'], p.stderr.slice(-800));
+      for (const s of p.streams) {
+        assert.ok(s.packets.length >= 20, `${s.codec}: ${s.packets.length} packets`);
+        assert.equal(timestampProblem(s), undefined);
+      }
+      if (bframes) assert.ok(p.streams[0]!.packets.some((x) => x.pts > x.dts), 'B-frames give PTS after DTS');
+      assert.deepEqual(await copyWarnings(server.rtmpUrl(path)), []);
+      const f = await ffmpegReadFrames(server.rtmpUrl(path), undefined);
+      assert.ok(f.frames >= 20, `decoded ${f.frames}`);
+      const v = await vlcRecord(server.rtmpUrl(path));
+      assert.deepEqual(v.map((s) => s.codec).sort(), ['aac', 'h264'], JSON.stringify(v));
+      assert.ok(v.every((s) => s.frames >= 20), `VLC wrote ${JSON.stringify(v)}`);
+      await pub.stop();
+    });
+  }
+
+  for (const sink of ['rtmpsink', 'rtmp2sink'] as const) {
+    it(`GStreamer ${sink} publishes; FFmpeg reads over RTSP and RTMP`, async () => {
+      const path = `live/${sink}`;
+      const pub = gstPublishRtmp(server.rtmpUrl(path), sink, 30);
+      running.push(pub);
+      await ready(path);
+      const d = await probeAndDecode(server.url(path));
+      assert.deepEqual(d.codecs, ['h264', 'aac'], d.stderr.slice(-800));
+      assert.ok(d.frames >= 40, `decoded ${d.frames}`);
+      const f = await ffmpegReadFrames(server.rtmpUrl(path), undefined);
+      assert.ok(f.frames >= 20, `decoded ${f.frames}`);
+      await pub.stop();
+    });
+  }
+
+  it('a new RTMP reader gets a keyframe first, within 100 ms of play', async () => {
+    const pub = ffmpegPublishRtmp(server.rtmpUrl('live/gop'), { seconds: 40, audio: false });
+    running.push(pub);
+    await ready('live/gop');
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 130 + i * 170)); // join at different points of the 1 s GOP
+      const first = await playFirstVideoFrame(server.ports.rtmp, 'live', 'gop');
+      assert.ok(first.isKeyframe, `join ${i}: first video frame is not a keyframe`);
+      times.push(first.msToFirstVideo);
+    }
+    assert.ok(Math.max(...times) <= 100, `first frame after ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
+    await pub.stop();
+  });
+
+  it('takes credentials from the query (OBS stream key style) and refuses wrong ones', async () => {
+    const bad = ffmpegPublishRtmp(server.rtmpUrl('locked', { query: 'user=pub&pass=wrong' }), { seconds: 5, audio: false });
+    const badResult = await bad.done;
+    assert.notEqual(badResult.code, 0, 'publishing with a wrong password must fail');
+    assert.doesNotMatch(server.logs(), /\[path locked\] stream is ready/);
+    const pub = ffmpegPublishRtmp(server.rtmpUrl('locked', { query: 'user=pub&pass=pubpass' }), { seconds: 40 });
+    running.push(pub);
+    await ready('locked');
+    const denied = await ffmpegReadFrames(server.rtmpUrl('locked', { query: 'user=reader&pass=nope' }), undefined);
+    assert.equal(denied.frames, 0, 'a wrong read password must give no frames');
+    const f = await ffmpegReadFrames(server.rtmpUrl('locked', { query: 'user=reader&pass=readpass' }), undefined);
+    assert.ok(f.frames >= 20, `decoded ${f.frames}\n${f.stderr.slice(-800)}`);
+    assert.doesNotMatch(server.logs(), /pubpass|readpass/, 'passwords never reach the log');
+    await pub.stop();
+  });
+});
+
+describe('RTMPS (rtmpEncryption: optional) with FFmpeg', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer((dir) => {
+      const { key, cert } = makeSelfSignedCert(dir); // made for this run only
+      return `rtmpEncryption: optional\nrtmpServerKey: ${key}\nrtmpServerCert: ${cert}\npaths:\n  all:\n`;
+    });
+  });
+  after(async () => { await server?.stop(); });
+
+  it('publishes and reads over RTMPS, and the stream is readable over plain RTMP and RTSP', async () => {
+    const pub = ffmpegPublishRtmp(server.rtmpUrl('live/sec', { secure: true }), { seconds: 30 });
+    try {
+      await server.waitForLog(/\[path live\/sec\] stream is ready/, 20_000);
+      const s = await ffmpegReadFrames(server.rtmpUrl('live/sec', { secure: true }), undefined);
+      assert.ok(s.frames >= 20, `rtmps decoded ${s.frames}\n${s.stderr.slice(-800)}`);
+      const p = await ffmpegReadFrames(server.rtmpUrl('live/sec'), undefined);
+      assert.ok(p.frames >= 20, `rtmp decoded ${p.frames}`);
+      const r = await ffmpegReadFrames(server.url('live/sec'), 'tcp');
+      assert.ok(r.frames >= 20, `rtsp decoded ${r.frames}`);
+    } finally {
+      await pub.stop();
+    }
+  });
+});
