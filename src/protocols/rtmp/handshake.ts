@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { RtmpProtocolError } from './rtmp-errors.ts';
+import { digestResponse, findClientDigest } from './handshake-digest.ts';
 
 const HANDSHAKE_SIZE = 1536;
 
 /**
- * Server side of the RTMP handshake (RTMP spec §5.2): C0+C1 → S0+S1+S2, then C2. S1 carries a zero version, which
- * tells FFmpeg, OBS and librtmp clients not to expect the Flash digest scheme, so the plain handshake serves them all.
+ * Server side of the RTMP handshake (RTMP spec §5.2): C0+C1 → S0+S1+S2, then C2. A C1 signed with the Flash digest
+ * scheme gets a signed S1/S2 (handshake-digest.ts); any other C1 gets the plain answer: S1 with a zero version, which
+ * tells FFmpeg, OBS and librtmp clients not to verify anything, and S2 echoing C1.
  */
 export class RtmpServerHandshake {
   private buf: Buffer = Buffer.alloc(0);
@@ -19,9 +21,15 @@ export class RtmpServerHandshake {
       if (this.buf.length < 1 + HANDSHAKE_SIZE) return { done: false };
       if (this.buf[0] !== 3 && this.buf[0] !== 6) throw new RtmpProtocolError(`unsupported RTMP version ${this.buf[0]}`);
       const c1 = this.buf.subarray(1, 1 + HANDSHAKE_SIZE);
-      const s1 = Buffer.concat([Buffer.alloc(8), randomBytes(HANDSHAKE_SIZE - 8)]);
-      s1.writeUInt32BE(Math.floor(Date.now() / 1000) >>> 0, 0);
-      send = Buffer.concat([Buffer.from([3]), s1, c1]); // S2 echoes C1
+      const digest = findClientDigest(c1);
+      if (digest) {
+        const { s1, s2 } = digestResponse(digest);
+        send = Buffer.concat([Buffer.from([3]), s1, s2]);
+      } else {
+        const s1 = Buffer.concat([Buffer.alloc(8), randomBytes(HANDSHAKE_SIZE - 8)]);
+        s1.writeUInt32BE(Math.floor(Date.now() / 1000) >>> 0, 0);
+        send = Buffer.concat([Buffer.from([3]), s1, c1]); // S2 echoes C1
+      }
       this.buf = this.buf.subarray(1 + HANDSHAKE_SIZE);
       this.state = 'c2';
     }
