@@ -4,20 +4,22 @@ import {
   RtmpChunkReader, RtmpMessageType, commandMessage, serializeRtmpMessage, parseFlvVideo, type RtmpMessage,
 } from '../../src/protocols/rtmp/index.ts';
 
-/** What a minimal RTMP player saw after `play`. */
-export interface FirstFrame { readonly msToFirstVideo: number; readonly isKeyframe: boolean }
+/** A video frame a raw player received: RTMP timestamp (DTS, ms), keyframe flag, arrival time after `play`. */
+export interface RawVideoFrame { readonly dtsMs: number; readonly isKeyframe: boolean; readonly atMs: number }
 
-/** Plays `rtmp://127.0.0.1:port/app/stream` with a plain handshake and reports the first video frame. */
-export function playFirstVideoFrame(port: number, app: string, stream: string, timeoutMs = 10_000): Promise<FirstFrame> {
+/** Plain-handshake RTMP player of `rtmp://127.0.0.1:port/app/stream`; `onVideo` returns true to stop. */
+export function playRtmpRaw(port: number, app: string, stream: string, onVideo: (f: RawVideoFrame) => boolean, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const s: Socket = connect(port, '127.0.0.1');
-    const timer = setTimeout(() => { s.destroy(); reject(new Error('no video frame')); }, timeoutMs);
+    const timer = setTimeout(() => { s.destroy(); reject(new Error('timed out')); }, timeoutMs);
+    const finish = (err?: Error): void => { clearTimeout(timer); s.destroy(); if (err) reject(err); else resolve(); };
     let hs = Buffer.alloc(0);
     let reader: RtmpChunkReader | undefined;
     let playSentAt = 0;
     const send = (m: RtmpMessage): void => { s.write(serializeRtmpMessage(m, 128)); };
     s.on('connect', () => s.write(Buffer.concat([Buffer.from([3]), Buffer.alloc(8), randomBytes(1528)])));
-    s.on('error', (e) => { clearTimeout(timer); reject(e); });
+    s.on('error', (e) => finish(e));
+    s.on('close', () => finish(new Error('closed by the server')));
     s.on('data', (d: Buffer) => {
       if (!reader) {
         hs = Buffer.concat([hs, d]);
@@ -34,11 +36,37 @@ export function playFirstVideoFrame(port: number, app: string, stream: string, t
         if (m.type !== RtmpMessageType.Video) continue;
         const v = parseFlvVideo(m.body);
         if (v.kind !== 'avcFrame') continue;
-        clearTimeout(timer);
-        s.destroy();
-        resolve({ msToFirstVideo: performance.now() - playSentAt, isKeyframe: v.isKeyframe });
-        return;
+        if (onVideo({ dtsMs: m.timestamp, isKeyframe: v.isKeyframe, atMs: performance.now() - playSentAt })) { finish(); return; }
       }
     });
+  });
+}
+
+/** Plays and reports the first video frame. */
+export async function playFirstVideoFrame(port: number, app: string, stream: string): Promise<RawVideoFrame> {
+  let first: RawVideoFrame | undefined;
+  await playRtmpRaw(port, app, stream, (f) => { first = f; return true; });
+  return first!;
+}
+
+/** A raw RTMP connection past the plain handshake, and when the server closed it (ms after `opened`). */
+export interface RawRtmpConn { readonly socket: Socket; readonly closed: Promise<number> }
+
+/** Connects and completes a plain handshake; nothing else is sent. */
+export function openRawRtmp(port: number, c0 = 3): Promise<RawRtmpConn> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const t0 = performance.now();
+    const closed = new Promise<number>((r) => socket.on('close', () => r(performance.now() - t0)));
+    let got = 0;
+    socket.on('error', () => { /* resets are expected once the server closes an abusive connection */ });
+    socket.on('connect', () => socket.write(Buffer.concat([Buffer.from([c0]), Buffer.alloc(8), randomBytes(1528)])));
+    socket.on('data', (d: Buffer) => {
+      if (got >= 1 + 1536 * 2) return;
+      got += d.length;
+      if (got >= 1 + 1536 * 2) { socket.write(Buffer.alloc(1536)); resolve({ socket, closed }); }
+    });
+    void closed.then(() => { if (got < 1 + 1536 * 2) resolve({ socket, closed }); });
+    socket.setTimeout(10_000, () => { socket.destroy(); reject(new Error('handshake timed out')); });
   });
 }

@@ -11,6 +11,10 @@ import {
 import type { Stream } from '../../stream/index.ts';
 import { RtmpPlayer } from './rtmp-player.ts';
 
+// Shared object messages (RTMP spec §7.1.3): valid, but this server has no shared objects.
+const SHARED_OBJECT_AMF0 = 19;
+const SHARED_OBJECT_AMF3 = 16;
+
 /** Chunk size of everything this server sends (MediaMTX uses the same); players learn it right after connect. */
 export const OUT_CHUNK_SIZE = 65536;
 const WINDOW_ACK_SIZE = 2_500_000;
@@ -118,7 +122,10 @@ export class RtmpConn {
         return;
       case RtmpMessageType.DataAmf0: case RtmpMessageType.Video: case RtmpMessageType.Audio: this.onMedia(m); return;
       case RtmpMessageType.CommandAmf3: case RtmpMessageType.DataAmf3: throw new Error('AMF3 messages are not supported');
-      default: return; // acknowledgements, bandwidth and abort messages need no answer
+      case RtmpMessageType.SetChunkSize: case RtmpMessageType.Abort: case RtmpMessageType.Acknowledgement:
+      case RtmpMessageType.SetPeerBandwidth: case SHARED_OBJECT_AMF0: case SHARED_OBJECT_AMF3: case RtmpMessageType.Aggregate:
+        return; // applied by the chunk reader, or needing no answer from a server that shares no objects
+      default: throw new Error(`unknown RTMP message type ${m.type}`);
     }
   }
 
