@@ -8,3 +8,7 @@ export { BitReader, unescapeRbsp } from './bit-reader.ts';
 export { parseH264Sps, parseH264SliceHeader, type H264Sps, type H264SliceHeader } from './h264-sps.ts';
 export { H264DtsExtractor } from './h264-dts-extractor.ts';
 export { annexBToNalus, nalusToAnnexB } from './annexb.ts';
+export {
+  H265NaluType, H265_MAX_NALUS, H265_MAX_AU_BYTES, h265NaluType, h265IsRandomAccess, parseHevcConfig, buildHevcConfig,
+  type HevcConfig, type HevcParameterSets,
+} from './h265.ts';

@@ -27,3 +27,22 @@ export function mpeg4AudioConfig(f: Format): Buffer | undefined {
   const v = f.params.get('config');
   return v && /^[0-9a-fA-F]+$/.test(v) && v.length % 2 === 0 ? Buffer.from(v, 'hex') : undefined;
 }
+
+/** An H265 format (RFC 7798 §7.1) whose fmtp carries the parameter sets. */
+export function h265Format(payloadType: number, ps: { vps: Uint8Array; sps: Uint8Array; pps: Uint8Array }): Format {
+  const b64 = (n: Uint8Array): string => Buffer.from(n).toString('base64');
+  const fmtp = `sprop-vps=${b64(ps.vps)}; sprop-sps=${b64(ps.sps)}; sprop-pps=${b64(ps.pps)}`;
+  return { codec: 'h265', payloadType, encoding: 'H265', clockRate: 90000, fmtp, params: parseFmtpParams(fmtp) };
+}
+
+/** VPS, SPS and PPS from an H265 format's sprop-vps/sps/pps, when all present. */
+export function h265ParameterSets(f: Format): { vps: Buffer; sps: Buffer; pps: Buffer } | undefined {
+  const get = (k: string): Buffer | undefined => {
+    const v = f.params.get(k)?.split(',')[0]?.trim();
+    return v ? Buffer.from(v, 'base64') : undefined;
+  };
+  const vps = get('sprop-vps');
+  const sps = get('sprop-sps');
+  const pps = get('sprop-pps');
+  return vps && sps && pps && vps.length >= 2 && sps.length >= 15 && pps.length >= 2 ? { vps, sps, pps } : undefined;
+}

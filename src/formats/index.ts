@@ -2,4 +2,4 @@ export { CODECS, type Codec } from './codec.ts';
 export type { Format, Media, MediaKind, Description } from './format.ts';
 export * from './rtp/index.ts';
 export * from './sdp/index.ts';
-export { h264Format, h264ParameterSets, mpeg4AudioFormat, mpeg4AudioConfig } from './codec-formats.ts';
+export { h264Format, h264ParameterSets, h265Format, h265ParameterSets, mpeg4AudioFormat, mpeg4AudioConfig } from './codec-formats.ts';

@@ -5,3 +5,4 @@ export { assertNever } from './assert-never.ts';
 export { ErrorCounter } from './error-counter.ts';
 export { rescale } from './clock.ts';
 export { parseListenAddress, normalizeIp, AddressError, type ListenAddress } from './net-address.ts';
+export { readStartupFile } from './startup-file.ts';

@@ -7,8 +7,17 @@ import {
 /** A video frame a raw player received: RTMP timestamp (DTS, ms), keyframe flag, arrival time after `play`. */
 export interface RawVideoFrame { readonly dtsMs: number; readonly isKeyframe: boolean; readonly atMs: number }
 
-/** Plain-handshake RTMP player of `rtmp://127.0.0.1:port/app/stream`; `onVideo` returns true to stop. */
+/** Plain-handshake RTMP player of `rtmp://127.0.0.1:port/app/stream`; `onVideo` gets H264 frames and returns true to stop. */
 export function playRtmpRaw(port: number, app: string, stream: string, onVideo: (f: RawVideoFrame) => boolean, timeoutMs = 10_000): Promise<void> {
+  return playRtmpMessages(port, app, stream, (m, atMs) => {
+    if (m.type !== RtmpMessageType.Video) return false;
+    const v = parseFlvVideo(m.body);
+    return v.kind === 'avcFrame' && onVideo({ dtsMs: m.timestamp, isKeyframe: v.isKeyframe, atMs });
+  }, timeoutMs);
+}
+
+/** Plain-handshake RTMP player handing every message (and ms since `play`) to `onMessage`, which returns true to stop. */
+export function playRtmpMessages(port: number, app: string, stream: string, onMessage: (m: RtmpMessage, atMs: number) => boolean, timeoutMs = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const s: Socket = connect(port, '127.0.0.1');
     const timer = setTimeout(() => { s.destroy(); reject(new Error('timed out')); }, timeoutMs);
@@ -33,10 +42,7 @@ export function playRtmpRaw(port: number, app: string, stream: string, onVideo: 
         playSentAt = performance.now();
       }
       for (const m of reader.push(d)) {
-        if (m.type !== RtmpMessageType.Video) continue;
-        const v = parseFlvVideo(m.body);
-        if (v.kind !== 'avcFrame') continue;
-        if (onVideo({ dtsMs: m.timestamp, isKeyframe: v.isKeyframe, atMs: performance.now() - playSentAt })) { finish(); return; }
+        if (onMessage(m, performance.now() - playSentAt)) { finish(); return; }
       }
     });
   });

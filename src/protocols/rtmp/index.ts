@@ -9,7 +9,7 @@ export {
   UserControlEvent, parseCommand, commandMessage, onStatusMessage, type RtmpCommand,
 } from './control-messages.ts';
 export {
-  parseFlvVideo, parseFlvAudio, buildFlvVideo, buildFlvAudio, FLV_VIDEO_AVC, FLV_AUDIO_AAC, type FlvVideo, type FlvAudio,
+  parseFlvVideo, parseFlvAudio, buildFlvVideo, buildFlvAudio, buildFlvHevc, FLV_VIDEO_AVC, FLV_AUDIO_AAC, FOURCC_HEVC, type FlvVideo, type FlvAudio,
 } from './flv-tags.ts';
 export { rtmpTarget, type RtmpTarget } from './rtmp-url.ts';
 export { RtmpToStream } from './to-stream.ts';

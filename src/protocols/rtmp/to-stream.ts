@@ -1,6 +1,9 @@
-import { avccToNalus, h264NaluType, H264NaluType, parseAudioSpecificConfig, parseAvcConfig, type AvcConfig } from '../../codecs/index.ts';
 import {
-  H264Packetizer, Mpeg4AudioPacketizer, h264Format, mpeg4AudioFormat, type Description, type Format, type Media,
+  avccToNalus, h264NaluType, H264NaluType, h265NaluType, H265NaluType, h265IsRandomAccess, parseAudioSpecificConfig, parseAvcConfig,
+  parseHevcConfig, type AvcConfig, type HevcConfig,
+} from '../../codecs/index.ts';
+import {
+  H264Packetizer, H265Packetizer, Mpeg4AudioPacketizer, h264Format, h265Format, mpeg4AudioFormat, type Description, type Format, type Media,
 } from '../../formats/index.ts';
 import type { SubStream } from '../../stream/index.ts';
 import { parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
@@ -10,6 +13,9 @@ import { decodeAmf0, type AmfValue } from './amf0.ts';
 /** What the publisher announced in onMetaData: which tracks to wait for. */
 interface Expected { video: boolean; audio: boolean }
 
+/** The video configuration a publisher sent: H264 (FLV) or H265 (Enhanced RTMP). */
+type VideoConfig = { readonly codec: 'h264'; readonly avc: AvcConfig } | { readonly codec: 'h265'; readonly hevc: HevcConfig };
+
 /**
  * Turns an RTMP publisher's messages into a Description and units (MediaMTX's rtmp to-stream). Tracks are known once
  * the sequence headers announced by onMetaData arrived. Each unit gets both the codec payload and RTP packets, made
@@ -17,9 +23,9 @@ interface Expected { video: boolean; audio: boolean }
  */
 export class RtmpToStream {
   private expected: Expected | undefined;
-  private avc: AvcConfig | undefined;
+  private config: VideoConfig | undefined;
   private aac: { config: Buffer; sampleRate: number; channels: number } | undefined;
-  private video: { media: Media; format: Format; packetizer: H264Packetizer } | undefined;
+  private video: { media: Media; format: Format; packetizer: H264Packetizer | H265Packetizer } | undefined;
   private audio: { media: Media; format: Format; packetizer: Mpeg4AudioPacketizer } | undefined;
   private sub: SubStream | undefined;
   /** Codecs this server can't carry yet, named once in the log by the caller. */
@@ -32,7 +38,8 @@ export class RtmpToStream {
     if (msg.type === RtmpMessageType.DataAmf0) this.onData(msg.body);
     else if (msg.type === RtmpMessageType.Video) {
       const v = parseFlvVideo(msg.body);
-      if (v.kind === 'avcConfig') this.avc = parseAvcConfig(v.config);
+      if (v.kind === 'avcConfig') this.config = { codec: 'h264', avc: parseAvcConfig(v.config) };
+      else if (v.kind === 'hevcConfig') this.config = { codec: 'h265', hevc: parseHevcConfig(v.config) };
       else if (v.kind === 'other') this.unsupported.add(v.description);
     } else if (msg.type === RtmpMessageType.Audio) {
       const a = parseFlvAudio(msg.body);
@@ -47,15 +54,16 @@ export class RtmpToStream {
   /** The description with what arrived so far (`force`: stop waiting for announced tracks). */
   description(force: boolean): Description | undefined {
     const exp = this.expected ?? { video: true, audio: true };
-    const haveVideo = this.avc !== undefined;
+    const haveVideo = this.config !== undefined;
     const haveAudio = this.aac !== undefined;
     if (!force && ((exp.video && !haveVideo) || (exp.audio && !haveAudio))) return undefined;
     if (!haveVideo && !haveAudio) return undefined;
     const medias: Media[] = [];
-    if (this.avc) {
-      const format = h264Format(96, this.avc.sps, this.avc.pps);
+    if (this.config) {
+      const c = this.config;
+      const format = c.codec === 'h264' ? h264Format(96, c.avc.sps, c.avc.pps) : h265Format(96, c.hevc);
       const media: Media = { kind: 'video', formats: [format] };
-      this.video = { media, format, packetizer: new H264Packetizer(96, this.maxPayload) };
+      this.video = { media, format, packetizer: c.codec === 'h264' ? new H264Packetizer(96, this.maxPayload) : new H265Packetizer(96, this.maxPayload) };
       medias.push(media);
     }
     if (this.aac) {
@@ -73,20 +81,8 @@ export class RtmpToStream {
   /** Feeds a message once attached. Throws RtmpProtocolError/CodecError on malformed data. */
   write(msg: RtmpMessage): void {
     if (!this.sub) return;
-    if (msg.type === RtmpMessageType.Video && this.video) {
-      const v = parseFlvVideo(msg.body);
-      if (v.kind === 'avcConfig') { this.avc = parseAvcConfig(v.config); return; }
-      if (v.kind !== 'avcFrame') return;
-      let nalus = avccToNalus(v.data, this.avc?.lengthSize ?? 4);
-      if (nalus.length === 0) return;
-      const idr = nalus.some((n) => h264NaluType(n) === H264NaluType.Idr);
-      // Readers joining at this IDR need the parameter sets in band (MediaMTX's H264 remuxing does the same).
-      if (idr && this.avc && !nalus.some((n) => h264NaluType(n) === H264NaluType.Sps)) nalus = [this.avc.sps, this.avc.pps, ...nalus];
-      const dts = msg.timestamp * 90;
-      const pts = (msg.timestamp + v.compositionTimeMs) * 90;
-      const { media, format, packetizer } = this.video;
-      this.sub.writeUnit(media, format, { pts, dts, payload: nalus, randomAccess: idr, rtpPackets: packetizer.packetize(nalus, pts) });
-    } else if (msg.type === RtmpMessageType.Audio && this.audio) {
+    if (msg.type === RtmpMessageType.Video && this.video) this.writeVideo(msg, this.video);
+    else if (msg.type === RtmpMessageType.Audio && this.audio) {
       const a = parseFlvAudio(msg.body);
       if (a.kind !== 'aacFrame' || a.data.length === 0) return;
       const { media, format, packetizer } = this.audio;
@@ -94,6 +90,28 @@ export class RtmpToStream {
       const aus = [a.data];
       this.sub.writeUnit(media, format, { pts, payload: aus, rtpPackets: packetizer.packetize(aus, pts) });
     }
+  }
+
+  private writeVideo(msg: RtmpMessage, track: NonNullable<RtmpToStream['video']>): void {
+    const v = parseFlvVideo(msg.body);
+    if (v.kind === 'avcConfig' && this.config?.codec === 'h264') { this.config = { codec: 'h264', avc: parseAvcConfig(v.config) }; return; }
+    if (v.kind === 'hevcConfig' && this.config?.codec === 'h265') { this.config = { codec: 'h265', hevc: parseHevcConfig(v.config) }; return; }
+    const c = this.config;
+    if (!c || (v.kind !== 'avcFrame' && v.kind !== 'hevcFrame') || (v.kind === 'avcFrame') !== (c.codec === 'h264')) return;
+    let nalus = avccToNalus(v.data, c.codec === 'h264' ? c.avc.lengthSize : c.hevc.lengthSize);
+    if (nalus.length === 0) return;
+    let randomAccess: boolean;
+    // Readers joining at a random access point need the parameter sets in band (MediaMTX's remuxing does the same).
+    if (c.codec === 'h264') {
+      randomAccess = nalus.some((n) => h264NaluType(n) === H264NaluType.Idr);
+      if (randomAccess && !nalus.some((n) => h264NaluType(n) === H264NaluType.Sps)) nalus = [c.avc.sps, c.avc.pps, ...nalus];
+    } else {
+      randomAccess = h265IsRandomAccess(nalus);
+      if (randomAccess && !nalus.some((n) => h265NaluType(n) === H265NaluType.Sps)) nalus = [c.hevc.vps, c.hevc.sps, c.hevc.pps, ...nalus];
+    }
+    const dts = msg.timestamp * 90;
+    const pts = (msg.timestamp + v.compositionTimeMs) * 90;
+    this.sub!.writeUnit(track.media, track.format, { pts, dts, payload: nalus, randomAccess, rtpPackets: track.packetizer.packetize(nalus, pts) });
   }
 
   private onData(body: Buffer): void {

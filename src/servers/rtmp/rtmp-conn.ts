@@ -178,7 +178,7 @@ export class RtmpConn {
     if (!p || p.lease || p.announcing || this.closed) return;
     if (p.timer) { clearTimeout(p.timer); p.timer = undefined; }
     const desc = p.toStream.description(force);
-    if (!desc) { if (force) this.close(new Error('the stream doesn\'t contain any supported codec (H264, MPEG-4 Audio)')); return; }
+    if (!desc) { if (force) this.close(new Error('the stream doesn\'t contain any supported codec (H264, H265, MPEG-4 Audio)')); return; }
     p.announcing = true;
     for (const u of p.toStream.unsupported) this.log.warn(`${u} is not supported yet and is left out`);
     try {
@@ -205,7 +205,7 @@ export class RtmpConn {
       if (this.closed) { lease.release(); return; }
       this.readerLease = lease;
       const muxer = this.host.muxerFor(lease.stream);
-      if (!muxer.video && !muxer.audio) throw new Error('the stream doesn\'t contain any supported codec, which are currently H264 and MPEG-4 Audio');
+      if (!muxer.video && !muxer.audio) throw new Error('the stream doesn\'t contain any supported codec, which are currently H264, H265 and MPEG-4 Audio');
       for (const s of muxer.skipped) this.log.info(`track ${s} can't be sent over RTMP and is left out`);
       clearTimeout(this.setupTimer);
       this.state = 'read';

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { parseListenAddress, type Logger } from '../../lib/index.ts';
+import { parseListenAddress, readStartupFile, type Logger } from '../../lib/index.ts';
 import type { PathAccess } from '../../core/index.ts';
 import { RtmpStreamMuxer } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
-import { startHook, hookEnv, type HookHandle } from '../../hooks/index.ts';
+import { ConnectionHooks } from '../../hooks/index.ts';
 import { OUT_CHUNK_SIZE, RtmpConn, type RtmpConnHost } from './rtmp-conn.ts';
 
 /** Settings of one RTMP or RTMPS listener. */
@@ -34,12 +33,13 @@ export class RtmpServer implements RtmpConnHost {
   readonly readBufferCount: number;
   readonly udpMaxPayloadSize: number;
   private readonly conns = new Set<RtmpConn>();
-  private readonly hooks = new Map<RtmpConn, HookHandle>();
+  private readonly hooks: ConnectionHooks<RtmpConn>;
   private readonly muxers = new WeakMap<Stream, RtmpStreamMuxer>();
   private closed = false;
 
   private constructor(private readonly opts: RtmpServerOptions, private readonly server: Server, private readonly log: Logger) {
     this.paths = opts.paths;
+    this.hooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, rtspPort: opts.rtspPort });
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
     this.readBufferCount = opts.readBufferCount;
@@ -87,7 +87,7 @@ export class RtmpServer implements RtmpConnHost {
     this.closed = true;
     const closing = new Promise<void>((r) => this.server.close(() => r()));
     for (const c of [...this.conns]) c.close(new Error('server is shutting down'));
-    await Promise.all([closing, ...[...this.hooks.values()].map((h) => h.close())]);
+    await Promise.all([closing, this.hooks.closeAll()]);
     this.log.info('listener closed');
   }
 
@@ -97,21 +97,11 @@ export class RtmpServer implements RtmpConnHost {
       secure: this.opts.tls !== undefined, log: this.log,
       onClose: (c) => {
         this.conns.delete(c);
-        const h = this.hooks.get(c);
-        if (h) { this.hooks.delete(c); void h.close(); }
+        this.hooks.close(c);
       },
     });
     this.conns.add(conn);
-    if (this.opts.runOnConnect !== '') {
-      this.hooks.set(conn, startHook({ command: this.opts.runOnConnect, restart: this.opts.runOnConnectRestart, env: hookEnv({ pathName: '', rtspPort: this.opts.rtspPort }), log: this.log }));
-    }
+    this.hooks.open(conn, this.log);
   }
 }
 
-function readStartupFile(path: string, key: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new Error(`unable to read ${key} '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { parseListenAddress, type Logger } from '../../lib/index.ts';
+import { parseListenAddress, readStartupFile, type Logger } from '../../lib/index.ts';
 import type { AuthMethod, RtspTransport } from '../../conf/index.ts';
 import type { PathAccess } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
-import { startHook, hookEnv, type HookHandle } from '../../hooks/index.ts';
+import { ConnectionHooks } from '../../hooks/index.ts';
 import { RtspConn } from './rtsp-conn.ts';
 import { RtspSession, type RtspSessionHost } from './rtsp-session.ts';
 import { RtspUdpListener } from './rtsp-udp-listener.ts';
@@ -51,7 +50,7 @@ export class RtspServer implements RtspSessionHost {
   readonly writeTimeoutMs: number;
   private readonly conns = new Set<RtspConn>();
   private readonly sessions = new Map<string, RtspSession>();
-  private readonly connHooks = new Map<RtspConn, HookHandle>();
+  private readonly connHooks: ConnectionHooks<RtspConn>;
   private readonly multicastStreams = new Map<Stream, RtspMulticastStream>();
   private readonly handler: RtspServerHandler;
   private readonly log: Logger;
@@ -64,6 +63,7 @@ export class RtspServer implements RtspSessionHost {
     private readonly multicast: { allocator: MulticastAllocator; sender: MulticastSender } | undefined,
     log: Logger,
   ) {
+    this.connHooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, rtspPort: opts.rtspPort });
     this.log = log;
     this.udpRtp = udp?.rtp;
     this.udpRtcp = udp?.rtcp;
@@ -174,7 +174,7 @@ export class RtspServer implements RtspSessionHost {
     const closing = new Promise<void>((r) => this.server.close(() => r()));
     for (const c of [...this.conns]) c.close(new Error('server is shutting down'));
     for (const m of [...this.multicastStreams.values()]) m.close();
-    await Promise.all([closing, this.udpRtp?.close(), this.udpRtcp?.close(), ...[...this.connHooks.values()].map((h) => h.close())]);
+    await Promise.all([closing, this.udpRtp?.close(), this.udpRtcp?.close(), this.connHooks.closeAll()]);
     this.multicast?.sender.close();
     this.log.info('listener closed');
   }
@@ -202,17 +202,11 @@ export class RtspServer implements RtspSessionHost {
       socket, secure: this.opts.tls !== undefined, log: this.log, readTimeoutMs: this.readTimeoutMs, handler: this.handler,
       onClose: (c) => {
         this.conns.delete(c);
-        const h = this.connHooks.get(c);
-        if (h) { this.connHooks.delete(c); void h.close(); }
+        this.connHooks.close(c);
       },
     });
     this.conns.add(conn);
-    if (this.opts.runOnConnect !== '') {
-      this.connHooks.set(conn, startHook({
-        command: this.opts.runOnConnect, restart: this.opts.runOnConnectRestart,
-        env: hookEnv({ pathName: '', rtspPort: this.opts.rtspPort }), log: conn.log,
-      }));
-    }
+    this.connHooks.open(conn, conn.log);
   }
 
   private createSession(conn: RtspConn): RtspSession {
@@ -233,10 +227,3 @@ export class RtspServer implements RtspSessionHost {
 }
 
 /** Reads a TLS file at start, turning ENOENT into a message naming the key. */
-function readStartupFile(path: string, key: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new Error(`unable to read ${key} '${path}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}

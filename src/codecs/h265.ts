@@ -1,0 +1,103 @@
+import { BitReader, unescapeRbsp } from './bit-reader.ts';
+import { CodecError } from './codec-error.ts';
+
+/** H265 NAL unit types used here (ITU-T H.265 Table 7-1; AP and FU from RFC 7798 §4.4). */
+export const H265NaluType = { IrapFirst: 16, IrapLast: 23, Vps: 32, Sps: 33, Pps: 34, Aud: 35, SeiPrefix: 39, Ap: 48, Fu: 49, Paci: 50 } as const;
+
+// RELIABILITY §1.5: the same access-unit bounds as H264.
+export const H265_MAX_NALUS = 50;
+export const H265_MAX_AU_BYTES = 8 * 1024 * 1024;
+
+/** NAL unit type of an H265 NAL unit (2-byte header, §7.3.1.2). */
+export function h265NaluType(nalu: Uint8Array): number { return ((nalu[0] ?? 0) >> 1) & 0x3f; }
+
+/** True when the access unit holds an IRAP picture (BLA, IDR, CRA: types 16–23), where decoding can start. */
+export function h265IsRandomAccess(au: readonly Uint8Array[]): boolean {
+  return au.some((n) => { const t = h265NaluType(n); return t >= H265NaluType.IrapFirst && t <= H265NaluType.IrapLast; });
+}
+
+/** Parameter sets of an H265 stream. */
+export interface HevcParameterSets { readonly vps: Buffer; readonly sps: Buffer; readonly pps: Buffer }
+
+/** The parts of an HEVCDecoderConfigurationRecord the server converts: parameter sets and NAL length size. */
+export interface HevcConfig extends HevcParameterSets { readonly lengthSize: number }
+
+/** Parses an HEVCDecoderConfigurationRecord (ISO/IEC 14496-15 §8.3.3.1), keeping the first VPS, SPS and PPS. */
+export function parseHevcConfig(b: Buffer): HevcConfig {
+  if (b.length < 23 || b[0] !== 1) throw new CodecError('invalid HEVCDecoderConfigurationRecord');
+  const lengthSize = (b[21]! & 3) + 1;
+  const found = new Map<number, Buffer>();
+  let pos = 23;
+  for (let a = 0, n = b[22]!; a < n; a++) {
+    if (pos + 3 > b.length) throw new CodecError('truncated HEVC config array');
+    const type = b[pos]! & 0x3f;
+    const count = b.readUInt16BE(pos + 1);
+    pos += 3;
+    for (let i = 0; i < count; i++) {
+      if (pos + 2 > b.length) throw new CodecError('truncated HEVC config NAL unit');
+      const len = b.readUInt16BE(pos);
+      pos += 2;
+      if (pos + len > b.length) throw new CodecError('truncated HEVC config NAL unit');
+      if (!found.has(type)) found.set(type, b.subarray(pos, pos + len));
+      pos += len;
+    }
+  }
+  const vps = found.get(H265NaluType.Vps);
+  const sps = found.get(H265NaluType.Sps);
+  const pps = found.get(H265NaluType.Pps);
+  if (!vps || !sps || !pps || sps.length < 15) throw new CodecError('HEVCDecoderConfigurationRecord lacks VPS, SPS or PPS');
+  return { vps, sps, pps, lengthSize };
+}
+
+/**
+ * Builds an HEVCDecoderConfigurationRecord with 4-byte NAL lengths. The 12 bytes of general profile, tier,
+ * compatibility, constraint and level fields are the SPS's profile_tier_level (§7.3.3), which starts right after the
+ * NAL header and the byte holding sps_video_parameter_set_id, sps_max_sub_layers_minus1 and the nesting flag.
+ */
+export function buildHevcConfig(ps: HevcParameterSets): Buffer {
+  const rbsp = unescapeRbsp(ps.sps.subarray(2));
+  if (rbsp.length < 13) throw new CodecError('SPS too short');
+  const ptl = rbsp.subarray(1, 13);
+  const head = Buffer.alloc(23);
+  head[0] = 1;
+  Buffer.from(ptl).copy(head, 1); // profile space/tier/idc, 32 compatibility flags, 48 constraint flags, level
+  head.writeUInt16BE(0xf000, 13); // reserved + min_spatial_segmentation_idc 0
+  head[15] = 0xfc; // reserved + parallelismType unknown
+  const f = spsFormat(rbsp);
+  head[16] = 0xfc | f.chromaFormatIdc;
+  head[17] = 0xf8 | f.bitDepthLumaMinus8;
+  head[18] = 0xf8 | f.bitDepthChromaMinus8;
+  head.writeUInt16BE(0, 19); // avgFrameRate unknown
+  head[21] = 0x0f; // constantFrameRate 0, numTemporalLayers 1, temporalIdNested 1, lengthSizeMinusOne 3
+  head[22] = 3;
+  const arrays = ([[H265NaluType.Vps, ps.vps], [H265NaluType.Sps, ps.sps], [H265NaluType.Pps, ps.pps]] as const).map(([type, n]) => {
+    const h = Buffer.alloc(5);
+    h[0] = 0x80 | type; // array_completeness 1
+    h.writeUInt16BE(1, 1);
+    h.writeUInt16BE(n.length, 3);
+    return Buffer.concat([h, n]);
+  });
+  return Buffer.concat([head, ...arrays]);
+}
+
+/** Chroma format and bit depths of an SPS RBSP (§7.3.2.2.1), read past profile_tier_level (§7.3.3). */
+function spsFormat(rbsp: Uint8Array): { chromaFormatIdc: number; bitDepthLumaMinus8: number; bitDepthChromaMinus8: number } {
+  const r = new BitReader(rbsp);
+  r.skip(4);
+  const maxSubLayersMinus1 = r.bits(3);
+  r.skip(1 + 96); // temporal_id_nesting_flag, general profile/tier/level
+  const present: [boolean, boolean][] = [];
+  for (let i = 0; i < maxSubLayersMinus1; i++) present.push([r.flag(), r.flag()]);
+  if (maxSubLayersMinus1 > 0) r.skip(2 * (8 - maxSubLayersMinus1));
+  for (const [profile, level] of present) r.skip((profile ? 88 : 0) + (level ? 8 : 0));
+  r.ue(); // sps_seq_parameter_set_id
+  const chromaFormatIdc = r.ue();
+  if (chromaFormatIdc > 3) throw new CodecError('invalid chroma_format_idc');
+  if (chromaFormatIdc === 3) r.skip(1);
+  r.ue(); r.ue(); // picture size
+  if (r.flag()) { r.ue(); r.ue(); r.ue(); r.ue(); } // conformance window
+  const bitDepthLumaMinus8 = r.ue();
+  const bitDepthChromaMinus8 = r.ue();
+  if (bitDepthLumaMinus8 > 7 || bitDepthChromaMinus8 > 7) throw new CodecError('invalid bit depth');
+  return { chromaFormatIdc, bitDepthLumaMinus8, bitDepthChromaMinus8 };
+}

@@ -1,0 +1,29 @@
+import type { Logger } from '../lib/index.ts';
+import { startHook, type HookHandle } from './external-cmd.ts';
+import { hookEnv } from './hook-env.ts';
+
+/** The runOnConnect hooks of one server: one per connection, stopped when it closes (MediaMTX's conn hooks). */
+export class ConnectionHooks<K> {
+  private readonly hooks = new Map<K, HookHandle>();
+
+  constructor(private readonly o: { command: string; restart: boolean; rtspPort: number }) {}
+
+  /** Starts the hook of a new connection; nothing when no command is set. */
+  open(conn: K, log: Logger): void {
+    if (this.o.command === '') return;
+    this.hooks.set(conn, startHook({ command: this.o.command, restart: this.o.restart, env: hookEnv({ pathName: '', rtspPort: this.o.rtspPort }), log }));
+  }
+
+  /** Stops the hook of a closed connection. */
+  close(conn: K): void {
+    const h = this.hooks.get(conn);
+    if (h) { this.hooks.delete(conn); void h.close(); }
+  }
+
+  /** Stops every hook and waits for them to exit. */
+  async closeAll(): Promise<void> {
+    const all = [...this.hooks.values()];
+    this.hooks.clear();
+    await Promise.all(all.map((h) => h.close()));
+  }
+}

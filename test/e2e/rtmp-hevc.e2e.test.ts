@@ -1,0 +1,57 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, type TestServer } from '../support/server.ts';
+import { ffmpegPublish, probeAndDecode } from '../support/media.ts';
+import { publishHevcRaw, x265AccessUnits } from '../support/rtmp-raw-publisher.ts';
+import { playRtmpMessages } from '../support/rtmp-raw-player.ts';
+import { run } from '../support/process.ts';
+import { avccToNalus, nalusToAnnexB, parseHevcConfig } from '../../src/codecs/index.ts';
+import { RtmpMessageType, parseFlvVideo } from '../../src/protocols/rtmp/index.ts';
+
+// Debian's FFmpeg 5.1 and GStreamer 1.22 predate Enhanced RTMP, so the RTMP side of these tests is our own minimal
+// client; the other side, and the decoding of what our client received, are FFmpeg.
+describe('H265 over Enhanced RTMP', () => {
+  let server: TestServer;
+  before(async () => { server = await startServer('paths:\n  all:\n'); });
+  after(async () => { await server?.stop(); });
+
+  it('an Enhanced RTMP H265 publisher is read and decoded by FFmpeg over RTSP', async () => {
+    const pub = publishHevcRaw(server.ports.rtmp, 'live', 'hevcin', x265AccessUnits(250));
+    try {
+      await server.waitForLog(/\[path live\/hevcin\] stream is ready.*H265/, 15_000);
+      const d = await probeAndDecode(server.url('live/hevcin'));
+      assert.deepEqual(d.codecs, ['hevc'], d.stderr.slice(-800));
+      assert.ok(d.frames >= 25, `decoded ${d.frames} frames\n${d.stderr.slice(-800)}`);
+    } finally {
+      pub.socket.destroy();
+    }
+  });
+
+  it('an RTSP H265 publisher (FFmpeg) is sent to RTMP readers as Enhanced RTMP that FFmpeg decodes', async () => {
+    const pub = ffmpegPublish(server.url('hevcout'), { video: 'hevc', seconds: 30 });
+    try {
+      await server.waitForLog(/\[path hevcout\] stream is ready/, 15_000);
+      const parts: Buffer[] = [];
+      let frames = 0;
+      let keyFirst: boolean | undefined;
+      await playRtmpMessages(server.ports.rtmp, 'hevcout', '', (m) => {
+        if (m.type !== RtmpMessageType.Video) return false;
+        const v = parseFlvVideo(m.body);
+        if (v.kind === 'hevcConfig') { const c = parseHevcConfig(v.config); parts.push(nalusToAnnexB([c.vps, c.sps, c.pps])); }
+        if (v.kind === 'hevcFrame') { keyFirst ??= v.isKeyframe; parts.push(nalusToAnnexB(avccToNalus(v.data))); frames++; }
+        return frames >= 50;
+      }, 20_000);
+      assert.equal(keyFirst, true, 'the first frame is a keyframe');
+      const file = join(server.dir, 'got.hevc');
+      writeFileSync(file, Buffer.concat(parts));
+      const r = await run('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'hevc', '-i', file, '-f', 'framecrc', '-'], { timeoutMs: 20_000 });
+      const decoded = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+      assert.equal(r.stderr, '', 'FFmpeg decodes without errors');
+      assert.equal(decoded, 50);
+    } finally {
+      await pub.stop();
+    }
+  });
+});
