@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: fan-out cost of the server. For each N, a fresh server process, one FFmpeg publisher
- * (720p30 H264 4 Mbit/s + AAC, encoded once, then sent with -c copy in a loop) and N RTSP/TCP readers in
- * this process; over a fixed window it reports readers served, RTP sequence gaps, server CPU (% of one
- * core, from /proc) and RSS, and the marginal CPU cost of a reader. Bounded in count and time.
+ * `npm run bench [-- --protocol rtsp|rtmp --readers 1,50,200 --duration 15]`: fan-out cost of the server. For each
+ * N, a fresh server process, one FFmpeg publisher of the same protocol (720p30 H264 4 Mbit/s + AAC, encoded once,
+ * then sent with -c copy in a loop) and N readers in this process (RTSP/TCP or RTMP); over a fixed window it reports
+ * readers served, gaps (RTP sequence gaps; RTMP video timestamps that jump back or by more than 100 ms), server CPU
+ * (% of one core, from /proc) and RSS, and the marginal CPU cost of a reader. Bounded in count and time.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { start, waitFor } from '../test/support/process.ts';
 import { RawRtspClient } from '../test/support/rtsp-raw-client.ts';
+import { playRtmpMessages } from '../test/support/rtmp-raw-player.ts';
+import { RtmpMessageType } from '../src/protocols/rtmp/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -18,6 +21,8 @@ const COUNTS = opt('readers', '1,50,200').split(',').map(Number).filter((n) => n
 const WINDOW_S = Math.min(120, Number(opt('duration', '15')));
 const WARMUP_S = 3;
 const PORT = Number(opt('port', '28554'));
+const RTMP_PORT = PORT + 1;
+const PROTOCOL = opt('protocol', 'rtsp') === 'rtmp' ? 'rtmp' : 'rtsp';
 const CLK_TCK = 100;
 
 function cpuSeconds(pid: number): number {
@@ -63,23 +68,45 @@ async function openReader(path: string, stats: ReaderStats): Promise<RawRtspClie
   return c;
 }
 
+/** A closable reader of either protocol. */
+interface BenchReader { close(): void }
+
+function openRtmpReader(path: string, stats: ReaderStats): Promise<BenchReader> {
+  let closed = false;
+  let lastTs: number | undefined;
+  return new Promise((resolve, reject) => {
+    let started = false;
+    playRtmpMessages(RTMP_PORT, path, '', (m) => {
+      if (!started) { started = true; resolve({ close: () => { closed = true; } }); }
+      stats.bytes += m.body.length;
+      if (m.type === RtmpMessageType.Video) {
+        if (lastTs !== undefined && (m.timestamp <= lastTs || m.timestamp - lastTs > 100)) stats.gaps++;
+        lastTs = m.timestamp;
+        stats.packets++;
+      }
+      return closed;
+    }, 600_000).catch((e: Error) => { if (!started) reject(e); });
+  });
+}
+
 async function cell(n: number, file: string, dir: string): Promise<Record<string, number>> {
   const conf = join(dir, 'bench.yml');
-  writeFileSync(conf, `logLevel: warn\nrtmpDisable: yes\nhlsDisable: yes\nwebrtcDisable: yes\nprotocols: [tcp]\nrtspAddress: 127.0.0.1:${PORT}\npaths:\n  all:\n`);
+  writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: yes\nprotocols: [tcp]\nrtspAddress: 127.0.0.1:${PORT}\nrtmpAddress: 127.0.0.1:${RTMP_PORT}\npaths:\n  all:\n`);
   const server = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), conf], { timeoutMs: 600_000, cwd: dir });
   await new Promise((r) => setTimeout(r, 1500));
-  const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-c', 'copy', '-f', 'rtsp', '-rtsp_transport', 'tcp', `rtsp://127.0.0.1:${PORT}/bench`], { timeoutMs: 600_000 });
+  const out = PROTOCOL === 'rtmp' ? ['-f', 'flv', `rtmp://127.0.0.1:${RTMP_PORT}/bench`] : ['-f', 'rtsp', '-rtsp_transport', 'tcp', `rtsp://127.0.0.1:${PORT}/bench`];
+  const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-c', 'copy', ...out], { timeoutMs: 600_000 });
   try {
     const pid = server.child.pid!;
     await waitFor(async () => (await RawRtspClient.connect(PORT).then(async (c) => {
       const r = await c.request('DESCRIBE', `rtsp://127.0.0.1:${PORT}/bench`); c.close(); return r.status === 200;
     }).catch(() => false)), { timeoutMs: 15_000, what: 'the published stream' });
     const stats: ReaderStats[] = [];
-    const clients: RawRtspClient[] = [];
+    const clients: BenchReader[] = [];
     for (let i = 0; i < n; i++) {
       const s: ReaderStats = { packets: 0, bytes: 0, gaps: 0, last: undefined };
       stats.push(s);
-      clients.push(await openReader('bench', s));
+      clients.push(PROTOCOL === 'rtmp' ? await openRtmpReader('bench', s) : await openReader('bench', s));
       await new Promise((r) => setTimeout(r, 5));
     }
     await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
@@ -115,5 +142,5 @@ if (rows.length >= 2) {
   const a = rows[rows.length - 2]!;
   const b = rows[rows.length - 1]!;
   const marginal = ((b.cpuPct - a.cpuPct) / 100 / (b.readers - a.readers)) * 1e6;
-  console.log(`marginal cost of an RTSP/TCP reader (N ${a.readers} → ${b.readers}): ${marginal.toFixed(0)} µs of CPU per reader-second; RSS per reader ${(((b.rssMiB - a.rssMiB) * 1024) / (b.readers - a.readers)).toFixed(0)} KiB`);
+  console.log(`marginal cost of an ${PROTOCOL === 'rtmp' ? 'RTMP' : 'RTSP/TCP'} reader (N ${a.readers} → ${b.readers}): ${marginal.toFixed(0)} µs of CPU per reader-second; RSS per reader ${(((b.rssMiB - a.rssMiB) * 1024) / (b.readers - a.readers)).toFixed(0)} KiB`);
 }
