@@ -1,6 +1,6 @@
 import { H264DtsExtractor } from '../codecs/index.ts';
 import {
-  H264Depacketizer, H265Depacketizer, Mpeg4AudioDepacketizer, h264ParameterSets, type Format, type RtpPacket,
+  H264Depacketizer, H264Packetizer, H265Depacketizer, H265Packetizer, Mpeg4AudioDepacketizer, h264ParameterSets, type Format, type RtpPacket,
 } from '../formats/index.ts';
 import type { Unit } from './unit.ts';
 
@@ -8,14 +8,17 @@ import type { Unit } from './unit.ts';
  * Turns the RTP packets of one format into units, once per stream. Every packet is its own unit, so RTSP readers
  * forward it at once and untouched (MediaMTX does the same); for H264/H265 the unit whose packet completes an access
  * unit also carries it (payload = NAL units, random access flagged, H264 DTS derived from picture order), and
- * MPEG-4 audio units carry their AUs.
+ * MPEG-4 audio units carry their AUs. Once an H264/H265 packet exceeds `maxPacketSize` (udpMaxPayloadSize), which
+ * UDP readers could not receive, the format is re-packetized from then on: each completed access unit carries new,
+ * smaller packets and the received ones are no longer forwarded (MediaMTX does the same).
  */
 export class RtpUnitBuilder {
   private readonly video: H264Depacketizer | H265Depacketizer | undefined;
   private readonly aac: Mpeg4AudioDepacketizer | undefined;
   private readonly dts: H264DtsExtractor | undefined;
+  private repacketizer: H264Packetizer | H265Packetizer | undefined;
 
-  constructor(readonly format: Format) {
+  constructor(readonly format: Format, private readonly maxPacketSize = Infinity) {
     if (format.codec === 'h264') {
       this.video = new H264Depacketizer();
       this.dts = new H264DtsExtractor(h264ParameterSets(format)?.sps);
@@ -27,7 +30,7 @@ export class RtpUnitBuilder {
     }
   }
 
-  /** Units for `p`: at least one, carrying the packet. Decode errors are returned with the packet still forwarded. */
+  /** Units for `p`, carrying it (or, once re-packetizing, the new packets of completed access units). Decode errors are returned with the packet still forwarded. */
   push(p: RtpPacket, ntp: Date): { units: Unit[]; error?: Error } {
     const passthrough: Unit = { pts: p.timestamp, ntp, rtpPackets: [p] };
     try {
@@ -36,11 +39,18 @@ export class RtpUnitBuilder {
         return { units: [{ pts, ntp, rtpPackets: [p], payload: aus }] };
       }
       if (!this.video) return { units: [passthrough] };
+      if (!this.repacketizer && p.raw.length > this.maxPacketSize) {
+        const payloadMax = this.maxPacketSize - 12; // RTP fixed header, no CSRC or extension in what we send
+        this.repacketizer = this.format.codec === 'h264' ? new H264Packetizer(this.format.payloadType, payloadMax) : new H265Packetizer(this.format.payloadType, payloadMax);
+      }
       const aus = this.video.push(p);
-      if (aus.length === 0) return { units: [passthrough] };
+      const own = this.repacketizer ? [] : [p];
+      if (aus.length === 0) return { units: this.repacketizer ? [] : [passthrough] };
       // A packet can finish two access units: the previous one (timestamp changed without a marker) and its own.
       return { units: aus.map((au, i) => ({
-        pts: au.pts, ...(this.dts ? { dts: this.dts.extract(au.nalus, au.pts) } : {}), ntp, rtpPackets: i === 0 ? [p] : [], payload: au.nalus, randomAccess: au.randomAccess,
+        pts: au.pts, ...(this.dts ? { dts: this.dts.extract(au.nalus, au.pts) } : {}), ntp,
+        rtpPackets: this.repacketizer ? this.repacketizer.packetize(au.nalus, au.pts) : i === 0 ? own : [],
+        payload: au.nalus, randomAccess: au.randomAccess,
       })) };
     } catch (err) {
       return { units: [passthrough], error: err as Error };

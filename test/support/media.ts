@@ -26,13 +26,14 @@ const VIDEO_IN = ['-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'];
 const AUDIO_IN = ['-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
 
 /** Starts FFmpeg publishing test media over RTSP. */
-export function ffmpegPublish(url: string, o: { video?: TestCodec; audio?: TestCodec; transport?: 'tcp' | 'udp'; seconds: number }): Running {
+export function ffmpegPublish(url: string, o: { video?: TestCodec; audio?: TestCodec; transport?: 'tcp' | 'udp'; seconds: number; pktSize?: number }): Running {
   const args = ['-nostdin', '-loglevel', 'warning'];
   if (o.video) args.push(...VIDEO_IN);
   if (o.audio) args.push(...AUDIO_IN);
   args.push('-t', String(o.seconds));
   if (o.video) args.push(...FFMPEG_CODECS[o.video]);
   if (o.audio) args.push(...FFMPEG_CODECS[o.audio]);
+  if (o.pktSize) args.push('-pkt_size', String(o.pktSize)); // RTP packets up to this size (TCP carries any)
   args.push('-f', 'rtsp', '-rtsp_transport', o.transport ?? 'tcp', url);
   return start('ffmpeg', args, { timeoutMs: (o.seconds + 20) * 1000 });
 }

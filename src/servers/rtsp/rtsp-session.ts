@@ -226,7 +226,7 @@ export class RtspSession {
     }
     this.recordReporter?.onRtp(index, pkt, this.lastPacket);
     let builder = this.unitBuilders.get(format);
-    if (!builder) { builder = new RtpUnitBuilder(format); this.unitBuilders.set(format, builder); }
+    if (!builder) { builder = new RtpUnitBuilder(format, this.opts.host.udpMaxPayloadSize); this.unitBuilders.set(format, builder); }
     const { units, error } = builder.push(pkt, new Date(this.lastPacket));
     if (error) { lease.stream.stats.framesInError++; this.decodeErrors.add(error); }
     for (const u of units) lease.subStream.writeUnit(sm.media, format, u);
