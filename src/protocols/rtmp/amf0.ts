@@ -27,7 +27,8 @@ function readProps(r: Reader, depth: number): { [key: string]: AmfValue } {
   for (;;) {
     const key = r.str(r.u16());
     if (key === '' && r.buf[r.pos] === Marker.ObjectEnd) { r.pos++; return out; }
-    out[key] = readValue(r, depth + 1);
+    // defineProperty: a key named `__proto__` from the wire must stay a plain property, never set the prototype.
+    Object.defineProperty(out, key, { value: readValue(r, depth + 1), enumerable: true, writable: true, configurable: true });
   }
 }
 
