@@ -19,7 +19,7 @@ export const GLOBAL_KEYS = {
   readTimeout: dur('10s'),
   writeTimeout: dur('10s'),
   readBufferCount: int(512, 1),
-  udpMaxPayloadSize: int(1472, 1, 1472),
+  udpMaxPayloadSize: int(1472, 64, 1472), // below 64 no RTP packetizer can make progress
   externalAuthenticationURL: str(''),
   api: bool(false),
   apiAddress: str('127.0.0.1:9997'),

@@ -92,6 +92,17 @@ describe('RTMP with FFmpeg, GStreamer and VLC, and conversion to and from RTSP',
     });
   }
 
+  it('RTSP publish H264 + Opus → RTMP read gets the H264 track; the Opus track is left out with one log line', async () => {
+    const pub = ffmpegPublish(server.url('live/opus'), { video: 'h264', audio: 'opus', seconds: 30 });
+    running.push(pub);
+    await ready('live/opus');
+    const p = await probePackets(server.rtmpUrl('live/opus'), 2);
+    assert.deepEqual(p.streams.map((s) => s.codec), ['h264'], p.stderr.slice(-800));
+    assert.ok(p.streams[0]!.packets.length >= 20);
+    assert.match(server.logs(), /track opus\/48000 can't be sent over RTMP and is left out/i);
+    await pub.stop();
+  });
+
   for (const sink of ['rtmpsink', 'rtmp2sink'] as const) {
     it(`GStreamer ${sink} publishes; FFmpeg reads over RTSP and RTMP`, async () => {
       const path = `live/${sink}`;

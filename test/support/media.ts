@@ -58,11 +58,17 @@ export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | '
   return { frames: all.length > 0 ? Number(all[all.length - 1]![1]) : 0, code: r.code, stderr: r.stderr };
 }
 
-/** Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; true on success. */
+/**
+ * Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; true on success. Only the video pad is linked
+ * (linking the audio pad makes gst-launch wait forever for that sink's EOS). Over TCP, rtspsrc can fail at once
+ * with "not-linked" when audio data reaches the unlinked audio pad before the video pad exists, a race inside the
+ * client (seen once in a CI run); that failure, and only it, is retried once.
+ */
 export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; stderr: string }> {
   const args = ['-q', 'rtspsrc', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
     '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', `num-buffers=${opts.buffers ?? 40}`, 'sync=false'];
-  const r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
+  let r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
+  if (r.code !== 0 && /reason not-linked/.test(r.stderr)) r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
   return { ok: r.code === 0, stderr: r.stderr };
 }
 

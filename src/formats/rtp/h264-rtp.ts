@@ -12,6 +12,8 @@ export class H264Packetizer {
   private readonly seq: RtpSequencer;
 
   constructor(payloadType: number, private readonly maxPayload = 1460) {
+    // Fragments carry a 2–3 byte header: a smaller payload would never make progress.
+    if (maxPayload < 4) throw new RangeError(`maximum RTP payload of ${maxPayload} bytes is too small`);
     this.seq = new RtpSequencer(payloadType);
   }
 
@@ -45,6 +47,7 @@ export class H264Depacketizer {
   private nalus: Buffer[] = [];
   private bytes = 0;
   private fragments: Buffer[] | undefined;
+  private fragmentBytes = 0;
   private lastSeq: number | undefined;
   private curTs: number | undefined;
   private readonly unwrapper = new TimestampUnwrapper();
@@ -73,9 +76,9 @@ export class H264Depacketizer {
       if (pl.length < 3) throw new H264RtpError('short FU-A');
       const start = (pl[1]! & 0x80) !== 0;
       const end = (pl[1]! & 0x40) !== 0;
-      if (start) this.fragments = [Buffer.from([(pl[0]! & 0xe0) | (pl[1]! & 0x1f)])];
+      if (start) { this.fragments = [Buffer.from([(pl[0]! & 0xe0) | (pl[1]! & 0x1f)])]; this.fragmentBytes = 0; }
       if (this.fragments) {
-        this.fragments.push(pl.subarray(2));
+        this.addFragment(pl.subarray(2));
         if (end) { this.add(Buffer.concat(this.fragments)); this.fragments = undefined; }
       }
     } else {
@@ -83,6 +86,16 @@ export class H264Depacketizer {
     }
     if (p.marker && this.nalus.length > 0) out.push(this.flush());
     return out;
+  }
+
+  // A NAL unit being reassembled counts toward the access-unit limit as it grows, so an endless FU is bounded too.
+  private addFragment(b: Buffer): void {
+    this.fragmentBytes += b.length;
+    if (this.bytes + this.fragmentBytes > H264_MAX_AU_BYTES) {
+      this.fragments = undefined;
+      throw new H264RtpError('fragmented NAL unit exceeds the size limits');
+    }
+    this.fragments!.push(b);
   }
 
   private add(nalu: Buffer): void {

@@ -67,3 +67,13 @@ describe('H265 RTP (RFC 7798)', () => {
     assert.throws(() => { for (let i = 0; i < 60; i++) d.push(pkt(i, nal(1, [i]), false)); }, { name: 'H265RtpError' });
   });
 });
+
+describe('H265 RTP limits', () => {
+  it('bounds an FU that never ends, and refuses payload sizes too small to make progress', () => {
+    const d = new H265Depacketizer();
+    const mid = (seq: number, start: boolean): RtpPacket => pkt(seq, Buffer.concat([Buffer.from([0x62, 0x01, (start ? 0x80 : 0) | 1]), Buffer.alloc(1400)]), false);
+    d.push(mid(0, true));
+    assert.throws(() => { for (let i = 1; i < 10_000; i++) d.push(mid(i, false)); }, { name: 'H265RtpError', message: /fragmented/ });
+    assert.throws(() => new H265Packetizer(96, 3), RangeError);
+  });
+});

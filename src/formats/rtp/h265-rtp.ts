@@ -12,6 +12,8 @@ export class H265Packetizer {
   private readonly seq: RtpSequencer;
 
   constructor(payloadType: number, private readonly maxPayload = 1460) {
+    // Fragments carry a 2–3 byte header: a smaller payload would never make progress.
+    if (maxPayload < 4) throw new RangeError(`maximum RTP payload of ${maxPayload} bytes is too small`);
     this.seq = new RtpSequencer(payloadType);
   }
 
@@ -45,6 +47,7 @@ export class H265Depacketizer {
   private nalus: Buffer[] = [];
   private bytes = 0;
   private fragments: Buffer[] | undefined;
+  private fragmentBytes = 0;
   private lastSeq: number | undefined;
   private curTs: number | undefined;
   private readonly unwrapper = new TimestampUnwrapper();
@@ -71,9 +74,9 @@ export class H265Depacketizer {
     } else if (type === H265NaluType.Fu) {
       const start = (pl[2]! & 0x80) !== 0;
       const end = (pl[2]! & 0x40) !== 0;
-      if (start) this.fragments = [Buffer.from([(pl[0]! & 0x81) | ((pl[2]! & 0x3f) << 1), pl[1]!])];
+      if (start) { this.fragments = [Buffer.from([(pl[0]! & 0x81) | ((pl[2]! & 0x3f) << 1), pl[1]!])]; this.fragmentBytes = 0; }
       if (this.fragments) {
-        this.fragments.push(pl.subarray(3));
+        this.addFragment(pl.subarray(3));
         if (end) { const n = Buffer.concat(this.fragments); this.fragments = undefined; this.add(n); }
       }
     } else if (type === H265NaluType.Paci) {
@@ -83,6 +86,16 @@ export class H265Depacketizer {
     }
     if (p.marker && this.nalus.length > 0) out.push(this.flush());
     return out;
+  }
+
+  // A NAL unit being reassembled counts toward the access-unit limit as it grows, so an endless FU is bounded too.
+  private addFragment(b: Buffer): void {
+    this.fragmentBytes += b.length;
+    if (this.bytes + this.fragmentBytes > H265_MAX_AU_BYTES) {
+      this.fragments = undefined;
+      throw new H265RtpError('fragmented NAL unit exceeds the size limits');
+    }
+    this.fragments!.push(b);
   }
 
   private add(nalu: Buffer): void {
