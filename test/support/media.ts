@@ -62,13 +62,14 @@ export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | '
  * Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; true on success. Only the video pad is linked
  * (linking the audio pad makes gst-launch wait forever for that sink's EOS). Over TCP, rtspsrc can fail at once
  * with "not-linked" when audio data reaches the unlinked audio pad before the video pad exists, a race inside the
- * client (seen once in a CI run); that failure, and only it, is retried once.
+ * client (seen once in a CI run). Once it also failed at teardown ("Received end-of-file" while sending PAUSE after
+ * its frames were decoded), not yet explained (issue 3 note). These two failures, and only they, are retried once.
  */
 export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; stderr: string }> {
   const args = ['-q', 'rtspsrc', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
     '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', `num-buffers=${opts.buffers ?? 40}`, 'sync=false'];
   let r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
-  if (r.code !== 0 && /reason not-linked/.test(r.stderr)) r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
+  if (r.code !== 0 && /reason not-linked|Received end-of-file/.test(r.stderr)) r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
   return { ok: r.code === 0, stderr: r.stderr };
 }
 
