@@ -16,12 +16,23 @@ const MAX_CHUNK_STREAMS = 64;
  */
 export class RtmpChunkReader {
   private buf: Buffer = Buffer.alloc(0);
+  // Bytes received after `buf` while a chunk is incomplete, joined only once `need` bytes are there: a 10 MiB chunk
+  // arriving in 4 KiB reads is then copied once, not once per read.
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private need = 0;
   private chunkSize = 128;
   private readonly streams = new Map<number, ChunkStream>();
 
   /** Feeds bytes; returns the messages they complete. */
   push(chunk: Buffer): RtmpMessage[] {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.buf.length + this.pendingBytes < this.need) return [];
+    this.buf = this.buf.length === 0 && this.pending.length === 1 ? chunk : Buffer.concat([this.buf, ...this.pending]);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.need = 0;
     const out: RtmpMessage[] = [];
     for (;;) {
       const m = this.readChunk();
@@ -62,13 +73,16 @@ export class RtmpChunkReader {
     }
     if (next.length > MAX_MESSAGE_BYTES) throw new RtmpProtocolError(`message of ${next.length} bytes exceeds the limit`);
     const firstChunk = next.received === 0;
+    // A new message header while one is half received would make the declared length disagree with what arrived
+    // (MediaMTX refuses it too).
+    if (!firstChunk && fmt !== 3) throw new RtmpProtocolError(`chunk type ${fmt} on chunk stream ${csid} while a message is in progress`);
     if (firstChunk) {
       if (fmt === 0) { next.timestamp = tsField; next.delta = 0; }
       else if (fmt === 1 || fmt === 2) { next.delta = tsField; next.timestamp = (next.timestamp + tsField) >>> 0; }
       else if (next.started) next.timestamp = (next.timestamp + next.delta) >>> 0;
     }
     const take = Math.min(this.chunkSize, next.length - next.received);
-    if (b.length < pos + take) return null;
+    if (b.length < pos + take) { this.need = pos + take; return null; }
     next.parts = firstChunk ? [] : next.parts;
     if (take > 0) next.parts.push(b.subarray(pos, pos + take));
     next.received += take;

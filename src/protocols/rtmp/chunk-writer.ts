@@ -12,6 +12,7 @@ function basicHeader(fmt: number, csid: number): Buffer {
  * the same chunk size (at the cost of 11 header bytes per message that type 1/2 compression would save).
  */
 export function serializeRtmpMessage(msg: RtmpMessage, chunkSize: number): Buffer {
+  if (!(chunkSize >= 1)) throw new RangeError(`invalid chunk size ${chunkSize}`);
   const ext = msg.timestamp >= 0xffffff;
   const h = Buffer.allocUnsafe(11 + (ext ? 4 : 0));
   h.writeUIntBE(ext ? 0xffffff : msg.timestamp, 0, 3);

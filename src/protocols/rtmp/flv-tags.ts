@@ -41,6 +41,7 @@ export function parseFlvVideo(body: Buffer): FlvVideo {
   const frameType = b0 >> 4;
   const codecId = b0 & 0x0f;
   if (codecId !== FLV_VIDEO_AVC) return { kind: 'other', description: `FLV video codec ${codecId}` };
+  if (frameType === 5) return { kind: 'other', description: 'FLV video info/command frame' }; // carries no picture
   if (body.length < 5) throw new RtmpProtocolError('short AVC video message');
   const packetType = body[1]!;
   const cts = body.readIntBE(2, 3);
