@@ -12,3 +12,4 @@ export {
   H265NaluType, H265_MAX_NALUS, H265_MAX_AU_BYTES, h265NaluType, h265IsRandomAccess, parseHevcConfig, buildHevcConfig,
   type HevcConfig, type HevcParameterSets,
 } from './h265.ts';
+export { parseMpegAudioHeader, type MpegAudioHeader } from './mpeg-audio.ts';

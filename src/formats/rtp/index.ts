@@ -9,3 +9,4 @@ export { vp9Framing, vp9IsKeyFrame } from './vp9-rtp.ts';
 export { mpeg4VideoFraming, mpegAudioFraming, SamplesPacketizer, SamplesDepacketizer } from './simple-rtp.ts';
 export { Av1Packetizer, Av1Depacketizer, av1ObuType, leb128, readLeb128 } from './av1-rtp.ts';
 export { latmFraming, latmMuxElement, parseLatmMuxElements } from './latm-rtp.ts';
+export { MpegAudioDepacketizer } from './mpeg-audio-rtp.ts';
