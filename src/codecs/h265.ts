@@ -1,4 +1,5 @@
-import { BitReader, unescapeRbsp } from './bit-reader.ts';
+import { unescapeRbsp } from './bit-reader.ts';
+import { parseH265Sps } from './h265-params.ts';
 import { CodecError } from './codec-error.ts';
 
 /** H265 NAL unit types used here (ITU-T H.265 Table 7-1; AP and FU from RFC 7798 §4.4). */
@@ -63,7 +64,7 @@ export function buildHevcConfig(ps: HevcParameterSets): Buffer {
   Buffer.from(ptl).copy(head, 1); // profile space/tier/idc, 32 compatibility flags, 48 constraint flags, level
   head.writeUInt16BE(0xf000, 13); // reserved + min_spatial_segmentation_idc 0
   head[15] = 0xfc; // reserved + parallelismType unknown
-  const f = spsFormat(rbsp);
+  const f = parseH265Sps(ps.sps);
   head[16] = 0xfc | f.chromaFormatIdc;
   head[17] = 0xf8 | f.bitDepthLumaMinus8;
   head[18] = 0xf8 | f.bitDepthChromaMinus8;
@@ -78,26 +79,4 @@ export function buildHevcConfig(ps: HevcParameterSets): Buffer {
     return Buffer.concat([h, n]);
   });
   return Buffer.concat([head, ...arrays]);
-}
-
-/** Chroma format and bit depths of an SPS RBSP (§7.3.2.2.1), read past profile_tier_level (§7.3.3). */
-function spsFormat(rbsp: Uint8Array): { chromaFormatIdc: number; bitDepthLumaMinus8: number; bitDepthChromaMinus8: number } {
-  const r = new BitReader(rbsp);
-  r.skip(4);
-  const maxSubLayersMinus1 = r.bits(3);
-  r.skip(1 + 96); // temporal_id_nesting_flag, general profile/tier/level
-  const present: [boolean, boolean][] = [];
-  for (let i = 0; i < maxSubLayersMinus1; i++) present.push([r.flag(), r.flag()]);
-  if (maxSubLayersMinus1 > 0) r.skip(2 * (8 - maxSubLayersMinus1));
-  for (const [profile, level] of present) r.skip((profile ? 88 : 0) + (level ? 8 : 0));
-  r.ue(); // sps_seq_parameter_set_id
-  const chromaFormatIdc = r.ue();
-  if (chromaFormatIdc > 3) throw new CodecError('invalid chroma_format_idc');
-  if (chromaFormatIdc === 3) r.skip(1);
-  r.ue(); r.ue(); // picture size
-  if (r.flag()) { r.ue(); r.ue(); r.ue(); r.ue(); } // conformance window
-  const bitDepthLumaMinus8 = r.ue();
-  const bitDepthChromaMinus8 = r.ue();
-  if (bitDepthLumaMinus8 > 7 || bitDepthChromaMinus8 > 7) throw new CodecError('invalid bit depth');
-  return { chromaFormatIdc, bitDepthLumaMinus8, bitDepthChromaMinus8 };
 }

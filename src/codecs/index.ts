@@ -13,3 +13,7 @@ export {
   type HevcConfig, type HevcParameterSets,
 } from './h265.ts';
 export { parseMpegAudioHeader, type MpegAudioHeader } from './mpeg-audio.ts';
+export { parseH265Sps, parseH265Pps, parseH265SlicePoc, type H265Sps, type H265Pps } from './h265-params.ts';
+export { H265DtsExtractor } from './h265-dts-extractor.ts';
+export { PocDtsEstimator, type PocPicture } from './poc-dts.ts';
+export { parseH265VpsFrameDuration } from './h265-params.ts';

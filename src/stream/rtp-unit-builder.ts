@@ -1,13 +1,13 @@
-import { H264DtsExtractor } from '../codecs/index.ts';
+import { H264DtsExtractor, H265DtsExtractor } from '../codecs/index.ts';
 import {
-  H264Depacketizer, H264Packetizer, H265Depacketizer, H265Packetizer, Mpeg4AudioDepacketizer, h264ParameterSets, type Format, type RtpPacket,
+  H264Depacketizer, H264Packetizer, H265Depacketizer, H265Packetizer, Mpeg4AudioDepacketizer, h264ParameterSets, h265ParameterSets, type Format, type RtpPacket,
 } from '../formats/index.ts';
 import type { Unit } from './unit.ts';
 
 /**
  * Turns the RTP packets of one format into units, once per stream. Every packet is its own unit, so RTSP readers
  * forward it at once and untouched (MediaMTX does the same); for H264/H265 the unit whose packet completes an access
- * unit also carries it (payload = NAL units, random access flagged, H264 DTS derived from picture order), and
+ * unit also carries it (payload = NAL units, random access flagged, DTS derived from picture order), and
  * MPEG-4 audio units carry their AUs. Once an H264/H265 packet exceeds `maxPacketSize` (udpMaxPayloadSize), which
  * UDP readers could not receive, the format is re-packetized from then on: each completed access unit carries new,
  * smaller packets and the received ones are no longer forwarded (MediaMTX does the same).
@@ -15,7 +15,7 @@ import type { Unit } from './unit.ts';
 export class RtpUnitBuilder {
   private readonly video: H264Depacketizer | H265Depacketizer | undefined;
   private readonly aac: Mpeg4AudioDepacketizer | undefined;
-  private readonly dts: H264DtsExtractor | undefined;
+  private readonly dts: H264DtsExtractor | H265DtsExtractor | undefined;
   private repacketizer: H264Packetizer | H265Packetizer | undefined;
 
   constructor(readonly format: Format, private readonly maxPacketSize = Infinity) {
@@ -23,8 +23,9 @@ export class RtpUnitBuilder {
       this.video = new H264Depacketizer();
       this.dts = new H264DtsExtractor(h264ParameterSets(format)?.sps);
     } else if (format.codec === 'h265') {
-      // No H265 DTS derivation yet: units keep DTS = PTS, right for streams without B-frames (zerolatency, cameras).
       this.video = new H265Depacketizer();
+      const ps = h265ParameterSets(format);
+      this.dts = new H265DtsExtractor(ps ? [ps.vps, ps.sps, ps.pps] : []);
     } else if (format.codec === 'mpeg4Audio' && (format.params.get('mode') ?? '').toLowerCase() === 'aac-hbr') {
       this.aac = new Mpeg4AudioDepacketizer();
     }

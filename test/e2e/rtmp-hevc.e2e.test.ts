@@ -29,29 +29,36 @@ describe('H265 over Enhanced RTMP', () => {
     }
   });
 
-  it('an RTSP H265 publisher (FFmpeg) is sent to RTMP readers as Enhanced RTMP that FFmpeg decodes', async () => {
-    const pub = ffmpegPublish(server.url('hevcout'), { video: 'hevc', seconds: 30 });
-    try {
-      await server.waitForLog(/\[path hevcout\] stream is ready/, 15_000);
-      const parts: Buffer[] = [];
-      let frames = 0;
-      let keyFirst: boolean | undefined;
-      await playRtmpMessages(server.ports.rtmp, 'hevcout', '', (m) => {
-        if (m.type !== RtmpMessageType.Video) return false;
-        const v = parseFlvVideo(m.body);
-        if (v.kind === 'hevcConfig') { const c = parseHevcConfig(v.config); parts.push(nalusToAnnexB([c.vps, c.sps, c.pps])); }
-        if (v.kind === 'hevcFrame') { keyFirst ??= v.isKeyframe; parts.push(nalusToAnnexB(avccToNalus(v.data))); frames++; }
-        return frames >= 50;
-      }, 20_000);
-      assert.equal(keyFirst, true, 'the first frame is a keyframe');
-      const file = join(server.dir, 'got.hevc');
-      writeFileSync(file, Buffer.concat(parts));
-      const r = await run('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'hevc', '-i', file, '-f', 'framecrc', '-'], { timeoutMs: 20_000 });
-      const decoded = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
-      assert.equal(r.stderr, '', 'FFmpeg decodes without errors');
-      assert.equal(decoded, 50);
-    } finally {
-      await pub.stop();
-    }
-  });
+  for (const video of ['hevc', 'hevcbframes'] as const) {
+    it(`an RTSP H265 publisher (FFmpeg${video === 'hevcbframes' ? ', B-frames' : ''}) is sent to RTMP readers as Enhanced RTMP that FFmpeg decodes, DTS increasing`, async () => {
+      const pub = ffmpegPublish(server.url(`hevcout${video}`), { video, seconds: 30 });
+      try {
+        await server.waitForLog(new RegExp(`\\[path hevcout${video}\\] stream is ready`), 15_000);
+        const parts: Buffer[] = [];
+        let frames = 0;
+        let keyFirst: boolean | undefined;
+        const dts: number[] = [];
+        let ctsSeen = false;
+        await playRtmpMessages(server.ports.rtmp, `hevcout${video}`, '', (m) => {
+          if (m.type !== RtmpMessageType.Video) return false;
+          const v = parseFlvVideo(m.body);
+          if (v.kind === 'hevcFrame') { dts.push(m.timestamp); if (v.compositionTimeMs < 0) throw new Error('negative composition time'); ctsSeen ||= v.compositionTimeMs > 0; }
+          if (v.kind === 'hevcConfig') { const c = parseHevcConfig(v.config); parts.push(nalusToAnnexB([c.vps, c.sps, c.pps])); }
+          if (v.kind === 'hevcFrame') { keyFirst ??= v.isKeyframe; parts.push(nalusToAnnexB(avccToNalus(v.data))); frames++; }
+          return frames >= 50;
+        }, 20_000);
+        assert.equal(keyFirst, true, 'the first frame is a keyframe');
+        const file = join(server.dir, 'got.hevc');
+        writeFileSync(file, Buffer.concat(parts));
+        const r = await run('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'hevc', '-i', file, '-f', 'framecrc', '-'], { timeoutMs: 20_000 });
+        const decoded = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+        assert.equal(r.stderr, '', 'FFmpeg decodes without errors');
+        assert.equal(decoded, 50);
+        assert.ok(dts.every((t, i) => i === 0 || t > dts[i - 1]!), `DTS not increasing: ${dts.join(',')}`);
+        if (video === 'hevcbframes') assert.ok(ctsSeen, 'B-frames give PTS after DTS');
+      } finally {
+        await pub.stop();
+      }
+    });
+  }
 });
