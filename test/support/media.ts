@@ -60,18 +60,18 @@ export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | '
 }
 
 /**
- * Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; true on success. Only the video pad is linked
- * (linking the audio pad makes gst-launch wait forever for that sink's EOS). Over TCP, rtspsrc can fail at once
- * with "not-linked" when audio data reaches the unlinked audio pad before the video pad exists, a race inside the
- * client (seen once in a CI run). Once it also failed at teardown ("Received end-of-file" while sending PAUSE after
- * its frames were decoded), not yet explained (issue 3 note). These two failures, and only they, are retried once.
+ * Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; ok when the sink received them all. The decoded
+ * frames are counted from the sink's own messages (-v, silent=false) rather than from the exit code: with only the
+ * video pad linked, rtspsrc over TCP sometimes fails with "not-linked" (or EOF on PAUSE) in the moment between the
+ * video sink's EOS and the pipeline stopping, when audio data reaches the unlinked pad; the frames were decoded.
  */
-export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; stderr: string }> {
-  const args = ['-q', 'rtspsrc', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
-    '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', `num-buffers=${opts.buffers ?? 40}`, 'sync=false'];
-  let r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
-  if (r.code !== 0 && /reason not-linked|Received end-of-file/.test(r.stderr)) r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
-  return { ok: r.code === 0, stderr: r.stderr };
+export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; frames: number; stderr: string }> {
+  const buffers = opts.buffers ?? 40;
+  const args = ['-v', 'rtspsrc', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
+    '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'name=decoded', 'silent=false', `num-buffers=${buffers}`, 'sync=false'];
+  const r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
+  const frames = (r.stdout.match(/chain .*decoded:sink/g) ?? []).length;
+  return { ok: frames >= buffers, frames, stderr: r.stderr };
 }
 
 /** Codec names of a stream as ffprobe reports them, and frames FFmpeg decodes in `seconds` (one framecrc line per frame). */
