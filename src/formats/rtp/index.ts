@@ -10,3 +10,4 @@ export { mpeg4VideoFraming, mpegAudioFraming, SamplesPacketizer, SamplesDepacket
 export { Av1Packetizer, Av1Depacketizer, av1ObuType, leb128, readLeb128 } from './av1-rtp.ts';
 export { latmFraming, latmMuxElement, parseLatmMuxElements } from './latm-rtp.ts';
 export { MpegAudioDepacketizer } from './mpeg-audio-rtp.ts';
+export { MjpegPacketizer, MjpegDepacketizer, parseJpeg, buildJpeg, type JpegParts } from './mjpeg-rtp.ts';
