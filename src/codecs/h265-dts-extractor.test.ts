@@ -2,26 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { annexBToNalus } from './annexb.ts';
-import { h265NaluType, H265NaluType } from './h265.ts';
+import { groupH265AccessUnits, h265NaluType, H265NaluType } from './h265.ts';
 import { H265DtsExtractor } from './h265-dts-extractor.ts';
 import { parseH265Sps } from './h265-params.ts';
 import { X265_BFRAMES_ANNEXB, X265_BFRAMES_TIMESTAMPS } from './fixtures/x265-bframes.ts';
 
-/** Access units of the fixture: a picture starts at a slice with first_slice_segment_in_pic_flag, or at the NAL units before it. */
-function accessUnits(): Uint8Array[][] {
-  const aus: Uint8Array[][] = [];
-  let cur: Uint8Array[] = [];
-  let hasSlice = false;
-  for (const n of annexBToNalus(X265_BFRAMES_ANNEXB)) {
-    const t = h265NaluType(n);
-    const starts = t < 32 ? (n[2]! & 0x80) !== 0 : t >= H265NaluType.Vps && t <= H265NaluType.SeiPrefix;
-    if (starts && hasSlice) { aus.push(cur); cur = []; hasSlice = false; }
-    cur.push(n);
-    if (t < 32) hasSlice = true;
-  }
-  aus.push(cur);
-  return aus;
-}
+const accessUnits = (): Uint8Array[][] => groupH265AccessUnits(annexBToNalus(X265_BFRAMES_ANNEXB));
 
 const to90k = (v: number): number => (v * 90000) / 12800;
 const ffmpeg = X265_BFRAMES_TIMESTAMPS.split(' ').map((pair) => pair.split(',').map((x) => to90k(Number(x))) as [number, number]);

@@ -80,3 +80,22 @@ export function buildHevcConfig(ps: HevcParameterSets): Buffer {
   });
   return Buffer.concat([head, ...arrays]);
 }
+
+/**
+ * Groups a stream's NAL units into access units (§7.4.2.4.4): a new one starts at a slice segment with
+ * first_slice_segment_in_pic_flag, or at a VPS/SPS/PPS/AUD/prefix SEI, once the current one has a slice.
+ */
+export function groupH265AccessUnits(nalus: readonly Uint8Array[]): Uint8Array[][] {
+  const aus: Uint8Array[][] = [];
+  let cur: Uint8Array[] = [];
+  let hasSlice = false;
+  for (const n of nalus) {
+    const t = h265NaluType(n);
+    const starts = t < 32 ? ((n[2] ?? 0) & 0x80) !== 0 : t >= H265NaluType.Vps && t <= H265NaluType.SeiPrefix;
+    if (starts && hasSlice) { aus.push(cur); cur = []; hasSlice = false; }
+    cur.push(n);
+    if (t < 32) hasSlice = true;
+  }
+  if (cur.length > 0) aus.push(cur);
+  return aus;
+}

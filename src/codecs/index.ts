@@ -9,7 +9,7 @@ export { parseH264Sps, parseH264SliceHeader, type H264Sps, type H264SliceHeader 
 export { H264DtsExtractor } from './h264-dts-extractor.ts';
 export { annexBToNalus, nalusToAnnexB } from './annexb.ts';
 export {
-  H265NaluType, H265_MAX_NALUS, H265_MAX_AU_BYTES, h265NaluType, h265IsRandomAccess, parseHevcConfig, buildHevcConfig,
+  H265NaluType, H265_MAX_NALUS, H265_MAX_AU_BYTES, h265NaluType, h265IsRandomAccess, parseHevcConfig, buildHevcConfig, groupH265AccessUnits,
   type HevcConfig, type HevcParameterSets,
 } from './h265.ts';
 export { parseMpegAudioHeader, type MpegAudioHeader } from './mpeg-audio.ts';

@@ -1,26 +1,14 @@
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { annexBToNalus, buildHevcConfig, h265IsRandomAccess, h265NaluType, H265NaluType, nalusToAvcc } from '../../src/codecs/index.ts';
+import { annexBToNalus, buildHevcConfig, groupH265AccessUnits, h265IsRandomAccess, h265NaluType, H265NaluType, nalusToAvcc } from '../../src/codecs/index.ts';
 import { buildFlvHevc, commandMessage, encodeAmf0, encodeAmf0EcmaArray, serializeRtmpMessage, RtmpMessageType, type RtmpMessage } from '../../src/protocols/rtmp/index.ts';
 
 /** H265 access units (NAL units each) that libx265 makes from a test pattern: 25 fps, one IRAP per second. */
 export function x265AccessUnits(frames: number): Uint8Array[][] {
   const annexB = execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-frames:v', String(frames),
     '-c:v', 'libx265', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-x265-params', 'log-level=error', '-f', 'hevc', '-'], { timeout: 60_000, maxBuffer: 64 << 20 });
-  const aus: Uint8Array[][] = [];
-  let cur: Uint8Array[] = [];
-  let curHasSlice = false;
-  for (const n of annexBToNalus(annexB)) {
-    const t = h265NaluType(n);
-    // A new picture starts at a slice with first_slice_segment_in_pic_flag, or at parameter sets/AUD/SEI after a slice.
-    const startsAu = t < 32 ? (n[2]! & 0x80) !== 0 : t >= H265NaluType.Vps && t <= H265NaluType.SeiPrefix;
-    if (startsAu && curHasSlice) { aus.push(cur); cur = []; curHasSlice = false; }
-    cur.push(n);
-    if (t < 32) curHasSlice = true;
-  }
-  if (cur.length > 0) aus.push(cur);
-  return aus;
+  return groupH265AccessUnits(annexBToNalus(annexB));
 }
 
 /** Publishes `aus` over Enhanced RTMP ('hvc1') to rtmp://127.0.0.1:port/app/stream in real time (25 fps). */
