@@ -60,6 +60,13 @@ export class BitReader {
     return 2 ** zeros - 1 + this.bits(zeros);
   }
 
+  /** uvlc(): AV1's variable-length unsigned code (AV1 spec §4.10.3); 32 or more leading zeros mean 2^32 − 1. */
+  uvlc(): number {
+    let zeros = 0;
+    while (!this.flag()) zeros++;
+    return zeros >= 32 ? 0xffffffff : 2 ** zeros - 1 + this.bits(zeros);
+  }
+
   /** se(v): signed Exp-Golomb. */
   se(): number {
     const k = this.ue();

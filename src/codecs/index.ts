@@ -17,3 +17,9 @@ export { parseH265Sps, parseH265Pps, parseH265SlicePoc, type H265Sps, type H265P
 export { H265DtsExtractor } from './h265-dts-extractor.ts';
 export { PocDtsEstimator, type PocPicture } from './poc-dts.ts';
 export { parseH265VpsFrameDuration } from './h265-params.ts';
+export {
+  Av1ObuType, AV1_MAX_OBUS, av1ObuType, readLeb128, leb128, splitAv1Obus, av1ObuWithSize, av1ObuWithoutSize, av1IsRandomAccess,
+  parseAv1SequenceHeader, buildAv1Config, parseAv1Config, type Av1SequenceHeader, type Av1Config,
+} from './av1.ts';
+export { parseVp9KeyFrame, vp9IsKeyFrame, buildVpcc, parseVpcc, type Vp9KeyFrameInfo } from './vp9.ts';
+export { parseOpusHead, buildOpusHead, type OpusHead } from './opus.ts';

@@ -46,3 +46,26 @@ export function h265ParameterSets(f: Format): { vps: Buffer; sps: Buffer; pps: B
   const pps = get('sprop-pps');
   return vps && sps && pps && vps.length >= 2 && sps.length >= 15 && pps.length >= 2 ? { vps, sps, pps } : undefined;
 }
+
+/** An AV1 format (RTP payload format for AV1 §7.2); profile, level-idx and tier when the sequence header is known. */
+export function av1Format(payloadType: number, h?: { profile: number; level: number; tier: number }): Format {
+  const fmtp = h ? `profile=${h.profile}; level-idx=${h.level}; tier=${h.tier}` : undefined;
+  return { codec: 'av1', payloadType, encoding: 'AV1', clockRate: 90000, ...(fmtp ? { fmtp } : {}), params: parseFmtpParams(fmtp ?? '') };
+}
+
+/** A VP9 format (RFC 9628 §6), with profile-id when known. */
+export function vp9Format(payloadType: number, profile?: number): Format {
+  const fmtp = profile !== undefined ? `profile-id=${profile}` : undefined;
+  return { codec: 'vp9', payloadType, encoding: 'VP9', clockRate: 90000, ...(fmtp ? { fmtp } : {}), params: parseFmtpParams(fmtp ?? '') };
+}
+
+/** An Opus format (RFC 7587 §7): always opus/48000/2 in rtpmap; sprop-stereo tells whether the sender sends stereo. */
+export function opusFormat(payloadType: number, channels: number): Format {
+  const fmtp = `sprop-stereo=${channels >= 2 ? 1 : 0}`;
+  return { codec: 'opus', payloadType, encoding: 'opus', clockRate: 48000, channels: 2, fmtp, params: parseFmtpParams(fmtp) };
+}
+
+/** Channels an Opus format's sender encodes: 1 only when sprop-stereo=0 says so. */
+export function opusChannels(f: Format): 1 | 2 {
+  return f.params.get('sprop-stereo') === '0' ? 1 : 2;
+}

@@ -1,14 +1,36 @@
-import { H264DtsExtractor, H265DtsExtractor } from '../codecs/index.ts';
+import { av1IsRandomAccess, H264DtsExtractor, H265DtsExtractor, vp9IsKeyFrame } from '../codecs/index.ts';
 import {
-  H264Depacketizer, H264Packetizer, H265Depacketizer, H265Packetizer, Mpeg4AudioDepacketizer, h264ParameterSets, h265ParameterSets, type Format, type RtpPacket,
+  Av1Depacketizer, FrameDepacketizer, H264Depacketizer, H264Packetizer, H265Depacketizer, H265Packetizer, Mpeg4AudioDepacketizer, SamplesDepacketizer,
+  h264ParameterSets, h265ParameterSets, vp9Framing, type Format, type RtpPacket,
 } from '../formats/index.ts';
 import type { Unit } from './unit.ts';
+
+/** A depacketizer of whole frames: what each packet completes, with payload and (for video) random access. */
+interface FrameSource { push(p: RtpPacket): { pts: number; payload: Buffer[]; randomAccess?: boolean }[] }
+
+/** The frame depacketizer of AV1, VP9 and Opus; other codecs pass through untouched. */
+function frameSource(format: Format): FrameSource | undefined {
+  if (format.codec === 'av1') {
+    const d = new Av1Depacketizer();
+    return { push: (p) => d.push(p).map((tu) => ({ pts: tu.pts, payload: tu.obus, randomAccess: av1IsRandomAccess(tu.obus) })) };
+  }
+  if (format.codec === 'vp9') {
+    const d = new FrameDepacketizer(vp9Framing());
+    return { push: (p) => d.push(p).map((f) => ({ pts: f.pts, payload: [f.frame], randomAccess: vp9IsKeyFrame(f.frame) })) };
+  }
+  if (format.codec === 'opus') {
+    const d = new SamplesDepacketizer();
+    return { push: (p) => { const { pts, data } = d.push(p); return [{ pts, payload: [data] }]; } };
+  }
+  return undefined;
+}
 
 /**
  * Turns the RTP packets of one format into units, once per stream. Every packet is its own unit, so RTSP readers
  * forward it at once and untouched (MediaMTX does the same); for H264/H265 the unit whose packet completes an access
  * unit also carries it (payload = NAL units, random access flagged, DTS derived from picture order), and
- * MPEG-4 audio units carry their AUs. Once an H264/H265 packet exceeds `maxPacketSize` (udpMaxPayloadSize), which
+ * MPEG-4 audio units carry their AUs, AV1 units their temporal unit's OBUs, VP9 units the frame and Opus units the
+ * packet. Once an H264/H265 packet exceeds `maxPacketSize` (udpMaxPayloadSize), which
  * UDP readers could not receive, the format is re-packetized from then on: each completed access unit carries new,
  * smaller packets and the received ones are no longer forwarded (MediaMTX does the same).
  */
@@ -17,6 +39,7 @@ export class RtpUnitBuilder {
   private readonly aac: Mpeg4AudioDepacketizer | undefined;
   private readonly dts: H264DtsExtractor | H265DtsExtractor | undefined;
   private repacketizer: H264Packetizer | H265Packetizer | undefined;
+  private readonly frames: FrameSource | undefined;
 
   constructor(readonly format: Format, private readonly maxPacketSize = Infinity) {
     if (format.codec === 'h264') {
@@ -28,6 +51,8 @@ export class RtpUnitBuilder {
       this.dts = new H265DtsExtractor(ps ? [ps.vps, ps.sps, ps.pps] : []);
     } else if (format.codec === 'mpeg4Audio' && (format.params.get('mode') ?? '').toLowerCase() === 'aac-hbr') {
       this.aac = new Mpeg4AudioDepacketizer();
+    } else {
+      this.frames = frameSource(format);
     }
   }
 
@@ -38,6 +63,11 @@ export class RtpUnitBuilder {
       if (this.aac) {
         const { pts, aus } = this.aac.push(p);
         return { units: [{ pts, ntp, rtpPackets: [p], payload: aus }] };
+      }
+      if (this.frames) {
+        const frames = this.frames.push(p);
+        if (frames.length === 0) return { units: [passthrough] };
+        return { units: frames.map((f, i) => ({ ...f, ntp, rtpPackets: i === 0 ? [p] : [] })) };
       }
       if (!this.video) return { units: [passthrough] };
       if (!this.repacketizer && p.raw.length > this.maxPacketSize) {

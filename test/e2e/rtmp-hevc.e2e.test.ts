@@ -42,9 +42,9 @@ describe('H265 over Enhanced RTMP', () => {
         await playRtmpMessages(server.ports.rtmp, `hevcout${video}`, '', (m) => {
           if (m.type !== RtmpMessageType.Video) return false;
           const v = parseFlvVideo(m.body);
-          if (v.kind === 'hevcFrame') { dts.push(m.timestamp); if (v.compositionTimeMs < 0) throw new Error('negative composition time'); ctsSeen ||= v.compositionTimeMs > 0; }
-          if (v.kind === 'hevcConfig') { const c = parseHevcConfig(v.config); parts.push(nalusToAnnexB([c.vps, c.sps, c.pps])); }
-          if (v.kind === 'hevcFrame') { keyFirst ??= v.isKeyframe; parts.push(nalusToAnnexB(avccToNalus(v.data))); frames++; }
+          if (v.kind === 'frame' && v.codec === 'h265') { dts.push(m.timestamp); if (v.compositionTimeMs < 0) throw new Error('negative composition time'); ctsSeen ||= v.compositionTimeMs > 0; }
+          if (v.kind === 'config' && v.codec === 'h265') { const c = parseHevcConfig(v.config); parts.push(nalusToAnnexB([c.vps, c.sps, c.pps])); }
+          if (v.kind === 'frame' && v.codec === 'h265') { keyFirst ??= v.isKeyframe; parts.push(nalusToAnnexB(avccToNalus(v.data))); frames++; }
           return frames >= 50;
         }, 20_000);
         assert.equal(keyFirst, true, 'the first frame is a keyframe');

@@ -12,7 +12,7 @@ export function playRtmpRaw(port: number, app: string, stream: string, onVideo: 
   return playRtmpMessages(port, app, stream, (m, atMs) => {
     if (m.type !== RtmpMessageType.Video) return false;
     const v = parseFlvVideo(m.body);
-    return v.kind === 'avcFrame' && onVideo({ dtsMs: m.timestamp, isKeyframe: v.isKeyframe, atMs });
+    return v.kind === 'frame' && v.codec === 'h264' && onVideo({ dtsMs: m.timestamp, isKeyframe: v.isKeyframe, atMs });
   }, timeoutMs);
 }
 

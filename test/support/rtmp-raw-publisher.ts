@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { annexBToNalus, buildHevcConfig, groupH265AccessUnits, h265IsRandomAccess, h265NaluType, H265NaluType, nalusToAvcc } from '../../src/codecs/index.ts';
-import { buildFlvHevc, commandMessage, encodeAmf0, encodeAmf0EcmaArray, serializeRtmpMessage, RtmpMessageType, type RtmpMessage } from '../../src/protocols/rtmp/index.ts';
+import { buildFlvExVideo, commandMessage, encodeAmf0, encodeAmf0EcmaArray, serializeRtmpMessage, RtmpMessageType, type RtmpMessage } from '../../src/protocols/rtmp/index.ts';
 
 /** H265 access units (NAL units each) that libx265 makes from a test pattern: 25 fps, one IRAP per second. */
 export function x265AccessUnits(frames: number): Uint8Array[][] {
@@ -34,12 +34,12 @@ export function publishHevcRaw(port: number, app: string, stream: string, aus: U
       const first = aus[0]!;
       const ps = (t: number): Buffer => Buffer.from(first.find((n) => h265NaluType(n) === t)!);
       const config = buildHevcConfig({ vps: ps(H265NaluType.Vps), sps: ps(H265NaluType.Sps), pps: ps(H265NaluType.Pps) });
-      send({ chunkStreamId: 6, type: RtmpMessageType.Video, timestamp: 0, messageStreamId: 1, body: buildFlvHevc({ config, isKeyframe: true, compositionTimeMs: 0 }) });
+      send({ chunkStreamId: 6, type: RtmpMessageType.Video, timestamp: 0, messageStreamId: 1, body: buildFlvExVideo({ codec: 'h265', config, isKeyframe: true, compositionTimeMs: 0 }) });
       let i = 0;
       const timer = setInterval(() => {
         if (i >= aus.length || socket.destroyed) { clearInterval(timer); socket.end(); return; }
         const au = aus[i]!;
-        const body = buildFlvHevc({ data: nalusToAvcc(au), isKeyframe: h265IsRandomAccess(au), compositionTimeMs: 0 });
+        const body = buildFlvExVideo({ codec: 'h265', data: nalusToAvcc(au), isKeyframe: h265IsRandomAccess(au), compositionTimeMs: 0 });
         send({ chunkStreamId: 6, type: RtmpMessageType.Video, timestamp: i * 40, messageStreamId: 1, body });
         i++;
       }, 40);

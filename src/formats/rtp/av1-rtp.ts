@@ -1,52 +1,7 @@
+import { AV1_MAX_OBUS, Av1ObuType, av1ObuType, av1ObuWithoutSize, leb128, readLeb128 } from '../../codecs/index.ts';
 import { FrameRtpError, MAX_FRAME_BYTES } from './frame-rtp.ts';
 import type { RtpPacket } from './rtp-packet.ts';
 import { RtpSequencer, TimestampUnwrapper } from './rtp-sequencer.ts';
-
-// AV1 OBU header (AV1 spec §5.3.2): forbidden(1) type(4) extension_flag(1) has_size_field(1) reserved(1).
-const OBU_SEQUENCE_HEADER = 1;
-const OBU_TEMPORAL_DELIMITER = 2;
-const MAX_OBUS = 256;
-
-/** OBU type of an OBU. */
-export function av1ObuType(obu: Uint8Array): number { return ((obu[0] ?? 0) >> 3) & 0x0f; }
-
-/** Reads a LEB128 value (AV1 spec §4.10.5, at most 8 bytes); returns value and bytes used. */
-export function readLeb128(b: Uint8Array, pos: number): { value: number; length: number } {
-  let value = 0;
-  for (let i = 0; i < 8; i++) {
-    const byte = b[pos + i];
-    if (byte === undefined) throw new FrameRtpError('truncated LEB128');
-    value += (byte & 0x7f) * 2 ** (7 * i);
-    if ((byte & 0x80) === 0) {
-      if (value > 0xffffffff) throw new FrameRtpError('LEB128 value too large');
-      return { value, length: i + 1 };
-    }
-  }
-  throw new FrameRtpError('LEB128 longer than 8 bytes');
-}
-
-/** Encodes a LEB128 value. */
-export function leb128(value: number): Buffer {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return Buffer.from(out);
-}
-
-/** An OBU without its obu_size field, as RTP carries it (RTP payload format for AV1 §5). */
-function withoutSizeField(obu: Uint8Array): Buffer {
-  const b = Buffer.from(obu.buffer, obu.byteOffset, obu.byteLength);
-  if (b.length === 0 || (b[0]! & 0x02) === 0) return b;
-  const headerLen = b[0]! & 0x04 ? 2 : 1;
-  const { value, length } = readLeb128(b, headerLen);
-  const start = headerLen + length;
-  if (start + value > b.length) throw new FrameRtpError('OBU shorter than its obu_size');
-  return Buffer.concat([Buffer.from([b[0]! & ~0x02]), b.subarray(1, headerLen), b.subarray(start, start + value)]);
-}
 
 /**
  * Packs a temporal unit's OBUs into RTP packets (RTP payload format for AV1 §4.4): aggregation header Z|Y|W|N with
@@ -63,8 +18,8 @@ export class Av1Packetizer {
 
   /** Packets of one temporal unit at `pts` (90 kHz). */
   packetize(obus: readonly Uint8Array[], pts: number): RtpPacket[] {
-    const list = obus.map(withoutSizeField).filter((o) => o.length > 0 && av1ObuType(o) !== OBU_TEMPORAL_DELIMITER);
-    const newSequence = list.some((o) => av1ObuType(o) === OBU_SEQUENCE_HEADER);
+    const list = obus.filter((o) => o.length > 0).map(av1ObuWithoutSize).filter((o) => av1ObuType(o) !== Av1ObuType.TemporalDelimiter);
+    const newSequence = list.some((o) => av1ObuType(o) === Av1ObuType.SequenceHeader);
     const payloads: { z: boolean; y: boolean; parts: Buffer[] }[] = [];
     let cur = { z: false, y: false, parts: [] as Buffer[] };
     let size = 1;
@@ -141,7 +96,7 @@ export class Av1Depacketizer {
   private add(obu: Buffer): void {
     if (obu.length === 0) return;
     this.bytes += obu.length;
-    if (this.obus.length >= MAX_OBUS || this.bytes > MAX_FRAME_BYTES) { this.reset(); throw new FrameRtpError('temporal unit exceeds the size limits'); }
+    if (this.obus.length >= AV1_MAX_OBUS || this.bytes > MAX_FRAME_BYTES) { this.reset(); throw new FrameRtpError('temporal unit exceeds the size limits'); }
     this.obus.push(obu);
   }
 

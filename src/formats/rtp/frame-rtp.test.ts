@@ -5,7 +5,8 @@ import { FrameDepacketizer, FramePacketizer, type FragmentFraming } from './fram
 import { buildRtpPacket, type RtpPacket } from './rtp-packet.ts';
 import { mpeg4VideoFraming, mpegAudioFraming, SamplesDepacketizer, SamplesPacketizer } from './simple-rtp.ts';
 import { vp8Framing, vp8IsKeyFrame } from './vp8-rtp.ts';
-import { vp9Framing, vp9IsKeyFrame } from './vp9-rtp.ts';
+import { vp9IsKeyFrame } from '../../codecs/index.ts';
+import { vp9Framing } from './vp9-rtp.ts';
 
 const pkt = (seq: number, payload: number[], marker: boolean, timestamp = 3000): RtpPacket =>
   buildRtpPacket({ marker, payloadType: 96, sequenceNumber: seq, timestamp, ssrc: 1, payload: Buffer.from(payload) });

@@ -5,9 +5,9 @@ export { Mpeg4AudioPacketizer, Mpeg4AudioDepacketizer, Mpeg4AudioRtpError } from
 export { H265Packetizer, H265Depacketizer, H265RtpError, type H265AccessUnit } from './h265-rtp.ts';
 export { FramePacketizer, FrameDepacketizer, FrameRtpError, MAX_FRAME_BYTES, type FragmentFraming, type RtpFrame } from './frame-rtp.ts';
 export { vp8Framing, vp8IsKeyFrame } from './vp8-rtp.ts';
-export { vp9Framing, vp9IsKeyFrame } from './vp9-rtp.ts';
+export { vp9Framing } from './vp9-rtp.ts';
 export { mpeg4VideoFraming, mpegAudioFraming, SamplesPacketizer, SamplesDepacketizer } from './simple-rtp.ts';
-export { Av1Packetizer, Av1Depacketizer, av1ObuType, leb128, readLeb128 } from './av1-rtp.ts';
+export { Av1Packetizer, Av1Depacketizer } from './av1-rtp.ts';
 export { latmFraming, latmMuxElement, parseLatmMuxElements } from './latm-rtp.ts';
 export { MpegAudioDepacketizer } from './mpeg-audio-rtp.ts';
 export { MjpegPacketizer, MjpegDepacketizer, parseJpeg, buildJpeg, type JpegParts } from './mjpeg-rtp.ts';

@@ -37,15 +37,3 @@ export function vp9Framing(): FragmentFraming {
     },
   };
 }
-
-/** True when a VP9 frame is a key frame (VP9 bitstream §6.2 uncompressed header: frame_type 0, shown). */
-export function vp9IsKeyFrame(frame: Uint8Array): boolean {
-  if (frame.length < 1) return false;
-  const h = frame[0]!;
-  if (h >> 6 !== 2) return false; // frame_marker
-  const profile = ((h >> 5) & 1) | (((h >> 4) & 1) << 1);
-  let bit = profile === 3 ? 5 : 4; // bits before show_existing_frame: marker, profile (and a reserved zero in profile 3)
-  const read = (): number => { const byte = frame[bit >> 3]; bit++; return byte === undefined ? 1 : (byte >> (7 - ((bit - 1) & 7))) & 1; };
-  if (read() === 1) return false; // show_existing_frame
-  return read() === 0; // frame_type: 0 = KEY_FRAME
-}

@@ -1,9 +1,16 @@
-import { buildAvcConfig, buildHevcConfig, h264NaluType, H264NaluType, h265NaluType, H265NaluType, nalusToAvcc } from '../../codecs/index.ts';
-import { h264ParameterSets, h265ParameterSets, mpeg4AudioConfig, type Description, type Format, type Media } from '../../formats/index.ts';
+import {
+  Av1ObuType, av1ObuType, av1ObuWithSize, buildAv1Config, buildAvcConfig, buildHevcConfig, buildOpusHead, buildVpcc, h264NaluType,
+  H264NaluType, h265NaluType, H265NaluType, nalusToAvcc, parseVp9KeyFrame,
+} from '../../codecs/index.ts';
+import {
+  h264ParameterSets, h265ParameterSets, mpeg4AudioConfig, opusChannels, type Description, type Format, type Media,
+} from '../../formats/index.ts';
 import type { Unit } from '../../stream/index.ts';
 import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
 import { serializeRtmpMessage } from './chunk-writer.ts';
-import { buildFlvAudio, buildFlvHevc, buildFlvVideo, FLV_AUDIO_AAC, FLV_VIDEO_AVC, FOURCC_HEVC } from './flv-tags.ts';
+import { AUDIO_FOURCC, buildFlvExAudio, buildFlvExVideo, fourccNumber, VIDEO_FOURCC } from './flv-enhanced.ts';
+import { buildFlvAudio, buildFlvVideo } from './flv-tags.ts';
+import { FLV_AUDIO_AAC, FLV_VIDEO_AVC, type RtmpAudioCodec, type RtmpVideoCodec } from './flv-types.ts';
 import { RtmpMessageType, type RtmpMessage } from './rtmp-message.ts';
 
 // Chunk streams and message stream used for media sent to players (the values FFmpeg and nginx-rtmp use).
@@ -15,66 +22,115 @@ export const RTMP_MEDIA_STREAM_ID = 1;
 
 interface Track { readonly media: Media; readonly format: Format; base?: number; offsetMs?: number }
 
-/** Parameter sets of the video track, by codec; `key` compares them. */
-type ParamSets = { readonly codec: 'h264'; readonly sps: Buffer; readonly pps: Buffer } | { readonly codec: 'h265'; readonly vps: Buffer; readonly sps: Buffer; readonly pps: Buffer };
-
-/** Parameter sets found in an access unit, when it carries a complete set. */
-function inBandParamSets(codec: 'h264' | 'h265', nalus: readonly Buffer[]): ParamSets | undefined {
-  if (codec === 'h264') {
-    const sps = nalus.find((n) => h264NaluType(n) === H264NaluType.Sps);
-    const pps = nalus.find((n) => h264NaluType(n) === H264NaluType.Pps);
-    return sps && pps ? { codec, sps: Buffer.from(sps), pps: Buffer.from(pps) } : undefined;
-  }
-  const vps = nalus.find((n) => h265NaluType(n) === H265NaluType.Vps);
-  const sps = nalus.find((n) => h265NaluType(n) === H265NaluType.Sps);
-  const pps = nalus.find((n) => h265NaluType(n) === H265NaluType.Pps);
-  return vps && sps && pps ? { codec, vps: Buffer.from(vps), sps: Buffer.from(sps), pps: Buffer.from(pps) } : undefined;
+/** The RTMP codec a format travels as, when RTMP can carry it. */
+function rtmpVideoCodec(f: Format): RtmpVideoCodec | undefined {
+  return f.codec === 'h264' || f.codec === 'h265' || f.codec === 'av1' || f.codec === 'vp9' ? f.codec : undefined;
 }
 
-function sameParamSets(a: ParamSets | undefined, b: ParamSets): boolean {
-  if (!a || a.codec !== b.codec || !a.sps.equals(b.sps) || !a.pps.equals(b.pps)) return false;
-  return a.codec === 'h264' || (b.codec === 'h265' && a.vps.equals(b.vps));
+function rtmpAudioCodec(f: Format): RtmpAudioCodec | undefined {
+  if (f.codec === 'mpeg4Audio' && mpeg4AudioConfig(f)) return 'aac';
+  return f.codec === 'opus' && f.clockRate === 48000 ? 'opus' : undefined;
+}
+
+/**
+ * The codec configuration (sequence header) body found in a unit, when it carries one: H264/H265 parameter sets,
+ * an AV1 sequence header OBU, or a VP9 key frame's header. Malformed data yields none: the frame is then sent or
+ * held back as if it had none, and the stream goes on.
+ */
+function inBandConfig(codec: RtmpVideoCodec, payload: readonly Buffer[], randomAccess: boolean): Buffer | undefined {
+  try {
+    switch (codec) {
+      case 'h264': {
+        const sps = payload.find((n) => h264NaluType(n) === H264NaluType.Sps);
+        const pps = payload.find((n) => h264NaluType(n) === H264NaluType.Pps);
+        return sps && pps ? buildFlvVideo({ config: buildAvcConfig(sps, pps), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
+      }
+      case 'h265': {
+        const vps = payload.find((n) => h265NaluType(n) === H265NaluType.Vps);
+        const sps = payload.find((n) => h265NaluType(n) === H265NaluType.Sps);
+        const pps = payload.find((n) => h265NaluType(n) === H265NaluType.Pps);
+        return vps && sps && pps ? buildFlvExVideo({ codec, config: buildHevcConfig({ vps, sps, pps }), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
+      }
+      case 'av1': {
+        const seq = payload.find((o) => av1ObuType(o) === Av1ObuType.SequenceHeader);
+        return seq ? buildFlvExVideo({ codec, config: buildAv1Config(seq), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
+      }
+      case 'vp9': {
+        const key = randomAccess && payload[0] ? parseVp9KeyFrame(payload[0]) : undefined;
+        return key ? buildFlvExVideo({ codec, config: buildVpcc(key), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sequence header body of a format's out-of-band parameter sets (H264/H265 SDP), when it has them. */
+function outOfBandConfig(codec: RtmpVideoCodec, f: Format): Buffer | undefined {
+  if (codec === 'h264') { const ps = h264ParameterSets(f); return ps && inBandConfig(codec, [ps.sps, ps.pps], true); }
+  if (codec === 'h265') { const ps = h265ParameterSets(f); return ps && inBandConfig(codec, [ps.vps, ps.sps, ps.pps], true); }
+  return undefined; // AV1 and VP9 SDP carry no sequence header: wait for one in band
+}
+
+/** The FLV body of one video frame. */
+function frameBody(codec: RtmpVideoCodec, payload: readonly Buffer[], isKeyframe: boolean, compositionTimeMs: number): Buffer | undefined {
+  switch (codec) {
+    case 'h264':
+    case 'h265': {
+      const frames = payload.filter((n) => (codec === 'h264' ? h264NaluType(n) !== H264NaluType.Aud : h265NaluType(n) !== H265NaluType.Aud));
+      const frame = { data: nalusToAvcc(frames), isKeyframe, compositionTimeMs };
+      return codec === 'h264' ? buildFlvVideo(frame) : buildFlvExVideo({ codec, ...frame });
+    }
+    case 'av1': {
+      // The low-overhead format (every OBU with its size), temporal delimiters left out as in ISOBMFF.
+      const obus = payload.filter((o) => o.length > 0 && av1ObuType(o) !== Av1ObuType.TemporalDelimiter).map(av1ObuWithSize);
+      return obus.length > 0 ? buildFlvExVideo({ codec, data: Buffer.concat(obus), isKeyframe, compositionTimeMs: 0 }) : undefined;
+    }
+    case 'vp9': return payload[0] ? buildFlvExVideo({ codec, data: payload[0], isKeyframe, compositionTimeMs: 0 }) : undefined;
+  }
 }
 
 /**
  * Serialises one stream for RTMP players, once for all of them: each unit becomes chunked RTMP bytes cached on
  * the unit, so N players cost N socket writes of the same Buffer (PERFORMANCE.md §2.1). H264 and AAC travel as
- * FLV; H265 as Enhanced RTMP ('hvc1'); other tracks are left out (`skipped`).
+ * FLV; H265, AV1, VP9 and Opus as Enhanced RTMP; other tracks are left out (`skipped`).
  */
 export class RtmpStreamMuxer {
-  readonly video: (Track & { readonly codec: 'h264' | 'h265' }) | undefined;
-  readonly audio: Track | undefined;
+  readonly video: (Track & { readonly codec: RtmpVideoCodec }) | undefined;
+  readonly audio: (Track & { readonly codec: RtmpAudioCodec }) | undefined;
   /** Tracks RTMP can't carry, named for the log. */
   readonly skipped: string[] = [];
-  private params: ParamSets | undefined;
+  /** The current video sequence header body; frames before the first one are held back (undecodable). */
+  private config: Buffer | undefined;
   private readonly cache = new WeakMap<Unit, Buffer | null>();
   private firstNtp: number | undefined;
 
   constructor(desc: Description, private readonly chunkSize: number) {
-    let video: (Track & { codec: 'h264' | 'h265' }) | undefined;
-    let audio: Track | undefined;
+    let video: (Track & { codec: RtmpVideoCodec }) | undefined;
+    let audio: (Track & { codec: RtmpAudioCodec }) | undefined;
     for (const media of desc.medias) {
       for (const format of media.formats) {
-        if ((format.codec === 'h264' || format.codec === 'h265') && !video) video = { media, format, codec: format.codec };
-        else if (format.codec === 'mpeg4Audio' && !audio && mpeg4AudioConfig(format)) audio = { media, format };
+        const vc = rtmpVideoCodec(format);
+        const ac = rtmpAudioCodec(format);
+        if (vc && !video) video = { media, format, codec: vc };
+        else if (ac && !audio) audio = { media, format, codec: ac };
         else this.skipped.push(`${format.encoding}/${format.clockRate}`);
       }
     }
     this.video = video;
     this.audio = audio;
-    if (video?.codec === 'h264') { const ps = h264ParameterSets(video.format); if (ps) this.params = { codec: 'h264', ...ps }; }
-    if (video?.codec === 'h265') { const ps = h265ParameterSets(video.format); if (ps) this.params = { codec: 'h265', ...ps }; }
+    if (video) this.config = outOfBandConfig(video.codec, video.format);
   }
 
   /** Bytes a new player gets before media: onMetaData and the sequence headers known so far. */
   headerBytes(): Buffer {
     const meta: Record<string, number | string> = {};
     // Enhanced RTMP puts the FourCC, as a number, where FLV has its codec id.
-    if (this.video) meta.videocodecid = this.video.codec === 'h264' ? FLV_VIDEO_AVC : Buffer.from(FOURCC_HEVC, 'latin1').readUInt32BE(0);
-    if (this.audio) meta.audiocodecid = FLV_AUDIO_AAC;
+    if (this.video) meta.videocodecid = this.video.codec === 'h264' ? FLV_VIDEO_AVC : fourccNumber(VIDEO_FOURCC[this.video.codec]);
+    if (this.audio) meta.audiocodecid = this.audio.codec === 'aac' ? FLV_AUDIO_AAC : fourccNumber(AUDIO_FOURCC[this.audio.codec]);
     const parts = [this.chunk(DATA_CSID, RtmpMessageType.DataAmf0, 0, Buffer.concat([encodeAmf0('onMetaData'), encodeAmf0EcmaArray(meta)]))];
-    if (this.params) parts.push(this.videoConfig(this.params, 0));
-    if (this.audio) parts.push(this.chunk(AUDIO_CSID, RtmpMessageType.Audio, 0, buildFlvAudio({ config: mpeg4AudioConfig(this.audio.format)! })));
+    if (this.config) parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, 0, this.config));
+    if (this.audio) parts.push(this.chunk(AUDIO_CSID, RtmpMessageType.Audio, 0, this.audioConfig(this.audio)));
     return Buffer.concat(parts);
   }
 
@@ -94,35 +150,34 @@ export class RtmpStreamMuxer {
 
   private makeVideo(unit: Unit): Buffer | null {
     const t = this.video;
-    const nalus = unit.payload as Buffer[] | undefined;
-    if (!t || !nalus || nalus.length === 0) return null;
+    const payload = unit.payload as Buffer[] | undefined;
+    if (!t || !payload || payload.length === 0) return null;
     const parts: Buffer[] = [];
     const dtsMs = this.ms(t, unit.dts ?? unit.pts, unit);
-    const inBand = inBandParamSets(t.codec, nalus);
-    if (inBand && !sameParamSets(this.params, inBand)) {
-      this.params = inBand;
-      parts.push(this.videoConfig(inBand, dtsMs)); // parameter sets changed: players need the new sequence header first
+    const randomAccess = unit.randomAccess === true;
+    const inBand = inBandConfig(t.codec, payload, randomAccess);
+    if (inBand && !this.config?.equals(inBand)) {
+      this.config = inBand;
+      parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, dtsMs, inBand)); // configuration changed: players need it first
     }
-    if (!this.params) return null; // nothing is decodable before the parameter sets are known
-    const frames = nalus.filter((n) => (t.codec === 'h264' ? h264NaluType(n) !== H264NaluType.Aud : h265NaluType(n) !== H265NaluType.Aud));
+    if (!this.config) return null; // nothing is decodable before the configuration is known
     const cts = Math.round((unit.pts - (unit.dts ?? unit.pts)) / 90);
-    const frame = { data: nalusToAvcc(frames), isKeyframe: unit.randomAccess === true, compositionTimeMs: cts };
-    parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, dtsMs, t.codec === 'h264' ? buildFlvVideo(frame) : buildFlvHevc(frame)));
+    const body = frameBody(t.codec, payload, randomAccess, cts);
+    if (!body) return parts.length > 0 ? Buffer.concat(parts) : null;
+    parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, dtsMs, body));
     return Buffer.concat(parts);
   }
 
   private makeAudio(unit: Unit): Buffer | null {
     const t = this.audio;
-    const aus = unit.payload as Buffer[] | undefined;
-    if (!t || !aus || aus.length === 0) return null;
-    return Buffer.concat(aus.map((au, i) => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, unit.pts + i * 1024, unit), buildFlvAudio({ data: au }))));
+    const frames = unit.payload as Buffer[] | undefined;
+    if (!t || !frames || frames.length === 0) return null;
+    if (t.codec === 'opus') return Buffer.concat(frames.map((f) => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, unit.pts, unit), buildFlvExAudio({ codec: 'opus', data: f }))));
+    return Buffer.concat(frames.map((au, i) => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, unit.pts + i * 1024, unit), buildFlvAudio({ data: au }))));
   }
 
-  private videoConfig(ps: ParamSets, ms: number): Buffer {
-    const body = ps.codec === 'h264'
-      ? buildFlvVideo({ config: buildAvcConfig(ps.sps, ps.pps), isKeyframe: true, compositionTimeMs: 0 })
-      : buildFlvHevc({ config: buildHevcConfig(ps), isKeyframe: true, compositionTimeMs: 0 });
-    return this.chunk(VIDEO_CSID, RtmpMessageType.Video, ms, body);
+  private audioConfig(t: Track & { codec: RtmpAudioCodec }): Buffer {
+    return t.codec === 'aac' ? buildFlvAudio({ config: mpeg4AudioConfig(t.format)! }) : buildFlvExAudio({ codec: 'opus', config: buildOpusHead(opusChannels(t.format)) });
   }
 
   /**

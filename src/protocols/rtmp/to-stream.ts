@@ -1,20 +1,82 @@
 import {
-  avccToNalus, h264NaluType, H264NaluType, h265NaluType, H265NaluType, h265IsRandomAccess, parseAudioSpecificConfig, parseAvcConfig,
-  parseHevcConfig, type AvcConfig, type HevcConfig,
+  avccToNalus, av1IsRandomAccess, Av1ObuType, av1ObuType, h264NaluType, H264NaluType, h265NaluType, H265NaluType, h265IsRandomAccess,
+  parseAudioSpecificConfig, parseAv1Config, parseAvcConfig, parseHevcConfig, parseOpusHead, parseVpcc, splitAv1Obus, vp9IsKeyFrame,
+  type Av1Config, type AvcConfig, type HevcConfig,
 } from '../../codecs/index.ts';
 import {
-  H264Packetizer, H265Packetizer, Mpeg4AudioPacketizer, h264Format, h265Format, mpeg4AudioFormat, type Description, type Format, type Media,
+  Av1Packetizer, FramePacketizer, H264Packetizer, H265Packetizer, Mpeg4AudioPacketizer, SamplesPacketizer, av1Format, h264Format, h265Format,
+  mpeg4AudioFormat, opusFormat, vp9Format, vp9Framing, type Description, type Format, type Media, type RtpPacket,
 } from '../../formats/index.ts';
 import type { SubStream } from '../../stream/index.ts';
 import { parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
+import type { FlvVideo } from './flv-types.ts';
 import { RtmpMessageType, type RtmpMessage } from './rtmp-message.ts';
 import { decodeAmf0, type AmfValue } from './amf0.ts';
 
 /** What the publisher announced in onMetaData: which tracks to wait for. */
 interface Expected { video: boolean; audio: boolean }
 
-/** The video configuration a publisher sent: H264 (FLV) or H265 (Enhanced RTMP). */
-type VideoConfig = { readonly codec: 'h264'; readonly avc: AvcConfig } | { readonly codec: 'h265'; readonly hevc: HevcConfig };
+/** The video configuration a publisher sent, by codec. */
+type VideoConfig =
+  | { readonly codec: 'h264'; readonly avc: AvcConfig }
+  | { readonly codec: 'h265'; readonly hevc: HevcConfig }
+  | { readonly codec: 'av1'; readonly av1: Av1Config }
+  | { readonly codec: 'vp9'; readonly profile: number };
+
+/** The audio configuration a publisher sent, by codec. */
+type AudioConfig =
+  | { readonly codec: 'aac'; readonly config: Buffer; readonly sampleRate: number; readonly channels: number }
+  | { readonly codec: 'opus'; readonly channels: number };
+
+/** A track of the stream: where its units go and the packetizer that makes its RTP packets once. */
+interface Track { readonly media: Media; readonly format: Format; readonly packetize: (payload: Buffer[], pts: number) => RtpPacket[] }
+
+function parseVideoConfig(v: Extract<FlvVideo, { kind: 'config' }>): VideoConfig {
+  switch (v.codec) {
+    case 'h264': return { codec: 'h264', avc: parseAvcConfig(v.config) };
+    case 'h265': return { codec: 'h265', hevc: parseHevcConfig(v.config) };
+    case 'av1': return { codec: 'av1', av1: parseAv1Config(v.config) };
+    case 'vp9': return { codec: 'vp9', profile: parseVpcc(v.config).profile };
+  }
+}
+
+function videoTrack(c: VideoConfig, maxPayload: number): Track {
+  const media = (format: Format): Media => ({ kind: 'video', formats: [format] });
+  switch (c.codec) {
+    case 'h264': {
+      const p = new H264Packetizer(96, maxPayload);
+      const format = h264Format(96, c.avc.sps, c.avc.pps);
+      return { media: media(format), format, packetize: (nalus, pts) => p.packetize(nalus, pts) };
+    }
+    case 'h265': {
+      const p = new H265Packetizer(96, maxPayload);
+      const format = h265Format(96, c.hevc);
+      return { media: media(format), format, packetize: (nalus, pts) => p.packetize(nalus, pts) };
+    }
+    case 'av1': {
+      const p = new Av1Packetizer(96, maxPayload);
+      const format = av1Format(96, c.av1.header);
+      return { media: media(format), format, packetize: (obus, pts) => p.packetize(obus, pts) };
+    }
+    case 'vp9': {
+      const p = new FramePacketizer(96, vp9Framing(), maxPayload);
+      const format = vp9Format(96, c.profile);
+      return { media: media(format), format, packetize: (frames, pts) => frames.flatMap((f) => p.packetize(f, pts)) };
+    }
+  }
+}
+
+function audioTrack(c: AudioConfig, maxPayload: number): Track {
+  const media = (format: Format): Media => ({ kind: 'audio', formats: [format] });
+  if (c.codec === 'aac') {
+    const p = new Mpeg4AudioPacketizer(97);
+    const format = mpeg4AudioFormat(97, c.config, c.sampleRate, c.channels);
+    return { media: media(format), format, packetize: (aus, pts) => p.packetize(aus, pts) };
+  }
+  const p = new SamplesPacketizer(97, { bytesPerSample: 0, channels: 1 }, maxPayload); // one Opus packet per RTP packet
+  const format = opusFormat(97, c.channels);
+  return { media: media(format), format, packetize: (packets, pts) => packets.flatMap((d) => p.packetize(d, pts)) };
+}
 
 /**
  * Turns an RTMP publisher's messages into a Description and units (MediaMTX's rtmp to-stream). Tracks are known once
@@ -23,10 +85,10 @@ type VideoConfig = { readonly codec: 'h264'; readonly avc: AvcConfig } | { reado
  */
 export class RtmpToStream {
   private expected: Expected | undefined;
-  private config: VideoConfig | undefined;
-  private aac: { config: Buffer; sampleRate: number; channels: number } | undefined;
-  private video: { media: Media; format: Format; packetizer: H264Packetizer | H265Packetizer } | undefined;
-  private audio: { media: Media; format: Format; packetizer: Mpeg4AudioPacketizer } | undefined;
+  private videoConfig: VideoConfig | undefined;
+  private audioConfig: AudioConfig | undefined;
+  private video: Track | undefined;
+  private audio: Track | undefined;
   private sub: SubStream | undefined;
   /** Codecs this server can't carry yet, named once in the log by the caller. */
   readonly unsupported = new Set<string>();
@@ -38,14 +100,18 @@ export class RtmpToStream {
     if (msg.type === RtmpMessageType.DataAmf0) this.onData(msg.body);
     else if (msg.type === RtmpMessageType.Video) {
       const v = parseFlvVideo(msg.body);
-      if (v.kind === 'avcConfig') this.config = { codec: 'h264', avc: parseAvcConfig(v.config) };
-      else if (v.kind === 'hevcConfig') this.config = { codec: 'h265', hevc: parseHevcConfig(v.config) };
+      if (v.kind === 'config') this.videoConfig = parseVideoConfig(v);
       else if (v.kind === 'other') this.unsupported.add(v.description);
     } else if (msg.type === RtmpMessageType.Audio) {
       const a = parseFlvAudio(msg.body);
-      if (a.kind === 'aacConfig') {
+      if (a.kind === 'config' && a.codec === 'aac') {
         const c = parseAudioSpecificConfig(a.config);
-        this.aac = { config: Buffer.from(a.config), sampleRate: c.sampleRate, channels: c.channels };
+        this.audioConfig = { codec: 'aac', config: Buffer.from(a.config), sampleRate: c.sampleRate, channels: c.channels };
+      } else if (a.kind === 'config' && a.codec === 'opus') {
+        // An empty sequence start means mono or stereo with no more said (Enhanced RTMP v2): assume stereo.
+        const head = a.config.length > 0 ? parseOpusHead(a.config) : { channels: 2, mappingFamily: 0 };
+        if (head.mappingFamily === 0) this.audioConfig = { codec: 'opus', channels: head.channels };
+        else this.unsupported.add(`Opus with ${head.channels} channels (mapping family ${head.mappingFamily})`);
       } else if (a.kind === 'other') this.unsupported.add(a.description);
     }
     return this.description(false);
@@ -54,25 +120,13 @@ export class RtmpToStream {
   /** The description with what arrived so far (`force`: stop waiting for announced tracks). */
   description(force: boolean): Description | undefined {
     const exp = this.expected ?? { video: true, audio: true };
-    const haveVideo = this.config !== undefined;
-    const haveAudio = this.aac !== undefined;
+    const haveVideo = this.videoConfig !== undefined;
+    const haveAudio = this.audioConfig !== undefined;
     if (!force && ((exp.video && !haveVideo) || (exp.audio && !haveAudio))) return undefined;
     if (!haveVideo && !haveAudio) return undefined;
-    const medias: Media[] = [];
-    if (this.config) {
-      const c = this.config;
-      const format = c.codec === 'h264' ? h264Format(96, c.avc.sps, c.avc.pps) : h265Format(96, c.hevc);
-      const media: Media = { kind: 'video', formats: [format] };
-      this.video = { media, format, packetizer: c.codec === 'h264' ? new H264Packetizer(96, this.maxPayload) : new H265Packetizer(96, this.maxPayload) };
-      medias.push(media);
-    }
-    if (this.aac) {
-      const format = mpeg4AudioFormat(97, this.aac.config, this.aac.sampleRate, this.aac.channels);
-      const media: Media = { kind: 'audio', formats: [format] };
-      this.audio = { media, format, packetizer: new Mpeg4AudioPacketizer(97) };
-      medias.push(media);
-    }
-    return { medias };
+    this.video = this.videoConfig && videoTrack(this.videoConfig, this.maxPayload);
+    this.audio = this.audioConfig && audioTrack(this.audioConfig, this.maxPayload);
+    return { medias: [this.video?.media, this.audio?.media].filter((m): m is Media => m !== undefined) };
   }
 
   /** Starts writing units of every following message into `sub`. */
@@ -84,22 +138,39 @@ export class RtmpToStream {
     if (msg.type === RtmpMessageType.Video && this.video) this.writeVideo(msg, this.video);
     else if (msg.type === RtmpMessageType.Audio && this.audio) {
       const a = parseFlvAudio(msg.body);
-      if (a.kind !== 'aacFrame' || a.data.length === 0) return;
-      const { media, format, packetizer } = this.audio;
+      if (a.kind !== 'frame' || a.codec !== this.audioConfig?.codec || a.data.length === 0) return;
+      const { media, format, packetize } = this.audio;
       const pts = Math.round((msg.timestamp * format.clockRate) / 1000);
-      const aus = [a.data];
-      this.sub.writeUnit(media, format, { pts, payload: aus, rtpPackets: packetizer.packetize(aus, pts) });
+      const payload = [a.data];
+      this.sub.writeUnit(media, format, { pts, payload, rtpPackets: packetize(payload, pts) });
     }
   }
 
-  private writeVideo(msg: RtmpMessage, track: NonNullable<RtmpToStream['video']>): void {
+  private writeVideo(msg: RtmpMessage, track: Track): void {
     const v = parseFlvVideo(msg.body);
-    if (v.kind === 'avcConfig' && this.config?.codec === 'h264') { this.config = { codec: 'h264', avc: parseAvcConfig(v.config) }; return; }
-    if (v.kind === 'hevcConfig' && this.config?.codec === 'h265') { this.config = { codec: 'h265', hevc: parseHevcConfig(v.config) }; return; }
-    const c = this.config;
-    if (!c || (v.kind !== 'avcFrame' && v.kind !== 'hevcFrame') || (v.kind === 'avcFrame') !== (c.codec === 'h264')) return;
+    const c = this.videoConfig;
+    if (!c || (v.kind !== 'config' && v.kind !== 'frame') || v.codec !== c.codec) return;
+    if (v.kind === 'config') { this.videoConfig = parseVideoConfig(v); return; }
+    const unit = this.videoUnit(c, v);
+    if (!unit) return;
+    const dts = msg.timestamp * 90;
+    const pts = (msg.timestamp + v.compositionTimeMs) * 90;
+    this.sub!.writeUnit(track.media, track.format, { pts, dts, payload: unit.payload, randomAccess: unit.randomAccess, rtpPackets: track.packetize(unit.payload, pts) });
+  }
+
+  /** The payload of a frame and whether a decoder can start at it; parameter sets are put in band at key frames. */
+  private videoUnit(c: VideoConfig, v: Extract<FlvVideo, { kind: 'frame' }>): { payload: Buffer[]; randomAccess: boolean } | undefined {
+    if (c.codec === 'vp9') return v.data.length === 0 ? undefined : { payload: [v.data], randomAccess: vp9IsKeyFrame(v.data) };
+    if (c.codec === 'av1') {
+      let obus = splitAv1Obus(v.data).filter((o) => av1ObuType(o) !== Av1ObuType.TemporalDelimiter);
+      if (obus.length === 0) return undefined;
+      let randomAccess = av1IsRandomAccess(obus);
+      // Readers joining at a key frame need the sequence header in band (RTP has no other place for it).
+      if (v.isKeyframe && !randomAccess) { obus = [c.av1.sequenceHeader, ...obus]; randomAccess = true; }
+      return { payload: obus, randomAccess };
+    }
     let nalus = avccToNalus(v.data, c.codec === 'h264' ? c.avc.lengthSize : c.hevc.lengthSize);
-    if (nalus.length === 0) return;
+    if (nalus.length === 0) return undefined;
     let randomAccess: boolean;
     // Readers joining at a random access point need the parameter sets in band (MediaMTX's remuxing does the same).
     if (c.codec === 'h264') {
@@ -109,9 +180,7 @@ export class RtmpToStream {
       randomAccess = h265IsRandomAccess(nalus);
       if (randomAccess && !nalus.some((n) => h265NaluType(n) === H265NaluType.Sps)) nalus = [c.hevc.vps, c.hevc.sps, c.hevc.pps, ...nalus];
     }
-    const dts = msg.timestamp * 90;
-    const pts = (msg.timestamp + v.compositionTimeMs) * 90;
-    this.sub!.writeUnit(track.media, track.format, { pts, dts, payload: nalus, randomAccess, rtpPackets: track.packetizer.packetize(nalus, pts) });
+    return { payload: nalus, randomAccess };
   }
 
   private onData(body: Buffer): void {

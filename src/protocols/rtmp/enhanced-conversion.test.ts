@@ -1,0 +1,130 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildAv1Config, buildOpusHead, buildVpcc, parseVp9KeyFrame } from '../../codecs/index.ts';
+import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
+import { RtpUnitBuilder, type Unit } from '../../stream/index.ts';
+import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
+import { RtmpChunkReader } from './chunk-reader.ts';
+import { buildFlvExAudio, buildFlvExVideo, fourccNumber } from './flv-enhanced.ts';
+import { parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
+import type { RtmpVideoCodec } from './flv-types.ts';
+import { RtmpStreamMuxer } from './from-stream.ts';
+import { RtmpMessageType, type RtmpMessage } from './rtmp-message.ts';
+import { RtmpToStream } from './to-stream.ts';
+
+const hex = (s: string): Buffer => Buffer.from(s.replace(/\s/g, ''), 'hex');
+// Real headers (Debian FFmpeg 5.1: libaom / libvpx, 320x240) followed by filler standing in for coded data.
+const AV1_SEQ = hex('0a0b 000000043cffbcdaf9 0040');
+const TD = hex('1200');
+const av1Frame = (n: number): Buffer => Buffer.concat([Buffer.from([0x32]), Buffer.from([0x80 | (n & 0x7f), n >> 7]), Buffer.alloc(n, 0x5a)]); // frame OBU, 2-byte LEB128 size
+const VP9_KEY = Buffer.concat([hex('824983420013f00ef60838241c184a00'), Buffer.alloc(3000, 0x11)]);
+const VP9_INTER = Buffer.concat([hex('86'), Buffer.alloc(700, 0x22)]);
+const OPUS = [hex('fc ff fe'), hex('fc 01 02 03'), hex('fc 0a')];
+
+type Written = { media: Media; format: Format; unit: Unit };
+
+const msg = (type: number, timestamp: number, body: Buffer): RtmpMessage => ({ chunkStreamId: type === RtmpMessageType.Audio ? 4 : 6, type, timestamp, messageStreamId: 1, body });
+
+/** Publishes Enhanced RTMP messages into an RtmpToStream; returns the description and the units written. */
+function publish(videocodecid: string, config: Buffer, frames: { ms: number; key: boolean; data: Buffer }[], codec: RtmpVideoCodec): { desc: Description; units: Written[] } {
+  const ts = new RtmpToStream(1200);
+  const meta = Buffer.concat([encodeAmf0('@setDataFrame', 'onMetaData'), encodeAmf0EcmaArray({ videocodecid: fourccNumber(videocodecid), audiocodecid: fourccNumber('Opus') })]);
+  assert.equal(ts.collect(msg(RtmpMessageType.DataAmf0, 0, meta)), undefined);
+  assert.equal(ts.collect(msg(RtmpMessageType.Video, 0, buildFlvExVideo({ codec, config, isKeyframe: true, compositionTimeMs: 0 }))), undefined, 'waits for the announced audio');
+  const desc = ts.collect(msg(RtmpMessageType.Audio, 0, buildFlvExAudio({ codec: 'opus', config: buildOpusHead(2, 312) })));
+  assert.ok(desc);
+  const units: Written[] = [];
+  ts.attach({ writeUnit: (media, format, unit) => units.push({ media, format, unit }) });
+  frames.forEach((f, i) => {
+    ts.write(msg(RtmpMessageType.Video, f.ms, buildFlvExVideo({ codec, data: f.data, isKeyframe: f.key, compositionTimeMs: 0 })));
+    ts.write(msg(RtmpMessageType.Audio, f.ms, buildFlvExAudio({ codec: 'opus', data: OPUS[i % OPUS.length]! })));
+  });
+  return { desc, units };
+}
+
+/** What an RTMP player receives for these units: sequence headers and frames, as parsed tags with timestamps. */
+function play(desc: Description, units: readonly Written[]): { video: { ms: number; tag: ReturnType<typeof parseFlvVideo> }[]; audio: { ms: number; tag: ReturnType<typeof parseFlvAudio> }[]; meta: RtmpMessage } {
+  const mux = new RtmpStreamMuxer(desc, 128);
+  assert.deepEqual(mux.skipped, []);
+  const bytes = [mux.headerBytes()];
+  for (const { format, unit } of units) {
+    const b = format === mux.video?.format ? mux.videoBytes(unit) : mux.audioBytes(unit);
+    if (b) bytes.push(b);
+  }
+  const msgs = new RtmpChunkReader().push(Buffer.concat(bytes));
+  return {
+    meta: msgs[0]!,
+    video: msgs.filter((m) => m.type === RtmpMessageType.Video).map((m) => ({ ms: m.timestamp, tag: parseFlvVideo(m.body) })),
+    audio: msgs.filter((m) => m.type === RtmpMessageType.Audio).map((m) => ({ ms: m.timestamp, tag: parseFlvAudio(m.body) })),
+  };
+}
+
+/** The same units after a trip through RTP (what an RTSP publisher of the same stream would produce). */
+function viaRtp(units: readonly Written[]): Written[] {
+  const builders = new Map<Format, RtpUnitBuilder>();
+  return units.flatMap(({ media, format, unit }) => {
+    const b = builders.get(format) ?? builders.set(format, new RtpUnitBuilder(format, 1472)).get(format)!;
+    return (unit.rtpPackets ?? []).flatMap((p) => b.push(parseRtpPacket(p.raw), new Date(0)).units)
+      .filter((u) => u.payload !== undefined).map((u) => ({ media, format, unit: u }));
+  });
+}
+
+describe('Enhanced RTMP conversion: AV1, VP9 and Opus through the stream and RTP', () => {
+  it('AV1: av1C and temporal units reach RTMP players unchanged, directly and via RTP', () => {
+    const frames = [
+      { ms: 0, key: true, data: Buffer.concat([TD, AV1_SEQ, av1Frame(3000)]) },
+      { ms: 33, key: false, data: Buffer.concat([TD, av1Frame(200)]) },
+      { ms: 67, key: true, data: av1Frame(2500) }, // a key frame whose sequence header the publisher left out
+    ];
+    const { desc, units } = publish('av01', buildAv1Config(AV1_SEQ), frames, 'av1');
+    const vf = desc.medias[0]!.formats[0]!;
+    assert.deepEqual([vf.encoding, vf.clockRate, vf.fmtp], ['AV1', 90000, 'profile=0; level-idx=0; tier=0']);
+    const video = units.filter((u) => u.format === vf);
+    assert.deepEqual(video.map((u) => u.unit.randomAccess), [true, false, true]);
+    assert.ok(video.every((u) => (u.unit.rtpPackets ?? []).every((p) => p.payload.length <= 1200)), 'payloads within the limit');
+    for (const source of [units, viaRtp(units)]) {
+      const out = play(desc, source);
+      const tags = out.video.map((v) => v.tag);
+      assert.deepEqual(tags[0], { kind: 'config', codec: 'av1', config: buildAv1Config(AV1_SEQ) });
+      const got = tags.slice(1).filter((t) => t.kind === 'frame');
+      assert.deepEqual(got.map((t) => t.kind === 'frame' && [t.isKeyframe, t.data.toString('hex')]), [
+        [true, Buffer.concat([AV1_SEQ, av1Frame(3000)]).toString('hex')],
+        [false, av1Frame(200).toString('hex')],
+        [true, Buffer.concat([AV1_SEQ, av1Frame(2500)]).toString('hex')],
+      ]);
+      assert.deepEqual(out.video.filter((v) => v.tag.kind === 'frame').map((v) => v.ms), [0, 33, 67]);
+    }
+  });
+
+  it('VP9: the vpcC is rebuilt from the key frame as FFmpeg writes it; frames and key flags survive, also via RTP', () => {
+    const vpcc = buildVpcc(parseVp9KeyFrame(VP9_KEY)!);
+    assert.deepEqual(vpcc, hex('010000000014820202020000'));
+    const frames = [{ ms: 0, key: true, data: VP9_KEY }, { ms: 40, key: false, data: VP9_INTER }, { ms: 80, key: false, data: VP9_INTER }];
+    const { desc, units } = publish('vp09', vpcc, frames, 'vp9');
+    const vf = desc.medias[0]!.formats[0]!;
+    assert.deepEqual([vf.encoding, vf.fmtp], ['VP9', 'profile-id=0']);
+    for (const source of [units, viaRtp(units)]) {
+      const out = play(desc, source);
+      assert.deepEqual(out.video[0]!.tag, { kind: 'config', codec: 'vp9', config: vpcc });
+      const got = out.video.filter((v) => v.tag.kind === 'frame').map((v) => v.tag.kind === 'frame' && [v.ms, v.tag.isKeyframe, v.tag.data.length]);
+      assert.deepEqual(got, [[0, true, VP9_KEY.length], [40, false, VP9_INTER.length], [80, false, VP9_INTER.length]]);
+    }
+  });
+
+  it('Opus: OpusHead and packets reach RTMP players with their timestamps, also via RTP; onMetaData names the FourCCs', () => {
+    const { desc, units } = publish('vp09', buildVpcc(parseVp9KeyFrame(VP9_KEY)!), [
+      { ms: 0, key: true, data: VP9_KEY }, { ms: 20, key: false, data: VP9_INTER }, { ms: 40, key: false, data: VP9_INTER },
+    ], 'vp9');
+    const af = desc.medias[1]!.formats[0]!;
+    assert.deepEqual([af.encoding, af.clockRate, af.channels, af.fmtp], ['opus', 48000, 2, 'sprop-stereo=1']);
+    for (const source of [units, viaRtp(units)]) {
+      const out = play(desc, source);
+      assert.deepEqual(out.audio[0]!.tag, { kind: 'config', codec: 'opus', config: buildOpusHead(2) });
+      const frames = out.audio.slice(1);
+      assert.deepEqual(frames.map((f) => f.tag), OPUS.map((data) => ({ kind: 'frame', codec: 'opus', data })));
+      assert.deepEqual(frames.map((f) => f.ms), [0, 20, 40]);
+      const meta = out.meta.body.toString('latin1');
+      assert.ok(meta.includes('videocodecid') && meta.includes('audiocodecid'));
+    }
+  });
+});
