@@ -16,8 +16,16 @@ export function playRtmpRaw(port: number, app: string, stream: string, onVideo: 
   }, timeoutMs);
 }
 
-/** Plain-handshake RTMP player handing every message (and ms since `play`) to `onMessage`, which returns true to stop. */
-export function playRtmpMessages(port: number, app: string, stream: string, onMessage: (m: RtmpMessage, atMs: number) => boolean, timeoutMs = 10_000): Promise<void> {
+/** What a modern Enhanced RTMP player (OBS, FFmpeg 6.1+) announces in connect: the FourCCs it can receive. */
+export const ENHANCED_PLAYER = { fourCcList: ['av01', 'vp09', 'hvc1', 'avc1', 'Opus', 'mp4a'] };
+
+/**
+ * Plain-handshake RTMP player handing every message (and ms since `play`) to `onMessage`, which returns true to stop.
+ * It announces Enhanced RTMP codecs unless `connectExtra` says otherwise ({} = a legacy player).
+ */
+export function playRtmpMessages(
+  port: number, app: string, stream: string, onMessage: (m: RtmpMessage, atMs: number) => boolean, timeoutMs = 10_000, connectExtra: { fourCcList?: string[] } = ENHANCED_PLAYER,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const s: Socket = connect(port, '127.0.0.1');
     const timer = setTimeout(() => { s.destroy(); reject(new Error('timed out')); }, timeoutMs);
@@ -36,7 +44,7 @@ export function playRtmpMessages(port: number, app: string, stream: string, onMe
         s.write(hs.subarray(1, 1537)); // C2 echoes S1
         reader = new RtmpChunkReader();
         d = hs.subarray(1 + 1536 * 2);
-        send(commandMessage({ name: 'connect', transactionId: 1, object: { app, tcUrl: `rtmp://127.0.0.1:${port}/${app}` } }));
+        send(commandMessage({ name: 'connect', transactionId: 1, object: { app, tcUrl: `rtmp://127.0.0.1:${port}/${app}`, ...connectExtra } }));
         send(commandMessage({ name: 'createStream', transactionId: 2, object: null }));
         send(commandMessage({ name: 'play', transactionId: 0, object: null, args: [stream], messageStreamId: 1 }));
         playSentAt = performance.now();

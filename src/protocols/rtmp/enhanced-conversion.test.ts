@@ -4,6 +4,7 @@ import { buildAv1Config, buildOpusHead, buildVpcc, parseVp9KeyFrame } from '../.
 import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
 import { RtpUnitBuilder, type Unit } from '../../stream/index.ts';
 import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
+import { EnhancedCaps } from './enhanced-caps.ts';
 import { RtmpChunkReader } from './chunk-reader.ts';
 import { buildFlvExAudio, buildFlvExVideo, fourccNumber } from './flv-enhanced.ts';
 import { parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
@@ -44,7 +45,7 @@ function publish(videocodecid: string, config: Buffer, frames: { ms: number; key
 
 /** What an RTMP player receives for these units: sequence headers and frames, as parsed tags with timestamps. */
 function play(desc: Description, units: readonly Written[]): { video: { ms: number; tag: ReturnType<typeof parseFlvVideo> }[]; audio: { ms: number; tag: ReturnType<typeof parseFlvAudio> }[]; meta: RtmpMessage } {
-  const mux = new RtmpStreamMuxer(desc, 128);
+  const mux = new RtmpStreamMuxer(desc, 128, EnhancedCaps.fromConnect({ fourCcList: ['av01', 'vp09', 'Opus'] }));
   assert.deepEqual(mux.skipped, []);
   const bytes = [mux.headerBytes()];
   for (const { format, unit } of units) {
@@ -126,5 +127,19 @@ describe('Enhanced RTMP conversion: AV1, VP9 and Opus through the stream and RTP
       const meta = out.meta.body.toString('latin1');
       assert.ok(meta.includes('videocodecid') && meta.includes('audiocodecid'));
     }
+  });
+
+  it('a legacy player (no Enhanced RTMP in connect) gets H264/AAC only; AV1, VP9 and Opus are left out with the reason', () => {
+    const { desc } = publish('vp09', buildVpcc(parseVp9KeyFrame(VP9_KEY)!), [], 'vp9');
+    const mux = new RtmpStreamMuxer(desc, 128, EnhancedCaps.none);
+    assert.equal(mux.video, undefined);
+    assert.equal(mux.audio, undefined);
+    assert.deepEqual(mux.skipped, [
+      "vp9/90000 is left out: the player did not announce Enhanced RTMP 'vp09' in connect",
+      "opus/48000 is left out: the player did not announce Enhanced RTMP 'Opus' in connect",
+    ]);
+    const onlyOpus = new RtmpStreamMuxer(desc, 128, EnhancedCaps.fromConnect({ fourCcList: ['Opus'] }));
+    assert.equal(onlyOpus.video, undefined);
+    assert.equal(onlyOpus.audio?.codec, 'opus');
   });
 });

@@ -8,6 +8,7 @@ import {
 import type { Unit } from '../../stream/index.ts';
 import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
 import { serializeRtmpMessage } from './chunk-writer.ts';
+import type { EnhancedCaps } from './enhanced-caps.ts';
 import { AUDIO_FOURCC, buildFlvExAudio, buildFlvExVideo, fourccNumber, VIDEO_FOURCC } from './flv-enhanced.ts';
 import { buildFlvAudio, buildFlvVideo } from './flv-tags.ts';
 import { FLV_AUDIO_AAC, FLV_VIDEO_AVC, type RtmpAudioCodec, type RtmpVideoCodec } from './flv-types.ts';
@@ -93,28 +94,33 @@ function frameBody(codec: RtmpVideoCodec, payload: readonly Buffer[], isKeyframe
 /**
  * Serialises one stream for RTMP players, once for all of them: each unit becomes chunked RTMP bytes cached on
  * the unit, so N players cost N socket writes of the same Buffer (PERFORMANCE.md §2.1). H264 and AAC travel as
- * FLV; H265, AV1, VP9 and Opus as Enhanced RTMP; other tracks are left out (`skipped`).
+ * FLV; H265, AV1, VP9 and Opus as Enhanced RTMP to players that announced them; other tracks are left out (`skipped`).
  */
 export class RtmpStreamMuxer {
   readonly video: (Track & { readonly codec: RtmpVideoCodec }) | undefined;
   readonly audio: (Track & { readonly codec: RtmpAudioCodec }) | undefined;
-  /** Tracks RTMP can't carry, named for the log. */
+  /** Tracks left out, each with the reason, for the log ("track …"). */
   readonly skipped: string[] = [];
   /** The current video sequence header body; frames before the first one are held back (undecodable). */
   private config: Buffer | undefined;
   private readonly cache = new WeakMap<Unit, Buffer | null>();
   private firstNtp: number | undefined;
 
-  constructor(desc: Description, private readonly chunkSize: number) {
+  /** `caps`: the Enhanced RTMP codecs the players announced; H264 and AAC go to every player as legacy FLV. */
+  constructor(desc: Description, private readonly chunkSize: number, caps: EnhancedCaps) {
     let video: (Track & { codec: RtmpVideoCodec }) | undefined;
     let audio: (Track & { codec: RtmpAudioCodec }) | undefined;
     for (const media of desc.medias) {
       for (const format of media.formats) {
+        const name = `${format.encoding.toLowerCase()}/${format.clockRate}`;
         const vc = rtmpVideoCodec(format);
         const ac = rtmpAudioCodec(format);
-        if (vc && !video) video = { media, format, codec: vc };
+        // A legacy player would misread an Enhanced RTMP track, so it gets one only when it announced the FourCC.
+        const fourcc = vc && vc !== 'h264' ? VIDEO_FOURCC[vc] : ac && ac !== 'aac' ? AUDIO_FOURCC[ac] : undefined;
+        if (fourcc && !caps.accepts(fourcc)) this.skipped.push(`${name} is left out: the player did not announce Enhanced RTMP '${fourcc}' in connect`);
+        else if (vc && !video) video = { media, format, codec: vc };
         else if (ac && !audio) audio = { media, format, codec: ac };
-        else this.skipped.push(`${format.encoding}/${format.clockRate}`);
+        else this.skipped.push(`${name} can't be sent over RTMP and is left out`);
       }
     }
     this.video = video;

@@ -14,3 +14,4 @@ export { FLV_VIDEO_AVC, FLV_AUDIO_AAC, type FlvVideo, type FlvAudio, type RtmpVi
 export { rtmpTarget, type RtmpTarget } from './rtmp-url.ts';
 export { RtmpToStream } from './to-stream.ts';
 export { RtmpStreamMuxer, RTMP_MEDIA_STREAM_ID } from './from-stream.ts';
+export { EnhancedCaps, serverEnhancedCaps } from './enhanced-caps.ts';

@@ -3,10 +3,10 @@ import type { Socket } from 'node:net';
 import { normalizeIp, type Logger } from '../../lib/index.ts';
 import type { AccessRequest, ParticipantInfo, PathAccess, PublisherLease, ReaderLease } from '../../core/index.ts';
 import {
-  RtmpChunkReader, RtmpServerHandshake, RtmpMessageType, RtmpToStream, UserControlEvent, RTMP_MEDIA_STREAM_ID,
-  acknowledgementMessage, commandMessage, encodeAmf0, onStatusMessage, parseCommand, rtmpTarget, serializeRtmpMessage,
+  EnhancedCaps, RtmpChunkReader, RtmpServerHandshake, RtmpMessageType, RtmpToStream, UserControlEvent, RTMP_MEDIA_STREAM_ID,
+  acknowledgementMessage, serverEnhancedCaps, commandMessage, encodeAmf0, onStatusMessage, parseCommand, rtmpTarget, serializeRtmpMessage,
   setChunkSizeMessage, setPeerBandwidthMessage, userControlMessage, windowAckSizeMessage,
-  type RtmpCommand, type RtmpMessage, type RtmpStreamMuxer, type RtmpTarget,
+  type AmfValue, type RtmpCommand, type RtmpMessage, type RtmpStreamMuxer, type RtmpTarget,
 } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import { RtmpPlayer } from './rtmp-player.ts';
@@ -30,7 +30,7 @@ export interface RtmpConnHost {
   readonly writeTimeoutMs: number;
   readonly readBufferCount: number;
   readonly udpMaxPayloadSize: number;
-  muxerFor(stream: Stream): RtmpStreamMuxer;
+  muxerFor(stream: Stream, caps: EnhancedCaps): RtmpStreamMuxer;
 }
 
 /** One RTMP connection: handshake, connect, then one publish or play (MediaMTX's rtmpConn). */
@@ -48,6 +48,8 @@ export class RtmpConn {
   private readonly handshake = new RtmpServerHandshake();
   private reader: RtmpChunkReader | undefined;
   private app = '';
+  /** Enhanced RTMP codecs the client announced in connect (none for legacy clients). */
+  private caps = EnhancedCaps.none;
   private peerWindow = 0;
   private lastAck = 0;
   private publishing: { target: RtmpTarget; toStream: RtmpToStream; pending: RtmpMessage[]; timer?: NodeJS.Timeout; lease?: PublisherLease; announcing?: boolean } | undefined;
@@ -134,10 +136,11 @@ export class RtmpConn {
       case 'connect': {
         const obj = (c.object ?? {}) as Record<string, unknown>;
         this.app = typeof obj.app === 'string' ? obj.app : '';
+        this.caps = EnhancedCaps.fromConnect(obj as { [key: string]: AmfValue });
         this.send(windowAckSizeMessage(WINDOW_ACK_SIZE));
         this.send(setPeerBandwidthMessage(WINDOW_ACK_SIZE));
         this.send(setChunkSizeMessage(OUT_CHUNK_SIZE));
-        this.send(commandMessage({ name: '_result', transactionId: c.transactionId, object: { fmsVer: 'LNX 9,0,124,2', capabilities: 31 },
+        this.send(commandMessage({ name: '_result', transactionId: c.transactionId, object: { fmsVer: 'LNX 9,0,124,2', capabilities: 31, ...serverEnhancedCaps() },
           args: [{ level: 'status', code: 'NetConnection.Connect.Success', description: 'Connection succeeded.', objectEncoding: 0 }] }));
         return;
       }
@@ -204,9 +207,11 @@ export class RtmpConn {
       const lease = await this.host.paths.addReader(this.accessRequest('read', target), this);
       if (this.closed) { lease.release(); return; }
       this.readerLease = lease;
-      const muxer = this.host.muxerFor(lease.stream);
-      if (!muxer.video && !muxer.audio) throw new Error('the stream doesn\'t contain any supported codec, which are currently H264, H265 and MPEG-4 Audio');
-      for (const s of muxer.skipped) this.log.info(`track ${s} can't be sent over RTMP and is left out`);
+      const muxer = this.host.muxerFor(lease.stream, this.caps);
+      for (const s of muxer.skipped) this.log.info(`track ${s}`);
+      if (!muxer.video && !muxer.audio) {
+        throw new Error('the stream doesn\'t contain any codec this player can receive over RTMP: H264 and MPEG-4 Audio (AAC), and H265, AV1, VP9 and Opus for players that announce Enhanced RTMP');
+      }
       clearTimeout(this.setupTimer);
       this.state = 'read';
       this.send(userControlMessage(UserControlEvent.StreamBegin, RTMP_MEDIA_STREAM_ID));

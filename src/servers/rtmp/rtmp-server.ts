@@ -2,7 +2,7 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer } from 'node:tls';
 import { parseListenAddress, readStartupFile, type Logger } from '../../lib/index.ts';
 import type { PathAccess } from '../../core/index.ts';
-import { RtmpStreamMuxer } from '../../protocols/rtmp/index.ts';
+import { RtmpStreamMuxer, type EnhancedCaps } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import { ConnectionHooks } from '../../hooks/index.ts';
 import { OUT_CHUNK_SIZE, RtmpConn, type RtmpConnHost } from './rtmp-conn.ts';
@@ -34,7 +34,7 @@ export class RtmpServer implements RtmpConnHost {
   readonly udpMaxPayloadSize: number;
   private readonly conns = new Set<RtmpConn>();
   private readonly hooks: ConnectionHooks<RtmpConn>;
-  private readonly muxers = new WeakMap<Stream, RtmpStreamMuxer>();
+  private readonly muxers = new WeakMap<Stream, Map<string, RtmpStreamMuxer>>();
   private closed = false;
 
   private constructor(private readonly opts: RtmpServerOptions, private readonly server: Server, private readonly log: Logger) {
@@ -62,10 +62,12 @@ export class RtmpServer implements RtmpConnHost {
     return new RtmpServer(opts, server, log);
   }
 
-  /** The muxer of a stream, shared by every player of it. */
-  muxerFor(stream: Stream): RtmpStreamMuxer {
-    let m = this.muxers.get(stream);
-    if (!m) { m = new RtmpStreamMuxer(stream.description, OUT_CHUNK_SIZE); this.muxers.set(stream, m); }
+  /** The muxer of a stream, shared by every player of it that announced the same Enhanced RTMP codecs. */
+  muxerFor(stream: Stream, caps: EnhancedCaps): RtmpStreamMuxer {
+    let byCaps = this.muxers.get(stream);
+    if (!byCaps) { byCaps = new Map(); this.muxers.set(stream, byCaps); }
+    let m = byCaps.get(caps.key());
+    if (!m) { m = new RtmpStreamMuxer(stream.description, OUT_CHUNK_SIZE, caps); byCaps.set(caps.key(), m); }
     return m;
   }
 
