@@ -51,6 +51,12 @@ describe('rtmpTarget: connect app + publish/play stream name → path (as MediaM
     assert.deepEqual([t.user, t.pass], ['a@b', 'p&q r']);
   });
 
+  it('decodes percent escapes in the path as MediaMTX does; a malformed escape stays for path validation to refuse', () => {
+    assert.equal(rtmpTarget('live', 'my%20cam').pathName, 'live/my cam');
+    assert.equal(rtmpTarget('li%76e', 'cam?user=a%20b').pathName, 'live/cam');
+    assert.equal(rtmpTarget('live', 'bad%zz').pathName, 'live/bad%zz');
+  });
+
   it('uses the stream name query, not the app query, when both carry one', () => {
     assert.deepEqual(rtmpTarget('live?user=a&pass=b', 'mystream?user=c&pass=d'), { pathName: 'live/mystream', query: 'user=c&pass=d', user: 'c', pass: 'd' });
     assert.deepEqual(rtmpTarget('live?user=a&pass=b', 'mystream?token=t'), { pathName: 'live/mystream', query: 'token=t', user: '', pass: '' });
