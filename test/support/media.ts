@@ -61,14 +61,17 @@ export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | '
 
 /**
  * Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; ok when the sink received them all. The decoded
- * frames are counted from the sink's own messages (-v, silent=false) rather than from the exit code: with only the
- * video pad linked, rtspsrc over TCP sometimes fails with "not-linked" (or EOF on PAUSE) in the moment between the
- * video sink's EOS and the pipeline stopping, when audio data reaches the unlinked pad; the frames were decoded.
+ * frames are counted from the sink's own messages (-v, silent=false) rather than from the exit code: rtspsrc over TCP
+ * may still report an error (EOF on PAUSE) between the video sink's EOS and the pipeline stopping, after the frames
+ * were decoded.
  */
 export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; frames: number; stderr: string }> {
   const buffers = opts.buffers ?? 40;
-  const args = ['-v', 'rtspsrc', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
-    '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'name=decoded', 'silent=false', `num-buffers=${buffers}`, 'sync=false'];
+  const args = ['-v', 'rtspsrc', 'name=src', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
+    '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'name=decoded', 'silent=false', `num-buffers=${buffers}`, 'sync=false',
+    // The audio pad, when there is one, is linked too: audio reaching an unlinked pad before the video pad is linked
+    // stops rtspsrc with "not-linked". One buffer is enough; the sink's EOS then lets the pipeline end with the video's.
+    'src.', '!', 'application/x-rtp,media=audio', '!', 'fakesink', 'num-buffers=1', 'sync=false'];
   const r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
   const frames = (r.stdout.match(/chain .*decoded:sink/g) ?? []).length;
   return { ok: frames >= buffers, frames, stderr: r.stderr };
