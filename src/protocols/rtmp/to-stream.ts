@@ -90,6 +90,8 @@ export class RtmpToStream {
   private video: Track | undefined;
   private audio: Track | undefined;
   private sub: SubStream | undefined;
+  /** Wall-clock time of RTMP timestamp 0, so units of both tracks get capture times on one clock. */
+  private wallAtZero: number | undefined;
   /** Codecs this server can't carry yet, named once in the log by the caller. */
   readonly unsupported = new Set<string>();
 
@@ -142,7 +144,7 @@ export class RtmpToStream {
       const { media, format, packetize } = this.audio;
       const pts = Math.round((msg.timestamp * format.clockRate) / 1000);
       const payload = [a.data];
-      this.sub.writeUnit(media, format, { pts, payload, rtpPackets: packetize(payload, pts) });
+      this.sub.writeUnit(media, format, { pts, ntp: this.ntp(msg), payload, rtpPackets: packetize(payload, pts) });
     }
   }
 
@@ -155,7 +157,16 @@ export class RtmpToStream {
     if (!unit) return;
     const dts = msg.timestamp * 90;
     const pts = (msg.timestamp + v.compositionTimeMs) * 90;
-    this.sub!.writeUnit(track.media, track.format, { pts, dts, payload: unit.payload, randomAccess: unit.randomAccess, rtpPackets: track.packetize(unit.payload, pts) });
+    this.sub!.writeUnit(track.media, track.format, { pts, dts, ntp: this.ntp(msg), payload: unit.payload, randomAccess: unit.randomAccess, rtpPackets: track.packetize(unit.payload, pts) });
+  }
+
+  /**
+   * Capture time of a message: RTMP timestamps of audio and video share one clock, so both tracks are placed on
+   * it exactly (readers that align tracks by capture time, like RTMP players, keep the publisher's A/V sync).
+   */
+  private ntp(msg: RtmpMessage): Date {
+    this.wallAtZero ??= Date.now() - msg.timestamp;
+    return new Date(this.wallAtZero + msg.timestamp);
   }
 
   /** The payload of a frame and whether a decoder can start at it; parameter sets are put in band at key frames. */
