@@ -12,7 +12,7 @@ export {
   H265NaluType, H265_MAX_NALUS, H265_MAX_AU_BYTES, h265NaluType, h265IsRandomAccess, parseHevcConfig, buildHevcConfig, groupH265AccessUnits,
   type HevcConfig, type HevcParameterSets,
 } from './h265.ts';
-export { parseMpegAudioHeader, type MpegAudioHeader } from './mpeg-audio.ts';
+export { parseMpegAudioHeader, splitMpegAudioFrames, type MpegAudioHeader } from './mpeg-audio.ts';
 export { parseH265Sps, parseH265Pps, parseH265SlicePoc, type H265Sps, type H265Pps } from './h265-params.ts';
 export { H265DtsExtractor } from './h265-dts-extractor.ts';
 export { PocDtsEstimator, type PocPicture } from './poc-dts.ts';

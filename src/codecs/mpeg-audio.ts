@@ -34,3 +34,20 @@ export function parseMpegAudioHeader(b: Uint8Array): MpegAudioHeader {
   const frameLength = layer === 1 ? (Math.floor((12 * bps) / sampleRate) + padding) * 4 : Math.floor((samples / 8) * bps / sampleRate) + padding;
   return { layer, sampleRate, channels, samples, frameLength };
 }
+
+/** Most frames one message may hold (RELIABILITY §1.5: parsed lists are bounded). */
+const MAX_FRAMES = 256;
+
+/** Splits whole MPEG audio frames that follow each other (as FLV carries MP3) by their header lengths. Throws CodecError. */
+export function splitMpegAudioFrames(data: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    if (frames.length >= MAX_FRAMES) throw new CodecError('too many MPEG audio frames in one message');
+    const length = parseMpegAudioHeader(data.subarray(pos, pos + 4)).frameLength ?? data.length - pos; // free format: the rest
+    if (pos + length > data.length) throw new CodecError('MPEG audio frame cut short');
+    frames.push(data.subarray(pos, pos + length));
+    pos += length;
+  }
+  return frames;
+}

@@ -69,3 +69,13 @@ export function opusFormat(payloadType: number, channels: number): Format {
 export function opusChannels(f: Format): 1 | 2 {
   return f.params.get('sprop-stereo') === '0' ? 1 : 2;
 }
+
+/** An MPEG-1/2 audio format (RFC 3551 §4.5.13 static payload type 14, MPA/90000). */
+export function mpegAudioFormat(): Format {
+  return { codec: 'mpeg1Audio', payloadType: 14, encoding: 'MPA', clockRate: 90000, params: new Map() };
+}
+
+/** A G711 format (RFC 3551 §4.5.14: PCMA payload type 8, PCMU 0, 8 kHz). */
+export function g711Format(alaw: boolean, channels: number): Format {
+  return { codec: 'g711', payloadType: alaw ? 8 : 0, encoding: alaw ? 'PCMA' : 'PCMU', clockRate: 8000, channels, params: new Map() };
+}

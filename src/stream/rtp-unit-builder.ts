@@ -1,6 +1,6 @@
 import { av1IsRandomAccess, H264DtsExtractor, H265DtsExtractor, vp9IsKeyFrame } from '../codecs/index.ts';
 import {
-  Av1Depacketizer, FrameDepacketizer, H264Depacketizer, H264Packetizer, H265Depacketizer, H265Packetizer, Mpeg4AudioDepacketizer, SamplesDepacketizer,
+  Av1Depacketizer, FrameDepacketizer, H264Depacketizer, H264Packetizer, H265Depacketizer, H265Packetizer, Mpeg4AudioDepacketizer, MpegAudioDepacketizer, SamplesDepacketizer,
   h264ParameterSets, h265ParameterSets, vp9Framing, type Format, type RtpPacket,
 } from '../formats/index.ts';
 import type { Unit } from './unit.ts';
@@ -8,7 +8,7 @@ import type { Unit } from './unit.ts';
 /** A depacketizer of whole frames: what each packet completes, with payload and (for video) random access. */
 interface FrameSource { push(p: RtpPacket): { pts: number; payload: Buffer[]; randomAccess?: boolean }[] }
 
-/** The frame depacketizer of AV1, VP9 and Opus; other codecs pass through untouched. */
+/** The frame depacketizer of AV1, VP9, Opus, MPEG audio and G711; other codecs pass through untouched. */
 function frameSource(format: Format): FrameSource | undefined {
   if (format.codec === 'av1') {
     const d = new Av1Depacketizer();
@@ -18,7 +18,11 @@ function frameSource(format: Format): FrameSource | undefined {
     const d = new FrameDepacketizer(vp9Framing());
     return { push: (p) => d.push(p).map((f) => ({ pts: f.pts, payload: [f.frame], randomAccess: vp9IsKeyFrame(f.frame) })) };
   }
-  if (format.codec === 'opus') {
+  if (format.codec === 'mpeg1Audio') {
+    const d = new MpegAudioDepacketizer();
+    return { push: (p) => { const { pts, frames } = d.push(p); return frames.length > 0 ? [{ pts, payload: frames }] : []; } };
+  }
+  if (format.codec === 'opus' || format.codec === 'g711') {
     const d = new SamplesDepacketizer();
     return { push: (p) => { const { pts, data } = d.push(p); return [{ pts, payload: [data] }]; } };
   }
@@ -29,8 +33,8 @@ function frameSource(format: Format): FrameSource | undefined {
  * Turns the RTP packets of one format into units, once per stream. Every packet is its own unit, so RTSP readers
  * forward it at once and untouched (MediaMTX does the same); for H264/H265 the unit whose packet completes an access
  * unit also carries it (payload = NAL units, random access flagged, DTS derived from picture order), and
- * MPEG-4 audio units carry their AUs, AV1 units their temporal unit's OBUs, VP9 units the frame and Opus units the
- * packet. Once an H264/H265 packet exceeds `maxPacketSize` (udpMaxPayloadSize), which
+ * MPEG-4 audio units carry their AUs, AV1 units their temporal unit's OBUs, VP9 units the frame, MPEG audio units
+ * their frames, Opus and G711 units the packet's payload. Once an H264/H265 packet exceeds `maxPacketSize` (udpMaxPayloadSize), which
  * UDP readers could not receive, the format is re-packetized from then on: each completed access unit carries new,
  * smaller packets and the received ones are no longer forwarded (MediaMTX does the same).
  */

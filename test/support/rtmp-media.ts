@@ -1,15 +1,15 @@
 import { chownSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFMPEG_CODECS } from './media.ts';
+import { FFMPEG_CODECS, type TestCodec } from './media.ts';
 import { run, start, type Running } from './process.ts';
 
-/** Starts FFmpeg publishing H264 (+AAC) over RTMP(S); `bframes` uses x264 defaults with B-frames. */
-export function ffmpegPublishRtmp(url: string, o: { seconds: number; bframes?: boolean; audio?: boolean }): Running {
+/** Starts FFmpeg publishing H264 (+AAC, or `audioCodec`) over RTMP(S); `bframes` uses x264 defaults with B-frames. */
+export function ffmpegPublishRtmp(url: string, o: { seconds: number; bframes?: boolean; audio?: boolean; audioCodec?: TestCodec }): Running {
   const args = ['-nostdin', '-loglevel', 'warning', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'];
   if (o.audio !== false) args.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   args.push('-t', String(o.seconds), ...FFMPEG_CODECS[o.bframes ? 'h264bframes' : 'h264']);
-  if (o.audio !== false) args.push(...FFMPEG_CODECS.aac);
+  if (o.audio !== false) args.push(...FFMPEG_CODECS[o.audioCodec ?? 'aac']);
   args.push('-f', 'flv', url);
   return start('ffmpeg', args, { timeoutMs: (o.seconds + 20) * 1000 });
 }

@@ -22,7 +22,7 @@ describe('Enhanced RTMP capabilities in connect', () => {
 
   it('the server announces forwarding of every Enhanced codec it carries and ModEx parsing', () => {
     assert.deepEqual(serverEnhancedCaps(), {
-      videoFourCcInfoMap: { avc1: 4, hvc1: 4, av01: 4, vp09: 4 }, audioFourCcInfoMap: { mp4a: 4, Opus: 4 }, capsEx: 4,
+      videoFourCcInfoMap: { avc1: 4, hvc1: 4, av01: 4, vp09: 4 }, audioFourCcInfoMap: { mp4a: 4, Opus: 4, '.mp3': 4 }, capsEx: 4,
     });
   });
 });

@@ -3,6 +3,8 @@ import { AUDIO_FOURCC, VIDEO_FOURCC } from './flv-enhanced.ts';
 
 /** Enhanced RTMP FourCcInfoMask (Enhanced RTMP v2, "Enhancing NetConnection connect"). */
 const FourCcInfo = { CanDecode: 0x01, CanEncode: 0x02, CanForward: 0x04 } as const;
+/** FourCCs that players get only as Enhanced RTMP (H264, AAC and MP3 go to every player as legacy FLV). */
+const SENT_ENHANCED = [VIDEO_FOURCC.h265, VIDEO_FOURCC.av1, VIDEO_FOURCC.vp9, AUDIO_FOURCC.opus];
 /** CapsExMask.ModEx: we parse ModEx signals. */
 const CAPS_EX_MODEX = 0x04;
 
@@ -34,9 +36,9 @@ export class EnhancedCaps {
   /** True when the client can receive this FourCC. */
   accepts(fourcc: string): boolean { return this.fourccs.has('*') || this.fourccs.has(fourcc); }
 
-  /** A key that is equal for clients that get the same stream bytes (which of our Enhanced codecs they accept). */
+  /** A key that is equal for clients that get the same stream bytes (which of the Enhanced-only codecs they accept). */
   key(): string {
-    return [...Object.values(VIDEO_FOURCC), ...Object.values(AUDIO_FOURCC)].map((f) => (this.accepts(f) ? '1' : '0')).join('');
+    return SENT_ENHANCED.map((f) => (this.accepts(f) ? '1' : '0')).join('');
   }
 }
 

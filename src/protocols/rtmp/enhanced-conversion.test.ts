@@ -7,8 +7,8 @@ import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
 import { EnhancedCaps } from './enhanced-caps.ts';
 import { RtmpChunkReader } from './chunk-reader.ts';
 import { buildFlvExAudio, buildFlvExVideo, fourccNumber } from './flv-enhanced.ts';
-import { parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
-import type { RtmpVideoCodec } from './flv-types.ts';
+import { buildFlvLegacyAudio, parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
+import { FLV_AUDIO_MP3, FLV_AUDIO_PCMU, type RtmpVideoCodec } from './flv-types.ts';
 import { RtmpStreamMuxer } from './from-stream.ts';
 import { RtmpMessageType, type RtmpMessage } from './rtmp-message.ts';
 import { RtmpToStream } from './to-stream.ts';
@@ -27,18 +27,24 @@ type Written = { media: Media; format: Format; unit: Unit };
 const msg = (type: number, timestamp: number, body: Buffer): RtmpMessage => ({ chunkStreamId: type === RtmpMessageType.Audio ? 4 : 6, type, timestamp, messageStreamId: 1, body });
 
 /** Publishes Enhanced RTMP messages into an RtmpToStream; returns the description and the units written. */
-function publish(videocodecid: string, config: Buffer, frames: { ms: number; key: boolean; data: Buffer }[], codec: RtmpVideoCodec): { desc: Description; units: Written[] } {
+/** The audio track a test publisher sends: onMetaData's audiocodecid, the first message (sequence header or frame), and the i-th frame. */
+interface TestAudio { readonly id: number; readonly first: Buffer; frame(i: number): Buffer }
+const OPUS_AUDIO: TestAudio = {
+  id: fourccNumber('Opus'), first: buildFlvExAudio({ codec: 'opus', config: buildOpusHead(2, 312) }), frame: (i) => buildFlvExAudio({ codec: 'opus', data: OPUS[i % OPUS.length]! }),
+};
+
+function publish(videocodecid: string, config: Buffer, frames: { ms: number; key: boolean; data: Buffer }[], codec: RtmpVideoCodec, audio = OPUS_AUDIO): { desc: Description; units: Written[] } {
   const ts = new RtmpToStream(1200);
-  const meta = Buffer.concat([encodeAmf0('@setDataFrame', 'onMetaData'), encodeAmf0EcmaArray({ videocodecid: fourccNumber(videocodecid), audiocodecid: fourccNumber('Opus') })]);
+  const meta = Buffer.concat([encodeAmf0('@setDataFrame', 'onMetaData'), encodeAmf0EcmaArray({ videocodecid: fourccNumber(videocodecid), audiocodecid: audio.id })]);
   assert.equal(ts.collect(msg(RtmpMessageType.DataAmf0, 0, meta)), undefined);
   assert.equal(ts.collect(msg(RtmpMessageType.Video, 0, buildFlvExVideo({ codec, config, isKeyframe: true, compositionTimeMs: 0 }))), undefined, 'waits for the announced audio');
-  const desc = ts.collect(msg(RtmpMessageType.Audio, 0, buildFlvExAudio({ codec: 'opus', config: buildOpusHead(2, 312) })));
+  const desc = ts.collect(msg(RtmpMessageType.Audio, 0, audio.first));
   assert.ok(desc);
   const units: Written[] = [];
   ts.attach({ writeUnit: (media, format, unit) => units.push({ media, format, unit }) });
   frames.forEach((f, i) => {
     ts.write(msg(RtmpMessageType.Video, f.ms, buildFlvExVideo({ codec, data: f.data, isKeyframe: f.key, compositionTimeMs: 0 })));
-    ts.write(msg(RtmpMessageType.Audio, f.ms, buildFlvExAudio({ codec: 'opus', data: OPUS[i % OPUS.length]! })));
+    ts.write(msg(RtmpMessageType.Audio, f.ms, audio.frame(i)));
   });
   return { desc, units };
 }
@@ -141,5 +147,34 @@ describe('Enhanced RTMP conversion: AV1, VP9 and Opus through the stream and RTP
     const onlyOpus = new RtmpStreamMuxer(desc, 128, EnhancedCaps.fromConnect({ fourCcList: ['Opus'] }));
     assert.equal(onlyOpus.video, undefined);
     assert.equal(onlyOpus.audio?.codec, 'opus');
+  });
+
+  it('MP3 (two frames a message) and G711 travel as legacy FLV to every player, frames and timestamps kept, also via RTP', () => {
+    // MPEG-1 layer III, 128 kbit/s, 44.1 kHz: 417-byte frames of 1152 samples.
+    const mp3Frame = (n: number): Buffer => Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413, n)]);
+    const mp3Msg = (i: number): Buffer => buildFlvLegacyAudio('mp3', 44100, 2, Buffer.concat([mp3Frame(2 * i), mp3Frame(2 * i + 1)]));
+    const mp3: TestAudio = { id: FLV_AUDIO_MP3, first: mp3Msg(0), frame: (i) => mp3Msg(i + 1) };
+    const vpcc = buildVpcc(parseVp9KeyFrame(VP9_KEY)!);
+    const video = [{ ms: 0, key: true, data: VP9_KEY }, { ms: 52, key: false, data: VP9_INTER }];
+    const { desc, units } = publish('vp09', vpcc, video, 'vp9', mp3);
+    const af = desc.medias[1]!.formats[0]!;
+    assert.deepEqual([af.encoding, af.payloadType, af.clockRate], ['MPA', 14, 90000]);
+    for (const source of [units, viaRtp(units)]) {
+      const out = play(desc, source);
+      const frames = out.audio.map((a) => (a.tag.kind === 'frame' && a.tag.codec === 'mp3' ? [a.ms, a.tag.data[4]] : undefined));
+      // The first message went into the description; 1152 samples at 44.1 kHz = 26.1 ms per frame.
+      assert.deepEqual(frames, [[0, 2], [26, 3], [52, 4], [78, 5]]);
+    }
+    const legacy = new RtmpStreamMuxer(desc, 128, EnhancedCaps.none);
+    assert.equal(legacy.audio?.codec, 'mp3', 'legacy players get MP3');
+
+    const g711: TestAudio = { id: FLV_AUDIO_PCMU, first: buildFlvLegacyAudio('pcmu', 8000, 1, Buffer.alloc(160, 1)), frame: (i) => buildFlvLegacyAudio('pcmu', 8000, 1, Buffer.alloc(160, i + 2)) };
+    const g = publish('vp09', vpcc, [{ ms: 0, key: true, data: VP9_KEY }, { ms: 20, key: false, data: VP9_INTER }, { ms: 40, key: false, data: VP9_INTER }], 'vp9', g711);
+    const gf = g.desc.medias[1]!.formats[0]!;
+    assert.deepEqual([gf.encoding, gf.payloadType, gf.clockRate, gf.channels], ['PCMU', 0, 8000, 1]);
+    for (const source of [g.units, viaRtp(g.units)]) {
+      const out = play(g.desc, source);
+      assert.deepEqual(out.audio.map((a) => a.tag.kind === 'frame' && [a.ms, a.tag.codec, a.tag.data.length, a.tag.data[0]]), [[0, 'pcmu', 160, 2], [20, 'pcmu', 160, 3], [40, 'pcmu', 160, 4]]);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { RtmpProtocolError } from './rtmp-errors.ts';
-import { clampCompositionTime, FLV_AUDIO_EX_HEADER, type FlvAudio, type FlvVideo, type RtmpAudioCodec, type RtmpVideoCodec } from './flv-types.ts';
+import { clampCompositionTime, FLV_AUDIO_EX_HEADER, type FlvAudio, type FlvVideo, type RtmpVideoCodec } from './flv-types.ts';
 
 // Enhanced RTMP v2 (veovera/enhanced-rtmp): ExVideoTagHeader / ExAudioTagHeader packet types.
 const VideoPacket = { SequenceStart: 0, CodedFrames: 1, SequenceEnd: 2, CodedFramesX: 3, Metadata: 4, Mpeg2TsSequenceStart: 5, Multitrack: 6, ModEx: 7 } as const;
@@ -8,8 +8,10 @@ const FRAME_TYPE_COMMAND = 5;
 
 /** Enhanced RTMP FourCC of each video codec. */
 export const VIDEO_FOURCC: Readonly<Record<RtmpVideoCodec, string>> = { h264: 'avc1', h265: 'hvc1', av1: 'av01', vp9: 'vp09' };
+/** Audio codecs with an Enhanced RTMP FourCC that we read. */
+export type EnhancedAudioCodec = 'aac' | 'opus' | 'mp3';
 /** Enhanced RTMP FourCC of each audio codec. */
-export const AUDIO_FOURCC: Readonly<Record<RtmpAudioCodec, string>> = { aac: 'mp4a', opus: 'Opus' };
+export const AUDIO_FOURCC: Readonly<Record<EnhancedAudioCodec, string>> = { aac: 'mp4a', opus: 'Opus', mp3: '.mp3' };
 
 /** The FourCC as a number, as onMetaData's videocodecid/audiocodecid carry it in Enhanced RTMP. */
 export function fourccNumber(fourcc: string): number { return Buffer.from(fourcc, 'latin1').readUInt32BE(0); }
@@ -108,7 +110,7 @@ export function buildFlvExVideo(o: { codec: RtmpVideoCodec; config?: Buffer; dat
 }
 
 /** Enhanced RTMP audio body: sequence start (`config`) or coded frames (`data`). */
-export function buildFlvExAudio(o: { codec: RtmpAudioCodec; config?: Buffer; data?: Buffer }): Buffer {
+export function buildFlvExAudio(o: { codec: EnhancedAudioCodec; config?: Buffer; data?: Buffer }): Buffer {
   const h = Buffer.alloc(5);
   h[0] = (FLV_AUDIO_EX_HEADER << 4) | (o.config ? AudioPacket.SequenceStart : AudioPacket.CodedFrames);
   h.write(AUDIO_FOURCC[o.codec], 1, 'latin1');

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildFlvAudio, buildFlvVideo, parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
+import { buildFlvAudio, buildFlvLegacyAudio, buildFlvVideo, parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
 import { RtmpProtocolError } from './rtmp-errors.ts';
 
 const b = (...bytes: number[]): Buffer => Buffer.from(bytes);
@@ -102,8 +102,25 @@ describe('FLV audio tags (FLV spec E.4.2: AUDIODATA, AACAUDIODATA)', () => {
     }));
   });
 
+  it('MP3 and G711 (FLV spec E.4.2.1): the body after the header byte; G711 SoundType gives the channels', () => {
+    const mp3 = b(0xff, 0xfb, 0x90, 0x64);
+    assert.deepEqual(parseFlvAudio(b(0x2f, ...mp3)), { kind: 'frame', codec: 'mp3', data: mp3 });
+    assert.deepEqual(parseFlvAudio(b(0xe2, ...mp3)), { kind: 'frame', codec: 'mp3', data: mp3 }); // MP3 8 kHz
+    assert.deepEqual(parseFlvAudio(b(0x72, 1, 2)), { kind: 'frame', codec: 'pcma', data: b(1, 2), channels: 1 });
+    assert.deepEqual(parseFlvAudio(b(0x83, 1, 2)), { kind: 'frame', codec: 'pcmu', data: b(1, 2), channels: 2 });
+    // Header bytes as FFmpeg's FLV muxer writes them: MP3 44.1 kHz stereo 0x2f, 48 kHz as 44 kHz, 8 kHz as format 14; G711 mono 0x72/0x82.
+    assert.deepEqual([...buildFlvLegacyAudio('mp3', 44100, 2, mp3).subarray(0, 1)], [0x2f]);
+    assert.deepEqual([...buildFlvLegacyAudio('mp3', 48000, 1, mp3).subarray(0, 1)], [0x2e]);
+    assert.deepEqual([...buildFlvLegacyAudio('mp3', 22050, 2, mp3).subarray(0, 1)], [0x2b]);
+    assert.deepEqual([...buildFlvLegacyAudio('mp3', 8000, 1, mp3).subarray(0, 1)], [0xe2]);
+    assert.deepEqual([...buildFlvLegacyAudio('pcma', 8000, 1, b(5))], [0x72, 5]);
+    assert.deepEqual([...buildFlvLegacyAudio('pcmu', 8000, 2, b(5))], [0x83, 5]);
+    fc.assert(fc.property(fc.constantFrom('pcma' as const, 'pcmu' as const), fc.integer({ min: 1, max: 2 }), fc.uint8Array({ maxLength: 50 }), (codec, channels, data) => {
+      assert.deepEqual(parseFlvAudio(buildFlvLegacyAudio(codec, 8000, channels, Buffer.from(data))), { kind: 'frame', codec, data: Buffer.from(data), channels });
+    }));
+  });
+
   it("reports other audio formats as 'other'", () => {
-    assert.deepEqual(parseFlvAudio(b(0x2f, 0xff, 0xfb)), { kind: 'other', description: 'FLV audio format 2' }); // MP3
     assert.deepEqual(parseFlvAudio(b(0xb6)), { kind: 'other', description: 'FLV audio format 11' }); // Speex
   });
 

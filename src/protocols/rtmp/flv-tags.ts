@@ -1,5 +1,8 @@
 import { parseExAudio, parseExVideo } from './flv-enhanced.ts';
-import { clampCompositionTime, FLV_AUDIO_AAC, FLV_AUDIO_EX_HEADER, FLV_VIDEO_AVC, type FlvAudio, type FlvVideo } from './flv-types.ts';
+import {
+  clampCompositionTime, FLV_AUDIO_AAC, FLV_AUDIO_EX_HEADER, FLV_AUDIO_MP3, FLV_AUDIO_MP3_8K, FLV_AUDIO_PCMA, FLV_AUDIO_PCMU, FLV_VIDEO_AVC,
+  type FlvAudio, type FlvVideo,
+} from './flv-types.ts';
 import { RtmpProtocolError } from './rtmp-errors.ts';
 
 /** Parses an RTMP video message body (FLV VIDEODATA, or the Enhanced RTMP header for FourCC codecs). */
@@ -25,6 +28,11 @@ export function parseFlvAudio(body: Buffer): FlvAudio {
   if (body.length < 1) throw new RtmpProtocolError('empty audio message');
   const format = body[0]! >> 4;
   if (format === FLV_AUDIO_EX_HEADER) return parseExAudio(body);
+  // MP3 and G711 bodies are the codec's bytes after the header byte; G711's SoundType says mono or stereo.
+  if (format === FLV_AUDIO_MP3 || format === FLV_AUDIO_MP3_8K) return { kind: 'frame', codec: 'mp3', data: body.subarray(1) };
+  if (format === FLV_AUDIO_PCMA || format === FLV_AUDIO_PCMU) {
+    return { kind: 'frame', codec: format === FLV_AUDIO_PCMA ? 'pcma' : 'pcmu', data: body.subarray(1), channels: (body[0]! & 1) + 1 };
+  }
   if (format !== FLV_AUDIO_AAC) return { kind: 'other', description: `FLV audio format ${format}` };
   if (body.length < 2) throw new RtmpProtocolError('short AAC audio message');
   return body[1] === 0 ? { kind: 'config', codec: 'aac', config: body.subarray(2) } : { kind: 'frame', codec: 'aac', data: body.subarray(2) };
@@ -37,6 +45,16 @@ export function buildFlvVideo(o: { config?: Buffer; data?: Buffer; isKeyframe: b
   h[1] = o.config ? 0 : 1;
   h.writeIntBE(o.config ? 0 : clampCompositionTime(o.compositionTimeMs), 2, 3);
   return Buffer.concat([h, o.config ?? o.data ?? Buffer.alloc(0)]);
+}
+
+/**
+ * Legacy FLV MP3 or G711 body. The SoundRate flags of MP3 are the nearest FLV has (48 and 32 kHz are written as
+ * 44 kHz, as FFmpeg does; decoders read the rate from the frame header); G711 is 8 kHz, which FLV marks with rate 0.
+ */
+export function buildFlvLegacyAudio(codec: 'mp3' | 'pcma' | 'pcmu', sampleRate: number, channels: number, data: Buffer): Buffer {
+  const format = codec === 'mp3' ? (sampleRate === 8000 ? FLV_AUDIO_MP3_8K : FLV_AUDIO_MP3) : codec === 'pcma' ? FLV_AUDIO_PCMA : FLV_AUDIO_PCMU;
+  const rate = codec !== 'mp3' ? 0 : sampleRate >= 32000 ? 3 : sampleRate >= 16000 ? 2 : sampleRate >= 11025 ? 1 : 0;
+  return Buffer.concat([Buffer.from([(format << 4) | (rate << 2) | 0x02 | (channels > 1 ? 1 : 0)]), data]);
 }
 
 /** Legacy FLV audio body: AAC sequence header or raw frame. `0xAF` = AAC, 44 kHz, 16-bit, stereo flags (ignored for AAC). */

@@ -1,6 +1,6 @@
 import {
   Av1ObuType, av1ObuType, av1ObuWithSize, buildAv1Config, buildAvcConfig, buildHevcConfig, buildOpusHead, buildVpcc, h264NaluType,
-  H264NaluType, h265NaluType, H265NaluType, nalusToAvcc, parseVp9KeyFrame,
+  H264NaluType, h265NaluType, H265NaluType, nalusToAvcc, parseMpegAudioHeader, parseVp9KeyFrame,
 } from '../../codecs/index.ts';
 import {
   h264ParameterSets, h265ParameterSets, mpeg4AudioConfig, opusChannels, type Description, type Format, type Media,
@@ -10,8 +10,8 @@ import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
 import { serializeRtmpMessage } from './chunk-writer.ts';
 import type { EnhancedCaps } from './enhanced-caps.ts';
 import { AUDIO_FOURCC, buildFlvExAudio, buildFlvExVideo, fourccNumber, VIDEO_FOURCC } from './flv-enhanced.ts';
-import { buildFlvAudio, buildFlvVideo } from './flv-tags.ts';
-import { FLV_AUDIO_AAC, FLV_VIDEO_AVC, type RtmpAudioCodec, type RtmpVideoCodec } from './flv-types.ts';
+import { buildFlvAudio, buildFlvLegacyAudio, buildFlvVideo } from './flv-tags.ts';
+import { FLV_AUDIO_AAC, FLV_AUDIO_MP3, FLV_AUDIO_PCMA, FLV_AUDIO_PCMU, FLV_VIDEO_AVC, type RtmpAudioCodec, type RtmpVideoCodec } from './flv-types.ts';
 import { RtmpMessageType, type RtmpMessage } from './rtmp-message.ts';
 
 // Chunk streams and message stream used for media sent to players (the values FFmpeg and nginx-rtmp use).
@@ -30,8 +30,16 @@ function rtmpVideoCodec(f: Format): RtmpVideoCodec | undefined {
 
 function rtmpAudioCodec(f: Format): RtmpAudioCodec | undefined {
   if (f.codec === 'mpeg4Audio' && mpeg4AudioConfig(f)) return 'aac';
+  if (f.codec === 'mpeg1Audio') return 'mp3';
+  // FLV carries G711 at 8 kHz only (FLV spec E.4.2.1).
+  if (f.codec === 'g711' && f.clockRate === 8000 && (f.channels ?? 1) <= 2) return f.encoding.toUpperCase() === 'PCMA' ? 'pcma' : 'pcmu';
   return f.codec === 'opus' && f.clockRate === 48000 ? 'opus' : undefined;
 }
+
+/** onMetaData's audiocodecid of each codec: the FLV SoundFormat, or the FourCC for Enhanced RTMP. */
+const AUDIO_CODEC_ID: Readonly<Record<RtmpAudioCodec, number>> = {
+  aac: FLV_AUDIO_AAC, mp3: FLV_AUDIO_MP3, pcma: FLV_AUDIO_PCMA, pcmu: FLV_AUDIO_PCMU, opus: fourccNumber(AUDIO_FOURCC.opus),
+};
 
 /**
  * The codec configuration (sequence header) body found in a unit, when it carries one: H264/H265 parameter sets,
@@ -94,7 +102,7 @@ function frameBody(codec: RtmpVideoCodec, payload: readonly Buffer[], isKeyframe
 /**
  * Serialises one stream for RTMP players, once for all of them: each unit becomes chunked RTMP bytes cached on
  * the unit, so N players cost N socket writes of the same Buffer (PERFORMANCE.md §2.1). H264 and AAC travel as
- * FLV; H265, AV1, VP9 and Opus as Enhanced RTMP to players that announced them; other tracks are left out (`skipped`).
+ * FLV, as do MP3 and G711; H265, AV1, VP9 and Opus as Enhanced RTMP to players that announced them; other tracks are left out (`skipped`).
  */
 export class RtmpStreamMuxer {
   readonly video: (Track & { readonly codec: RtmpVideoCodec }) | undefined;
@@ -116,7 +124,7 @@ export class RtmpStreamMuxer {
         const vc = rtmpVideoCodec(format);
         const ac = rtmpAudioCodec(format);
         // A legacy player would misread an Enhanced RTMP track, so it gets one only when it announced the FourCC.
-        const fourcc = vc && vc !== 'h264' ? VIDEO_FOURCC[vc] : ac && ac !== 'aac' ? AUDIO_FOURCC[ac] : undefined;
+        const fourcc = vc && vc !== 'h264' ? VIDEO_FOURCC[vc] : ac === 'opus' ? AUDIO_FOURCC.opus : undefined;
         if (fourcc && !caps.accepts(fourcc)) this.skipped.push(`${name} is left out: the player did not announce Enhanced RTMP '${fourcc}' in connect`);
         else if (vc && !video) video = { media, format, codec: vc };
         else if (ac && !audio) audio = { media, format, codec: ac };
@@ -133,10 +141,11 @@ export class RtmpStreamMuxer {
     const meta: Record<string, number | string> = {};
     // Enhanced RTMP puts the FourCC, as a number, where FLV has its codec id.
     if (this.video) meta.videocodecid = this.video.codec === 'h264' ? FLV_VIDEO_AVC : fourccNumber(VIDEO_FOURCC[this.video.codec]);
-    if (this.audio) meta.audiocodecid = this.audio.codec === 'aac' ? FLV_AUDIO_AAC : fourccNumber(AUDIO_FOURCC[this.audio.codec]);
+    if (this.audio) meta.audiocodecid = AUDIO_CODEC_ID[this.audio.codec];
     const parts = [this.chunk(DATA_CSID, RtmpMessageType.DataAmf0, 0, Buffer.concat([encodeAmf0('onMetaData'), encodeAmf0EcmaArray(meta)]))];
     if (this.config) parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, 0, this.config));
-    if (this.audio) parts.push(this.chunk(AUDIO_CSID, RtmpMessageType.Audio, 0, this.audioConfig(this.audio)));
+    const audioConfig = this.audio && this.audioConfig(this.audio);
+    if (audioConfig) parts.push(this.chunk(AUDIO_CSID, RtmpMessageType.Audio, 0, audioConfig));
     return Buffer.concat(parts);
   }
 
@@ -178,12 +187,34 @@ export class RtmpStreamMuxer {
     const t = this.audio;
     const frames = unit.payload as Buffer[] | undefined;
     if (!t || !frames || frames.length === 0) return null;
-    if (t.codec === 'opus') return Buffer.concat(frames.map((f) => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, unit.pts, unit), buildFlvExAudio({ codec: 'opus', data: f }))));
-    return Buffer.concat(frames.map((au, i) => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, unit.pts + i * 1024, unit), buildFlvAudio({ data: au }))));
+    const msg = (ticks: number, body: Buffer): Buffer => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, ticks, unit), body);
+    switch (t.codec) {
+      case 'opus': return Buffer.concat(frames.map((f) => msg(unit.pts, buildFlvExAudio({ codec: 'opus', data: f }))));
+      case 'aac': return Buffer.concat(frames.map((au, i) => msg(unit.pts + i * 1024, buildFlvAudio({ data: au }))));
+      case 'pcma':
+      case 'pcmu': {
+        const codec = t.codec;
+        return Buffer.concat(frames.map((d) => msg(unit.pts, buildFlvLegacyAudio(codec, 8000, t.format.channels ?? 1, d))));
+      }
+      case 'mp3': {
+        const out: Buffer[] = [];
+        let ticks = unit.pts;
+        for (const f of frames) {
+          let h;
+          try { h = parseMpegAudioHeader(f); } catch { continue; } // not a frame: left out, the stream goes on
+          out.push(msg(ticks, buildFlvLegacyAudio('mp3', h.sampleRate, h.channels, f)));
+          ticks += (h.samples * t.format.clockRate) / h.sampleRate;
+        }
+        return out.length > 0 ? Buffer.concat(out) : null;
+      }
+    }
   }
 
-  private audioConfig(t: Track & { codec: RtmpAudioCodec }): Buffer {
-    return t.codec === 'aac' ? buildFlvAudio({ config: mpeg4AudioConfig(t.format)! }) : buildFlvExAudio({ codec: 'opus', config: buildOpusHead(opusChannels(t.format)) });
+  /** The audio sequence header body, for codecs that have one. */
+  private audioConfig(t: Track & { codec: RtmpAudioCodec }): Buffer | undefined {
+    if (t.codec === 'aac') return buildFlvAudio({ config: mpeg4AudioConfig(t.format)! });
+    if (t.codec === 'opus') return buildFlvExAudio({ codec: 'opus', config: buildOpusHead(opusChannels(t.format)) });
+    return undefined;
   }
 
   /**

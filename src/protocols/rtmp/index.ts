@@ -8,7 +8,7 @@ export {
   setChunkSizeMessage, windowAckSizeMessage, acknowledgementMessage, setPeerBandwidthMessage, userControlMessage,
   UserControlEvent, parseCommand, commandMessage, onStatusMessage, type RtmpCommand,
 } from './control-messages.ts';
-export { parseFlvVideo, parseFlvAudio, buildFlvVideo, buildFlvAudio } from './flv-tags.ts';
+export { parseFlvVideo, parseFlvAudio, buildFlvVideo, buildFlvAudio, buildFlvLegacyAudio } from './flv-tags.ts';
 export { buildFlvExVideo, buildFlvExAudio, VIDEO_FOURCC, AUDIO_FOURCC, fourccNumber } from './flv-enhanced.ts';
 export { FLV_VIDEO_AVC, FLV_AUDIO_AAC, type FlvVideo, type FlvAudio, type RtmpVideoCodec, type RtmpAudioCodec } from './flv-types.ts';
 export { rtmpTarget, type RtmpTarget } from './rtmp-url.ts';

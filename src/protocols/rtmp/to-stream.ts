@@ -1,11 +1,12 @@
 import {
   avccToNalus, av1IsRandomAccess, Av1ObuType, av1ObuType, h264NaluType, H264NaluType, h265NaluType, H265NaluType, h265IsRandomAccess,
-  parseAudioSpecificConfig, parseAv1Config, parseAvcConfig, parseHevcConfig, parseOpusHead, parseVpcc, splitAv1Obus, vp9IsKeyFrame,
+  parseAudioSpecificConfig, parseAv1Config, parseAvcConfig, parseHevcConfig, parseMpegAudioHeader, parseOpusHead, parseVpcc, splitAv1Obus,
+  splitMpegAudioFrames, vp9IsKeyFrame,
   type Av1Config, type AvcConfig, type HevcConfig,
 } from '../../codecs/index.ts';
 import {
-  Av1Packetizer, FramePacketizer, H264Packetizer, H265Packetizer, Mpeg4AudioPacketizer, SamplesPacketizer, av1Format, h264Format, h265Format,
-  mpeg4AudioFormat, opusFormat, vp9Format, vp9Framing, type Description, type Format, type Media, type RtpPacket,
+  Av1Packetizer, FramePacketizer, H264Packetizer, H265Packetizer, Mpeg4AudioPacketizer, SamplesPacketizer, av1Format, g711Format, h264Format,
+  h265Format, mpeg4AudioFormat, mpegAudioFormat, mpegAudioFraming, opusFormat, vp9Format, vp9Framing, type Description, type Format, type Media, type RtpPacket,
 } from '../../formats/index.ts';
 import type { SubStream } from '../../stream/index.ts';
 import { parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
@@ -26,7 +27,9 @@ type VideoConfig =
 /** The audio configuration a publisher sent, by codec. */
 type AudioConfig =
   | { readonly codec: 'aac'; readonly config: Buffer; readonly sampleRate: number; readonly channels: number }
-  | { readonly codec: 'opus'; readonly channels: number };
+  | { readonly codec: 'opus'; readonly channels: number }
+  | { readonly codec: 'mp3'; readonly sampleRate: number; readonly samplesPerFrame: number }
+  | { readonly codec: 'pcma' | 'pcmu'; readonly channels: number };
 
 /** A track of the stream: where its units go and the packetizer that makes its RTP packets once. */
 interface Track { readonly media: Media; readonly format: Format; readonly packetize: (payload: Buffer[], pts: number) => RtpPacket[] }
@@ -73,6 +76,17 @@ function audioTrack(c: AudioConfig, maxPayload: number): Track {
     const format = mpeg4AudioFormat(97, c.config, c.sampleRate, c.channels);
     return { media: media(format), format, packetize: (aus, pts) => p.packetize(aus, pts) };
   }
+  if (c.codec === 'mp3') {
+    const p = new FramePacketizer(14, mpegAudioFraming, maxPayload);
+    const format = mpegAudioFormat();
+    const ticksPerFrame = (c.samplesPerFrame * format.clockRate) / c.sampleRate;
+    return { media: media(format), format, packetize: (frames, pts) => frames.flatMap((f, i) => p.packetize(f, Math.round(pts + i * ticksPerFrame))) };
+  }
+  if (c.codec === 'pcma' || c.codec === 'pcmu') {
+    const format = g711Format(c.codec === 'pcma', c.channels);
+    const p = new SamplesPacketizer(format.payloadType, { bytesPerSample: 1, channels: c.channels }, maxPayload);
+    return { media: media(format), format, packetize: (data, pts) => data.flatMap((d) => p.packetize(d, pts)) };
+  }
   const p = new SamplesPacketizer(97, { bytesPerSample: 0, channels: 1 }, maxPayload); // one Opus packet per RTP packet
   const format = opusFormat(97, c.channels);
   return { media: media(format), format, packetize: (packets, pts) => packets.flatMap((d) => p.packetize(d, pts)) };
@@ -114,6 +128,14 @@ export class RtmpToStream {
         const head = a.config.length > 0 ? parseOpusHead(a.config) : { channels: 2, mappingFamily: 0 };
         if (head.mappingFamily === 0) this.audioConfig = { codec: 'opus', channels: head.channels };
         else this.unsupported.add(`Opus with ${head.channels} channels (mapping family ${head.mappingFamily})`);
+      } else if (a.kind === 'frame' && !this.audioConfig) {
+        // MP3 and G711 have no sequence header: the first frame tells the format.
+        if (a.codec === 'mp3') {
+          const h = parseMpegAudioHeader(a.data);
+          this.audioConfig = { codec: 'mp3', sampleRate: h.sampleRate, samplesPerFrame: h.samples };
+        } else if (a.codec === 'pcma' || a.codec === 'pcmu') {
+          this.audioConfig = { codec: a.codec, channels: a.channels ?? 1 };
+        }
       } else if (a.kind === 'other') this.unsupported.add(a.description);
     }
     return this.description(false);
@@ -143,7 +165,7 @@ export class RtmpToStream {
       if (a.kind !== 'frame' || a.codec !== this.audioConfig?.codec || a.data.length === 0) return;
       const { media, format, packetize } = this.audio;
       const pts = Math.round((msg.timestamp * format.clockRate) / 1000);
-      const payload = [a.data];
+      const payload = a.codec === 'mp3' ? splitMpegAudioFrames(a.data) : [a.data];
       this.sub.writeUnit(media, format, { pts, ntp: this.ntp(msg), payload, rtpPackets: packetize(payload, pts) });
     }
   }

@@ -210,7 +210,7 @@ export class RtmpConn {
       const muxer = this.host.muxerFor(lease.stream, this.caps);
       for (const s of muxer.skipped) this.log.info(`track ${s}`);
       if (!muxer.video && !muxer.audio) {
-        throw new Error('the stream doesn\'t contain any codec this player can receive over RTMP: H264 and MPEG-4 Audio (AAC), and H265, AV1, VP9 and Opus for players that announce Enhanced RTMP');
+        throw new Error('the stream doesn\'t contain any codec this player can receive over RTMP: H264, MPEG-4 Audio (AAC), MPEG-1/2 Audio (MP3) and G711, and H265, AV1, VP9 and Opus for players that announce Enhanced RTMP');
       }
       clearTimeout(this.setupTimer);
       this.state = 'read';
