@@ -16,9 +16,12 @@ export const AUDIO_FOURCC: Readonly<Record<EnhancedAudioCodec, string>> = { aac:
 /** The FourCC as a number, as onMetaData's videocodecid/audiocodecid carry it in Enhanced RTMP. */
 export function fourccNumber(fourcc: string): number { return Buffer.from(fourcc, 'latin1').readUInt32BE(0); }
 
-function codecOf<C extends string>(table: Readonly<Record<C, string>>, fourcc: string): C | undefined {
-  return (Object.keys(table) as C[]).find((c) => table[c] === fourcc);
+/** FourCC → codec, built once: every media message of a publisher is looked up. */
+function byFourcc<C extends string>(table: Readonly<Record<C, string>>): ReadonlyMap<string, C> {
+  return new Map((Object.keys(table) as C[]).map((c) => [table[c], c]));
 }
+const VIDEO_BY_FOURCC = byFourcc(VIDEO_FOURCC);
+const AUDIO_BY_FOURCC = byFourcc(AUDIO_FOURCC);
 
 const printable = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
 
@@ -56,7 +59,7 @@ export function parseExVideo(body: Buffer): FlvVideo {
   if (frameType === FRAME_TYPE_COMMAND && packetType !== VideoPacket.Metadata) return { kind: 'ignore' };
   const fourcc = readFourcc(body, afterType);
   let pos = afterType + 4;
-  const codec = codecOf(VIDEO_FOURCC, fourcc);
+  const codec = VIDEO_BY_FOURCC.get(fourcc);
   if (!codec) return { kind: 'other', description: `Enhanced RTMP video '${printable(fourcc)}'` };
   const isKeyframe = frameType === 1;
   switch (packetType) {
@@ -82,7 +85,7 @@ export function parseExAudio(body: Buffer): FlvAudio {
   const { packetType, pos } = skipModEx(body, body[0]! & 0x0f, AudioPacket.ModEx);
   if (packetType === AudioPacket.Multitrack) return { kind: 'other', description: 'Enhanced RTMP multitrack audio' };
   const fourcc = readFourcc(body, pos);
-  const codec = codecOf(AUDIO_FOURCC, fourcc);
+  const codec = AUDIO_BY_FOURCC.get(fourcc);
   if (!codec) return { kind: 'other', description: `Enhanced RTMP audio '${printable(fourcc)}'` };
   switch (packetType) {
     case AudioPacket.SequenceStart: return { kind: 'config', codec, config: body.subarray(pos + 4) };

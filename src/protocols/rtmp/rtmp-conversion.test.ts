@@ -76,7 +76,7 @@ function viaRtp(units: readonly Written[]): Written[] {
   });
 }
 
-describe('Enhanced RTMP conversion: AV1, VP9 and Opus through the stream and RTP', () => {
+describe('RTMP conversion through the stream and RTP: AV1, VP9, Opus (Enhanced RTMP), MP3 and G711 (FLV)', () => {
   it('AV1: av1C and temporal units reach RTMP players unchanged, directly and via RTP', () => {
     const frames = [
       { ms: 0, key: true, data: Buffer.concat([TD, AV1_SEQ, av1Frame(3000)]) },
