@@ -3,12 +3,14 @@
 # ports can't clash with other programs, nothing leaves the machine, and multicast works on lo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-clients.sh
+# Root first: without it nothing below can run, and as root ensure-clients.sh installs what is missing.
 if [ "$(id -u)" != 0 ]; then
-  echo "the e2e tests create a network namespace and need root: run 'sudo npm test'" >&2
+  echo "the e2e tests create a network namespace and need root: as root: npm test; otherwise: sudo npm test" >&2
   exit 1
 fi
-mapfile -t files < <(find test/e2e -name '*.e2e.test.ts' | sort)
+bash scripts/ensure-clients.sh
+# Usage: scripts/e2e.sh [file…]   (default: every test/e2e/*.e2e.test.ts)
+if [ $# -gt 0 ]; then files=("$@"); else mapfile -t files < <(find test/e2e -name '*.e2e.test.ts' | sort); fi
 [ ${#files[@]} -gt 0 ] || { echo "no e2e tests found" >&2; exit 1; }
 exec unshare -n -- bash -c '
   set -e

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure the real clients the e2e suite drives are installed. As root it installs what is missing with apt;
-# otherwise it prints the exact command and fails.
+# Makes sure the real clients the e2e suite drives are installed. As root (`npm test`, or `sudo npm test` for
+# other users) it installs what is missing with apt; otherwise it prints the exact command and fails.
 set -euo pipefail
 PACKAGES="ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp vlc-bin vlc-plugin-base iproute2 procps openssl util-linux"
 missing=0
@@ -23,4 +23,5 @@ if [ "$(id -u)" = 0 ]; then
 fi
 echo "The end-to-end tests need real clients. Install them with:" >&2
 echo "  sudo apt-get install -y $PACKAGES" >&2
+echo "or let the test command install them: as root: npm test; otherwise: sudo npm test" >&2
 exit 1

@@ -2,6 +2,12 @@
 # The whole test suite: typecheck, dependency boundaries, unit/component tests, then e2e with real clients.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The e2e tests at the end need root: say so now rather than after the unit tests.
+if [ "$(id -u)" != 0 ]; then
+  echo "npm test needs root for its end-to-end tests: as root: npm test; otherwise: sudo npm test" >&2
+  echo "(without root, 'npm run typecheck', 'npm run lint' and 'npm run test:unit' run the other tiers)" >&2
+  exit 1
+fi
 echo "== typecheck"; npx --no-install tsc -p tsconfig.json --noEmit
 echo "== boundaries"; node --import tsx scripts/check-boundaries.ts
 echo "== unit"; bash scripts/unit.sh

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 import { App, VERSION } from './app/index.ts';
 import { ConfError, loadConf } from './conf/index.ts';
-import { Logger } from './lib/index.ts';
+import { Logger, redactSecrets } from './lib/index.ts';
 
 const HELP = `Usage: mediamtx [options] [confpath]
 
-mediamtx-ts ${VERSION}: a live media server and proxy (RTSP, RTMP, HLS, WebRTC), drop-in for MediaMTX.
+mediamtx-ts ${VERSION}: a live media server and proxy, drop-in for MediaMTX. Built: RTSP/RTSPS and RTMP/RTMPS
+(publish and read, conversion between them). Not built yet: HLS, WebRTC, static sources, API, metrics.
 
 Arguments:
-  confpath     path to a config file. The default is mediamtx.yml; when it is missing,
-               rtsp-simple-server.yml, /usr/local/etc/mediamtx.yml, /usr/etc/mediamtx.yml and
-               /etc/mediamtx/mediamtx.yml are tried; with no file at all the defaults are used.
+  confpath     path to a config file. Without it, mediamtx.yml is read, unless rtsp-simple-server.yml exists
+               (the legacy name wins, as in MediaMTX); when neither exists, /usr/local/etc/mediamtx.yml,
+               /usr/etc/mediamtx.yml and /etc/mediamtx/mediamtx.yml are tried; with no file at all the defaults
+               are used.
 
 Options:
   --help       show this help
@@ -34,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     loaded = loadConf({ path: positional[0] });
   } catch (err) {
-    if (err instanceof ConfError) { process.stderr.write(`ERR: ${err.message}\n`); return 1; }
+    // Messages can quote a value (a source URL): passwords are hidden as in the log.
+    if (err instanceof ConfError) { process.stderr.write(`ERR: ${redactSecrets(err.message)}\n`); return 1; }
     throw err;
   }
   const { conf } = loaded;
@@ -68,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.on('unhandledRejection', (err) => {
-  process.stderr.write(`unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`unhandled rejection: ${redactSecrets(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
 });
 
 /** Exits once pending stdout/stderr writes are flushed (process.exit() right away can cut piped output). */
@@ -78,6 +81,6 @@ function exitSoon(code: number): void {
 }
 
 main(process.argv.slice(2)).then(exitSoon, (err: unknown): void => {
-  process.stderr.write(`ERR: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`ERR: ${redactSecrets(err instanceof Error ? err.message : String(err))}\n`);
   exitSoon(1);
 });

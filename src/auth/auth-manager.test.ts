@@ -65,6 +65,18 @@ describe('AuthManager (internal)', () => {
     }
   });
 
+  it('says a refusal needs a plain password when the stored user or password is a sha256 hash', async () => {
+    const m = manager();
+    for (const [u, p, wanted] of [['bob', 'pw', false], [hashed('bob'), 'pw', true], ['bob', hashed('pw'), true]] as const) {
+      const pc = pathConf({ readUser: u, readPass: p });
+      const asked = await refusal(m.authenticate(request(), pc));
+      assert.equal(asked.err.askCredentials, true, `no credentials, stored ${u}/${p}`);
+      assert.equal(asked.err.needsPlainPassword, wanted, `challenge for stored ${u}/${p}`);
+      const wrong = await refusal(m.authenticate(request({}, plain('bob', 'nope')), pc));
+      assert.equal(wrong.err.needsPlainPassword, wanted, `wrong password, stored ${u}/${p}`);
+    }
+  });
+
   it('checks Digest credentials through verify against a plain stored password', async () => {
     const pc = pathConf({ readUser: 'bob', readPass: 'pw' });
     const tried: string[] = [];

@@ -3,7 +3,7 @@ import type { Logger } from '../lib/index.ts';
 import type { PathConf } from '../conf/index.ts';
 import type { AccessRequest, Credentials } from './access-request.ts';
 import { AuthError } from './auth-error.ts';
-import { credentialsMatch } from './credential.ts';
+import { credentialsMatch, isHashedCredential } from './credential.ts';
 import { ExternalAuthClient, externalAuthBody } from './external-auth.ts';
 import { IpList } from './ip-list.ts';
 
@@ -19,7 +19,7 @@ export interface AuthManagerOptions {
 }
 
 /** Why a request was refused. */
-interface Denial { reason: string; askCredentials: boolean }
+interface Denial { reason: string; askCredentials: boolean; needsPlainPassword?: boolean }
 
 const DEFAULT_FAIL_DELAY = { min: 500, max: 4000 };
 // A user name is peer input: only characters that cannot forge a log line or a fail2ban match are kept as they are.
@@ -65,10 +65,11 @@ export class AuthManager {
     if (this.closed) throw new AuthError('authentication is shutting down', false);
     const denial = this.external ? await this.checkExternal(req) : this.checkInternal(req, pathConf);
     if (denial === undefined) return { user: req.credentials?.user ?? '' };
-    if (denial.askCredentials) throw new AuthError(denial.reason, true);
+    const plainOnly = denial.needsPlainPassword ?? false;
+    if (denial.askCredentials) throw new AuthError(denial.reason, true, plainOnly);
     this.log.warn(`authentication failed for ${logSafeUser(req.credentials?.user ?? '')} from ${req.ip}: ${denial.reason}`);
     await this.delayFailure();
-    throw new AuthError(denial.reason, false);
+    throw new AuthError(denial.reason, false, plainOnly);
   }
 
   /** Aborts in-flight external requests and ends pending failure delays at once. */
@@ -86,8 +87,10 @@ export class AuthManager {
     const user = publish ? pc.publishUser : pc.readUser;
     const pass = publish ? pc.publishPass : pc.readPass;
     if (user === '') return undefined;
-    if (!carriesCredentials(req.credentials)) return { reason: 'credentials required', askCredentials: true };
-    return credentialsMatch(req.credentials, user, pass) ? undefined : { reason: 'invalid credentials', askCredentials: false };
+    const needsPlainPassword = isHashedCredential(user) || isHashedCredential(pass);
+    if (!carriesCredentials(req.credentials)) return { reason: 'credentials required', askCredentials: true, needsPlainPassword };
+    if (credentialsMatch(req.credentials, user, pass)) return undefined;
+    return { reason: 'invalid credentials', askCredentials: false, needsPlainPassword };
   }
 
   private async checkExternal(req: AccessRequest): Promise<Denial | undefined> {

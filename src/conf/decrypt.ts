@@ -10,14 +10,14 @@ function keyBytes(key: string): Uint8Array {
   return k;
 }
 
-/** Opens a config encrypted as base64(nonce(24) + NaCl secretbox), as `MTX_CONFKEY` expects. */
-export function decryptConf(base64: string, key: string): string {
+/** Opens a config encrypted as base64(nonce(24) + NaCl secretbox); `keyVar` names the variable in errors. */
+export function decryptConf(base64: string, key: string, keyVar = 'MTX_CONFKEY'): string {
   const raw = Buffer.from(base64.trim(), 'base64');
   if (raw.length < NONCE_BYTES + nacl.secretbox.overheadLength) {
-    throw new ConfError('the configuration could not be decrypted: the file is too short to be an encrypted configuration');
+    throw new ConfError(`the configuration could not be decrypted with ${keyVar}: the file is too short to be an encrypted configuration`);
   }
   const opened = nacl.secretbox.open(raw.subarray(NONCE_BYTES), raw.subarray(0, NONCE_BYTES), keyBytes(key));
-  if (!opened) throw new ConfError('the configuration could not be decrypted: wrong key or corrupted file');
+  if (!opened) throw new ConfError(`the configuration could not be decrypted with ${keyVar}: wrong key or corrupted file`);
   return Buffer.from(opened).toString('utf8');
 }
 

@@ -1,7 +1,10 @@
 import type { ValueKind } from './value-parsers.ts';
 
-/** One configuration key: its kind and default (in YAML form, so the shipped file and the table agree). */
-export interface KeySpec { readonly kind: ValueKind; readonly def: unknown }
+/**
+ * One configuration key: its kind and default (in YAML form, so the shipped file and the table agree); `isSecret`
+ * keys (passwords) never have their value repeated in an error.
+ */
+export interface KeySpec { readonly kind: ValueKind; readonly def: unknown; readonly isSecret?: boolean }
 
 const str = (def: string): KeySpec => ({ kind: { kind: 'string' }, def });
 const bool = (def: boolean): KeySpec => ({ kind: { kind: 'bool' }, def });
@@ -9,6 +12,11 @@ const int = (def: number, min?: number, max?: number): KeySpec => ({ kind: { kin
 const float = (def: number): KeySpec => ({ kind: { kind: 'float' }, def });
 const dur = (def: string): KeySpec => ({ kind: { kind: 'duration' }, def });
 const list = (def: string[]): KeySpec => ({ kind: { kind: 'stringList' }, def });
+const addr = (def: string): KeySpec => ({ kind: { kind: 'address' }, def });
+// The ICE mux listeners are off when empty.
+const optAddr: KeySpec = { kind: { kind: 'address', optional: true }, def: '' };
+// Values never repeated in error messages.
+const secret = (def: string): KeySpec => ({ kind: { kind: 'string' }, def, isSecret: true });
 const encryption: KeySpec = { kind: { kind: 'enum', values: ['no', 'strict', 'optional'], boolMap: { false: 'no', true: 'strict' } }, def: 'no' };
 
 /** Every global key of MediaMTX v0.22.2 with its default. */
@@ -22,21 +30,21 @@ export const GLOBAL_KEYS = {
   udpMaxPayloadSize: int(1472, 64, 1472), // below 64 no RTP packetizer can make progress
   externalAuthenticationURL: str(''),
   api: bool(false),
-  apiAddress: str('127.0.0.1:9997'),
+  apiAddress: addr('127.0.0.1:9997'),
   metrics: bool(false),
-  metricsAddress: str('127.0.0.1:9998'),
+  metricsAddress: addr('127.0.0.1:9998'),
   pprof: bool(false),
-  pprofAddress: str('127.0.0.1:9999'),
+  pprofAddress: addr('127.0.0.1:9999'),
   runOnConnect: str(''),
   runOnConnectRestart: bool(false),
 
   rtspDisable: bool(false),
   protocols: { kind: { kind: 'enumList', values: ['udp', 'multicast', 'tcp'] }, def: ['udp', 'multicast', 'tcp'] },
   encryption,
-  rtspAddress: str(':8554'),
-  rtspsAddress: str(':8322'),
-  rtpAddress: str(':8000'),
-  rtcpAddress: str(':8001'),
+  rtspAddress: addr(':8554'),
+  rtspsAddress: addr(':8322'),
+  rtpAddress: addr(':8000'),
+  rtcpAddress: addr(':8001'),
   multicastIPRange: str('224.1.0.0/16'),
   multicastRTPPort: int(8002, 1, 65535),
   multicastRTCPPort: int(8003, 1, 65535),
@@ -45,14 +53,14 @@ export const GLOBAL_KEYS = {
   authMethods: { kind: { kind: 'enumList', values: ['basic', 'digest'] }, def: ['basic', 'digest'] },
 
   rtmpDisable: bool(false),
-  rtmpAddress: str(':1935'),
+  rtmpAddress: addr(':1935'),
   rtmpEncryption: encryption,
-  rtmpsAddress: str(':1936'),
+  rtmpsAddress: addr(':1936'),
   rtmpServerKey: str('server.key'),
   rtmpServerCert: str('server.crt'),
 
   hlsDisable: bool(false),
-  hlsAddress: str(':8888'),
+  hlsAddress: addr(':8888'),
   hlsEncryption: bool(false),
   hlsServerKey: str('server.key'),
   hlsServerCert: str('server.crt'),
@@ -67,7 +75,7 @@ export const GLOBAL_KEYS = {
   hlsDirectory: str(''),
 
   webrtcDisable: bool(false),
-  webrtcAddress: str(':8889'),
+  webrtcAddress: addr(':8889'),
   webrtcEncryption: bool(false),
   webrtcServerKey: str('server.key'),
   webrtcServerCert: str('server.crt'),
@@ -75,8 +83,8 @@ export const GLOBAL_KEYS = {
   webrtcTrustedProxies: list([]),
   webrtcICEServers: list(['stun:stun.l.google.com:19302']),
   webrtcICEHostNAT1To1IPs: list([]),
-  webrtcICEUDPMuxAddress: str(''),
-  webrtcICETCPMuxAddress: str(''),
+  webrtcICEUDPMuxAddress: optAddr,
+  webrtcICETCPMuxAddress: optAddr,
 } satisfies Record<string, KeySpec>;
 
 /** Every per-path key of MediaMTX v0.22.2 with its default. */
@@ -125,10 +133,10 @@ export const PATH_KEYS = {
   rpiCameraTextOverlay: str('%Y-%m-%d %H:%M:%S - MediaMTX'),
 
   publishUser: str(''),
-  publishPass: str(''),
+  publishPass: secret(''),
   publishIPs: list([]),
   readUser: str(''),
-  readPass: str(''),
+  readPass: secret(''),
   readIPs: list([]),
 
   runOnInit: str(''),

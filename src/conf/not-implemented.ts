@@ -1,6 +1,7 @@
 import type { Conf, PathConf } from './conf-types.ts';
 import { GLOBAL_KEYS, PATH_KEYS } from './keys.ts';
 import { parseValue } from './value-parsers.ts';
+import { redactUrl } from '../lib/index.ts';
 
 /**
  * Features the server does not have yet, as data: each entry says when it is in use and which keys belong to it.
@@ -29,7 +30,8 @@ export function notImplementedWarnings(conf: Conf): string[] {
   for (const n of NOT_IMPLEMENTED) if (n.inUse(conf)) parts.push(`${n.feature} (${n.keys.join(', ')})`);
   for (const p of Object.values(conf.paths)) {
     const keys = PATH_NOT_IMPLEMENTED.filter((k) => differsFromDefault(p, k));
-    if (p.source !== 'publisher' && p.source !== 'redirect') keys.unshift(`source '${p.source}'`);
+    // A source URL often carries the camera's password (`rtsp://admin:pass@cam`): it is shown without it.
+    if (p.source !== 'publisher' && p.source !== 'redirect') keys.unshift(`source '${redactUrl(p.source)}'`);
     if (keys.length > 0) parts.push(`paths.${p.name}: ${keys.join(', ')}`);
   }
   return parts.length === 0 ? [] : [`these features are not implemented yet and are ignored: ${parts.join('; ')}`];

@@ -1,11 +1,22 @@
 import { z } from 'zod';
+import { parseListenAddress } from '../lib/index.ts';
 
 /** Kinds of configuration values. */
 export type ValueKind =
   | { kind: 'string' } | { kind: 'bool' } | { kind: 'int'; min?: number; max?: number } | { kind: 'float' }
   | { kind: 'duration' } | { kind: 'size' } | { kind: 'stringList' }
   | { kind: 'enum'; values: readonly string[]; boolMap?: { false: string; true: string } }
-  | { kind: 'enumList'; values: readonly string[] };
+  | { kind: 'enumList'; values: readonly string[] }
+  /** A listen address `[host]:port`; `optional` ones may be '' (feature off). */
+  | { kind: 'address'; optional?: boolean };
+
+/** A value of the wrong shape; `expected` describes the right one without repeating the value (for credentials). */
+export class ValueError extends Error {
+  override readonly name = 'ValueError';
+  constructor(readonly expected: string, got: unknown) {
+    super(`expected ${expected}, got ${JSON.stringify(got)}`);
+  }
+}
 
 const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -44,7 +55,7 @@ const boolFromText = z.union([z.boolean(), z.enum(['yes', 'true', 'no', 'false']
 
 /** Validates one value of `kind` coming from YAML (typed) or the environment (text); throws Error with the reason. */
 export function parseValue(kind: ValueKind, v: unknown, fromEnv: boolean): unknown {
-  const fail = (what: string): never => { throw new Error(`expected ${what}, got ${JSON.stringify(v)}`); };
+  const fail = (what: string): never => { throw new ValueError(what, v); };
   switch (kind.kind) {
     case 'string':
       if (typeof v === 'string') return v;
@@ -82,6 +93,19 @@ export function parseValue(kind: ValueKind, v: unknown, fromEnv: boolean): unkno
       }
       if (typeof v === 'string' && kind.values.includes(v)) return v;
       return fail(`one of ${kind.values.join(', ')}`);
+    }
+    case 'address': {
+      // Listeners are checked here, at load, so `rtspAddress: 8554` fails naming its key instead of at listen time.
+      const example = `e.g. ':8554' or '127.0.0.1:8554'`;
+      if (typeof v !== 'string') return fail(`an address [host]:port (${example})`);
+      if (v === '' && kind.optional) return v;
+      if (v === '') return fail(`an address [host]:port (${example})`);
+      try {
+        parseListenAddress(v);
+      } catch (err) {
+        throw new Error(`${(err as Error).message} (${example})`);
+      }
+      return v;
     }
     case 'enumList': {
       const list = fromEnv && typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v;

@@ -1,10 +1,85 @@
-import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isCollection, isMap, isNode, isScalar, isSeq, visit, type Document, type YAMLError } from 'yaml';
 import { ConfError } from './conf-error.ts';
 
 /** Parsed YAML plus a way to find the line of a key path. */
 export interface YamlSource {
   readonly data: unknown;
+  /** Line (1-based) of the key at `path`; `[]` is the document's first line. */
   lineOf(path: readonly string[]): number | undefined;
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/** True for a node that the parser may have left open up to an error: a flow `[`/`{` collection or a quoted string. */
+function isOpenable(v: unknown): boolean {
+  return (isCollection(v) && v.flow === true) || (isScalar(v) && (v.type === 'QUOTE_DOUBLE' || v.type === 'QUOTE_SINGLE'));
+}
+
+/**
+ * Where to point a syntax error at `offset`: the enclosing key path, and the line to fix. An unclosed `[`, `{` or
+ * quote runs until the parser gives up, lines later, so its opening line is the one given.
+ */
+function errorPlace(doc: Document, lineCounter: LineCounter, offset: number): { line: number; key: string } {
+  const path: string[] = [];
+  let node: unknown = doc.contents;
+  while (isMap(node)) {
+    const open = node.items.find((p) => {
+      const r = isNode(p.value) ? p.value.range : undefined;
+      return isOpenable(p.value) && r !== undefined && r !== null && r[0] <= offset && offset <= r[1];
+    });
+    const openRange = open && isNode(open.value) ? open.value.range : undefined;
+    if (open && openRange) {
+      path.push(keyText(open.key));
+      return { line: lineCounter.linePos(openRange[0]).line, key: path.join('.') };
+    }
+    const pair = node.items.filter((p) => isScalar(p.key) && (p.key.range?.[0] ?? Infinity) <= offset).pop();
+    if (!pair) break;
+    path.push(keyText(pair.key));
+    node = pair.value;
+  }
+  return { line: lineCounter.linePos(offset).line, key: path.join('.') };
+}
+
+/** The first key repeated in a map (its dotted path and the offset of its second occurrence). */
+function duplicateKey(node: unknown, prefix: readonly string[]): { key: string; offset: number } | undefined {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const p of node.items) {
+      const name = keyText(p.key);
+      const path = [...prefix, name];
+      if (seen.has(name) && isScalar(p.key) && p.key.range) return { key: path.join('.'), offset: p.key.range[0] };
+      seen.add(name);
+      const inner = duplicateKey(p.value, path);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const inner = duplicateKey(item, [...prefix, String(i)]);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+function yamlError(doc: Document, lineCounter: LineCounter, err: YAMLError): ConfError {
+  if (err.code === 'DUPLICATE_KEY') {
+    // The parser points at the end of the first occurrence; the second one is the line to fix.
+    const dup = duplicateKey(doc.contents, []);
+    const line = lineCounter.linePos(dup?.offset ?? err.pos[0]).line;
+    return new ConfError(`invalid YAML at line ${line}: duplicate key${dup ? ` '${dup.key}'` : ''}`);
+  }
+  const { line, key } = errorPlace(doc, lineCounter, err.pos[0]);
+  const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return new ConfError(`invalid YAML at line ${line}${key !== '' ? ` (in '${key}')` : ''}: ${what}`);
+}
+
+/** Line of the first alias, for errors toJS reports without a position (too many aliases). */
+function firstAliasLine(doc: Document, lineCounter: LineCounter): number | undefined {
+  let offset: number | undefined;
+  visit(doc, { Alias(_k, node) { offset = node.range?.[0]; return visit.BREAK; } });
+  return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
 
 /** Parses with YAML 1.1 rules (`yes`/`no` are booleans, as in MediaMTX's yaml.v2), rejecting duplicate keys. */
@@ -17,25 +92,22 @@ export function parseYaml(text: string): YamlSource {
     throw new ConfError(`invalid YAML: ${(err as Error).message}`);
   }
   const first = doc.errors[0];
-  if (first) {
-    const line = first.linePos?.[0]?.line;
-    const msg = first.code === 'DUPLICATE_KEY' ? 'duplicate key' : first.message.split('\n')[0];
-    throw new ConfError(`invalid YAML${line ? ` at line ${line}` : ''}: ${msg}`);
-  }
+  if (first) throw yamlError(doc, lineCounter, first);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new ConfError(`invalid YAML: ${(err as Error).message}`);
+    const line = firstAliasLine(doc, lineCounter);
+    throw new ConfError(`invalid YAML${line !== undefined ? ` at line ${line}` : ''}: ${(err as Error).message}`);
   }
   return {
     data,
     lineOf(path) {
       let node: unknown = doc.contents;
-      let offset: number | undefined;
+      let offset = isNode(node) ? node.range?.[0] : undefined;
       for (const key of path) {
         if (!isMap(node)) return undefined;
-        const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === key);
+        const pair = node.items.find((p) => keyText(p.key) === key);
         if (!pair) return undefined;
         offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
         node = pair.value;

@@ -24,6 +24,11 @@ export interface PublisherLease {
   readonly subStream: SubStream;
   /** The stream itself (for counters). */
   readonly stream: Stream;
+  /**
+   * Makes the stream ready: readers can attach and runOnReady runs. RTSP publishers call it at RECORD (an
+   * ANNOUNCE alone only reserves the path, as in MediaMTX); publishers that send at once call it right away.
+   */
+  start(): void;
   release(): void;
 }
 

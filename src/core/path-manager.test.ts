@@ -4,7 +4,7 @@ import { Logger } from '../lib/index.ts';
 import { parseConf, type PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
 import { AuthError } from '../auth/index.ts';
-import type { AccessRequest, ParticipantInfo, Publisher, Reader } from './contracts.ts';
+import type { AccessRequest, ParticipantInfo, Publisher, PublisherLease, Reader } from './contracts.ts';
 import { PathManager, type Authenticator } from './path-manager.ts';
 import { NoStreamAvailableError, PathBusyError, PathNotConfiguredError, InvalidPathNameError } from './errors.ts';
 
@@ -32,13 +32,43 @@ function manager(yaml: string, auth: Authenticator = allowAll): PathManager {
   return pm;
 }
 
+/** Adds a publisher and starts it, as an RTSP RECORD or an RTMP publisher with known tracks does. */
+async function publish(pm: PathManager, path: string, who: FakeParticipant = participant()): Promise<PublisherLease> {
+  const lease = await pm.addPublisher(req(path, 'publish'), who, desc);
+  lease.start();
+  return lease;
+}
+
 describe('PathManager', () => {
   it('lets a reader read what a publisher publishes', async () => {
     const pm = manager('paths:\n  all:\n');
-    const pub = participant();
-    const lease = await pm.addPublisher(req('cam', 'publish'), pub, desc);
+    const lease = await publish(pm, 'cam');
     const r = await pm.addReader(req('cam'), participant());
     assert.equal(r.stream, lease.stream);
+    pm.close();
+  });
+
+  it('keeps an announced publisher unreadable until it starts (ANNOUNCE without RECORD)', async () => {
+    const pm = manager('paths:\n  all:\n');
+    const lease = await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+    await assert.rejects(pm.describe(req('cam')), NoStreamAvailableError, 'DESCRIBE before start');
+    await assert.rejects(pm.addReader(req('cam'), participant()), NoStreamAvailableError, 'reader before start');
+    lease.start();
+    const r = await pm.addReader(req('cam'), participant());
+    assert.equal(r.stream, lease.stream);
+    pm.close();
+  });
+
+  it('lets a waiting on-demand reader in only when the publisher starts', async () => {
+    const pm = manager('paths:\n  cam:\n    runOnDemand: sleep 30\n    runOnDemandStartTimeout: 5s\n');
+    let got: unknown;
+    const reading = pm.addReader(req('cam'), participant()).then((r) => { got = r; });
+    const lease = await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(got, undefined, 'the reader waits while the publisher has only announced');
+    lease.start();
+    await reading;
+    assert.ok(got, 'the reader got the stream after start');
     pm.close();
   });
 
@@ -60,10 +90,10 @@ describe('PathManager', () => {
   it('kicks the first publisher when a second one arrives', async () => {
     const pm = manager('paths:\n  all:\n');
     const first = participant();
-    await pm.addPublisher(req('cam', 'publish'), first, desc);
+    await publish(pm, 'cam', first);
     const reader = participant();
     await pm.addReader(req('cam'), reader);
-    await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+    await publish(pm, 'cam');
     assert.ok(first.closedWith);
     assert.ok(reader.closedWith, 'readers of the old stream are closed');
     pm.close();
@@ -80,7 +110,7 @@ describe('PathManager', () => {
 
   it('closes readers when the publisher leaves and lets a new publisher in at once', async () => {
     const pm = manager('paths:\n  all:\n');
-    const lease = await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+    const lease = await publish(pm, 'cam');
     const reader = participant();
     await pm.addReader(req('cam'), reader);
     lease.release();

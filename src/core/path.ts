@@ -10,7 +10,7 @@ import { describeTracks } from './track-names.ts';
 /** What feeds the path right now. */
 type SourceState =
   | { readonly kind: 'none' }
-  | { readonly kind: 'publisher'; readonly who: Publisher; readonly stream: Stream; readonly user: string };
+  | { readonly kind: 'publisher'; readonly who: Publisher; readonly stream: Stream; readonly user: string; isReady: boolean };
 
 /** State of the `runOnDemand` command (MediaMTX keeps these as parallel fields; here states that can't exist can't be built). */
 type OnDemand =
@@ -58,7 +58,7 @@ export class Path {
   }
 
   /** The current stream, when a publisher is ready. */
-  get stream(): Stream | undefined { return this.source.kind === 'publisher' ? this.source.stream : undefined; }
+  get stream(): Stream | undefined { return this.readyStream(); }
 
   /** The current publisher, when any. */
   get publisher(): Publisher | undefined { return this.source.kind === 'publisher' ? this.source.who : undefined; }
@@ -83,18 +83,30 @@ export class Path {
       old.close(new Error('another publisher took over the path'));
     }
     const stream = new Stream(desc);
-    this.source = { kind: 'publisher', who, stream, user };
-    this.log.info(`stream is ready and available, published by ${who.info.type} ${who.info.id} (${describeTracks(desc)})`);
+    const source = { kind: 'publisher' as const, who, stream, user, isReady: false };
+    this.source = source;
+    let released = false;
+    return {
+      pathName: this.name, user, subStream: stream, stream,
+      start: () => { if (!released && this.source === source && !source.isReady) this.setReady(source); },
+      release: () => { if (!released) { released = true; this.removePublisher(who); } },
+    };
+  }
+
+  /** The publisher starts sending (RTSP RECORD, RTMP tracks known): readers may attach and runOnReady runs. */
+  private setReady(source: Extract<SourceState, { kind: 'publisher' }>): void {
+    source.isReady = true;
+    const { who, stream } = source;
+    this.log.info(`stream is ready and available, published by ${who.info.type} ${who.info.id} (${describeTracks(stream.description)})`);
     if (this.conf.runOnReady !== '') {
       this.log.info('runOnReady command started');
       this.readyHook = this.hook(this.conf.runOnReady, this.conf.runOnReadyRestart);
     }
     this.onPublisherReady();
-    let released = false;
-    return {
-      pathName: this.name, user, subStream: stream, stream,
-      release: () => { if (!released) { released = true; this.removePublisher(who); } },
-    };
+  }
+
+  private readyStream(): Stream | undefined {
+    return this.source.kind === 'publisher' && this.source.isReady ? this.source.stream : undefined;
   }
 
   /** Adds a reader once a stream is available (starting `runOnDemand` when configured). */
@@ -118,7 +130,7 @@ export class Path {
   /** Answers DESCRIBE: a redirect, or the stream (waiting for an on-demand publisher). */
   async describe(query: string): Promise<DescribeResult> {
     if (this.conf.source === 'redirect') return { redirect: this.conf.sourceRedirect };
-    if (this.source.kind === 'none' && this.conf.runOnDemand === '' && this.conf.fallback !== '') {
+    if (!this.readyStream() && this.conf.runOnDemand === '' && this.conf.fallback !== '') {
       return { redirect: this.conf.fallback };
     }
     return { stream: await this.waitStream(query) };
@@ -141,7 +153,8 @@ export class Path {
   }
 
   private async waitStream(query: string): Promise<Stream> {
-    if (this.source.kind === 'publisher') return this.source.stream;
+    const ready = this.readyStream();
+    if (ready) return ready;
     if (this.conf.runOnDemand === '' || this.closed) throw new NoStreamAvailableError(this.name);
     if (this.onDemand.kind === 'idle') this.startOnDemand(query);
     if (this.onDemand.kind !== 'starting') throw new NoStreamAvailableError(this.name);
@@ -149,9 +162,9 @@ export class Path {
     this.onDemand.waiters.push(d);
     await d.promise;
     // Re-read after the await: the publisher may have come and gone meanwhile.
-    const now = this.source as SourceState;
-    if (now.kind !== 'publisher') throw new NoStreamAvailableError(this.name);
-    return now.stream;
+    const now = this.readyStream();
+    if (!now) throw new NoStreamAvailableError(this.name);
+    return now;
   }
 
   private startOnDemand(query: string): void {
@@ -202,12 +215,12 @@ export class Path {
 
   private removePublisher(who: Publisher): void {
     if (this.source.kind !== 'publisher' || this.source.who !== who) return;
-    const { stream } = this.source;
+    const { stream, isReady } = this.source;
     this.source = { kind: 'none' };
     stream.close();
     void this.readyHook?.close();
     this.readyHook = undefined;
-    this.log.info('stream is not available anymore');
+    if (isReady) this.log.info('stream is not available anymore');
     const err = new Error(`the stream of path '${this.name}' is not available anymore`);
     for (const r of [...this.readers.keys()]) { this.removeReader(r); r.close(err); }
     if (this.onDemand.kind === 'ready') this.stopOnDemand(err);

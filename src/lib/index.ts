@@ -6,3 +6,4 @@ export { ErrorCounter } from './error-counter.ts';
 export { rescale } from './clock.ts';
 export { parseListenAddress, normalizeIp, AddressError, type ListenAddress } from './net-address.ts';
 export { readStartupFile } from './startup-file.ts';
+export { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';

@@ -33,3 +33,16 @@ describe('Logger', () => {
     assert.equal(formatTime(new Date(2026, 0, 2, 3, 4, 5)), '2026/01/02 03:04:05');
   });
 });
+
+describe('Logger redaction', () => {
+  it('never prints a URL password, a credential query value or an Authorization header', () => {
+    const lines: string[] = [];
+    const log = Logger.create({ level: 'debug', destinations: ['stdout'], sink: (l) => lines.push(l) });
+    log.child('[RTSP]').debug('[c->s] ANNOUNCE rtsp://pub:TopSecret1@127.0.0.1:8554/cam?pass=TopSecret2');
+    log.warn('command \'ffmpeg -i rtsp://u:TopSecret3@cam/x\' not started');
+    log.debug('Authorization: Basic ' + Buffer.from('u:TopSecret4').toString('base64'));
+    const all = lines.join('\n');
+    assert.doesNotMatch(all, /TopSecret|VG9wU2VjcmV0/, all);
+    assert.match(all, /ANNOUNCE rtsp:\/\/pub:xxxxx@127\.0\.0\.1:8554\/cam\?pass=xxxxx/);
+  });
+});

@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { createSocket, type Socket } from 'node:dgram';
+import { redactSecrets } from './redact-url.ts';
 
 /** Log levels in MediaMTX order: a logger prints its level and everything more severe. */
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -71,7 +72,11 @@ export class Logger {
   /** True when lines of `level` are printed. */
   enabled(level: LogLevel): boolean { return LEVEL_RANK[level] <= LEVEL_RANK[this.out.opts.level]; }
 
-  log(level: LogLevel, msg: string): void { if (this.enabled(level)) this.out.write(level, this.prefix + msg); }
+  /**
+   * Prints a line when `level` is enabled. Every line goes through redactSecrets, so a URL, query or header that
+   * reaches a log (a source URL, a client's request, an error message) never prints its password (RELIABILITY V13).
+   */
+  log(level: LogLevel, msg: string): void { if (this.enabled(level)) this.out.write(level, redactSecrets(this.prefix + msg)); }
   error(msg: string): void { this.log('error', msg); }
   warn(msg: string): void { this.log('warn', msg); }
   info(msg: string): void { this.log('info', msg); }

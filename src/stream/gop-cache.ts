@@ -4,51 +4,91 @@ import type { Unit } from './unit.ts';
 /** One cached unit with where it belongs. */
 export interface CachedUnit { readonly media: Media; readonly format: Format; readonly unit: Unit }
 
-/** Bounds of the cache: a stream whose GOP outgrows them simply has no cache until the next key frame. */
-export interface GopCacheLimits { maxUnits: number; maxBytes: number }
+/**
+ * One GOP as recorded: its key frame, then every unit written after it (all formats, in write order), until the next
+ * key frame starts the `next` segment or the bounds cut it. Readers joining with `fromGop` walk this chain as a
+ * log (see StreamReader.follow), so a GOP is held once per stream whatever the number of joining readers.
+ */
+export interface GopSegment {
+  /** Units recorded so far, oldest first; grows until `ended`. */
+  readonly units: readonly CachedUnit[];
+  /** The following GOP, once its key frame arrived; undefined while this one is recorded, or after a cut. */
+  readonly next: GopSegment | undefined;
+  /** True once nothing more is appended: the next GOP started, or this one outgrew the bounds (then `next` stays undefined). */
+  readonly ended: boolean;
+}
 
-const DEFAULT_LIMITS: GopCacheLimits = { maxUnits: 4096, maxBytes: 32 * 1024 * 1024 };
+/** Bounds of the cache: a GOP that outgrows one of them is cut, and the stream has no cache until the next key frame. */
+export interface GopCacheLimits {
+  /** Bytes held: RTP packets and payloads, plus an estimate of each unit's own overhead. */
+  maxBytes: number;
+  /** Milliseconds since the GOP's key frame arrived. */
+  maxDurationMs: number;
+}
+
+/** What GopCache.add did with a unit. */
+export type GopAddResult = 'recorded' | 'cut' | 'idle';
+
+// x264's default keyint (250) spans 10 s at 25 fps and 16.7 s at 15 fps: such GOPs must fit.
+const DEFAULT_LIMITS: GopCacheLimits = { maxBytes: 32 * 1024 * 1024, maxDurationMs: 20_000 };
+// Objects around the bytes (Unit, RtpPacket, array slots): counted so that thousands of tiny units weigh something.
+const UNIT_OVERHEAD_BYTES = 200;
 
 function unitBytes(u: Unit): number {
-  let n = 0;
+  let n = UNIT_OVERHEAD_BYTES;
   if (u.rtpPackets) for (const p of u.rtpPackets) n += p.raw.length;
   if (Array.isArray(u.payload)) for (const x of u.payload) n += (x as Uint8Array).length ?? 0;
   else if (u.payload instanceof Uint8Array) n += u.payload.length;
   return n;
 }
 
+interface Segment { units: CachedUnit[]; next: Segment | undefined; ended: boolean; bytes: number; startedMs: number }
+
 /**
  * Keeps every unit since the last key frame of the stream's video format (audio included, so a new reader gets
  * both in sync). New readers replay it and start with a decodable picture at once (PERFORMANCE.md §2.3).
  */
 export class GopCache {
-  private units: CachedUnit[] = [];
-  private bytes = 0;
-  /** False until the first key frame, and after the limits were exceeded, until the next one. */
-  private valid = false;
+  /** The GOP being recorded; undefined before the first key frame and after a cut, until the next one. */
+  private current: Segment | undefined;
+  private readonly limits: GopCacheLimits;
 
-  constructor(private readonly videoFormat: Format, private readonly limits: GopCacheLimits = DEFAULT_LIMITS) {}
-
-  /** Records a unit written to the stream. */
-  add(media: Media, format: Format, unit: Unit): void {
-    if (format === this.videoFormat && unit.randomAccess) {
-      this.units = [];
-      this.bytes = 0;
-      this.valid = true;
-    }
-    if (!this.valid) return;
-    this.units.push({ media, format, unit });
-    this.bytes += unitBytes(unit);
-    if (this.units.length > this.limits.maxUnits || this.bytes > this.limits.maxBytes) {
-      this.units = [];
-      this.bytes = 0;
-      this.valid = false;
-    }
+  /** `now`: a monotonic clock in milliseconds (injected by tests). */
+  constructor(private readonly videoFormat: Format, limits: Partial<GopCacheLimits> = {}, private readonly now: () => number = () => performance.now()) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
-  /** The cached units, oldest first (empty when there is no complete GOP start). */
-  snapshot(): readonly CachedUnit[] { return this.valid ? this.units : []; }
+  /**
+   * Records a unit written to the stream: 'recorded' when it was appended, 'cut' when it would have made the GOP
+   * exceed the bounds (the GOP ends before it and the unit is not recorded), 'idle' when no GOP is being recorded.
+   */
+  add(media: Media, format: Format, unit: Unit): GopAddResult {
+    const now = this.now();
+    if (format === this.videoFormat && unit.randomAccess) {
+      const seg: Segment = { units: [], next: undefined, ended: false, bytes: 0, startedMs: now };
+      if (this.current) { this.current.next = seg; this.current.ended = true; }
+      this.current = seg;
+    }
+    const seg = this.current;
+    if (!seg) return 'idle';
+    const bytes = unitBytes(unit);
+    if (seg.bytes + bytes > this.limits.maxBytes || now - seg.startedMs > this.limits.maxDurationMs) {
+      // Readers still walking this segment keep it; the stream switches them to their live queues from this unit on.
+      seg.ended = true;
+      this.current = undefined;
+      return 'cut';
+    }
+    seg.units.push({ media, format, unit });
+    seg.bytes += bytes;
+    return 'recorded';
+  }
 
-  /** Units and bytes held, for the API and memory accounting. */
-  get size(): { units: number; bytes: number } { return { units: this.units.length, bytes: this.bytes }; }
+  /** The GOP being recorded, for a joining reader to walk from its key frame; undefined when there is none. */
+  head(): GopSegment | undefined { return this.current; }
+
+  /** The cached units, oldest first (empty when there is no complete GOP start). */
+  snapshot(): readonly CachedUnit[] { return this.current?.units ?? []; }
+
+  /** Units and bytes held by the GOP being recorded, for the API and memory accounting. */
+  get size(): { units: number; bytes: number } { return { units: this.current?.units.length ?? 0, bytes: this.current?.bytes ?? 0 }; }
 }

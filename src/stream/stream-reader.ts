@@ -1,15 +1,26 @@
 import { RingBuffer, type Logger } from '../lib/index.ts';
 import type { Format, Media } from '../formats/index.ts';
+import type { GopSegment } from './gop-cache.ts';
 import type { Unit } from './unit.ts';
 
 /** Callback a reader registers for one format. It may return a promise; the queue waits for it. */
 export type UnitCallback = (unit: Unit) => void | Promise<void>;
+
+/**
+ * What a reader's queue entries are, which is what its "discarding N …" log line and `discarded` count.
+ * 'packets' (RTSP readers): every unit is queued; a dropped unit counts its RTP packets.
+ * 'frames' (RTMP readers): only units carrying a payload (an access unit, audio frames) are queued, one entry each;
+ * the payload-less units of RTP sources (fragments of an access unit) mean nothing to such a reader and are skipped.
+ */
+export type ReaderEntries = 'packets' | 'frames';
 
 /** Options of a StreamReader. */
 export interface StreamReaderOptions {
   /** Entries in the bounded queue (MediaMTX `readBufferCount` / `writeQueueSize`). */
   queueSize: number;
   log: Logger;
+  /** What the queue holds and the discard count counts; 'packets' by default. */
+  entries?: ReaderEntries;
   /** Called before a batch of callbacks runs (e.g. `socket.cork()`). */
   beforeBatch?: () => void;
   /** Called after a batch (e.g. `socket.uncork()`), so a batch becomes one writev. */
@@ -20,42 +31,89 @@ export interface StreamReaderOptions {
 
 interface Entry { cb: UnitCallback; unit: Unit }
 
+// Units taken from the GOP log per batch: between batches afterBatch runs, where a writer checks its socket's
+// backpressure and may pause, so a joining reader's burst never lands in the socket all at once.
+const LOG_BATCH = 64;
+
 /**
  * A reader's side of a Stream: a bounded queue drained asynchronously, so the publisher never waits.
  * When the queue is full, new units are dropped and counted ("reader is too slow").
+ *
+ * A reader that joins from the GOP cache first walks the stream's GOP log (`follow`) instead of its queue: the log
+ * already holds every unit since the key frame and keeps growing with live ones, so nothing is copied or queued
+ * for the burst, and the reader drains it at its own pace, paused by backpressure like live units. Once it reaches
+ * the end of the log it switches to its queue, from the next unit written on. Order is the stream's write order
+ * throughout, and no unit is delivered twice or skipped.
  */
 export class StreamReader {
   /** Callbacks per format, read by Stream.addReader. */
   readonly callbacks = new Map<Format, { media: Media; cb: UnitCallback }>();
+  /** What the queue holds and `discarded` counts. */
+  readonly entries: ReaderEntries;
   private readonly queue: RingBuffer<Entry>;
+  private readonly framesOnly: boolean;
+  /** Position in the GOP log while the burst is delivered; cleared at its end. */
+  private cursor: { seg: GopSegment; i: number } | undefined;
+  /** True while units written to the stream reach this reader through the log rather than its queue. */
+  private following = false;
   private scheduled = false;
   private paused = false;
   private running = false;
   private closed = false;
   private discardedSinceLog = 0;
   private discardLogTimer: NodeJS.Timeout | undefined;
-  /** Units dropped because the queue was full. */
-  framesDiscarded = 0;
+  /** Entries dropped because the reader was too slow: RTP packets or frames, as `entries` says. */
+  discarded = 0;
 
   constructor(private readonly opts: StreamReaderOptions) {
     this.queue = new RingBuffer<Entry>(opts.queueSize);
+    this.entries = opts.entries ?? 'packets';
+    this.framesOnly = this.entries === 'frames';
   }
+
+  /** @deprecated Same as `discarded` (which counts packets or frames, as `entries` says). */
+  get framesDiscarded(): number { return this.discarded; }
 
   /** Registers the callback for units of `format`; call before Stream.addReader. */
   onData(media: Media, format: Format, cb: UnitCallback): void {
     this.callbacks.set(format, { media, cb });
   }
 
+  /**
+   * Starts delivery with the GOP log from `seg`'s first unit (its key frame); called by Stream.addReader, at the
+   * moment the reader is attached, so the log and the live units that follow it join without a gap.
+   */
+  follow(seg: GopSegment): void {
+    if (this.closed) return;
+    this.cursor = { seg, i: 0 };
+    this.following = true;
+    this.schedule();
+  }
+
+  /**
+   * The stream stopped recording its GOP log (a GOP outgrew the cache): the reader finishes what the log holds,
+   * then continues with its queue, which receives units from now on.
+   */
+  stopFollowing(): void { this.following = false; }
+
+  /** The reader was detached from the stream: whatever the GOP log still holds or gains is no longer for it. */
+  leaveLog(): void {
+    this.cursor = undefined;
+    this.following = false;
+  }
+
   /** Queues a unit; called synchronously by the Stream. */
   push(cb: UnitCallback, unit: Unit): void {
     if (this.closed) return;
+    if (this.following) {
+      // The unit is in the log already; only a reader more than a whole GOP behind needs attention.
+      if (this.cursor?.seg.next?.next) this.skipToLatestGop();
+      this.schedule();
+      return;
+    }
+    if (this.framesOnly && unit.payload === undefined) return;
     if (!this.queue.push({ cb, unit })) {
-      this.framesDiscarded++;
-      this.discardedSinceLog++;
-      if (!this.discardLogTimer) {
-        this.discardLogTimer = setTimeout(() => this.logDiscarded(), 1000);
-        this.discardLogTimer.unref();
-      }
+      this.countDiscarded(this.weight(unit));
       return;
     }
     this.schedule();
@@ -71,22 +129,82 @@ export class StreamReader {
     this.schedule();
   }
 
-  /** Entries waiting in the queue. */
+  /** Entries waiting in the queue (the GOP log not included). */
   get queued(): number { return this.queue.size; }
+
+  /** True while the reader delivers the GOP log (its join burst) rather than its queue. */
+  get inBurst(): boolean { return this.cursor !== undefined; }
 
   /** Drops the queue and stops callbacks. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.leaveLog();
     this.queue.clear();
     if (this.discardLogTimer) { clearTimeout(this.discardLogTimer); this.logDiscarded(); }
+  }
+
+  /** What a dropped unit counts for, in `entries`. */
+  private weight(unit: Unit): number {
+    return this.framesOnly ? 1 : unit.rtpPackets?.length ?? 0;
+  }
+
+  private countDiscarded(n: number): void {
+    if (n === 0) return;
+    this.discarded += n;
+    this.discardedSinceLog += n;
+    if (!this.discardLogTimer) {
+      this.discardLogTimer = setTimeout(() => this.logDiscarded(), 1000);
+      this.discardLogTimer.unref();
+    }
   }
 
   private logDiscarded(): void {
     this.discardLogTimer = undefined;
     if (this.discardedSinceLog === 0) return;
-    this.opts.log.warn(`reader is too slow, discarding ${this.discardedSinceLog} frames`);
+    this.opts.log.warn(`reader is too slow, discarding ${this.discardedSinceLog} ${this.entries}`);
     this.discardedSinceLog = 0;
+  }
+
+  /**
+   * The reader is still in a GOP older than the previous one: it falls behind the stream. As a live reader drops
+   * what its queue can't hold, it drops the rest of the old GOPs (counted) and resumes at the latest key frame,
+   * which also lets the old GOPs be freed.
+   */
+  private skipToLatestGop(): void {
+    const c = this.cursor!;
+    let n = 0;
+    for (;;) {
+      for (let i = c.i; i < c.seg.units.length; i++) {
+        const cu = c.seg.units[i]!;
+        if (this.callbacks.has(cu.format) && !(this.framesOnly && cu.unit.payload === undefined)) n += this.weight(cu.unit);
+      }
+      if (!c.seg.next) break;
+      c.seg = c.seg.next;
+      c.i = 0;
+      if (!c.seg.next) break;
+    }
+    this.countDiscarded(n);
+  }
+
+  /** The next unit of the GOP log for this reader; undefined at its end, where the cursor is cleared. */
+  private nextFromLog(): Entry | undefined {
+    const c = this.cursor!;
+    for (;;) {
+      if (c.i < c.seg.units.length) {
+        const cu = c.seg.units[c.i++]!;
+        if (this.framesOnly && cu.unit.payload === undefined) continue;
+        const r = this.callbacks.get(cu.format);
+        if (r) return { cb: r.cb, unit: cu.unit };
+        continue;
+      }
+      if (c.seg.next) { c.seg = c.seg.next; c.i = 0; continue; }
+      // The end of the log. If it is still being recorded, this is the live edge: units written from now on go
+      // to the queue. If it was cut, stopFollowing already sent them there.
+      this.following = false;
+      this.cursor = undefined;
+      return undefined;
+    }
   }
 
   private schedule(): void {
@@ -99,10 +217,23 @@ export class StreamReader {
     if (this.paused || this.closed || this.running) return;
     this.running = true;
     this.opts.beforeBatch?.();
+    let fromLog = 0;
     try {
       for (;;) {
         if (this.paused || this.closed) break;
-        const e = this.queue.shift();
+        let e: Entry | undefined;
+        if (this.cursor) {
+          if (fromLog === LOG_BATCH) {
+            // Let the writer check its backpressure, then go on in the next turn unless it paused us.
+            this.opts.afterBatch?.();
+            this.running = false;
+            this.schedule();
+            return;
+          }
+          e = this.nextFromLog();
+          fromLog++;
+        }
+        e ??= this.queue.shift();
         if (!e) break;
         const r = e.cb(e.unit);
         if (r instanceof Promise) {

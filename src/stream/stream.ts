@@ -1,7 +1,7 @@
 import type { Description, Format, Media } from '../formats/index.ts';
 import type { StreamReader, UnitCallback } from './stream-reader.ts';
 import type { Unit } from './unit.ts';
-import { GopCache } from './gop-cache.ts';
+import { GopCache, type GopCacheLimits } from './gop-cache.ts';
 
 /** Counters of a stream, read by the API and metrics. */
 export interface StreamStats {
@@ -28,28 +28,29 @@ export class Stream implements SubStream {
   private readonly closeListeners: (() => void)[] = [];
   private readonly gop: GopCache | undefined;
 
-  constructor(readonly description: Description) {
+  /** `opts.gop`: bounds of the GOP cache (defaults of GopCache); `opts.now`: its clock, for tests. */
+  constructor(readonly description: Description, opts: { gop?: Partial<GopCacheLimits>; now?: () => number } = {}) {
     for (const m of description.medias) for (const f of m.formats) this.targets.set(f, []);
     const video = description.medias.find((m) => m.kind === 'video')?.formats[0];
-    this.gop = video ? new GopCache(video) : undefined;
+    this.gop = video ? new GopCache(video, opts.gop, opts.now) : undefined;
   }
 
   /** Readers currently attached. */
   get readers(): ReadonlySet<StreamReader> { return this.readerSet; }
 
+  /** Units and bytes of the GOP being cached, for the API and memory accounting. */
+  get gopCacheSize(): { units: number; bytes: number } { return this.gop?.size ?? { units: 0, bytes: 0 }; }
+
   /**
    * Attaches a reader whose callbacks were registered with onData. With `fromGop`, the reader first receives
    * the units since the last key frame, so it can decode at once (RTMP readers; RTSP readers start live as MediaMTX's do).
+   * It walks them in the GOP log at its own pace, not through its bounded queue, so a long GOP can't overflow it.
    */
   addReader(reader: StreamReader, opts: { fromGop?: boolean } = {}): void {
     if (this.closed || this.readerSet.has(reader)) return;
     this.readerSet.add(reader);
-    if (opts.fromGop && this.gop) {
-      for (const c of this.gop.snapshot()) {
-        const r = reader.callbacks.get(c.format);
-        if (r) reader.push(r.cb, c.unit);
-      }
-    }
+    const head = opts.fromGop ? this.gop?.head() : undefined;
+    if (head) reader.follow(head);
     for (const [format, { cb }] of reader.callbacks) {
       const list = this.targets.get(format);
       if (list) list.push({ reader, cb });
@@ -59,6 +60,7 @@ export class Stream implements SubStream {
   /** Detaches a reader. */
   removeReader(reader: StreamReader): void {
     if (!this.readerSet.delete(reader)) return;
+    reader.leaveLog();
     for (const list of this.targets.values()) {
       const i = list.findIndex((t) => t.reader === reader);
       if (i >= 0) list.splice(i, 1);
@@ -71,7 +73,10 @@ export class Stream implements SubStream {
     const list = this.targets.get(format);
     if (!list) return;
     if (unit.rtpPackets) for (const p of unit.rtpPackets) this.stats.bytesIn += p.raw.length;
-    this.gop?.add(media, format, unit);
+    if (this.gop?.add(media, format, unit) === 'cut') {
+      // The log ends before this unit: readers still walking it take this one and the next from their queues.
+      for (const r of this.readerSet) r.stopFollowing();
+    }
     for (let i = 0; i < list.length; i++) {
       const t = list[i]!;
       t.reader.push(t.cb, unit);

@@ -1,55 +1,124 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run, start, waitFor } from '../support/process.ts';
+import { run, start, waitFor, type RunResult } from '../support/process.ts';
 import { allocatePorts, listenerConf } from '../support/server.ts';
 import { encryptConf } from '../../src/conf/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'main.ts');
 const TSX = import.meta.resolve('tsx');
+const SHIPPED = readFileSync(join(ROOT, 'mediamtx.yml'), 'utf8');
 
-function mtx(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+// Every folder this file creates, removed at the end.
+const tmpDirs: string[] = [];
+after(() => { for (const d of tmpDirs) rmSync(d, { recursive: true, force: true }); });
+
+function tmpDir(prefix = 'mtx-cli-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+function mtx(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<RunResult> {
   return run(process.execPath, ['--import', TSX, MAIN, ...args], { timeoutMs: 20_000, cwd, env: { ...process.env, ...env } });
 }
 
 function tmpConf(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mtx-cli-'));
-  const f = join(dir, 'conf.yml');
+  const f = join(tmpDir(), 'conf.yml');
   writeFileSync(f, text);
   return f;
+}
+
+/** What a run printed, for assertion messages. */
+function shown(r: RunResult): string {
+  return `exit code ${r.code}\n--- stderr ---\n${r.stderr.slice(-1500) || '(empty)'}\n--- stdout ---\n${r.stdout.slice(-1500) || '(empty)'}`;
+}
+
+/** 1-based line of `key:` at the start of a line of the shipped file. */
+function shippedLine(key: string): number {
+  return SHIPPED.split('\n').findIndex((l) => l.startsWith(`${key}:`)) + 1;
 }
 
 describe('command line', () => {
   it('prints --version and --help', async () => {
     const v = await mtx(['--version']);
-    assert.equal(v.code, 0);
-    assert.match(v.stdout, /^v\d+\.\d+\.\d+\n$/);
+    assert.equal(v.code, 0, shown(v));
+    assert.match(v.stdout, /^v\d+\.\d+\.\d+\n$/, shown(v));
     const h = await mtx(['--help']);
-    assert.equal(h.code, 0);
-    assert.match(h.stdout, /Usage: mediamtx \[options\] \[confpath\]/);
+    assert.equal(h.code, 0, shown(h));
+    assert.match(h.stdout, /Usage: mediamtx \[options\] \[confpath\]/, shown(h));
+  });
+
+  it('--help and the package description say what is built (RTSP, RTMP) and what is not (HLS, WebRTC)', async () => {
+    const h = await mtx(['--help']);
+    assert.match(h.stdout, /Built: RTSP\/RTSPS and RTMP\/RTMPS/, shown(h));
+    assert.match(h.stdout, /Not built yet: HLS, WebRTC/, shown(h));
+    assert.doesNotMatch(h.stdout, /\(RTSP, RTMP, HLS, WebRTC\)/, shown(h));
+    // The order of the default files is MediaMTX's: the legacy rtsp-simple-server.yml wins over mediamtx.yml.
+    assert.match(h.stdout.replace(/\s+/g, ' '), /mediamtx\.yml is read, unless rtsp-simple-server\.yml exists/, shown(h));
+    const description = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { description: string }).description;
+    assert.match(description, /HLS and WebRTC not yet/, `package.json description: ${description}`);
+  });
+
+  it('reads rtsp-simple-server.yml instead of mediamtx.yml when both exist, as the README says', async () => {
+    const dir = tmpDir();
+    writeFileSync(join(dir, 'mediamtx.yml'), 'logLevel: [broken\n');
+    writeFileSync(join(dir, 'rtsp-simple-server.yml'), 'readBufferCount: 3\n');
+    const r = await mtx([], {}, dir);
+    assert.equal(r.code, 1, shown(r));
+    assert.match(r.stderr, /rtsp-simple-server\.yml: invalid value for 'readBufferCount' at line 1/, shown(r));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    assert.match(readme, /`rtsp-simple-server\.yml` is read instead when it exists/, 'README states the legacy name wins');
   });
 
   for (const [name, text, message] of [
     ['an unknown key', 'logLevel: info\nrtspAdress: :1\n', /unknown key 'rtspAdress' at line 2/],
     ['a wrong type', 'readTimeout: [1]\n', /invalid value for 'readTimeout' at line 1/],
-    ['a bad value', 'readBufferCount: 100\n', /readBufferCount.*power of two/],
-    ['broken YAML', 'paths:\n  a: [\n', /invalid YAML/],
+    ['a bad value', 'logLevel: info\nreadBufferCount: 100\n', /invalid value for 'readBufferCount' at line 2: must be a power of two/],
+    ['broken YAML', 'paths:\n  a: [\n', /invalid YAML at line 2 \(in 'paths\.a'\)/],
+    ['an unclosed quote', 'logLevel: info\nrtspAddress: ":8554\nrtmpAddress: :1935\n', /invalid YAML at line 2 \(in 'rtspAddress'\)/],
+    ['a duplicate key', 'logLevel: info\nlogLevel: debug\n', /invalid YAML at line 2: duplicate key 'logLevel'/],
+    ['a path rule', 'paths:\n  cam:\n    readUser: u\n', /invalid value for 'paths\.cam\.readUser' at line 3: 'paths\.cam\.readPass' must be set too/],
   ] as const) {
-    it(`refuses ${name} with a message naming it and no stack trace`, async () => {
+    it(`refuses ${name} with a message naming the key and line, and no stack trace`, async () => {
       const r = await mtx([tmpConf(text)]);
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, message);
-      assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /);
+      assert.equal(r.code, 1, shown(r));
+      assert.match(r.stderr, message, shown(r));
+      assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at /, shown(r));
     });
   }
 
+  it('refuses a listen address without a colon in the shipped mediamtx.yml at load, naming the key and its line', async () => {
+    for (const key of ['rtspAddress', 'rtmpAddress']) {
+      const r = await mtx([tmpConf(SHIPPED.replace(new RegExp(`^${key}: .*$`, 'm'), `${key}: 8554`))]);
+      assert.equal(r.code, 1, shown(r));
+      assert.match(r.stderr, new RegExp(`invalid value for '${key}' at line ${shippedLine(key)}: expected an address \\[host\\]:port`), shown(r));
+      assert.doesNotMatch(r.stdout, /listener opened/, shown(r));
+    }
+  });
+
+  it('refuses an empty MTX_RTSPADDRESS= naming the variable', async () => {
+    const r = await mtx([], { MTX_RTSPADDRESS: '' });
+    assert.equal(r.code, 1, shown(r));
+    assert.match(r.stderr, /invalid value for 'rtspAddress' in environment variable MTX_RTSPADDRESS: expected an address/, shown(r));
+    const legacy = await mtx([], { RTSP_RTMPADDRESS: '1935' });
+    assert.match(legacy.stderr, /invalid value for 'rtmpAddress' in environment variable RTSP_RTMPADDRESS/, shown(legacy));
+  });
+
+  it('never prints a password from the configuration in an error', async () => {
+    const r = await mtx([tmpConf('paths:\n  cam:\n    source: ftp://cam:Hidden9Pass@10.0.0.1/x\n')]);
+    assert.equal(r.code, 1, shown(r));
+    assert.match(r.stderr, /'paths\.cam\.source' at line 3: 'ftp:\/\/cam:xxxxx@10\.0\.0\.1\/x'/, shown(r));
+    assert.doesNotMatch(r.stderr + r.stdout, /Hidden9Pass/, shown(r));
+  });
+
   it('refuses a missing explicit file', async () => {
     const r = await mtx(['/nonexistent/mediamtx.yml']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /does not exist/);
+    assert.equal(r.code, 1, shown(r));
+    assert.match(r.stderr, /does not exist/, shown(r));
   });
 
   it('applies MTX_* overrides and opens an encrypted config with MTX_CONFKEY', async () => {
@@ -61,13 +130,13 @@ describe('command line', () => {
     });
     let out = '';
     proc.child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
-    await waitFor(() => out.includes(`listener opened on 127.0.0.1:${p.rtsp}`), { timeoutMs: 15_000, what: 'the overridden listener' });
+    await waitFor(() => out.includes(`listener opened on 127.0.0.1:${p.rtsp}`), { timeoutMs: 15_000, what: `the overridden listener; log:\n${out}` });
     const r = await proc.stop();
-    assert.equal(r.code, 0);
-    assert.doesNotMatch(out, /the key/);
+    assert.equal(r.code, 0, shown(r));
+    assert.doesNotMatch(out, /the key/, out);
     const wrong = await mtx([file], { MTX_CONFKEY: 'not the key' });
-    assert.equal(wrong.code, 1);
-    assert.match(wrong.stderr, /could not be decrypted: wrong key/);
+    assert.equal(wrong.code, 1, shown(wrong));
+    assert.match(wrong.stderr, /could not be decrypted with MTX_CONFKEY: wrong key/, shown(wrong));
   });
 
   it('starts on the shipped mediamtx.yml with MediaMTX\'s default ports and warns once about what is not built', async () => {
@@ -75,9 +144,67 @@ describe('command line', () => {
     let out = '';
     proc.child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     await waitFor(() => /listener opened on :8554 \(TCP\), :8000 \(UDP\/RTP\), :8001 \(UDP\/RTCP\)/.test(out), { timeoutMs: 15_000, what: 'the default listener' });
-    assert.equal(out.match(/WAR these features are not implemented yet/g)?.length, 1);
-    assert.match(out, /configuration loaded from .*mediamtx\.yml/);
+    assert.equal(out.match(/WAR these features are not implemented yet/g)?.length, 1, out);
+    assert.match(out, /configuration loaded from .*mediamtx\.yml/, out);
     const r = await proc.stop();
-    assert.equal(r.code, 0);
+    assert.equal(r.code, 0, shown(r));
+  });
+});
+
+describe('the mediamtx bin', () => {
+  /** A copy of the package as `npm ci` leaves it in a fresh clone: sources and node_modules, no dist/. */
+  function freshInstall(): string {
+    const dir = tmpDir('mtx-cli-install-');
+    for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'mediamtx.yml', 'bin', 'src', 'node_modules']) {
+      if (existsSync(join(ROOT, f))) cpSync(join(ROOT, f), join(dir, f), { recursive: true, verbatimSymlinks: true });
+    }
+    return dir;
+  }
+
+  /** `npx mediamtx …` in `dir`, with a private npm cache (npx links the package's bin there) and no network. */
+  function npx(dir: string, args: string[]): Promise<RunResult> {
+    const env = { ...process.env, npm_config_cache: join(dir, '.npm-cache'), npm_config_update_notifier: 'false', npm_config_offline: 'true' };
+    return run('npx', ['--no-install', 'mediamtx', ...args], { timeoutMs: 60_000, cwd: dir, env });
+  }
+
+  it('works with npx right after npm ci, before anything builds dist/', async () => {
+    const dir = freshInstall();
+    const h = await npx(dir, ['--help']);
+    assert.equal(h.code, 0, shown(h));
+    assert.match(h.stdout, /Usage: mediamtx \[options\] \[confpath\]/, shown(h));
+    const v = await npx(dir, ['--version']);
+    assert.match(v.stdout, /^v\d+\.\d+\.\d+\n$/, shown(v));
+  });
+
+  it('runs dist/ once built, and the sources when they are newer than dist/', async () => {
+    const dir = freshInstall();
+    const build = await run(join(dir, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { timeoutMs: 120_000, cwd: dir });
+    assert.equal(build.code, 0, shown(build));
+    // A source edited after the build: the bin must run it, not the stale dist/.
+    const versionFile = join(dir, 'src', 'app', 'version.ts');
+    writeFileSync(versionFile, readFileSync(versionFile, 'utf8').replace(/'v[^']*'/, '\'v9.9.9\''));
+    const later = new Date(Date.now() + 5000);
+    utimesSync(versionFile, later, later);
+    const fromSources = await npx(dir, ['--version']);
+    assert.equal(fromSources.stdout, 'v9.9.9\n', shown(fromSources));
+    // Without tsx (an install without dev dependencies), the built dist/ runs.
+    rmSync(join(dir, 'node_modules', 'tsx'), { recursive: true });
+    const fromDist = await npx(dir, ['--version']);
+    assert.match(fromDist.stdout, /^v\d+\.\d+\.\d+\n$/, shown(fromDist));
+    assert.notEqual(fromDist.stdout, 'v9.9.9\n', shown(fromDist));
+  });
+});
+
+describe('test commands', () => {
+  it('tell a non-root user to use sudo and root to run npm test as is', async () => {
+    for (const script of ['test.sh', 'e2e.sh']) {
+      const r = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', join(ROOT, 'scripts', script)], {
+        timeoutMs: 30_000, cwd: ROOT, env: { ...process.env, HOME: '/nonexistent' },
+      });
+      assert.equal(r.code, 1, `${script}: ${shown(r)}`);
+      assert.match(r.stderr, /as root: npm test; otherwise: sudo npm test/, `${script}: ${shown(r)}`);
+    }
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    assert.match(readme, /As root \(e\.g\. in a container\):\nnpm test\n#\s+otherwise:\nsudo npm test/, 'README gives both commands');
   });
 });

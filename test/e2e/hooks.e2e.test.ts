@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from '../support/server.ts';
+import { logTail, startServer } from '../support/server.ts';
 import { ffmpegReadFrames } from '../support/media.ts';
 import { waitFor } from '../support/process.ts';
 
@@ -16,10 +16,11 @@ describe('hooks', () => {
 `);
     try {
       const r = await ffmpegReadFrames(server.url('ondemand42'), 'tcp', 2);
-      assert.ok(r.frames >= 20, `on-demand stream decoded ${r.frames} frames\n${r.stderr.slice(-500)}\n${server.logs().slice(-1500)}`);
+      assert.ok(r.frames >= 20, `on-demand stream: ${r.detail}\n${logTail(server)}`);
       const file = join(server.dir, 'ready.txt');
-      await waitFor(() => existsSync(file), { timeoutMs: 5000, what: 'runOnReady to write its file' });
-      assert.equal(readFileSync(file, 'utf8').trim(), 'ondemand42 42 ondemand42');
+      // The hook writes with `echo >`: wait for its whole line (newline included), not merely for the file to exist.
+      await waitFor(() => existsSync(file) && readFileSync(file, 'utf8').endsWith('\n'), { timeoutMs: 5000, what: 'runOnReady to write its file', detail: () => logTail(server) });
+      assert.equal(readFileSync(file, 'utf8').trim(), 'ondemand42 42 ondemand42', `runOnReady's $MTX_PATH $G1 $RTSP_PATH\n${logTail(server)}`);
       await server.waitForLog(/runOnDemand command stopped: not needed anymore/, 10_000);
       await server.waitForLog(/\[path ondemand42\] stream is not available anymore/, 5_000);
     } finally {

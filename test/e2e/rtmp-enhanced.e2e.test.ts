@@ -1,13 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, type TestServer } from '../support/server.ts';
+import { logTail, startServer, type TestServer } from '../support/server.ts';
 import { ffmpegPublish } from '../support/media.ts';
 import { publishRaw, type TimedBody } from '../support/rtmp-raw-publisher.ts';
 import { playRtmpMessages } from '../support/rtmp-raw-player.ts';
 import { rawRead } from '../support/rtsp-raw-client.ts';
 import { readIvf, readOggPackets, writeIvf, writeOggOpus, opusPacketSamples, type IvfFrame } from '../support/media-files.ts';
-import { run } from '../support/process.ts';
+import { describeRun, run, tail } from '../support/process.ts';
 import {
   av1IsRandomAccess, av1ObuWithSize, buildAv1Config, buildVpcc, parseAv1Config, parseOpusHead, parseVp9KeyFrame, parseVpcc, splitAv1Obus, vp9IsKeyFrame,
 } from '../../src/codecs/index.ts';
@@ -23,7 +23,7 @@ import { RtmpMessageType, buildFlvExAudio, buildFlvExVideo, fourccNumber, parseF
 async function encode(file: string, input: 'video' | 'audio', codecArgs: string[], format: string, seconds: number): Promise<void> {
   const src = input === 'video' ? ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'] : ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
   const r = await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', ...src, '-t', String(seconds), ...codecArgs, '-f', format, file], { timeoutMs: 60_000 });
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 0, `encoding ${file}\n${describeRun('ffmpeg', r)}`);
 }
 
 /** Frames FFmpeg decodes from `file`, per stream index, and what it printed on stderr. */
@@ -46,6 +46,9 @@ function opusTrack(file: string): { head: Buffer; packets: { ms: number; data: B
   return { head: head!, packets };
 }
 
+// FFmpeg publishers run until the test stops them (in finally): no reader can outlast them, however slow the machine.
+const LIVE_SECONDS = 300;
+
 const video = (ms: number, body: Buffer): TimedBody => ({ ms, type: 'video', body });
 const audio = (ms: number, body: Buffer): TimedBody => ({ ms, type: 'audio', body });
 
@@ -63,6 +66,7 @@ describe('AV1, VP9 and Opus over Enhanced RTMP', () => {
       metadata: { videocodecid: fourccNumber('av01'), width: 320, height: 240 },
       headers: [video(0, buildFlvExVideo({ codec: 'av1', config: buildAv1Config(seq), isKeyframe: true, compositionTimeMs: 0 }))],
       media: tus.map((tu, i) => video(i * 40, buildFlvExVideo({ codec: 'av1', data: tu.data, isKeyframe: av1IsRandomAccess(splitAv1Obus(tu.data)), compositionTimeMs: 0 }))),
+      loop: true, // until the test ends, however long the readers take
     });
     try {
       await server.waitForLog(/\[path live\/av1in\] stream is ready.*AV1/, 15_000);
@@ -74,25 +78,25 @@ describe('AV1, VP9 and Opus over Enhanced RTMP', () => {
         const v = parseFlvVideo(m.body);
         if (v.kind === 'config' && v.codec === 'av1') config = v.config;
         if (v.kind === 'frame' && v.codec === 'av1') {
-          if (got.length === 0) assert.ok(v.isKeyframe && av1IsRandomAccess(splitAv1Obus(v.data)), 'the first frame is a key frame with its sequence header');
+          if (got.length === 0) assert.ok(v.isKeyframe && av1IsRandomAccess(splitAv1Obus(v.data)), `the first frame is a key frame with its sequence header (key frame flag: ${v.isKeyframe})`);
           got.push({ pts: m.timestamp, data: Buffer.concat([Buffer.from([0x12, 0]), v.data]) }); // IVF frames start with a temporal delimiter
         }
         return got.length >= 50;
       }, 20_000);
-      assert.ok(config, 'av1C sent before the frames');
-      assert.deepEqual(parseAv1Config(config).sequenceHeader, seq);
+      assert.ok(config, `av1C sent before the frames (${got.length} frames came without one)`);
+      assert.deepEqual(parseAv1Config(config).sequenceHeader, seq, 'the av1C carries the publisher\'s sequence header');
       const viaRtmp = join(server.dir, 'got-rtmp.ivf');
       writeIvf(viaRtmp, 'AV01', 320, 240, got);
       const d1 = await decode(viaRtmp);
-      assert.equal(d1.stderr, '', 'FFmpeg decodes what the RTMP player got without errors');
-      assert.equal(d1.frames.get(0), 50);
+      assert.equal(d1.stderr, '', `FFmpeg decodes what the RTMP player got without errors:\n${tail(d1.stderr)}`);
+      assert.equal(d1.frames.get(0), 50, `FFmpeg decoded ${d1.frames.get(0)} of the 50 AV1 frames the RTMP player got`);
 
       // RTSP reader: AV1 RTP packets, depacketized by our depacketizer.
       const client = await rawRead(server.ports.rtsp, 'live/av1in');
       const depack = new Av1Depacketizer();
       const rtsp: IvfFrame[] = [];
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`only ${rtsp.length} temporal units over RTSP`)), 15_000);
+        const t = setTimeout(() => reject(new Error(`only ${rtsp.length} temporal units over RTSP in 15 s\n${logTail(server)}`)), 15_000);
         client.onFrame = (channel, payload) => {
           if (channel !== 0) return;
           for (const tu of depack.push(parseRtpPacket(payload))) {
@@ -106,8 +110,8 @@ describe('AV1, VP9 and Opus over Enhanced RTMP', () => {
       const viaRtsp = join(server.dir, 'got-rtsp.ivf');
       writeIvf(viaRtsp, 'AV01', 320, 240, rtsp.map((f) => ({ pts: f.pts - rtsp[0]!.pts, data: f.data })));
       const d2 = await decode(viaRtsp);
-      assert.equal(d2.stderr, '', 'FFmpeg decodes what the RTSP reader got without errors');
-      assert.equal(d2.frames.get(0), 30);
+      assert.equal(d2.stderr, '', `FFmpeg decodes what the RTSP reader got without errors:\n${tail(d2.stderr)}`);
+      assert.equal(d2.frames.get(0), 30, `FFmpeg decoded ${d2.frames.get(0)} of the 30 AV1 temporal units the RTSP reader got`);
     } finally {
       pub.socket.destroy();
     }
@@ -131,24 +135,25 @@ describe('AV1, VP9 and Opus over Enhanced RTMP', () => {
         ...frames.map((f, i) => video(i * 40, buildFlvExVideo({ codec: 'vp9', data: f.data, isKeyframe: vp9IsKeyFrame(f.data), compositionTimeMs: 0 }))),
         ...opus.packets.map((p) => audio(p.ms, buildFlvExAudio({ codec: 'opus', data: p.data }))),
       ],
+      loop: true, // until the test ends, however long the readers take
     });
     try {
       await server.waitForLog(/\[path live\/vp9in\] stream is ready.*VP9.*Opus/i, 15_000);
       const p = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name,channels,profile', '-of', 'csv=p=0', server.url('live/vp9in')], { timeoutMs: 20_000 });
-      assert.deepEqual(p.stdout.trim().split('\n').map((l) => l.replace(/,+$/, '')), ['vp9,Profile 0', 'opus,unknown,2'], p.stderr); // codec, profile, channels
+      assert.deepEqual(p.stdout.trim().split('\n').map((l) => l.replace(/,+$/, '')), ['vp9,Profile 0', 'opus,unknown,2'], `ffprobe's codec, profile, channels\n${describeRun('ffprobe', p)}`);
       const r = await run('ffmpeg', ['-nostdin', '-v', 'error', '-rtsp_transport', 'tcp', '-i', server.url('live/vp9in'), '-t', '3', '-map', '0', '-f', 'framecrc', '-'], { timeoutMs: 25_000 });
       const lines = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
       const videoFrames = lines.filter((l) => l.startsWith('0,')).length;
       const audioFrames = lines.filter((l) => l.startsWith('1,')).length;
-      assert.ok(videoFrames >= 50, `decoded ${videoFrames} VP9 frames\n${r.stderr.slice(-800)}`);
-      assert.ok(audioFrames >= 100, `decoded ${audioFrames} Opus frames\n${r.stderr.slice(-800)}`);
+      assert.ok(videoFrames >= 50, `decoded ${videoFrames} VP9 frames (50 wanted) in 3 s\n${describeRun('ffmpeg', r)}\n${logTail(server)}`);
+      assert.ok(audioFrames >= 100, `decoded ${audioFrames} Opus frames (100 wanted) in 3 s\n${describeRun('ffmpeg', r)}\n${logTail(server)}`);
     } finally {
       pub.socket.destroy();
     }
   });
 
   it('an RTSP VP9 + Opus publisher (FFmpeg) is sent to RTMP players as vp09 + Opus that FFmpeg decodes', async () => {
-    const pub = ffmpegPublish(server.url('vp9out'), { video: 'vp9', audio: 'opus', seconds: 30 });
+    const pub = ffmpegPublish(server.url('vp9out'), { video: 'vp9', audio: 'opus', seconds: LIVE_SECONDS });
     try {
       await server.waitForLog(/\[path vp9out\] stream is ready/, 15_000);
       const frames: IvfFrame[] = [];
@@ -160,7 +165,7 @@ describe('AV1, VP9 and Opus over Enhanced RTMP', () => {
           const t = parseFlvVideo(m.body);
           if (t.kind === 'config' && t.codec === 'vp9') vpcc = t.config;
           if (t.kind === 'frame' && t.codec === 'vp9') {
-            if (frames.length === 0) assert.ok(t.isKeyframe && vp9IsKeyFrame(t.data), 'the first frame is a key frame');
+            if (frames.length === 0) assert.ok(t.isKeyframe && vp9IsKeyFrame(t.data), `the first frame is a key frame (key frame flag: ${t.isKeyframe})`);
             frames.push({ pts: m.timestamp, data: t.data });
           }
         } else if (m.type === RtmpMessageType.Audio) {
@@ -170,18 +175,18 @@ describe('AV1, VP9 and Opus over Enhanced RTMP', () => {
         }
         return frames.length >= 50;
       }, 20_000);
-      assert.ok(vpcc && head, 'vpcC and OpusHead sent');
-      assert.deepEqual(parseVpcc(vpcc), { profile: 0, bitDepth: 8 });
-      assert.equal(parseOpusHead(head).channels, 2);
+      assert.ok(vpcc && head, `vpcC ${vpcc ? 'sent' : 'missing'}, OpusHead ${head ? 'sent' : 'missing'} (${frames.length} VP9 frames, ${packets.length} Opus packets received)`);
+      assert.deepEqual(parseVpcc(vpcc), { profile: 0, bitDepth: 8 }, 'vpcC: profile and bit depth');
+      assert.equal(parseOpusHead(head).channels, 2, 'OpusHead channels');
       const ivf = join(server.dir, 'vp9out.ivf');
       const ogg = join(server.dir, 'vp9out.ogg');
       writeIvf(ivf, 'VP90', 320, 240, frames.map((f) => ({ pts: f.pts - frames[0]!.pts, data: f.data })));
       writeOggOpus(ogg, head, packets);
       const dv = await decode(ivf);
-      assert.equal(dv.stderr, '', 'VP9 decodes without errors');
-      assert.equal(dv.frames.get(0), 50);
+      assert.equal(dv.stderr, '', `VP9 decodes without errors:\n${tail(dv.stderr)}`);
+      assert.equal(dv.frames.get(0), 50, `FFmpeg decoded ${dv.frames.get(0)} of the 50 VP9 frames received`);
       const da = await decode(ogg);
-      assert.equal(da.stderr, '', 'Opus decodes without errors');
+      assert.equal(da.stderr, '', `Opus decodes without errors:\n${tail(da.stderr)}`);
       assert.ok(packets.length >= 80 && da.frames.get(0) === packets.length, `${da.frames.get(0)} of ${packets.length} Opus packets decoded`);
     } finally {
       await pub.stop();
@@ -189,20 +194,24 @@ describe('AV1, VP9 and Opus over Enhanced RTMP', () => {
   });
 
   it('a legacy RTMP player (no Enhanced RTMP in connect) of a VP9 + Opus stream is refused with the reason; an Enhanced one plays', async () => {
-    const pub = ffmpegPublish(server.url('vp9legacy'), { video: 'vp9', audio: 'opus', seconds: 30 });
+    const pub = ffmpegPublish(server.url('vp9legacy'), { video: 'vp9', audio: 'opus', seconds: LIVE_SECONDS });
     try {
       await server.waitForLog(/\[path vp9legacy\] stream is ready/, 15_000);
-      await assert.rejects(playRtmpMessages(server.ports.rtmp, 'vp9legacy', '', () => false, 10_000, {}), /closed by the server/);
-      assert.match(server.logs(), /track vp9\/90000 is left out: the player did not announce Enhanced RTMP 'vp09' in connect/);
-      assert.match(server.logs(), /track opus\/48000 is left out: the player did not announce Enhanced RTMP 'Opus' in connect/);
-      assert.match(server.logs(), /doesn't contain any codec this player can receive over RTMP/);
+      let legacyMessages = 0;
+      const refused = await playRtmpMessages(server.ports.rtmp, 'vp9legacy', '', () => { legacyMessages++; return false; }, 10_000, {}).then(() => undefined, (e: Error) => e);
+      assert.match(refused?.message ?? 'not refused', /closed by the server/, `a legacy player: ${refused?.message ?? 'not refused'} after ${legacyMessages} messages\n${logTail(server)}`);
+      // The server logs these as it refuses the player, but its log reaches this process through a pipe, which may
+      // deliver them after the player saw the connection close: wait for each line instead of reading the log once.
+      await server.waitForLog(/track vp9\/90000 is left out: the player did not announce Enhanced RTMP 'vp09' in connect/);
+      await server.waitForLog(/track opus\/48000 is left out: the player did not announce Enhanced RTMP 'Opus' in connect/);
+      await server.waitForLog(/doesn't contain any codec this player can receive over RTMP/);
       let frames = 0;
       await playRtmpMessages(server.ports.rtmp, 'vp9legacy', '', (m) => {
         const t = m.type === RtmpMessageType.Video ? parseFlvVideo(m.body) : undefined;
         if (t?.kind === 'frame' && t.codec === 'vp9') frames++;
         return frames >= 10;
       }, 15_000, { fourCcList: ['vp09'] });
-      assert.equal(frames, 10);
+      assert.equal(frames, 10, `an Enhanced RTMP player got ${frames} VP9 frames`);
     } finally {
       await pub.stop();
     }

@@ -2,11 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, type TestServer } from '../support/server.ts';
+import { logTail, startServer, type TestServer } from '../support/server.ts';
 import { ffmpegPublish, probeAndDecode } from '../support/media.ts';
 import { publishHevcRaw, x265AccessUnits } from '../support/rtmp-raw-publisher.ts';
 import { playRtmpMessages } from '../support/rtmp-raw-player.ts';
-import { run } from '../support/process.ts';
+import { describeRun, describeRunning, run, tail } from '../support/process.ts';
 import { avccToNalus, nalusToAnnexB, parseHevcConfig } from '../../src/codecs/index.ts';
 import { RtmpMessageType, parseFlvVideo } from '../../src/protocols/rtmp/index.ts';
 
@@ -18,12 +18,13 @@ describe('H265 over Enhanced RTMP', () => {
   after(async () => { await server?.stop(); });
 
   it('an Enhanced RTMP H265 publisher is read and decoded by FFmpeg over RTSP', async () => {
-    const pub = publishHevcRaw(server.ports.rtmp, 'live', 'hevcin', x265AccessUnits(250));
+    // 10 s of H265, looped until the test ends (loop: true), so a slow reader never sees the publisher leave.
+    const pub = publishHevcRaw(server.ports.rtmp, 'live', 'hevcin', x265AccessUnits(250), { loop: true });
     try {
       await server.waitForLog(/\[path live\/hevcin\] stream is ready.*H265/, 15_000);
       const d = await probeAndDecode(server.url('live/hevcin'));
-      assert.deepEqual(d.codecs, ['hevc'], d.stderr.slice(-800));
-      assert.ok(d.frames >= 25, `decoded ${d.frames} frames\n${d.stderr.slice(-800)}`);
+      assert.deepEqual(d.codecs, ['hevc'], `${d.detail}\n${logTail(server)}`);
+      assert.ok(d.frames >= 25, `${d.detail}\n${logTail(server)}`);
     } finally {
       pub.socket.destroy();
     }
@@ -31,7 +32,7 @@ describe('H265 over Enhanced RTMP', () => {
 
   for (const video of ['hevc', 'hevcbframes'] as const) {
     it(`an RTSP H265 publisher (FFmpeg${video === 'hevcbframes' ? ', B-frames' : ''}) is sent to RTMP readers as Enhanced RTMP that FFmpeg decodes, DTS increasing`, async () => {
-      const pub = ffmpegPublish(server.url(`hevcout${video}`), { video, seconds: 30 });
+      const pub = ffmpegPublish(server.url(`hevcout${video}`), { video, seconds: 300 }); // stopped in finally
       try {
         await server.waitForLog(new RegExp(`\\[path hevcout${video}\\] stream is ready`), 15_000);
         const parts: Buffer[] = [];
@@ -46,16 +47,16 @@ describe('H265 over Enhanced RTMP', () => {
           if (v.kind === 'config' && v.codec === 'h265') { const c = parseHevcConfig(v.config); parts.push(nalusToAnnexB([c.vps, c.sps, c.pps])); }
           if (v.kind === 'frame' && v.codec === 'h265') { keyFirst ??= v.isKeyframe; parts.push(nalusToAnnexB(avccToNalus(v.data))); frames++; }
           return frames >= 50;
-        }, 20_000);
-        assert.equal(keyFirst, true, 'the first frame is a keyframe');
+        }, 20_000).catch((e: Error) => { throw new Error(`${e.message}: ${frames} H265 frames\n${describeRunning('publisher', pub)}\n${logTail(server)}`); });
+        assert.equal(keyFirst, true, `the first frame is a keyframe (${frames} frames received)`);
         const file = join(server.dir, 'got.hevc');
         writeFileSync(file, Buffer.concat(parts));
         const r = await run('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'hevc', '-i', file, '-f', 'framecrc', '-'], { timeoutMs: 20_000 });
         const decoded = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
-        assert.equal(r.stderr, '', 'FFmpeg decodes without errors');
-        assert.equal(decoded, 50);
+        assert.equal(r.stderr, '', `FFmpeg decodes without errors:\n${tail(r.stderr)}`);
+        assert.equal(decoded, 50, `FFmpeg decoded ${decoded} of the 50 frames received\n${describeRun('ffmpeg', r)}`);
         assert.ok(dts.every((t, i) => i === 0 || t > dts[i - 1]!), `DTS not increasing: ${dts.join(',')}`);
-        if (video === 'hevcbframes') assert.ok(ctsSeen, 'B-frames give PTS after DTS');
+        if (video === 'hevcbframes') assert.ok(ctsSeen, `B-frames give PTS after DTS: no positive composition time in ${frames} frames`);
       } finally {
         await pub.stop();
       }

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from '../support/server.ts';
+import { logTail, startServer, type TestServer } from '../support/server.ts';
 import { ffmpegPublish, probeAndDecode, type TestCodec } from '../support/media.ts';
+import { describeRunning } from '../support/process.ts';
 
 // Codec published by FFmpeg → codec name ffprobe must report on the reader side.
 const CASES: [TestCodec, 'video' | 'audio', string][] = [
@@ -19,12 +20,14 @@ describe('codecs pass through RTSP unchanged (FFmpeg publishes, FFmpeg reads, ff
   for (const [codec, kind, probeName] of CASES) {
     it(`${codec}`, async () => {
       const path = `codec-${codec}`;
-      const pub = ffmpegPublish(server.url(path), { [kind]: codec, transport: 'tcp', seconds: 10 });
+      // Publishes until stopped in finally: a fixed 10 s could end before a slow ffprobe and decode are done.
+      const pub = ffmpegPublish(server.url(path), { [kind]: codec, transport: 'tcp', seconds: 300 });
       try {
         await server.waitForLog(new RegExp(`\\[path ${path}\\] stream is ready`), 15_000);
         const r = await probeAndDecode(server.url(path), 2);
-        assert.deepEqual(r.codecs, [probeName], r.stderr.slice(-400));
-        assert.ok(r.frames >= 10, `only ${r.frames} frames decoded\n${r.stderr.slice(-400)}`);
+        const why = `${r.detail}\n${describeRunning('publisher', pub)}\n${logTail(server)}`;
+        assert.deepEqual(r.codecs, [probeName], why);
+        assert.ok(r.frames >= 10, why);
       } finally {
         await pub.stop();
       }

@@ -1,4 +1,4 @@
-import { run, start, type Running } from './process.ts';
+import { describeRun, run, start, tail, type Running } from './process.ts';
 
 /** Encoder arguments per codec for FFmpeg test sources (lavfi testsrc2 / sine). */
 export const FFMPEG_CODECS = {
@@ -51,45 +51,60 @@ export function gstPublish(url: string, o: { transport: 'tcp' | 'udp'; seconds: 
   return start('gst-launch-1.0', ['-q', ...pipeline], { timeoutMs: (o.seconds + 20) * 1000 });
 }
 
-/** Reads with FFmpeg for `seconds`, decoding video; returns decoded frame count and the exit code. */
-export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | 'udp_multicast' | undefined, seconds = 2): Promise<{ frames: number; code: number | null; stderr: string }> {
-  const args = ['-nostdin', ...(transport ? ['-rtsp_transport', transport] : []), '-i', url, '-t', String(seconds), '-map', '0:v:0', '-f', 'null', '-'];
-  const r = await run('ffmpeg', args, { timeoutMs: 25_000 });
+/**
+ * Reads with FFmpeg and decodes `seconds` worth of video (`seconds` × 25 frames: the test sources run at 25 fps);
+ * returns the decoded frame count, the exit code and `detail` for assertion messages. The read ends when FFmpeg has
+ * decoded that many frames (`-frames:v`), bounded by a generous wall-clock timeout, rather than after a fixed stream
+ * duration: a reader that joins mid-GOP waits up to a second for the key frame, and would otherwise decode anywhere
+ * between half and all of its frames depending on that moment. It also ends, with fewer frames, when the stream ends.
+ */
+export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | 'udp_multicast' | undefined, seconds = 2): Promise<{ frames: number; code: number | null; stderr: string; detail: string }> {
+  const want = Math.max(1, Math.round(seconds * 25));
+  const args = ['-nostdin', ...(transport ? ['-rtsp_transport', transport] : []), '-i', url, '-map', '0:v:0', '-frames:v', String(want), '-f', 'null', '-'];
+  const r = await run('ffmpeg', args, { timeoutMs: seconds * 1000 + 25_000 });
   const all = [...r.stderr.matchAll(/frame=\s*(\d+)/g)];
-  return { frames: all.length > 0 ? Number(all[all.length - 1]![1]) : 0, code: r.code, stderr: r.stderr };
+  const frames = all.length > 0 ? Number(all[all.length - 1]![1]) : 0;
+  const detail = `ffmpeg read ${url}${transport ? ` over ${transport}` : ''}: ${frames} of ${want} frames decoded; ${describeRun('ffmpeg', r)}`;
+  return { frames, code: r.code, stderr: r.stderr, detail };
 }
 
 /**
  * Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; ok when the sink received them all. The decoded
  * frames are counted from the sink's own messages (-v, silent=false) rather than from the exit code: rtspsrc over TCP
  * may still report an error (EOF on PAUSE) between the video sink's EOS and the pipeline stopping, after the frames
- * were decoded.
+ * were decoded. The run is bounded by a generous timeout, not by a duration: it ends as soon as the sink has them all.
+ * `detail` says what happened (frames, exit, stderr and the pipeline's own messages) for assertion messages.
  */
-export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; frames: number; stderr: string }> {
+export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; frames: number; stderr: string; detail: string }> {
   const buffers = opts.buffers ?? 40;
   const args = ['-v', 'rtspsrc', 'name=src', `location=${url}`, `protocols=${protocols}`, ...(opts.tls ? ['tls-validation-flags=0'] : []),
     '!', 'application/x-rtp,media=video', '!', 'rtph264depay', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'name=decoded', 'silent=false', `num-buffers=${buffers}`, 'sync=false',
     // The audio pad, when there is one, is linked too: audio reaching an unlinked pad before the video pad is linked
     // stops rtspsrc with "not-linked". One buffer is enough; the sink's EOS then lets the pipeline end with the video's.
     'src.', '!', 'application/x-rtp,media=audio', '!', 'fakesink', 'num-buffers=1', 'sync=false'];
-  const r = await run('gst-launch-1.0', args, { timeoutMs: 25_000 });
+  const r = await run('gst-launch-1.0', args, { timeoutMs: 30_000 });
   const frames = (r.stdout.match(/chain .*decoded:sink/g) ?? []).length;
-  return { ok: frames >= buffers, frames, stderr: r.stderr };
+  // gst-launch's own messages (state changes, errors, warnings), without the per-buffer and caps notifications.
+  const messages = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('/Gst') && !l.startsWith('Redistribute latency')).join('\n');
+  const detail = `gst-launch rtspsrc protocols=${protocols} ${url}: ${frames} of ${buffers} frames decoded; ${describeRun('gst-launch', r, 600)}\n--- gst-launch messages (tail) ---\n${tail(messages, 600)}`;
+  return { ok: frames >= buffers, frames, stderr: r.stderr, detail };
 }
 
 /** Codec names of a stream as ffprobe reports them, and frames FFmpeg decodes in `seconds` (one framecrc line per frame). */
-export async function probeAndDecode(url: string, seconds = 2): Promise<{ codecs: string[]; frames: number; stderr: string }> {
+export async function probeAndDecode(url: string, seconds = 2): Promise<{ codecs: string[]; frames: number; stderr: string; detail: string }> {
   const p = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', url], { timeoutMs: 25_000 });
   const d = await run('ffmpeg', ['-nostdin', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', url, '-t', String(seconds), '-map', '0', '-f', 'framecrc', '-'], { timeoutMs: 25_000 });
   const frames = d.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
-  return { codecs: p.stdout.trim().split('\n').map((l) => l.replace(/,+$/, '')).filter((l) => l !== ''), frames, stderr: p.stderr + d.stderr };
+  const codecs = p.stdout.trim().split('\n').map((l) => l.replace(/,+$/, '')).filter((l) => l !== '');
+  const detail = `${url}: ffprobe found ${JSON.stringify(codecs)}, ffmpeg decoded ${frames} frames (all streams) in ${seconds} s\n${describeRun('ffprobe', p, 400)}\n${describeRun('ffmpeg', d, 400)}`;
+  return { codecs, frames, stderr: p.stderr + d.stderr, detail };
 }
 
 /** Per-stream packet timestamps ffprobe reads from `url` in `seconds` (RTSP over TCP, RTMP as is). */
 export interface ProbedStream { codec: string; packets: { pts: number; dts: number; key: boolean }[] }
 
 /** Reads `seconds` of packets with ffprobe; returns codec and pts/dts/keyframe of every packet, per stream. */
-export async function probePackets(url: string, seconds = 3): Promise<{ streams: ProbedStream[]; stderr: string }> {
+export async function probePackets(url: string, seconds = 3): Promise<{ streams: ProbedStream[]; stderr: string; detail: string }> {
   const rtsp = url.startsWith('rtsp') ? ['-rtsp_transport', 'tcp'] : [];
   const r = await run('ffprobe', ['-v', 'error', ...rtsp, '-read_intervals', `%+${seconds}`, '-show_entries', 'stream=index,codec_name:packet=stream_index,pts,dts,flags',
     '-of', 'csv', url], { timeoutMs: 30_000 });
@@ -104,7 +119,9 @@ export async function probePackets(url: string, seconds = 3): Promise<{ streams:
     const s = streams[Number(f[1])];
     if (s && f[2] !== 'N/A' && f[3] !== 'N/A') s.packets.push({ pts: Number(f[2]), dts: Number(f[3]), key: (f[4] ?? '').includes('K') });
   }
-  return { streams: streams.filter((s) => s !== undefined), stderr: r.stderr };
+  const found = streams.filter((s) => s !== undefined);
+  const detail = `ffprobe read ${url} for ${seconds} s: ${found.map((s) => `${s.codec} ${s.packets.length} packets`).join(', ') || 'no stream'}; ${describeRun('ffprobe', r, 600)}`;
+  return { streams: found, stderr: r.stderr, detail };
 }
 
 /** First problem with a stream's timestamps: DTS going backwards or repeating, or PTS before DTS; undefined when none. */

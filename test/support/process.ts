@@ -4,7 +4,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface RunResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean }
 
 /** A running child process with its collected output. */
-export interface Running { readonly child: ChildProcess; readonly done: Promise<RunResult>; stop(): Promise<RunResult> }
+export interface Running {
+  readonly child: ChildProcess;
+  readonly done: Promise<RunResult>;
+  /** Sends `signal` (SIGINT by default), then SIGKILL after `killAfterMs` (3 s by default) if it is still running. */
+  stop(signal?: NodeJS.Signals, opts?: { killAfterMs?: number }): Promise<RunResult>;
+  /** What it printed so far. */
+  output(): { stdout: string; stderr: string };
+}
 
 /** Starts `cmd`, killing it with SIGKILL after `timeoutMs` (timeouts in tests must never hang the suite). */
 export function start(cmd: string, args: readonly string[], opts: { timeoutMs: number; cwd?: string; env?: NodeJS.ProcessEnv }): Running {
@@ -21,10 +28,11 @@ export function start(cmd: string, args: readonly string[], opts: { timeoutMs: n
   });
   return {
     child, done,
-    stop: async () => {
+    output: () => ({ stdout, stderr }),
+    stop: async (signal = 'SIGINT', o = {}) => {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT');
-        const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+        child.kill(signal);
+        const t = setTimeout(() => child.kill('SIGKILL'), o.killAfterMs ?? 3000);
         const r = await done;
         clearTimeout(t);
         return r;
@@ -39,11 +47,41 @@ export function run(cmd: string, args: readonly string[], opts: { timeoutMs: num
   return start(cmd, args, opts).done;
 }
 
-/** Resolves when `cond()` is true, polling; rejects after `timeoutMs`. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, opts: { timeoutMs: number; what: string }): Promise<void> {
-  const end = Date.now() + opts.timeoutMs;
+/** The last `chars` characters of `text` (from a line start when one is near), or `(empty)`: for assertion messages. */
+export function tail(output: string, chars = 800): string {
+  // Progress lines rewritten in place with \r (FFmpeg's frame= …) keep only their last state, as a terminal shows.
+  const text = output.replace(/[^\n\r]*\r(?!\n)/g, '');
+  if (text.trim() === '') return '(empty)';
+  if (text.length <= chars) return text.trimEnd();
+  const t = text.slice(-chars);
+  const nl = t.indexOf('\n');
+  return `…${nl >= 0 && nl < 200 ? t.slice(nl + 1) : t}`.trimEnd();
+}
+
+/** How a client run ended (exit code, signal, timeout) and the tail of its stderr: for assertion messages. */
+export function describeRun(name: string, r: RunResult, chars = 800): string {
+  const end = r.timedOut ? 'killed after its timeout' : r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
+  return `${name}: ${end}\n--- ${name} stderr (tail) ---\n${tail(r.stderr, chars)}`;
+}
+
+/** Whether `r` still runs, or how it ended, and the tail of its stderr: for assertion messages (e.g. a publisher's). */
+export function describeRunning(name: string, r: Running, chars = 600): string {
+  const { child } = r;
+  const state = child.exitCode !== null ? `exited with code ${child.exitCode}` : child.signalCode !== null ? `killed by ${child.signalCode}` : 'still running';
+  return `${name}: ${state}\n--- ${name} stderr (tail) ---\n${tail(r.output().stderr, chars)}`;
+}
+
+/**
+ * Resolves when `cond()` is true, polling every 50 ms; rejects after `timeoutMs` with `what` and, when given,
+ * `detail()` (what was seen instead: counts, a log tail) so that a timeout explains itself.
+ */
+export async function waitFor(cond: () => boolean | Promise<boolean>, opts: { timeoutMs: number; what: string; detail?: () => string }): Promise<void> {
+  const t0 = Date.now();
+  const end = t0 + opts.timeoutMs;
   while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${opts.what}`);
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${Date.now() - t0} ms waiting for ${opts.what}${opts.detail ? `\n${opts.detail()}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }

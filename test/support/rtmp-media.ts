@@ -1,8 +1,8 @@
-import { chownSync, mkdtempSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FFMPEG_CODECS, type TestCodec } from './media.ts';
-import { run, start, type Running } from './process.ts';
+import { describeRun, run, start, tail, type Running } from './process.ts';
 
 /** Starts FFmpeg publishing H264 (+AAC, or `audioCodec`) over RTMP(S); `bframes` uses x264 defaults with B-frames. */
 export function ffmpegPublishRtmp(url: string, o: { seconds: number; bframes?: boolean; audio?: boolean; audioCodec?: TestCodec }): Running {
@@ -24,26 +24,45 @@ export function gstPublishRtmp(url: string, sink: 'rtmpsink' | 'rtmp2sink', seco
   return start('gst-launch-1.0', ['-q', ...p], { timeoutMs: (seconds + 20) * 1000 });
 }
 
-/** GStreamer reads RTMP and decodes 50 H264 frames (both flvdemux pads linked: REAL-CLIENTS §4). */
-export async function gstReadRtmp(url: string, src: 'rtmpsrc' | 'rtmp2src'): Promise<{ ok: boolean; stderr: string }> {
-  const p = [src, `location=${url}`, '!', 'flvdemux', 'name=d', 'd.video', '!', 'queue', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'num-buffers=50', 'sync=false',
-    'd.audio', '!', 'queue', '!', 'fakesink', 'num-buffers=50', 'sync=false'];
-  const r = await run('gst-launch-1.0', ['-q', ...p], { timeoutMs: 25_000 });
-  return { ok: r.code === 0, stderr: r.stderr };
+/**
+ * GStreamer reads RTMP and decodes 50 H264 frames and takes 50 audio buffers (both flvdemux pads linked:
+ * REAL-CLIENTS §4); ok when both sinks got them all, counted at the sinks (-v, silent=false) as gstReadH264 does.
+ */
+export async function gstReadRtmp(url: string, src: 'rtmpsrc' | 'rtmp2src'): Promise<{ ok: boolean; frames: number; audio: number; stderr: string; detail: string }> {
+  const p = [src, `location=${url}`, '!', 'flvdemux', 'name=d', 'd.video', '!', 'queue', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'name=decoded', 'silent=false', 'num-buffers=50', 'sync=false',
+    'd.audio', '!', 'queue', '!', 'fakesink', 'name=audio', 'silent=false', 'num-buffers=50', 'sync=false'];
+  const r = await run('gst-launch-1.0', ['-v', ...p], { timeoutMs: 30_000 });
+  const frames = (r.stdout.match(/chain .*decoded:sink/g) ?? []).length;
+  const audio = (r.stdout.match(/chain .*audio:sink/g) ?? []).length;
+  const messages = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('/Gst') && !l.startsWith('Redistribute latency')).join('\n');
+  const detail = `gst-launch ${src} ${url}: ${frames} of 50 video frames decoded, ${audio} of 50 audio buffers; ${describeRun('gst-launch', r, 600)}\n--- gst-launch messages (tail) ---\n${tail(messages, 600)}`;
+  return { ok: frames >= 50 && audio >= 50, frames, audio, stderr: r.stderr, detail };
 }
 
-/** VLC (as `nobody`: it refuses root) records `seconds` of `url`; returns codecs and decoded frames per stream. */
-export async function vlcRecord(url: string, seconds = 4): Promise<{ codec: string; frames: number }[]> {
+/** One stream of a VLC recording: codec and frames ffprobe decodes. */
+export interface VlcStream { codec: string; frames: number }
+
+/**
+ * VLC (as `nobody`: it refuses root) records `seconds` of `url`; returns codecs and decoded frames per stream, and
+ * `detail` (VLC's and ffprobe's exit and stderr) for assertion messages. Its scratch folder is removed in every case.
+ */
+export async function vlcRecord(url: string, seconds = 4): Promise<VlcStream[] & { detail: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'vlc-'));
-  chownSync(dir, 65534, 65534);
-  const out = join(dir, 'out.ts');
-  await run('runuser', ['-u', 'nobody', '--', 'env', `HOME=${dir}`, 'cvlc', '-q', '--play-and-exit', `--run-time=${seconds}`, url, '--sout', `#std{access=file,mux=ts,dst=${out}}`], { timeoutMs: (seconds + 20) * 1000 });
-  const p = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=index,codec_name,nb_read_frames', '-of', 'csv=p=0', out], { timeoutMs: 20_000 });
-  // MPEG-TS lists each stream under its program too: keep one line per stream index.
-  const byIndex = new Map<string, { codec: string; frames: number }>();
-  for (const l of p.stdout.trim().split('\n').filter((x) => x !== '')) {
-    const [index, codec, frames] = l.split(',');
-    byIndex.set(index ?? '', { codec: codec ?? '', frames: Number(frames) || 0 });
+  try {
+    chownSync(dir, 65534, 65534);
+    const out = join(dir, 'out.ts');
+    const v = await run('runuser', ['-u', 'nobody', '--', 'env', `HOME=${dir}`, 'cvlc', '-q', '--play-and-exit', `--run-time=${seconds}`, url, '--sout', `#std{access=file,mux=ts,dst=${out}}`], { timeoutMs: (seconds + 20) * 1000 });
+    const p = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=index,codec_name,nb_read_frames', '-of', 'csv=p=0', out], { timeoutMs: 20_000 });
+    // MPEG-TS lists each stream under its program too: keep one line per stream index.
+    const byIndex = new Map<string, VlcStream>();
+    for (const l of p.stdout.trim().split('\n').filter((x) => x !== '')) {
+      const [index, codec, frames] = l.split(',');
+      byIndex.set(index ?? '', { codec: codec ?? '', frames: Number(frames) || 0 });
+    }
+    const streams = [...byIndex.values()];
+    const detail = `VLC recorded ${url} for ${seconds} s: ${JSON.stringify(streams)}\n${describeRun('cvlc', v, 600)}\n${describeRun('ffprobe', p, 300)}`;
+    return Object.assign(streams, { detail });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return [...byIndex.values()];
 }

@@ -28,15 +28,17 @@ export function playRtmpMessages(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const s: Socket = connect(port, '127.0.0.1');
-    const timer = setTimeout(() => { s.destroy(); reject(new Error('timed out')); }, timeoutMs);
+    let messages = 0;
+    const seen = (): string => `rtmp://127.0.0.1:${port}/${app}/${stream}: ${reader ? `play sent, ${messages} messages received` : 'handshake not completed'}`;
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`timed out after ${timeoutMs} ms (${seen()})`)); }, timeoutMs);
     const finish = (err?: Error): void => { clearTimeout(timer); s.destroy(); if (err) reject(err); else resolve(); };
     let hs = Buffer.alloc(0);
     let reader: RtmpChunkReader | undefined;
     let playSentAt = 0;
     const send = (m: RtmpMessage): void => { s.write(serializeRtmpMessage(m, 128)); };
     s.on('connect', () => s.write(Buffer.concat([Buffer.from([3]), Buffer.alloc(8), randomBytes(1528)])));
-    s.on('error', (e) => finish(e));
-    s.on('close', () => finish(new Error('closed by the server')));
+    s.on('error', (e) => finish(new Error(`${e.message} (${seen()})`)));
+    s.on('close', () => finish(new Error(`closed by the server (${seen()})`)));
     s.on('data', (d: Buffer) => {
       if (!reader) {
         hs = Buffer.concat([hs, d]);
@@ -49,8 +51,13 @@ export function playRtmpMessages(
         send(commandMessage({ name: 'play', transactionId: 0, object: null, args: [stream], messageStreamId: 1 }));
         playSentAt = performance.now();
       }
-      for (const m of reader.push(d)) {
-        if (onMessage(m, performance.now() - playSentAt)) { finish(); return; }
+      try {
+        for (const m of reader.push(d)) {
+          messages++;
+          if (onMessage(m, performance.now() - playSentAt)) { finish(); return; }
+        }
+      } catch (err) {
+        finish(err as Error); // a failed assertion in onMessage, or a parse error: rejects instead of escaping the socket
       }
     });
   });
@@ -60,7 +67,8 @@ export function playRtmpMessages(
 export async function playFirstVideoFrame(port: number, app: string, stream: string): Promise<RawVideoFrame> {
   let first: RawVideoFrame | undefined;
   await playRtmpRaw(port, app, stream, (f) => { first = f; return true; });
-  return first!;
+  if (!first) throw new Error(`no video frame from rtmp://127.0.0.1:${port}/${app}/${stream}`);
+  return first;
 }
 
 /** A raw RTMP connection past the plain handshake, and when the server closed it (ms after `opened`). */

@@ -16,9 +16,11 @@ export interface TimedBody { readonly ms: number; readonly type: 'video' | 'audi
 
 /**
  * Publishes to rtmp://127.0.0.1:port/app/stream with a plain handshake: onMetaData, the sequence headers, then the
- * media bodies paced in real time by their timestamps; the socket ends after the last one.
+ * media bodies paced in real time by their timestamps; the socket ends after the last one. With `loop`, the media
+ * start over after the last body (timestamps going on, one 40 ms frame later) until the caller destroys the socket,
+ * so a test never runs out of stream however slow the machine is; the media should then start with a key frame.
  */
-export function publishRaw(port: number, app: string, stream: string, o: { metadata: Record<string, number | string>; headers: readonly TimedBody[]; media: readonly TimedBody[] }): { socket: Socket; done: Promise<void> } {
+export function publishRaw(port: number, app: string, stream: string, o: { metadata: Record<string, number | string>; headers: readonly TimedBody[]; media: readonly TimedBody[]; loop?: boolean }): { socket: Socket; done: Promise<void> } {
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => { /* the test sees the effect on the server side */ });
   const send = (m: RtmpMessage): boolean => socket.write(serializeRtmpMessage(m, 128));
@@ -41,21 +43,32 @@ export function publishRaw(port: number, app: string, stream: string, o: { metad
         body: Buffer.concat([encodeAmf0('@setDataFrame', 'onMetaData'), encodeAmf0EcmaArray(o.metadata)]) });
       o.headers.forEach(sendBody);
       const media = [...o.media].sort((a, b) => a.ms - b.ms);
+      const period = media.length > 0 ? media[media.length - 1]!.ms + 40 : 0;
       const t0 = performance.now();
       let i = 0;
+      let offset = 0;
       const timer = setInterval(() => {
         if (socket.destroyed) { clearInterval(timer); return; }
         const now = performance.now() - t0;
-        while (i < media.length && media[i]!.ms <= now) sendBody(media[i++]!);
-        if (i >= media.length) { clearInterval(timer); socket.end(); }
+        for (;;) {
+          if (i >= media.length) {
+            if (!o.loop || period === 0) { clearInterval(timer); socket.end(); return; }
+            i = 0;
+            offset += period;
+          }
+          const m = media[i]!;
+          if (m.ms + offset > now) return;
+          sendBody(offset === 0 ? m : { ...m, ms: m.ms + offset });
+          i++;
+        }
       }, 10);
     });
   });
   return { socket, done };
 }
 
-/** Publishes `aus` over Enhanced RTMP ('hvc1') to rtmp://127.0.0.1:port/app/stream in real time (25 fps). */
-export function publishHevcRaw(port: number, app: string, stream: string, aus: Uint8Array[][]): { socket: Socket; done: Promise<void> } {
+/** Publishes `aus` over Enhanced RTMP ('hvc1') to rtmp://127.0.0.1:port/app/stream in real time (25 fps); `loop` as publishRaw. */
+export function publishHevcRaw(port: number, app: string, stream: string, aus: Uint8Array[][], opts: { loop?: boolean } = {}): { socket: Socket; done: Promise<void> } {
   const first = aus[0]!;
   const ps = (t: number): Buffer => Buffer.from(first.find((n) => h265NaluType(n) === t)!);
   const config = buildHevcConfig({ vps: ps(H265NaluType.Vps), sps: ps(H265NaluType.Sps), pps: ps(H265NaluType.Pps) });
@@ -63,5 +76,6 @@ export function publishHevcRaw(port: number, app: string, stream: string, aus: U
     metadata: { videocodecid: fourccNumber('hvc1'), width: 320, height: 240 },
     headers: [{ ms: 0, type: 'video', body: buildFlvExVideo({ codec: 'h265', config, isKeyframe: true, compositionTimeMs: 0 }) }],
     media: aus.map((au, i) => ({ ms: i * 40, type: 'video', body: buildFlvExVideo({ codec: 'h265', data: nalusToAvcc(au), isKeyframe: h265IsRandomAccess(au), compositionTimeMs: 0 }) })),
+    loop: opts.loop,
   });
 }

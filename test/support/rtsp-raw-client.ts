@@ -30,7 +30,7 @@ export class RawRtspClient {
     this.socket.write(lines.join('\r\n') + '\r\n\r\n' + body);
     return new Promise((resolve, reject) => {
       this.waiters.push(resolve);
-      const t = setTimeout(() => reject(new Error(`no response to ${method}`)), 5000);
+      const t = setTimeout(() => reject(new Error(`no response to ${method} ${url} within 5 s${this.closed ? ' (connection closed)' : ''}`)), 5000);
       t.unref();
     });
   }
@@ -89,12 +89,12 @@ export async function rawPublish(port: number, path: string): Promise<{ client: 
   const c = await RawRtspClient.connect(port);
   const url = `rtsp://127.0.0.1:${port}/${path}`;
   const a = await c.request('ANNOUNCE', url, { 'Content-Type': 'application/sdp' }, H264_SDP);
-  if (a.status !== 200) throw new Error(`ANNOUNCE: ${a.status}`);
+  if (a.status !== 200) throw new Error(`ANNOUNCE ${url}: ${a.status} ${a.body}`);
   const session = a.headers.get('session')!.split(';')[0]!;
   const s = await c.request('SETUP', `${url}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record', Session: session });
-  if (s.status !== 200) throw new Error(`SETUP: ${s.status}`);
+  if (s.status !== 200) throw new Error(`SETUP ${url}: ${s.status} ${s.body}`);
   const r = await c.request('RECORD', url, { Session: session });
-  if (r.status !== 200) throw new Error(`RECORD: ${r.status}`);
+  if (r.status !== 200) throw new Error(`RECORD ${url}: ${r.status} ${r.body}`);
   return { client: c, send: (seq) => c.sendFrame(0, rtpPacket(seq)) };
 }
 
@@ -103,11 +103,11 @@ export async function rawRead(port: number, path: string): Promise<RawRtspClient
   const c = await RawRtspClient.connect(port);
   const url = `rtsp://127.0.0.1:${port}/${path}`;
   const d = await c.request('DESCRIBE', url, { Accept: 'application/sdp' });
-  if (d.status !== 200) throw new Error(`DESCRIBE: ${d.status}`);
+  if (d.status !== 200) throw new Error(`DESCRIBE ${url}: ${d.status} ${d.body}`);
   const s = await c.request('SETUP', `${url}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
-  if (s.status !== 200) throw new Error(`SETUP: ${s.status}`);
+  if (s.status !== 200) throw new Error(`SETUP ${url}: ${s.status} ${s.body}`);
   const session = s.headers.get('session')!.split(';')[0]!;
   const p = await c.request('PLAY', url, { Session: session });
-  if (p.status !== 200) throw new Error(`PLAY: ${p.status}`);
+  if (p.status !== 200) throw new Error(`PLAY ${url}: ${p.status} ${p.body}`);
   return c;
 }

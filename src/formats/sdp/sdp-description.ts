@@ -2,6 +2,7 @@ import type { Codec } from '../codec.ts';
 import type { Description, Format, Media } from '../format.ts';
 import { SDP_LIMITS, SdpParseError, type SdpSession } from './sdp.ts';
 import { STATIC_PAYLOAD_TYPES } from './static-payload-types.ts';
+import { fmtpError } from './fmtp-check.ts';
 
 const CODEC_BY_ENCODING: Readonly<Record<string, Codec>> = {
   H264: 'h264', H265: 'h265', VP8: 'vp8', VP9: 'vp9', AV1: 'av1', 'MP4V-ES': 'mpeg4Video', MPV: 'mpeg1Video', JPEG: 'mjpeg',
@@ -62,11 +63,14 @@ function mediaFromSection(mLine: string, lines: readonly string[]): { media: Med
       ({ encoding, clockRate, channels } = st);
     }
     const fmtp = fmtps.get(pt);
-    formats.push({
+    const format: Format = {
       codec: codecOfEncoding(encoding), payloadType: pt, encoding, clockRate,
       ...(channels !== undefined ? { channels } : {}), ...(fmtp !== undefined ? { fmtp } : {}),
       params: parseFmtpParams(fmtp ?? ''),
-    });
+    };
+    const bad = fmtpError(format);
+    if (bad !== undefined) throw new SdpParseError(bad);
+    formats.push(format);
   }
   if (formats.length === 0) throw new SdpParseError(`media '${mLine.slice(0, 64)}' has no RTP formats`);
   const extraAttributes = lines.filter((l) => l.startsWith('a=') && !SKIPPED_ATTRIBUTES.test(l));
@@ -81,11 +85,20 @@ export function sdpToDescription(sdp: SdpSession): { description: Description; c
 }
 
 /** Options of descriptionToSdp. */
-export interface DescriptionToSdpOptions { controls: readonly string[]; sessionName?: string }
+export interface DescriptionToSdpOptions {
+  controls: readonly string[];
+  sessionName?: string;
+  /**
+   * The reader is on IPv6: the connection line says `IN IP6 ::`. GStreamer's rtspsrc opens its UDP ports in the
+   * family of the SDP's connection line and can't send to an IPv6 server from IPv4 sockets ("Invalid address family").
+   */
+  isIpv6?: boolean;
+}
 
 /** Builds an SDP that reproduces each format's rtpmap/fmtp exactly, with the given controls. */
 export function descriptionToSdp(desc: Description, opts: DescriptionToSdpOptions): string {
-  const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', `s=${opts.sessionName ?? desc.title ?? 'Stream'}`, 'c=IN IP4 0.0.0.0', 't=0 0'];
+  const connection = opts.isIpv6 ? 'c=IN IP6 ::' : 'c=IN IP4 0.0.0.0';
+  const lines = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', `s=${opts.sessionName ?? desc.title ?? 'Stream'}`, connection, 't=0 0'];
   desc.medias.forEach((m, i) => {
     lines.push(`m=${m.kind} 0 RTP/AVP ${m.formats.map((f) => f.payloadType).join(' ')}`);
     for (const f of m.formats) {

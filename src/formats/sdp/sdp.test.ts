@@ -71,4 +71,13 @@ describe('SDP', () => {
       try { sdpToDescription(parseSdp(['v=0', ...lines].join('\r\n'))); } catch (e) { if (!(e instanceof SdpParseError)) throw e; }
     }), { numRuns: 2000 });
   });
+
+  it('writes an IPv6 connection line for IPv6 readers, IPv4 otherwise', () => {
+    const { description } = sdpToDescription(parseSdp(FFMPEG));
+    const v4 = descriptionToSdp(description, { controls: ['trackID=0', 'trackID=1'] });
+    const v6 = descriptionToSdp(description, { controls: ['trackID=0', 'trackID=1'], isIpv6: true });
+    assert.match(v4, /\r\nc=IN IP4 0\.0\.0\.0\r\n/, v4);
+    assert.match(v6, /\r\nc=IN IP6 ::\r\n/, v6);
+    assert.deepEqual(sdpToDescription(parseSdp(v6)).description.medias, sdpToDescription(parseSdp(v4)).description.medias);
+  });
 });

@@ -78,6 +78,9 @@ export class RtspConnReader {
   private buf: Buffer = Buffer.alloc(0);
   private head: Head | undefined;
 
+  /** True while part of a message (request, response or interleaved frame) is buffered. */
+  get hasPartial(): boolean { return this.head !== undefined || this.buf.length > 0; }
+
   /** Feeds bytes; returns the complete items they finish. Throws RtspParseError on violations. */
   push(chunk: Buffer): RtspItem[] {
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);

@@ -194,6 +194,7 @@ export class RtmpConn {
       this.log.info(`is publishing to path '${lease.pathName}'`);
       p.toStream.attach(lease.subStream);
       for (const m of p.pending.splice(0)) p.toStream.write(m);
+      lease.start();
     } catch (err) {
       this.close(err as Error);
     }

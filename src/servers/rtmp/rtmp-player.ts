@@ -14,7 +14,8 @@ export interface RtmpPlayerOptions {
 
 /**
  * Sends a stream to one RTMP player: headers, then the GOP cache from its key frame (instant start), then live
- * units, as shared bytes from the stream's muxer, batched per event-loop turn with cork/uncork.
+ * units, as shared bytes from the stream's muxer, batched per event-loop turn with cork/uncork. The GOP cache is
+ * walked at the socket's pace (checkBackpressure pauses it as it pauses live units), never through the queue.
  */
 export class RtmpPlayer {
   private readonly reader: StreamReader;
@@ -25,7 +26,8 @@ export class RtmpPlayer {
     const { socket, muxer } = o;
     this.write(muxer.headerBytes());
     this.reader = new StreamReader({
-      queueSize: o.queueSize, log: o.log, onError: o.onError,
+      // Entries are frames: an RTSP source's fragments of an access unit are not queued, as they carry nothing for RTMP.
+      queueSize: o.queueSize, log: o.log, onError: o.onError, entries: 'frames',
       beforeBatch: () => socket.cork(), afterBatch: () => { socket.uncork(); this.checkBackpressure(); },
     });
     const v = muxer.video;
@@ -54,7 +56,7 @@ export class RtmpPlayer {
   }
 
   /** Frames dropped because the player was too slow. */
-  get framesDiscarded(): number { return this.reader.framesDiscarded; }
+  get framesDiscarded(): number { return this.reader.discarded; }
 
   /** Detaches from the stream. */
   close(): void {

@@ -13,7 +13,7 @@ import { credentialsFromRequest, authChallenges } from './rtsp-credentials.ts';
 import type { RtspRequestHandler } from './rtsp-request-handler.ts';
 import { interleavedFrame } from './interleaved-frames.ts';
 
-// gortsplib's IdleTimeout: a connection without a playing/recording TCP session must send a request this often.
+// gortsplib's IdleTimeout: a connection without a streaming session must send a whole request this often.
 const IDLE_TIMEOUT_MS = 60_000;
 
 /** Options of a RtspConn. */
@@ -40,6 +40,12 @@ export class RtspConn implements InterleavedWriter {
   /** Sessions created through this connection; they close with it. */
   readonly sessions = new Set<RtspSession>();
   private readonly reader = new RtspConnReader();
+  /** When the last whole message (request or interleaved frame) arrived. */
+  private lastMessageAt = Date.now();
+  /** Since when part of a message has been waiting for the rest, with no message completed meanwhile. */
+  private partialSince: number | undefined;
+  /** Longest silence allowed between whole messages now (0 = none); see updateTimeout. */
+  private idleTimeoutMs = IDLE_TIMEOUT_MS;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   private closed = false;
@@ -51,7 +57,6 @@ export class RtspConn implements InterleavedWriter {
     this.log = opts.log.child(`[conn ${this.remoteAddr}]`);
     this.log.info('opened');
     s.setNoDelay(true);
-    s.setTimeout(IDLE_TIMEOUT_MS, () => this.close(new Error('timed out')));
     s.on('data', (chunk: Buffer) => this.onData(chunk));
     s.on('error', (err) => this.close(err));
     s.on('close', () => this.close());
@@ -70,15 +75,36 @@ export class RtspConn implements InterleavedWriter {
     this.bytesSent += 4 + payload.length;
   }
 
-  /** Called by the handler when a TCP session of this connection starts or stops streaming. */
+  /**
+   * Called when a session of this connection changes state: how long the connection may stay silent.
+   * - a session recording over UDP: no limit. FFmpeg sends no RTSP keepalives while it records over UDP, and MediaMTX
+   *   (gortsplib) lets such a connection be; the session ends when no RTP/RTCP arrives for readTimeout.
+   * - a session recording over TCP: readTimeout between interleaved frames (gortsplib readFuncTCP).
+   * - a session playing: no limit. TCP readers may stay silent (write pressure is watched instead) and UDP readers
+   *   are timed out by their session (no request and no RTCP for the session timeout).
+   * - otherwise: gortsplib's IdleTimeout, 60 s per whole request.
+   */
   updateTimeout(): void {
     let ms = IDLE_TIMEOUT_MS;
     for (const s of this.sessions) {
-      if (s.transportKind !== 'tcp') continue;
-      if (s.state === 'record') ms = this.opts.readTimeoutMs;
-      else if (s.state === 'play') ms = 0; // readers may stay silent; write pressure is watched instead
+      if (s.state === 'record' && s.transportKind === 'tcp') ms = this.opts.readTimeoutMs;
+      else if (s.state === 'record' || s.state === 'play') { ms = 0; break; }
     }
-    this.opts.socket.setTimeout(ms);
+    this.idleTimeoutMs = ms;
+  }
+
+  /**
+   * Closes the connection when a deadline passed; the server calls it about once a second. A message that has begun
+   * must be complete within readTimeout, so a client trickling a request byte by byte is cut off (slowloris,
+   * RELIABILITY V17), and between whole messages the limit of updateTimeout applies. Bytes alone never extend them.
+   */
+  checkDeadlines(now: number): void {
+    if (this.closed) return;
+    if (this.partialSince !== undefined && now - this.partialSince >= this.opts.readTimeoutMs) {
+      this.close(new Error(`timed out: a request was still incomplete after ${this.opts.readTimeoutMs / 1000}s`));
+    } else if (this.idleTimeoutMs > 0 && now - this.lastMessageAt >= this.idleTimeoutMs) {
+      this.close(new Error(`timed out: no request received in ${this.idleTimeoutMs / 1000}s`));
+    }
   }
 
   /** Builds the access request of `req` for `pathName`. */
@@ -115,6 +141,10 @@ export class RtspConn implements InterleavedWriter {
       this.close(err as Error);
       return;
     }
+    const now = Date.now();
+    if (items.length > 0) this.lastMessageAt = now;
+    if (!this.reader.hasPartial) this.partialSince = undefined;
+    else if (items.length > 0 || this.partialSince === undefined) this.partialSince = now;
     for (const item of items) {
       if (this.closed) return;
       if (item.kind === 'frame') this.onFrame(item.channel, item.payload);
@@ -169,7 +199,9 @@ export class RtspConn implements InterleavedWriter {
     const statusCode = statusOf(err);
     const headers = new RtspHeaders();
     if (err instanceof AuthError || statusCode === 401) {
-      for (const c of authChallenges(this.opts.handler.authMethods, this.nonce)) headers.append('WWW-Authenticate', c);
+      // A hashed stored credential can't verify a Digest answer: offer Basic only, or FFmpeg would pick Digest and fail.
+      const methods = err instanceof AuthError && err.needsPlainPassword ? (['basic'] as const) : this.opts.handler.authMethods;
+      for (const c of authChallenges(methods, this.nonce)) headers.append('WWW-Authenticate', c);
     }
     if (!(err instanceof AuthError && err.askCredentials)) this.log.info(`${statusCode}: ${err.message}`);
     return { statusCode, statusMessage: reasonPhrase(statusCode), headers, body: Buffer.alloc(0) };

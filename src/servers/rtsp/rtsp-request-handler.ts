@@ -97,7 +97,7 @@ export class RtspServerHandler implements RtspRequestHandler {
       return { statusCode: 302, statusMessage: 'Found', headers: h, body: Buffer.alloc(0) };
     }
     const desc = r.stream.description;
-    let sdp = descriptionToSdp(desc, { controls: desc.medias.map((_, i) => `trackID=${i}`) });
+    let sdp = descriptionToSdp(desc, { controls: desc.medias.map((_, i) => `trackID=${i}`), isIpv6: conn.remoteIp.includes(':') });
     if (/(^|&)vlcmulticast(=|&|$)/.test(query)) {
       sdp = withMulticastConnection(sdp, this.deps.multicastGroups(r.stream), this.deps.multicastPorts[0], MULTICAST_TTL);
     }
@@ -117,6 +117,9 @@ export class RtspServerHandler implements RtspRequestHandler {
       throw new RtspStatusError(400, `invalid SDP: ${(err as Error).message}`);
     }
     if (parsed.description.medias.length === 0) throw new RtspStatusError(400, 'the SDP contains no medias');
+    // A control is appended to the request URL by the client; one that climbs out of it is refused (RELIABILITY V6).
+    const climbing = parsed.controls.find(isClimbingControl);
+    if (climbing !== undefined) throw new RtspStatusError(400, `invalid control attribute '${climbing.slice(0, 64)}'`);
     const { pathName, query } = splitRtspUrl(req.url, []);
     const session = this.deps.createSession(conn);
     try {
@@ -201,7 +204,9 @@ export class RtspServerHandler implements RtspRequestHandler {
 
   private findSession(conn: RtspConn, req: RtspRequest): RtspSession | undefined {
     const v = req.headers.get('Session');
-    if (v === undefined) return undefined;
+    // Without a Session header the request belongs to the connection's session, as in gortsplib: some publishers
+    // send SETUP after ANNOUNCE without it (they read no id from the ANNOUNCE response), and RECORD must then work.
+    if (v === undefined) return req.method === 'ANNOUNCE' || req.method === 'DESCRIBE' ? undefined : lastOpen(conn.sessions);
     const id = v.split(';')[0]!.trim();
     // Sessions are only reachable from the connection that created them (RELIABILITY V3).
     for (const s of conn.sessions) if (s.id === id) return s;
@@ -213,6 +218,19 @@ export class RtspServerHandler implements RtspRequestHandler {
     if (!states.includes(session.state)) throw new RtspStatusError(455, `not valid in state ${session.state}`);
     return session;
   }
+}
+
+/** The most recently created session of a connection that is still open. */
+function lastOpen(sessions: ReadonlySet<RtspSession>): RtspSession | undefined {
+  let last: RtspSession | undefined;
+  for (const s of sessions) if (!s.isClosed) last = s;
+  return last;
+}
+
+/** True when an `a=control` value has a `..` or `.` path segment, plain or percent-encoded. */
+function isClimbingControl(control: string): boolean {
+  const path = control.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#]/)[0]!;
+  return path.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg));
 }
 
 /** `rtsp://host:port` of a request URL, for relative fallback redirects. */

@@ -54,6 +54,7 @@ export class RtspServer implements RtspSessionHost {
   private readonly multicastStreams = new Map<Stream, RtspMulticastStream>();
   private readonly handler: RtspServerHandler;
   private readonly log: Logger;
+  private readonly deadlineTimer: NodeJS.Timeout;
   private closed = false;
 
   private constructor(
@@ -83,6 +84,12 @@ export class RtspServer implements RtspSessionHost {
       multicastGroups: (stream) => this.multicastFor(stream).groups,
       isUdpClientPortTaken: (ip, port) => (this.udpRtp?.isRegistered(ip, port) ?? false) || (this.udpRtcp?.isRegistered(ip, port) ?? false),
     });
+    // One sweep for every connection's deadlines: cheaper than re-arming a timer per received message.
+    this.deadlineTimer = setInterval(() => {
+      const now = Date.now();
+      for (const c of this.conns) c.checkDeadlines(now);
+    }, Math.max(100, Math.min(1000, opts.readTimeoutMs / 4)));
+    this.deadlineTimer.unref();
     server.on('connection', (socket: Socket) => this.onConnection(socket));
     server.on('secureConnection', (socket: Socket) => this.onConnection(socket));
   }
@@ -171,6 +178,7 @@ export class RtspServer implements RtspSessionHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.deadlineTimer);
     const closing = new Promise<void>((r) => this.server.close(() => r()));
     for (const c of [...this.conns]) c.close(new Error('server is shutting down'));
     for (const m of [...this.multicastStreams.values()]) m.close();

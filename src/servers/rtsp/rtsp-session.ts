@@ -151,6 +151,8 @@ export class RtspSession {
   /** RECORD: starts accepting the publisher's packets. */
   record(): void {
     this.state = 'record';
+    // The path becomes readable (and runOnReady runs) only now, not at ANNOUNCE (MediaMTX's publisherStart).
+    this.publisherLease?.start();
     this.lastPacket = Date.now();
     const announced = this.announced?.description.medias ?? [];
     this.recordReporter ??= new RtcpRecordReporter(announced, (i, pkt) => this.sendRtcp(i, pkt));

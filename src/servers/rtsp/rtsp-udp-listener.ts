@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { parseListenAddress, type Logger } from '../../lib/index.ts';
+import { isIPv6 } from 'node:net';
+import { normalizeIp, parseListenAddress, type Logger } from '../../lib/index.ts';
 
 /** Handler of datagrams from one registered client address. */
 export type DatagramHandler = (msg: Buffer) => void;
@@ -16,20 +17,36 @@ export class RtspUdpListener {
   /** Datagrams from addresses no session registered. */
   unknownSource = 0;
 
-  private constructor(private readonly socket: Socket, readonly port: number) {}
+  /** IPv4 client addresses in the IPv4-mapped form a dual-stack socket sends to. */
+  private readonly mapped = new Map<string, string>();
 
-  /** Binds `address` (e.g. `:8000`). */
+  private constructor(private readonly socket: Socket, readonly port: number, private readonly isDualStack: boolean) {}
+
+  /**
+   * Binds `address` (e.g. `:8000`). Without a host the socket is dual-stack (`::` with IPv4 mapped), as the TCP
+   * listener is: a client that reached RTSP over IPv6 (`localhost` resolving to ::1) must find its RTP port there too.
+   * Where IPv6 is disabled, it falls back to IPv4.
+   */
   static async open(address: string, log: Logger): Promise<RtspUdpListener> {
     const { host, port } = parseListenAddress(address);
-    const socket = createSocket({ type: 'udp4', recvBufferSize: RECV_BUFFER_BYTES });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, host ?? '0.0.0.0', () => { socket.off('error', reject); resolve(); });
-    });
-    const listener = new RtspUdpListener(socket, socket.address().port);
+    let socket: Socket;
+    let isDualStack = false;
+    if (host === undefined) {
+      try {
+        socket = await bind(createSocket({ type: 'udp6', ipv6Only: false, recvBufferSize: RECV_BUFFER_BYTES }), port, '::');
+        isDualStack = true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw err;
+        socket = await bind(createSocket({ type: 'udp4', recvBufferSize: RECV_BUFFER_BYTES }), port, '0.0.0.0');
+      }
+    } else {
+      socket = await bind(createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER_BYTES }), port, host);
+    }
+    const listener = new RtspUdpListener(socket, socket.address().port, isDualStack);
     socket.on('error', (err) => log.warn(`UDP listener on ${address}: ${err.message}`));
     socket.on('message', (msg, rinfo) => {
-      const h = listener.handlers.get(`${rinfo.address}:${rinfo.port}`);
+      // Dual-stack sockets report IPv4 senders as ::ffff:a.b.c.d; sessions register the plain form.
+      const h = listener.handlers.get(`${normalizeIp(rinfo.address)}:${rinfo.port}`);
       if (h) h(msg); else listener.unknownSource++;
     });
     return listener;
@@ -47,7 +64,18 @@ export class RtspUdpListener {
 
   /** Sends one datagram. */
   send(msg: Buffer, port: number, ip: string): void {
-    this.socket.send(msg, port, ip);
+    this.socket.send(msg, port, this.isDualStack ? this.mappedAddress(ip) : ip);
+  }
+
+  private mappedAddress(ip: string): string {
+    let m = this.mapped.get(ip);
+    if (m === undefined) {
+      // A dual-stack socket refuses a plain IPv4 destination (EINVAL): it takes the IPv4-mapped form.
+      m = ip.includes(':') ? ip : `::ffff:${ip}`;
+      if (this.mapped.size > 4096) this.mapped.clear(); // bounded: one entry per client address
+      this.mapped.set(ip, m);
+    }
+    return m;
   }
 
   /** Closes the socket. */
@@ -56,4 +84,12 @@ export class RtspUdpListener {
       try { this.socket.close(() => resolve()); } catch { resolve(); /* already closed */ }
     });
   }
+}
+
+function bind(socket: Socket, port: number, host: string): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const fail = (err: Error): void => { socket.close(); reject(err); };
+    socket.once('error', fail);
+    socket.bind(port, host, () => { socket.off('error', fail); resolve(socket); });
+  });
 }

@@ -1,0 +1,71 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';
+
+describe('redactUrl', () => {
+  it('hides the password of a URL and keeps the user, host and path', () => {
+    assert.equal(redactUrl('rtsp://admin:S3cret@192.168.1.10:554/stream1'), `rtsp://admin:${REDACTED}@192.168.1.10:554/stream1`);
+    assert.equal(redactUrl('https://auth:pw@example.com/check'), `https://auth:${REDACTED}@example.com/check`);
+    assert.equal(redactUrl('rtsp://user:@cam/x'), `rtsp://user:${REDACTED}@cam/x`);
+  });
+
+  it('hides a password that contains a raw @, :, # or ?, up to the last @ before the path', () => {
+    assert.equal(redactUrl('rtsp://u:p@ss:w@cam:554/x'), `rtsp://u:${REDACTED}@cam:554/x`);
+    assert.equal(redactUrl('rtsp://u:p#s?s@cam/x'), `rtsp://u:${REDACTED}@cam/x`);
+  });
+
+  it('hides any password MediaMTX accepts in credentials (property)', () => {
+    // MediaMTX v0.22.2's credential characters, plus ':' and '?' that URLs allow in a password.
+    const pass = fc.stringMatching(/^[a-zA-Z0-9!$()*+.;<=>[\]^_\-{}@#&:?]{1,24}$/);
+    const user = fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/);
+    fc.assert(fc.property(user, pass, (u, p) => {
+      assert.equal(redactSecrets(`source 'rtsp://${u}:${p}@cam.local:554/live' ok`), `source 'rtsp://${u}:${REDACTED}@cam.local:554/live' ok`);
+      const b64 = Buffer.from(`${u}:${p}`).toString('base64');
+      assert.equal(redactSecrets(`Authorization: Basic ${b64}`), `Authorization: ${REDACTED}`);
+      assert.equal(redactSecrets(`sent Basic ${b64} twice`), `sent Basic ${REDACTED} twice`);
+    }), { numRuns: 500 });
+  });
+
+  it('keeps URLs without a password unchanged', () => {
+    for (const u of ['rtsp://cam:554/x', 'rtsp://admin@cam/x', '/otherpath', 'udp://238.0.0.1:1234', 'http://h/p?a=1&b=2', 'publisher']) {
+      assert.equal(redactUrl(u), u, u);
+    }
+  });
+
+  it('hides credential query values (RTMP ?user=&pass=, tokens) and keeps the others', () => {
+    assert.equal(redactUrl('rtmp://h/live/cam?user=bob&pass=hunter2'), `rtmp://h/live/cam?user=bob&pass=${REDACTED}`);
+    assert.equal(redactUrl('cam?pass=a&token=b&jwt=c&x=1'), `cam?pass=${REDACTED}&token=${REDACTED}&jwt=${REDACTED}&x=1`);
+    assert.equal(redactUrl('rtsp://h/p?PASSWORD=z#frag'), `rtsp://h/p?PASSWORD=${REDACTED}#frag`);
+  });
+});
+
+describe('redactSecrets', () => {
+  it('hides every URL of a line and keeps the rest of the text', () => {
+    const line = "paths.cam: source 'rtsp://a:one@h/x', fallback rtsp://b:two@h/y?pass=three";
+    const out = redactSecrets(line);
+    for (const s of ['one', 'two', 'three']) assert.doesNotMatch(out, new RegExp(`\\b${s}\\b`), out);
+    assert.match(out, /^paths\.cam: source 'rtsp:\/\/a:xxxxx@h\/x', fallback rtsp:\/\/b:xxxxx@h\/y\?pass=xxxxx$/);
+  });
+
+  it('hides Authorization header values, Basic credentials and Digest responses', () => {
+    const basic = Buffer.from('alice:wonder').toString('base64');
+    assert.equal(redactSecrets(`Authorization: Basic ${basic}`), `Authorization: ${REDACTED}`);
+    assert.equal(redactSecrets(`header was Basic ${basic} (refused)`), `header was Basic ${REDACTED} (refused)`);
+    assert.equal(redactSecrets('proxy-authorization:Bearer abc'), `proxy-authorization:${REDACTED}`);
+    const digest = 'Digest username="alice", realm="IPCAM", nonce="n", uri="rtsp://h/x", response="0123456789abcdef0123456789abcdef"';
+    assert.equal(redactSecrets(`got ${digest}`), `got Digest username="alice", realm="IPCAM", nonce="n", uri="rtsp://h/x", response="${REDACTED}"`);
+  });
+
+  it('hides password fields of JSON bodies', () => {
+    assert.equal(redactSecrets('body {"user":"u","password":"p\\"q","path":"x"}'), `body {"user":"u","password":"${REDACTED}","path":"x"}`);
+  });
+
+  it('leaves ordinary log lines untouched', () => {
+    for (const l of [
+      '[RTSP] [conn 127.0.0.1:5000] opened', 'Basic authentication failed', '[path cam] stream is ready (1 track: H264)',
+      '[RTSP] listener opened on :8554 (TCP), :8000 (UDP/RTP), :8001 (UDP/RTCP)', 'readBufferCount=512',
+      "[auth] authentication failed for 'reader' from 127.0.0.1: wrong password",
+    ]) assert.equal(redactSecrets(l), l);
+  });
+});

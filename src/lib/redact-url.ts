@@ -1,0 +1,53 @@
+/** What a hidden secret is replaced with (the mask Go's `url.URL.Redacted` uses). */
+export const REDACTED = 'xxxxx';
+
+// Query parameters whose value is a credential: MediaMTX's RTMP `?user=&pass=`, tokens and keys of other servers.
+const SECRET_PARAMS = 'pass|password|passwd|pwd|secret|token|jwt|key|apikey|api_key|access_token|auth|sig|signature';
+
+// `scheme://userinfo@`: the userinfo runs to the last `@` before the first `/` or whitespace. Go's url.Parse would
+// also stop at `?` and `#`, but a password typed raw (`rtsp://u:p#ss@cam`, `rtsp://u:p@ss@cam`) must be hidden
+// entirely even though such a URL does not work; at worst a query holding an `@` is masked too.
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/]*)@/gi;
+const SECRET_QUERY = new RegExp(`([?&;](?:${SECRET_PARAMS})=)[^&;#\\s'"]*`, 'gi');
+// An HTTP/RTSP header line as a debug dump would print it; the whole value goes (Basic base64, Digest response).
+const AUTH_HEADER = /\b((?:proxy-)?authorization\s*:\s*)[^\r\n]*/gi;
+// A scheme and token outside a header line (`Basic dXNlcjpwYXNz` in an error message).
+const AUTH_TOKEN = /\b(Basic|Bearer)\s+([A-Za-z0-9+/._~-]+=*)/g;
+// The Digest answer derived from the password (RFC 2617 §3.2.2), whatever field order the client used.
+const DIGEST_RESPONSE = /\b(response\s*=\s*"?)[0-9a-f]{32,64}/gi;
+// JSON fields of MediaMTX's external authentication body.
+const JSON_SECRET = /("(?:password|pass|token)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
+
+function maskUserinfo(_m: string, scheme: string, userinfo: string): string {
+  const colon = userinfo.indexOf(':');
+  // A lone user name (`rtsp://admin@cam`) is not a secret and helps reading logs; a password always goes.
+  return colon < 0 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+}
+
+function maskToken(m: string, scheme: string, token: string): string {
+  // Only what is a credential: base64 of `user:pass`, or a bearer token long enough not to be an English word
+  // ("Basic authentication failed" stays readable).
+  const isCredential = scheme === 'Basic'
+    ? /^[A-Za-z0-9+/]+=*$/.test(token) && Buffer.from(token, 'base64').toString('latin1').includes(':')
+    : token.length >= 16;
+  return isCredential ? `${scheme} ${REDACTED}` : m;
+}
+
+/** A URL (or URL-like string such as a path with its query) with its password and credential query values hidden. */
+export function redactUrl(url: string): string {
+  return url.replace(URL_USERINFO, maskUserinfo).replace(SECRET_QUERY, `$1${REDACTED}`);
+}
+
+/**
+ * Free text (a log line, an error message) with every credential it can carry hidden: URL passwords, credential
+ * query values, Authorization header values, Basic/Bearer tokens and JSON password fields.
+ */
+export function redactSecrets(text: string): string {
+  // Fast path: most log lines carry none of the markers the patterns below need.
+  if (!/:\/\/|[?&;=]|authorization|basic|bearer|response|"pass|"token/i.test(text)) return text;
+  return redactUrl(text)
+    .replace(AUTH_HEADER, `$1${REDACTED}`)
+    .replace(AUTH_TOKEN, maskToken)
+    .replace(DIGEST_RESPONSE, `$1${REDACTED}`)
+    .replace(JSON_SECRET, `$1${REDACTED}"`);
+}
