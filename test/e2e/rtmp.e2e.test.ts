@@ -16,8 +16,9 @@ const PATHS = `paths:
   all:
 `;
 
-// Publishers run until the test stops them: a fixed, short duration let a publisher leave while the last of several
-// sequential readers was still reading on a loaded machine, and that reader then decoded fewer frames than expected.
+// Publishers run until the test stops them, so that no reader outlasts its publisher however slow the machine is: a
+// fixed duration (it was 40 s, for four to five readers in a row) can run out under load, and a GStreamer reader
+// whose publisher left waits silently until its timeout.
 const LIVE_SECONDS = 300;
 
 /** FFmpeg reads `url` with `-c copy` for `seconds`; returns what its muxer said about the timestamps, and how it ran. */

@@ -1,7 +1,7 @@
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FFMPEG_CODECS, type TestCodec } from './media.ts';
+import { FFMPEG_CODECS, GST_SINK_ENV, gstMessages, gstSinkCount, gstSinkDone, type TestCodec } from './media.ts';
 import { describeRun, run, start, tail, type Running } from './process.ts';
 
 /** Starts FFmpeg publishing H264 (+AAC, or `audioCodec`) over RTMP(S); `bframes` uses x264 defaults with B-frames. */
@@ -26,17 +26,20 @@ export function gstPublishRtmp(url: string, sink: 'rtmpsink' | 'rtmp2sink', seco
 
 /**
  * GStreamer reads RTMP and decodes 50 H264 frames and takes 50 audio buffers (both flvdemux pads linked:
- * REAL-CLIENTS §4); ok when both sinks got them all, counted at the sinks (-v, silent=false) as gstReadH264 does.
+ * REAL-CLIENTS §4; flvdemux adds them from one thread, so the two delayed links cannot race); ok when both sinks
+ * rendered them all (gstSinkDone), whatever the exit code.
  */
 export async function gstReadRtmp(url: string, src: 'rtmpsrc' | 'rtmp2src'): Promise<{ ok: boolean; frames: number; audio: number; stderr: string; detail: string }> {
   const p = [src, `location=${url}`, '!', 'flvdemux', 'name=d', 'd.video', '!', 'queue', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'name=decoded', 'silent=false', 'num-buffers=50', 'sync=false',
     'd.audio', '!', 'queue', '!', 'fakesink', 'name=audio', 'silent=false', 'num-buffers=50', 'sync=false'];
-  const r = await run('gst-launch-1.0', ['-v', ...p], { timeoutMs: 30_000 });
-  const frames = (r.stdout.match(/chain .*decoded:sink/g) ?? []).length;
-  const audio = (r.stdout.match(/chain .*audio:sink/g) ?? []).length;
-  const messages = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('/Gst') && !l.startsWith('Redistribute latency')).join('\n');
-  const detail = `gst-launch ${src} ${url}: ${frames} of 50 video frames decoded, ${audio} of 50 audio buffers; ${describeRun('gst-launch', r, 600)}\n--- gst-launch messages (tail) ---\n${tail(messages, 600)}`;
-  return { ok: frames >= 50 && audio >= 50, frames, audio, stderr: r.stderr, detail };
+  const r = await run('gst-launch-1.0', ['-v', ...p], { timeoutMs: 30_000, env: { ...process.env, ...GST_SINK_ENV } });
+  const videoDone = gstSinkDone(r.stderr, 'decoded');
+  const audioDone = gstSinkDone(r.stderr, 'audio');
+  const frames = videoDone ? 50 : Math.min(gstSinkCount(r.stdout, 'decoded'), 49);
+  const audio = audioDone ? 50 : Math.min(gstSinkCount(r.stdout, 'audio'), 49);
+  const end = r.timedOut ? 'killed after its 30 s timeout' : r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
+  const detail = `gst-launch ${src} ${url}: video ${videoDone ? 'all 50 frames decoded' : `about ${frames} of 50 frames`}, audio ${audioDone ? 'all 50 buffers' : `about ${audio} of 50 buffers`}; ${end}\n--- gst-launch messages (tail) ---\n${tail(gstMessages(r), 800)}`;
+  return { ok: videoDone && audioDone, frames, audio, stderr: r.stderr, detail };
 }
 
 /** One stream of a VLC recording: codec and frames ffprobe decodes. */
@@ -51,7 +54,8 @@ export async function vlcRecord(url: string, seconds = 4): Promise<VlcStream[] &
   try {
     chownSync(dir, 65534, 65534);
     const out = join(dir, 'out.ts');
-    const v = await run('runuser', ['-u', 'nobody', '--', 'env', `HOME=${dir}`, 'cvlc', '-q', '--play-and-exit', `--run-time=${seconds}`, url, '--sout', `#std{access=file,mux=ts,dst=${out}}`], { timeoutMs: (seconds + 20) * 1000 });
+    // HOME, XDG_RUNTIME_DIR and TMPDIR inside the folder: VLC's PulseAudio client otherwise leaves /tmp/pulse-* behind.
+    const v = await run('runuser', ['-u', 'nobody', '--', 'env', `HOME=${dir}`, `XDG_RUNTIME_DIR=${dir}`, `TMPDIR=${dir}`, 'cvlc', '-q', '--play-and-exit', `--run-time=${seconds}`, url, '--sout', `#std{access=file,mux=ts,dst=${out}}`], { timeoutMs: (seconds + 20) * 1000 });
     const p = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=index,codec_name,nb_read_frames', '-of', 'csv=p=0', out], { timeoutMs: 20_000 });
     // MPEG-TS lists each stream under its program too: keep one line per stream index.
     const byIndex = new Map<string, VlcStream>();
