@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { start, waitFor } from '../test/support/process.ts';
@@ -42,6 +43,14 @@ function testFile(dir: string): string {
       '-c:a', 'aac', '-b:a', '128k', '-y', f], { stdio: 'inherit', timeout: 300_000 });
   }
   return f;
+}
+
+/** True when a TCP connection to 127.0.0.1:`port` succeeds. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
 }
 
 interface ReaderStats { packets: number; bytes: number; gaps: number; last: number | undefined }
@@ -93,7 +102,8 @@ async function cell(n: number, file: string, dir: string): Promise<Record<string
   const conf = join(dir, 'bench.yml');
   writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: yes\nprotocols: [tcp]\nrtspAddress: 127.0.0.1:${PORT}\nrtmpAddress: 127.0.0.1:${RTMP_PORT}\npaths:\n  all:\n`);
   const server = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), conf], { timeoutMs: 600_000, cwd: dir });
-  await new Promise((r) => setTimeout(r, 1500));
+  // The publisher gives up when the server is not listening yet (a loaded machine starts it in more than a second or two).
+  await waitFor(async () => await isListening(PORT) && await isListening(RTMP_PORT), { timeoutMs: 30_000, what: 'the server to listen' });
   const out = PROTOCOL === 'rtmp' ? ['-f', 'flv', `rtmp://127.0.0.1:${RTMP_PORT}/bench`] : ['-f', 'rtsp', '-rtsp_transport', 'tcp', `rtsp://127.0.0.1:${PORT}/bench`];
   const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-c', 'copy', ...out], { timeoutMs: 600_000 });
   try {

@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
-    // SIGHUP must not kill the server (RELIABILITY T-FLT-TERM).
+    // SIGHUP must not kill the server (docs/limits.md §Shutdown).
     process.on('SIGHUP', () => log.info('SIGHUP received, ignored'));
   });
 }

@@ -1,88 +1,108 @@
 import type { Logger } from '../lib/index.ts';
-import { parseListenAddress } from '../lib/index.ts';
 import type { Conf } from '../conf/index.ts';
-import { AuthManager } from '../auth/index.ts';
-import { PathManager } from '../core/index.ts';
-import { RtspServer } from '../servers/rtsp/index.ts';
-import { RtmpServer } from '../servers/rtmp/index.ts';
+import type { PathManager } from '../core/index.ts';
+import type { RtspServer } from '../servers/rtsp/index.ts';
+import type { RtmpServer } from '../servers/rtmp/index.ts';
+import { COMPONENTS, type AnyComponentSpec, type ComponentId, type Components, type Running } from './components.ts';
+import { planReload, type ReloadAction } from './reload-plan.ts';
 
-/** Something App started and must close, in reverse order. */
-interface Closable { close(): Promise<void> | void }
+/** Something a component may be, as far as App is concerned. */
+interface Closable { close?(): Promise<void> | void }
 
-/** Composition root: builds every component from a frozen Conf and closes them in reverse order. */
+/**
+ * Composition root: creates the components of the table from a frozen Conf, applies a new Conf by restarting only
+ * what its changes concern (planReload), and closes them in reverse order.
+ */
 export class App {
-  private readonly running: { name: string; c: Closable }[] = [];
+  private readonly running: Running;
+  private conf: Conf;
   private closing: Promise<void> | undefined;
-  /** The path manager, once started (read by tests and, later, the API). */
-  pathManager: PathManager | undefined;
-  /** RTSP servers, once started. */
-  rtsp: RtspServer | undefined;
-  rtsps: RtspServer | undefined;
+  private reloading: Promise<void> = Promise.resolve();
 
-  constructor(private readonly conf: Conf, private readonly log: Logger) {}
+  constructor(conf: Conf, private readonly log: Logger, private readonly specs: readonly AnyComponentSpec[] = COMPONENTS) {
+    this.conf = conf;
+    this.running = { logger: log };
+  }
+
+  /** The path manager, once started (read by tests and, later, the API). */
+  get pathManager(): PathManager | undefined { return this.running.pathManager; }
+  /** The plain RTSP server, when running. */
+  get rtsp(): RtspServer | undefined { return this.running.rtspServer; }
+  /** The RTSPS server, when running. */
+  get rtsps(): RtspServer | undefined { return this.running.rtspsServer; }
+  /** The plain RTMP server, when running. */
+  get rtmp(): RtmpServer | undefined { return this.running.rtmpServer; }
+  /** The configuration in force. */
+  get currentConf(): Conf { return this.conf; }
 
   /** Starts every enabled component; on failure closes what was started and rethrows. */
   async start(): Promise<void> {
-    const c = this.conf;
     try {
-      const auth = new AuthManager({ externalAuthenticationURL: c.externalAuthenticationURL, readTimeoutMs: c.readTimeout, log: this.log });
-      this.add('auth', auth);
-      const rtspPort = parseListenAddress(c.rtspAddress).port;
-      const pm = new PathManager({ conf: c, auth, log: this.log, rtspPort });
-      pm.start();
-      this.pathManager = pm;
-      this.add('pathManager', pm);
-      if (!c.rtspDisable) await this.startRtsp(pm, rtspPort);
-      if (!c.rtmpDisable) await this.startRtmp(pm, rtspPort);
+      for (const spec of this.specs) await this.create(spec, this.conf);
     } catch (err) {
       await this.close();
       throw err;
     }
   }
 
-  private async startRtsp(pm: PathManager, rtspPort: number): Promise<void> {
-    const c = this.conf;
-    // External authentication needs the password in clear, which Digest never sends.
-    const authMethods = c.externalAuthenticationURL !== '' ? (['basic'] as const) : c.authMethods;
-    const common = {
-      protocols: c.protocols, authMethods, readTimeoutMs: c.readTimeout, writeTimeoutMs: c.writeTimeout,
-      readBufferCount: c.readBufferCount, udpMaxPayloadSize: c.udpMaxPayloadSize,
-      runOnConnect: c.runOnConnect, runOnConnectRestart: c.runOnConnectRestart, rtspPort, paths: pm, log: this.log,
-    };
-    if (c.encryption !== 'strict') {
-      this.rtsp = await RtspServer.listen({
-        ...common, address: c.rtspAddress, rtpAddress: c.rtpAddress, rtcpAddress: c.rtcpAddress,
-        multicast: { ipRange: c.multicastIPRange, rtpPort: c.multicastRTPPort, rtcpPort: c.multicastRTCPPort },
-      });
-      this.add('rtspServer', this.rtsp);
-    }
-    if (c.encryption !== 'no') {
-      this.rtsps = await RtspServer.listen({ ...common, address: c.rtspsAddress, tls: { keyFile: c.serverKey, certFile: c.serverCert } });
-      this.add('rtspsServer', this.rtsps);
-    }
+  /**
+   * Applies a new configuration: components whose settings are unchanged keep running with their clients, those
+   * that can take the change live are updated, the others restart (dependents too). Reloads run one at a time.
+   * Returns what was done per component.
+   */
+  applyConf(next: Conf): Promise<Map<ComponentId, ReloadAction>> {
+    const run = this.reloading.then(() => this.reload(next));
+    this.reloading = run.then(() => undefined, () => undefined);
+    return run;
   }
-
-  private async startRtmp(pm: PathManager, rtspPort: number): Promise<void> {
-    const c = this.conf;
-    const common = {
-      readTimeoutMs: c.readTimeout, writeTimeoutMs: c.writeTimeout, readBufferCount: c.readBufferCount, udpMaxPayloadSize: c.udpMaxPayloadSize,
-      runOnConnect: c.runOnConnect, runOnConnectRestart: c.runOnConnectRestart, rtspPort, paths: pm, log: this.log,
-    };
-    if (c.rtmpEncryption !== 'strict') this.add('rtmpServer', await RtmpServer.listen({ ...common, address: c.rtmpAddress }));
-    if (c.rtmpEncryption !== 'no') {
-      this.add('rtmpsServer', await RtmpServer.listen({ ...common, address: c.rtmpsAddress, tls: { keyFile: c.rtmpServerKey, certFile: c.rtmpServerCert } }));
-    }
-  }
-
-  private add(name: string, c: Closable): void { this.running.push({ name, c }); }
 
   /** Closes every component in reverse start order; idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      for (const { name, c } of this.running.splice(0).reverse()) {
-        try { await c.close(); } catch (err) { this.log.error(`closing ${name}: ${(err as Error).message}`); }
-      }
+      await this.reloading;
+      for (const spec of [...this.specs].reverse()) await this.destroy(spec);
     })();
     return this.closing;
   }
+
+  private async reload(next: Conf): Promise<Map<ComponentId, ReloadAction>> {
+    if (this.closing) throw new Error('the server is shutting down');
+    const prev = this.conf;
+    const plan = planReload(this.specs, prev, next);
+    // Tear down in reverse order, so that nothing is closed while a dependent still uses it.
+    for (const spec of [...this.specs].reverse()) {
+      const a = plan.get(spec.id as ComponentId);
+      if (a === 'restart' || a === 'stop') await this.destroy(spec);
+    }
+    this.conf = next;
+    for (const spec of this.specs) {
+      const a = plan.get(spec.id as ComponentId);
+      if (a === 'restart' || a === 'start') await this.create(spec, next);
+      else if (a === 'update') await spec.update?.(this.running[spec.id as ComponentId], spec.settings(next), spec.settings(prev));
+    }
+    const changed = [...plan].filter(([, a]) => a !== 'keep').map(([id, a]) => `${id} ${a}`);
+    this.log.info(changed.length === 0 ? 'configuration reloaded: nothing changed' : `configuration reloaded: ${changed.join(', ')}`);
+    return plan as Map<ComponentId, ReloadAction>;
+  }
+
+  private async create(spec: AnyComponentSpec, conf: Conf): Promise<void> {
+    const s = spec.settings(conf);
+    if (s === undefined) return;
+    const c = await spec.create(s, this.running);
+    (this.running as Record<string, unknown>)[spec.id] = c;
+  }
+
+  private async destroy(spec: AnyComponentSpec): Promise<void> {
+    const id = spec.id as ComponentId;
+    const c = this.running[id] as Closable | undefined;
+    if (!c || id === 'logger') return;
+    delete this.running[id];
+    try {
+      await c.close?.();
+    } catch (err) {
+      this.log.error(`closing ${id}: ${(err as Error).message}`);
+    }
+  }
 }
+
+export type { Components };

@@ -77,6 +77,17 @@ describe('AuthManager (internal)', () => {
     }
   });
 
+  it('switches between internal and external authentication when updated', async () => {
+    const m = manager();
+    const pc = pathConf({ readUser: 'bob', readPass: 'pw' });
+    await m.authenticate(request({}, plain('bob', 'pw')), pc);
+    m.update({ externalAuthenticationURL: 'ftp://not-http/', readTimeoutMs: 1000 });
+    const { err } = await refusal(m.authenticate(request({}, plain('bob', 'pw')), pc));
+    assert.match(err.message, /invalid externalAuthenticationURL/, 'the external server is asked now');
+    m.update({ externalAuthenticationURL: '', readTimeoutMs: 1000 });
+    await m.authenticate(request({}, plain('bob', 'pw')), pc);
+  });
+
   it('checks Digest credentials through verify against a plain stored password', async () => {
     const pc = pathConf({ readUser: 'bob', readPass: 'pw' });
     const tried: string[] = [];

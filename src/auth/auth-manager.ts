@@ -14,7 +14,7 @@ export interface AuthManagerOptions {
   /** Bound of one whole exchange with the external authentication server. */
   readTimeoutMs: number;
   log: Logger;
-  /** Random delay of every refused attempt (RELIABILITY D7: ≥ 0.5 s, up to 4 s as MediaMTX HEAD). */
+  /** Random delay of every refused attempt (docs/limits.md §Auth: ≥ 0.5 s, up to 4 s as MediaMTX HEAD). */
   failDelayMs?: { min: number; max: number };
 }
 
@@ -43,7 +43,7 @@ export function logSafeUser(user: string): string {
 export class AuthManager {
   private readonly ipLists = new WeakMap<readonly string[], IpList>();
   private readonly log: Logger;
-  private readonly external: ExternalAuthClient | undefined;
+  private external: ExternalAuthClient | undefined;
   private readonly failDelay: { min: number; max: number };
   private readonly pendingDelays = new Set<() => void>();
   private closed = false;
@@ -70,6 +70,17 @@ export class AuthManager {
     this.log.warn(`authentication failed for ${logSafeUser(req.credentials?.user ?? '')} from ${req.ip}: ${denial.reason}`);
     await this.delayFailure();
     throw new AuthError(denial.reason, false, plainOnly);
+  }
+
+  /**
+   * Takes new settings (a configuration reload): requests from now on use the new external authentication URL and
+   * timeout; requests in flight finish against the old server.
+   */
+  update(opts: Pick<AuthManagerOptions, 'externalAuthenticationURL' | 'readTimeoutMs'>): void {
+    // The old client is dropped, not closed: its in-flight checks end on their own, each bounded by its timeout.
+    this.external = opts.externalAuthenticationURL !== ''
+      ? new ExternalAuthClient(opts.externalAuthenticationURL, opts.readTimeoutMs)
+      : undefined;
   }
 
   /** Aborts in-flight external requests and ends pending failure delays at once. */

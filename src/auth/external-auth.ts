@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import type { AccessRequest } from './access-request.ts';
 
 /**
- * Largest answer read from the external authentication server (RELIABILITY §1.5, MediaMTX maxInboundBodySize);
+ * Largest answer read from the external authentication server (docs/limits.md §Auth, MediaMTX maxInboundBodySize);
  * past it the request is aborted and the client denied.
  */
 export const MAX_EXTERNAL_AUTH_RESPONSE = 128 * 1024;

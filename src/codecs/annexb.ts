@@ -26,3 +26,15 @@ export function nalusToAnnexB(nalus: readonly Uint8Array[]): Buffer {
   const sc = Buffer.from([0, 0, 0, 1]);
   return Buffer.concat(nalus.flatMap((n) => [sc, n]));
 }
+
+/**
+ * The NAL unit without a leading Annex-B start code (00 00 01 or 00 00 00 01). Some cameras put one in front of
+ * each parameter set of SDP sprop-parameter-sets / sprop-vps/sps/pps, where RFC 6184 §8.1 wants bare NAL units.
+ */
+export function stripStartCode(nalu: Buffer): Buffer {
+  if (nalu[0] === 0 && nalu[1] === 0) {
+    if (nalu[2] === 1) return nalu.subarray(3);
+    if (nalu[2] === 0 && nalu[3] === 1) return nalu.subarray(4);
+  }
+  return nalu;
+}

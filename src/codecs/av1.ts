@@ -4,7 +4,7 @@ import { CodecError } from './codec-error.ts';
 /** AV1 OBU types (AV1 spec §6.2.2) that the server looks at. */
 export const Av1ObuType = { SequenceHeader: 1, TemporalDelimiter: 2 } as const;
 
-/** Most OBUs one temporal unit may hold (RELIABILITY §1.5: every parsed list is bounded). */
+/** Most OBUs one temporal unit may hold (docs/limits.md §Media: every parsed list is bounded). */
 export const AV1_MAX_OBUS = 256;
 
 // OBU header (AV1 spec §5.3.2): forbidden(1) type(4) extension_flag(1) has_size_field(1) reserved(1).

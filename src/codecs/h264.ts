@@ -3,7 +3,7 @@ import { CodecError } from './codec-error.ts';
 /** H264 NAL unit types used here (ITU-T H.264 Table 7-1). */
 export const H264NaluType = { NonIdr: 1, Idr: 5, Sei: 6, Sps: 7, Pps: 8, Aud: 9, StapA: 24, FuA: 28 } as const;
 
-// RELIABILITY §1.5: an access unit holds at most this many NAL units and bytes.
+// An access unit holds at most this many NAL units and bytes (docs/limits.md §Media).
 export const H264_MAX_NALUS = 50;
 export const H264_MAX_AU_BYTES = 8 * 1024 * 1024;
 

@@ -5,7 +5,7 @@ import { CodecError } from './codec-error.ts';
 /** H265 NAL unit types used here (ITU-T H.265 Table 7-1; AP and FU from RFC 7798 §4.4). */
 export const H265NaluType = { IrapFirst: 16, IrapLast: 23, Vps: 32, Sps: 33, Pps: 34, Aud: 35, SeiPrefix: 39, Ap: 48, Fu: 49, Paci: 50 } as const;
 
-// RELIABILITY §1.5: the same access-unit bounds as H264.
+// The same access-unit bounds as H264 (docs/limits.md §Media).
 export const H265_MAX_NALUS = 50;
 export const H265_MAX_AU_BYTES = 8 * 1024 * 1024;
 

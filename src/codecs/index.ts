@@ -7,7 +7,7 @@ export { parseAudioSpecificConfig, AAC_SAMPLES_PER_AU, type AudioSpecificConfig 
 export { BitReader, unescapeRbsp } from './bit-reader.ts';
 export { parseH264Sps, parseH264SliceHeader, type H264Sps, type H264SliceHeader } from './h264-sps.ts';
 export { H264DtsExtractor } from './h264-dts-extractor.ts';
-export { annexBToNalus, nalusToAnnexB } from './annexb.ts';
+export { annexBToNalus, nalusToAnnexB, stripStartCode } from './annexb.ts';
 export {
   H265NaluType, H265_MAX_NALUS, H265_MAX_AU_BYTES, h265NaluType, h265IsRandomAccess, parseHevcConfig, buildHevcConfig, groupH265AccessUnits,
   type HevcConfig, type HevcParameterSets,
@@ -23,3 +23,5 @@ export {
 } from './av1.ts';
 export { parseVp9KeyFrame, vp9IsKeyFrame, buildVpcc, parseVpcc, type Vp9KeyFrameInfo } from './vp9.ts';
 export { parseOpusHead, buildOpusHead, type OpusHead } from './opus.ts';
+export { parseAdts, buildAdts, type AdtsFrame } from './adts.ts';
+export { h265PictureSize, av1FrameSize, type PictureSize } from './video-size.ts';

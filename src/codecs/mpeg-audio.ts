@@ -35,7 +35,7 @@ export function parseMpegAudioHeader(b: Uint8Array): MpegAudioHeader {
   return { layer, sampleRate, channels, samples, frameLength };
 }
 
-/** Most frames one message may hold (RELIABILITY §1.5: parsed lists are bounded). */
+/** Most frames one message may hold (docs/limits.md §Media: parsed lists are bounded). */
 const MAX_FRAMES = 256;
 
 /** Splits whole MPEG audio frames that follow each other (as FLV carries MP3) by their header lengths. Throws CodecError. */

@@ -23,7 +23,7 @@ export function isValidPathName(name: string): string | undefined {
 }
 
 /** Finds the configuration of a requested path: literal names first, then regexps in file order (G1..Gn groups). */
-export function findPathConf(conf: Conf, name: string): { pathConf: PathConf; matches: string[] } | undefined {
+export function findPathConf(conf: Pick<Conf, 'paths'>, name: string): { pathConf: PathConf; matches: string[] } | undefined {
   const literal = conf.paths[name];
   if (literal && !literal.regexp) return { pathConf: literal, matches: [] };
   for (const pc of Object.values(conf.paths)) {

@@ -1,4 +1,6 @@
+import type { Logger } from '../lib/index.ts';
 import type { AccessRequest } from '../auth/index.ts';
+import type { PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
 import type { Stream, SubStream } from '../stream/index.ts';
 
@@ -48,4 +50,84 @@ export interface PathAccess {
   addPublisher(req: AccessRequest, who: Publisher, desc: Description): Promise<PublisherLease>;
   addReader(req: AccessRequest, who: Reader): Promise<ReaderLease>;
   describe(req: AccessRequest): Promise<DescribeResult>;
+}
+
+/** Everything a static source may do with its path while it runs. */
+export interface StaticSourceContext {
+  /** The `source` value of the path (`rtsp://…`, `rpiCamera`, …). */
+  readonly url: string;
+  readonly conf: PathConf;
+  /** Aborted when the source must stop (path closed, configuration changed, on-demand close). */
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** The source knows its tracks: a new stream is made ready for readers; units go into the returned SubStream. */
+  setReady(desc: Description): SubStream;
+  /** The source lost its stream: readers are closed and the path waits for the next setReady. */
+  setNotReady(): void;
+}
+
+/** A source the server pulls (MediaMTX's static sources): one run lasts until the upstream ends or the signal aborts. */
+export interface StaticSource {
+  readonly info: ParticipantInfo;
+  /** Log prefix, as MediaMTX names sources: `RTSP source`, `RTMP source`, `HLS source`, `UDP source`. */
+  readonly label: string;
+  /** Pulls the stream; resolves when the upstream ended, rejects with the reason it failed. The path retries. */
+  run(ctx: StaticSourceContext): Promise<void>;
+}
+
+/** Makes the static source of a `source` value; the app registers one per scheme, so core knows no protocol. */
+export interface StaticSourceFactory {
+  /** What the `source` value starts with (`rtsp://`, `rtsps://`) or equals (`rpiCamera`). */
+  readonly prefixes: readonly string[];
+  create(url: string, conf: PathConf): StaticSource;
+}
+
+/** A read-only view of a path for the API and metrics (MediaMTX's v1 `paths/list` item). */
+export interface PathSnapshot {
+  readonly name: string;
+  readonly confName: string;
+  /** Who feeds the path: a publisher or a static source, ready or not. */
+  readonly source: ParticipantInfo | undefined;
+  readonly sourceReady: boolean;
+  /** Display names of the tracks (`H264`, `MPEG-4 Audio`), when ready. */
+  readonly tracks: readonly string[];
+  readonly bytesReceived: number;
+  readonly readers: readonly ParticipantInfo[];
+}
+
+/** What observers (HLS always-remux, hooks, metrics) learn about paths. */
+export interface PathEvents {
+  [event: string]: (...args: never[]) => void;
+  /** The path's stream is ready (a publisher started or a static source has its tracks). */
+  pathReady: (pathName: string, stream: Stream) => void;
+  /** The path's stream went away. */
+  pathNotReady: (pathName: string) => void;
+  readerAdded: (pathName: string, reader: ParticipantInfo) => void;
+  readerRemoved: (pathName: string, reader: ParticipantInfo) => void;
+}
+
+/** One connection or session of a protocol server, as the API lists it (MediaMTX v1 `rtspconns`, `rtmpconns`, …). */
+export interface ConnectionInfo {
+  readonly id: string;
+  readonly created: Date;
+  /** `ip:port` of the client. */
+  readonly remoteAddr: string;
+  /** What the connection does, for kinds that say (RTSP sessions, RTMP connections). */
+  readonly state?: 'idle' | 'read' | 'publish';
+  /** The path it reads or publishes, '' before it names one. */
+  readonly path?: string;
+  readonly bytesReceived: number;
+  readonly bytesSent: number;
+}
+
+/** What every protocol server offers the app, the API and metrics; a new server implements it and adds one row to the app's table. */
+export interface ProtocolServer<S = unknown> {
+  /** Closes the listeners, every connection and their hooks. */
+  close(): Promise<void>;
+  /** Connections (or RTSP sessions), as plain data. */
+  connections(): ConnectionInfo[];
+  /** Closes the connection (RTSP: the session) with this id; false when there is none. */
+  kick(id: string): boolean;
+  /** Takes settings the app's table declared live-updatable (e.g. runOnConnect, applied to new connections). */
+  update(next: S): void;
 }

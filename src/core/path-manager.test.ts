@@ -2,32 +2,20 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Logger } from '../lib/index.ts';
 import { parseConf, type PathConf } from '../conf/index.ts';
-import type { Description } from '../formats/index.ts';
 import { AuthError } from '../auth/index.ts';
-import type { AccessRequest, ParticipantInfo, Publisher, PublisherLease, Reader } from './contracts.ts';
+import type { PublisherLease, StaticSourceFactory } from './contracts.ts';
+import { FakeParticipant, H264_DESCRIPTION, participant, request } from './test-support/participants.ts';
 import { PathManager, type Authenticator } from './path-manager.ts';
 import { NoStreamAvailableError, PathBusyError, PathNotConfiguredError, InvalidPathNameError } from './errors.ts';
 
-const desc: Description = { medias: [{ kind: 'video', formats: [{ codec: 'h264', payloadType: 96, encoding: 'H264', clockRate: 90000, params: new Map() }] }] };
-
-class FakeParticipant implements Publisher, Reader {
-  closedWith: Error | undefined;
-  constructor(readonly info: ParticipantInfo) {}
-  close(reason: Error): void { this.closedWith = reason; }
-}
-
-let n = 0;
-function participant(): FakeParticipant { return new FakeParticipant({ type: 'rtspSession', id: String(++n) }); }
-
-function req(pathName: string, action: AccessRequest['action'] = 'read'): AccessRequest {
-  return { pathName, query: '', protocol: 'rtsp', action, ip: '127.0.0.1' };
-}
+const desc = H264_DESCRIPTION;
+const req = request;
 
 const allowAll: Authenticator = { authenticate: async () => ({ user: '' }) };
 
-function manager(yaml: string, auth: Authenticator = allowAll): PathManager {
+function manager(yaml: string, auth: Authenticator = allowAll, sourceFactories: StaticSourceFactory[] = []): PathManager {
   const { conf } = parseConf(yaml, {});
-  const pm = new PathManager({ conf, auth, log: Logger.silent(), rtspPort: 8554 });
+  const pm = new PathManager({ paths: conf.paths, auth, log: Logger.silent(), rtspPort: 8554, sourceFactories });
   pm.start();
   return pm;
 }
@@ -45,7 +33,7 @@ describe('PathManager', () => {
     const lease = await publish(pm, 'cam');
     const r = await pm.addReader(req('cam'), participant());
     assert.equal(r.stream, lease.stream);
-    pm.close();
+    await pm.close();
   });
 
   it('keeps an announced publisher unreadable until it starts (ANNOUNCE without RECORD)', async () => {
@@ -56,7 +44,7 @@ describe('PathManager', () => {
     lease.start();
     const r = await pm.addReader(req('cam'), participant());
     assert.equal(r.stream, lease.stream);
-    pm.close();
+    await pm.close();
   });
 
   it('lets a waiting on-demand reader in only when the publisher starts', async () => {
@@ -69,14 +57,14 @@ describe('PathManager', () => {
     lease.start();
     await reading;
     assert.ok(got, 'the reader got the stream after start');
-    pm.close();
+    await pm.close();
   });
 
   it('refuses paths that are not configured and invalid names', async () => {
     const pm = manager('paths:\n  cam:\n');
     await assert.rejects(pm.addPublisher(req('other', 'publish'), participant(), desc), PathNotConfiguredError);
     await assert.rejects(pm.describe(req('../etc')), InvalidPathNameError);
-    pm.close();
+    await pm.close();
   });
 
   it('answers a reader of an empty path with NoStreamAvailableError and creates no path', async () => {
@@ -84,7 +72,7 @@ describe('PathManager', () => {
     await assert.rejects(pm.describe(req('nobody')), NoStreamAvailableError);
     await assert.rejects(pm.addReader(req('nobody'), participant()), NoStreamAvailableError);
     assert.equal(pm.list().length, 0);
-    pm.close();
+    await pm.close();
   });
 
   it('kicks the first publisher when a second one arrives', async () => {
@@ -96,7 +84,7 @@ describe('PathManager', () => {
     await publish(pm, 'cam');
     assert.ok(first.closedWith);
     assert.ok(reader.closedWith, 'readers of the old stream are closed');
-    pm.close();
+    await pm.close();
   });
 
   it('refuses a second publisher with disablePublisherOverride', async () => {
@@ -105,7 +93,7 @@ describe('PathManager', () => {
     await pm.addPublisher(req('cam', 'publish'), first, desc);
     await assert.rejects(pm.addPublisher(req('cam', 'publish'), participant(), desc), PathBusyError);
     assert.equal(first.closedWith, undefined);
-    pm.close();
+    await pm.close();
   });
 
   it('closes readers when the publisher leaves and lets a new publisher in at once', async () => {
@@ -116,7 +104,7 @@ describe('PathManager', () => {
     lease.release();
     assert.ok(reader.closedWith);
     await pm.addPublisher(req('cam', 'publish'), participant(), desc);
-    pm.close();
+    await pm.close();
   });
 
   it('removes a dynamic path when it is idle but keeps literal paths', async () => {
@@ -127,7 +115,7 @@ describe('PathManager', () => {
     a.release();
     b.release();
     assert.deepEqual(pm.list().map((p) => p.name), ['fixed']);
-    pm.close();
+    await pm.close();
   });
 
   it('authenticates before creating any path', async () => {
@@ -135,7 +123,7 @@ describe('PathManager', () => {
     const pm = manager('paths:\n  all:\n', deny);
     await assert.rejects(pm.addPublisher(req('cam', 'publish'), participant(), desc), AuthError);
     assert.equal(pm.list().length, 0);
-    pm.close();
+    await pm.close();
   });
 
   it('passes the path conf of the matching regexp path to authentication', async () => {
@@ -145,13 +133,13 @@ describe('PathManager', () => {
     await pm.addPublisher(req('cam12', 'publish'), participant(), desc);
     await pm.addPublisher(req('other', 'publish'), participant(), desc);
     assert.deepEqual(seen.map((p) => p.name), ['~^cam(\\d+)$', 'all']);
-    pm.close();
+    await pm.close();
   });
 
   it('redirects readers of a redirect path and of an empty path with fallback', async () => {
     const pm = manager('paths:\n  r:\n    source: redirect\n    sourceRedirect: rtsp://example.org/x\n  f:\n    fallback: /other\n');
     assert.deepEqual(await pm.describe(req('r')), { redirect: 'rtsp://example.org/x' });
     assert.deepEqual(await pm.describe(req('f')), { redirect: '/other' });
-    pm.close();
+    await pm.close();
   });
 });

@@ -1,12 +1,13 @@
-import type { Logger } from '../lib/index.ts';
+import { TypedEmitter, type Logger } from '../lib/index.ts';
 import { findPathConf, isValidPathName, type PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
 import type {
-  AccessRequest, DescribeResult, PathAccess, Publisher, PublisherLease, Reader, ReaderLease,
+  AccessRequest, DescribeResult, PathAccess, PathEvents, PathSnapshot, Publisher, PublisherLease, Reader, ReaderLease,
+  StaticSource, StaticSourceFactory,
 } from './contracts.ts';
-import type { Conf } from '../conf/index.ts';
 import { InvalidPathNameError, InvalidStateError, NoStreamAvailableError, PathNotConfiguredError } from './errors.ts';
-import { Path } from './path.ts';
+import { Path, isStaticSource, type PathObserver } from './path.ts';
+import { pathChange } from './path-conf-change.ts';
 
 /** What the path manager needs from authentication: resolve when allowed, reject with AuthError otherwise. */
 export interface Authenticator {
@@ -15,59 +16,89 @@ export interface Authenticator {
 
 /** Options of the PathManager. */
 export interface PathManagerOptions {
-  conf: Conf;
+  /** The `paths` section of the configuration. */
+  paths: Readonly<Record<string, PathConf>>;
   auth: Authenticator;
   log: Logger;
   /** Port of the RTSP listener, exported to hooks as RTSP_PORT. */
   rtspPort: number;
-}
-
-/** A snapshot of one path for the API and metrics. */
-export interface PathSnapshot {
-  readonly name: string;
-  readonly confName: string;
-  readonly path: Path;
+  /** Static source makers by `source` prefix, registered by the app (core knows no protocol). */
+  sourceFactories?: readonly StaticSourceFactory[];
 }
 
 /**
  * Owns every Path: finds the configuration of a requested name, authenticates, creates paths on demand
- * (regexp/`all` paths) and removes them when idle.
+ * (regexp/`all` paths), removes them when idle, and applies new path configurations.
  */
 export class PathManager implements PathAccess {
+  /** Path readiness and readers, for observers (API, metrics, always-on muxers). */
+  readonly events: TypedEmitter<PathEvents>;
   private readonly paths = new Map<string, Path>();
-  private conf: Conf;
+  private confs: Readonly<Record<string, PathConf>>;
   private closed = false;
+  private readonly observer: PathObserver;
+  private readonly unsupportedLogged = new Set<string>();
 
   constructor(private readonly opts: PathManagerOptions) {
-    this.conf = opts.conf;
+    this.confs = opts.paths;
+    this.events = new TypedEmitter<PathEvents>((err) => opts.log.error(`path event listener: ${(err as Error).message}`));
+    this.observer = {
+      onIdle: (p) => {
+        // Literal paths live as long as their configuration; dynamic (regexp) ones go when idle.
+        if (p.conf.regexp && this.paths.get(p.name) === p) { this.paths.delete(p.name); void p.close(); }
+      },
+      onReady: (p, stream) => this.events.emit('pathReady', p.name, stream),
+      onNotReady: (p) => this.events.emit('pathNotReady', p.name),
+      onReaderAdded: (p, r) => this.events.emit('readerAdded', p.name, r),
+      onReaderRemoved: (p, r) => this.events.emit('readerRemoved', p.name, r),
+    };
   }
 
-  /** Creates the literal paths and starts their `runOnInit` commands. */
+  /** Creates the literal paths and starts their `runOnInit` commands and always-on sources. */
   start(): void {
-    for (const pc of Object.values(this.conf.paths)) {
-      if (pc.regexp) continue;
-      this.createPath(pc.name, pc, []).start();
+    for (const pc of Object.values(this.confs)) {
+      if (!pc.regexp) this.createPath(pc.name, pc, []).start();
     }
   }
 
-  /** Every path that exists now. */
+  /** Read-only views of every path that exists now. */
   list(): PathSnapshot[] {
-    return [...this.paths.values()].map((p) => ({ name: p.name, confName: p.conf.name, path: p }));
+    return [...this.paths.values()].map((p) => p.snapshot());
+  }
+
+  /**
+   * Applies a new `paths` section: paths whose configuration is gone or changed in a way they can't take live are
+   * closed (their clients too) and literal ones recreated; live changes (credentials, IP lists) are applied in place;
+   * every other path and its clients are left alone. A dynamic path that now matches another entry is closed.
+   */
+  async updatePathConfs(next: Readonly<Record<string, PathConf>>): Promise<void> {
+    this.checkOpen();
+    this.confs = next;
+    const closing: Promise<void>[] = [];
+    for (const path of [...this.paths.values()]) {
+      const found = findPathConf({ paths: next }, path.name);
+      const change = found && found.pathConf.name === path.conf.name ? pathChange(path.conf, found.pathConf) : 'recreate';
+      if (change === 'live') path.updateConf(found!.pathConf);
+      if (change !== 'recreate') continue;
+      this.paths.delete(path.name);
+      closing.push(path.close());
+    }
+    await Promise.all(closing);
+    for (const pc of Object.values(next)) {
+      if (!pc.regexp && !this.paths.has(pc.name)) this.createPath(pc.name, pc, []).start();
+    }
   }
 
   /** PathAccess: authenticate as publisher and take the path. */
   async addPublisher(req: AccessRequest, who: Publisher, desc: Description): Promise<PublisherLease> {
-    const { pathConf, matches } = this.match(req.pathName);
-    const { user } = await this.opts.auth.authenticate(req, pathConf);
+    const { pathConf, matches, user } = await this.authenticated(req);
     const path = this.getOrCreate(req.pathName, pathConf, matches);
     return path.addPublisher(who, desc, user);
   }
 
   /** PathAccess: authenticate as reader and attach to the path's stream. */
   async addReader(req: AccessRequest, who: Reader): Promise<ReaderLease> {
-    const { pathConf, matches } = this.match(req.pathName);
-    const { user } = await this.opts.auth.authenticate(req, pathConf);
-    this.checkOpen();
+    const { pathConf, matches, user } = await this.authenticated(req);
     const existing = this.paths.get(req.pathName);
     if (!existing && pathConf.runOnDemand === '') throw new NoStreamAvailableError(req.pathName);
     const path = existing ?? this.getOrCreate(req.pathName, pathConf, matches);
@@ -76,12 +107,10 @@ export class PathManager implements PathAccess {
 
   /** PathAccess: authenticate as reader and describe the path. */
   async describe(req: AccessRequest): Promise<DescribeResult> {
-    const { pathConf, matches } = this.match(req.pathName);
-    await this.opts.auth.authenticate(req, pathConf);
-    this.checkOpen();
+    const { pathConf, matches } = await this.authenticated(req);
     const existing = this.paths.get(req.pathName);
     if (!existing) {
-      // Don't create state for a path nobody feeds (RELIABILITY V18): answer from the configuration.
+      // Don't create state for a path nobody feeds (docs/limits.md §Paths): answer from the configuration.
       if (pathConf.source === 'redirect') return { redirect: pathConf.sourceRedirect };
       if (pathConf.runOnDemand === '') {
         if (pathConf.fallback !== '') return { redirect: pathConf.fallback };
@@ -91,18 +120,29 @@ export class PathManager implements PathAccess {
     return (existing ?? this.getOrCreate(req.pathName, pathConf, matches)).describe(req.query);
   }
 
-  /** Closes every path. */
-  close(): void {
+  /** Closes every path and waits for their static sources to stop. */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const p of [...this.paths.values()]) p.close();
+    const all = [...this.paths.values()];
     this.paths.clear();
+    await Promise.all(all.map((p) => p.close()));
+  }
+
+  /** Finds the path's configuration and authenticates; the configuration is looked up again after the await. */
+  private async authenticated(req: AccessRequest): Promise<{ pathConf: PathConf; matches: string[]; user: string }> {
+    const before = this.match(req.pathName);
+    const { user } = await this.opts.auth.authenticate(req, before.pathConf);
+    const after = this.match(req.pathName);
+    // A reload during authentication: the decision was taken against a configuration that no longer applies.
+    if (after.pathConf !== before.pathConf) throw new InvalidStateError('the path configuration changed, retry');
+    return { ...after, user };
   }
 
   private match(pathName: string): { pathConf: PathConf; matches: string[] } {
     this.checkOpen();
     const invalid = isValidPathName(pathName);
     if (invalid !== undefined) throw new InvalidPathNameError(pathName, invalid);
-    const found = findPathConf(this.conf, pathName);
+    const found = findPathConf({ paths: this.confs }, pathName);
     if (!found) throw new PathNotConfiguredError(pathName);
     return found;
   }
@@ -118,13 +158,20 @@ export class PathManager implements PathAccess {
 
   private createPath(name: string, conf: PathConf, matches: string[]): Path {
     const path = new Path({
-      name, conf, matches, log: this.opts.log, rtspPort: this.opts.rtspPort,
-      onIdle: (p) => {
-        // Literal paths live as long as their configuration; dynamic (regexp) ones go when idle.
-        if (p.conf.regexp && this.paths.get(p.name) === p) { this.paths.delete(p.name); p.close(); }
-      },
+      name, conf, matches, log: this.opts.log, rtspPort: this.opts.rtspPort, observer: this.observer,
+      createSource: (url, pc) => this.createSource(url, pc),
     });
     this.paths.set(name, path);
     return path;
+  }
+
+  private createSource(url: string, conf: PathConf): StaticSource | undefined {
+    const factory = this.opts.sourceFactories?.find((f) => f.prefixes.some((p) => url.startsWith(p)));
+    if (factory) return factory.create(url, conf);
+    if (isStaticSource(url) && !this.unsupportedLogged.has(conf.name)) {
+      this.unsupportedLogged.add(conf.name);
+      this.opts.log.warn(`[path ${conf.name}] source '${url}' is not supported yet: the path has no stream`);
+    }
+    return undefined;
   }
 }

@@ -1,22 +1,39 @@
 import { deferred, type Deferred, type Logger } from '../lib/index.ts';
 import type { PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
-import { Stream } from '../stream/index.ts';
+import { Stream, type SubStream } from '../stream/index.ts';
 import { startHook, hookEnv, type HookHandle } from '../hooks/index.ts';
-import type { DescribeResult, Publisher, PublisherLease, Reader, ReaderLease } from './contracts.ts';
+import type {
+  DescribeResult, ParticipantInfo, PathSnapshot, Publisher, PublisherLease, Reader, ReaderLease, StaticSource,
+} from './contracts.ts';
 import { InvalidStateError, NoStreamAvailableError, PathBusyError } from './errors.ts';
-import { describeTracks } from './track-names.ts';
+import { CODEC_DISPLAY_NAMES, describeTracks } from './track-names.ts';
+import { StaticSourceRunner } from './static-source-runner.ts';
 
 /** What feeds the path right now. */
 type SourceState =
   | { readonly kind: 'none' }
-  | { readonly kind: 'publisher'; readonly who: Publisher; readonly stream: Stream; readonly user: string; isReady: boolean };
+  | { readonly kind: 'publisher'; readonly who: Publisher; readonly stream: Stream; readonly user: string; isReady: boolean }
+  | { readonly kind: 'static'; readonly source: StaticSource; readonly runner: StaticSourceRunner; stream: Stream | undefined };
 
-/** State of the `runOnDemand` command (MediaMTX keeps these as parallel fields; here states that can't exist can't be built). */
+/** What an on-demand start runs: the `runOnDemand` command, or the path's static source (`sourceOnDemand`). */
+type OnDemandTrigger = { readonly kind: 'hook'; readonly hook: HookHandle } | { readonly kind: 'source' };
+
+/** On-demand state (MediaMTX keeps these as parallel fields; here states that can't exist can't be built). */
 type OnDemand =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'starting'; readonly hook: HookHandle; readonly readyTimer: NodeJS.Timeout; readonly waiters: Deferred<void>[] }
-  | { readonly kind: 'ready'; readonly hook: HookHandle; closeTimer?: NodeJS.Timeout };
+  | { readonly kind: 'starting'; readonly trigger: OnDemandTrigger; readonly readyTimer: NodeJS.Timeout; readonly waiters: Deferred<void>[] }
+  | { readonly kind: 'ready'; readonly trigger: OnDemandTrigger; closeTimer?: NodeJS.Timeout };
+
+/** What a path tells its manager. */
+export interface PathObserver {
+  /** The path has nothing left (no publisher, readers or on-demand start). */
+  onIdle(path: Path): void;
+  onReady(path: Path, stream: Stream): void;
+  onNotReady(path: Path): void;
+  onReaderAdded(path: Path, reader: ParticipantInfo): void;
+  onReaderRemoved(path: Path, reader: ParticipantInfo): void;
+}
 
 /** Options of a Path. */
 export interface PathOptions {
@@ -26,14 +43,18 @@ export interface PathOptions {
   matches: readonly string[];
   log: Logger;
   rtspPort: number;
-  /** Called when the path has nothing left (no publisher, readers or on-demand command). */
-  onIdle: (path: Path) => void;
+  /** Makes the static source of a `source` value, or undefined when no factory handles it. */
+  createSource: (url: string, conf: PathConf) => StaticSource | undefined;
+  observer: PathObserver;
 }
 
-/** One path: at most one publisher, any number of readers, and the hooks tied to them. */
+/** True when a `source` value names something the server pulls rather than a publisher or a redirect. */
+export function isStaticSource(source: string): boolean { return source !== 'publisher' && source !== 'redirect'; }
+
+/** One path: at most one publisher or static source, any number of readers, and the hooks tied to them. */
 export class Path {
   readonly name: string;
-  readonly conf: PathConf;
+  private currentConf: PathConf;
   private source: SourceState = { kind: 'none' };
   private onDemand: OnDemand = { kind: 'idle' };
   private readonly readers = new Map<Reader, HookHandle | undefined>();
@@ -45,19 +66,36 @@ export class Path {
 
   constructor(private readonly opts: PathOptions) {
     this.name = opts.name;
-    this.conf = opts.conf;
+    this.currentConf = opts.conf;
     this.log = opts.log.child(`[path ${opts.name}]`);
+    if (isStaticSource(opts.conf.source)) {
+      const source = opts.createSource(opts.conf.source, opts.conf);
+      if (source) {
+        const runner = new StaticSourceRunner(source, opts.conf.source, {
+          conf: opts.conf, log: this.log.child(`[${source.label}]`),
+          setReady: (desc) => this.setSourceReady(desc), setNotReady: () => this.setSourceNotReady(),
+        });
+        this.source = { kind: 'static', source, runner, stream: undefined };
+      }
+    }
   }
 
-  /** Starts `runOnInit` (literal paths only: MediaMTX rejects it on regexp paths at config time). */
+  /** The path's configuration (replaced by live updates). */
+  get conf(): PathConf { return this.currentConf; }
+
+  /** Starts `runOnInit` and an always-on static source (literal paths only, as in MediaMTX). */
   start(): void {
     if (this.conf.runOnInit !== '') {
       this.log.info('runOnInit command started');
       this.initHook = this.hook(this.conf.runOnInit, this.conf.runOnInitRestart);
     }
+    if (this.source.kind === 'static' && !this.conf.sourceOnDemand) this.source.runner.start();
   }
 
-  /** The current stream, when a publisher is ready. */
+  /** Takes a configuration that differs only in keys a running path can take (see pathChange). */
+  updateConf(next: PathConf): void { this.currentConf = next; }
+
+  /** The current stream, when ready. */
   get stream(): Stream | undefined { return this.readyStream(); }
 
   /** The current publisher, when any. */
@@ -69,6 +107,20 @@ export class Path {
   /** True when nothing keeps the path alive. */
   isIdle(): boolean {
     return this.source.kind === 'none' && this.readers.size === 0 && this.onDemand.kind === 'idle';
+  }
+
+  /** A plain-data view for the API and metrics. */
+  snapshot(): PathSnapshot {
+    const stream = this.readyStream();
+    const s = this.source;
+    return {
+      name: this.name, confName: this.conf.name,
+      source: s.kind === 'publisher' ? s.who.info : s.kind === 'static' ? s.source.info : undefined,
+      sourceReady: stream !== undefined,
+      tracks: stream ? stream.description.medias.flatMap((m) => m.formats.map((f) => CODEC_DISPLAY_NAMES[f.codec])) : [],
+      bytesReceived: stream?.stats.bytesIn ?? 0,
+      readers: [...this.readers.keys()].map((r) => r.info),
+    };
   }
 
   /** Makes `who` the publisher, kicking the previous one unless `disablePublisherOverride`. */
@@ -88,28 +140,16 @@ export class Path {
     let released = false;
     return {
       pathName: this.name, user, subStream: stream, stream,
-      start: () => { if (!released && this.source === source && !source.isReady) this.setReady(source); },
+      start: () => {
+        if (released || this.source !== source || source.isReady) return;
+        source.isReady = true;
+        this.onStreamReady(stream, who.info);
+      },
       release: () => { if (!released) { released = true; this.removePublisher(who); } },
     };
   }
 
-  /** The publisher starts sending (RTSP RECORD, RTMP tracks known): readers may attach and runOnReady runs. */
-  private setReady(source: Extract<SourceState, { kind: 'publisher' }>): void {
-    source.isReady = true;
-    const { who, stream } = source;
-    this.log.info(`stream is ready and available, published by ${who.info.type} ${who.info.id} (${describeTracks(stream.description)})`);
-    if (this.conf.runOnReady !== '') {
-      this.log.info('runOnReady command started');
-      this.readyHook = this.hook(this.conf.runOnReady, this.conf.runOnReadyRestart);
-    }
-    this.onPublisherReady();
-  }
-
-  private readyStream(): Stream | undefined {
-    return this.source.kind === 'publisher' && this.source.isReady ? this.source.stream : undefined;
-  }
-
-  /** Adds a reader once a stream is available (starting `runOnDemand` when configured). */
+  /** Adds a reader once a stream is available (starting an on-demand command or source when configured). */
   async addReader(who: Reader, user: string, query: string): Promise<ReaderLease> {
     const stream = await this.waitStream(query);
     if (this.closed) throw new InvalidStateError('terminated');
@@ -120,6 +160,7 @@ export class Path {
       this.onDemand.closeTimer = undefined;
     }
     this.log.info(`${who.info.type} ${who.info.id} is reading`);
+    this.opts.observer.onReaderAdded(this, who.info);
     let released = false;
     return {
       pathName: this.name, user, stream,
@@ -127,62 +168,126 @@ export class Path {
     };
   }
 
-  /** Answers DESCRIBE: a redirect, or the stream (waiting for an on-demand publisher). */
+  /** Answers DESCRIBE: a redirect, or the stream (waiting for an on-demand start). */
   async describe(query: string): Promise<DescribeResult> {
     if (this.conf.source === 'redirect') return { redirect: this.conf.sourceRedirect };
-    if (!this.readyStream() && this.conf.runOnDemand === '' && this.conf.fallback !== '') {
-      return { redirect: this.conf.fallback };
-    }
+    if (!this.readyStream() && !this.hasOnDemand() && this.conf.fallback !== '') return { redirect: this.conf.fallback };
     return { stream: await this.waitStream(query) };
   }
 
-  /** Closes everything tied to the path. */
-  close(): void {
+  /** Closes everything tied to the path; resolves once its static source has stopped. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const err = new InvalidStateError('terminated');
-    if (this.source.kind === 'publisher') {
-      const who = this.source.who;
-      this.removePublisher(who);
-      who.close(err);
+    const s = this.source;
+    if (s.kind === 'publisher') {
+      this.removePublisher(s.who);
+      s.who.close(err);
     }
     for (const r of [...this.readers.keys()]) { this.removeReader(r); r.close(err); }
     this.stopOnDemand(err);
     void this.initHook?.close();
     this.initHook = undefined;
+    if (s.kind === 'static') {
+      await s.runner.stop();
+      this.setSourceNotReady();
+    }
+  }
+
+  private readyStream(): Stream | undefined {
+    const s = this.source;
+    if (s.kind === 'publisher') return s.isReady ? s.stream : undefined;
+    return s.kind === 'static' ? s.stream : undefined;
+  }
+
+  /** True when a reader's request can start something (runOnDemand, or a static source with sourceOnDemand). */
+  private hasOnDemand(): boolean {
+    return this.conf.runOnDemand !== '' || (this.source.kind === 'static' && this.conf.sourceOnDemand);
+  }
+
+  /** A stream became ready: log, runOnReady, waiting on-demand readers, observers. */
+  private onStreamReady(stream: Stream, by: ParticipantInfo): void {
+    this.log.info(`stream is ready and available, published by ${by.type} ${by.id} (${describeTracks(stream.description)})`);
+    if (this.conf.runOnReady !== '') {
+      this.log.info('runOnReady command started');
+      this.readyHook = this.hook(this.conf.runOnReady, this.conf.runOnReadyRestart);
+    }
+    this.onDemandReady();
+    this.opts.observer.onReady(this, stream);
+  }
+
+  /** A stream went away: runOnReady stops, readers are closed, observers learn it. */
+  private onStreamGone(stream: Stream): void {
+    stream.close();
+    void this.readyHook?.close();
+    this.readyHook = undefined;
+    this.log.info('stream is not available anymore');
+    const err = new Error(`the stream of path '${this.name}' is not available anymore`);
+    for (const r of [...this.readers.keys()]) { this.removeReader(r); r.close(err); }
+    this.opts.observer.onNotReady(this);
+  }
+
+  private setSourceReady(desc: Description): SubStream {
+    const s = this.source;
+    if (s.kind !== 'static' || this.closed) throw new InvalidStateError('terminated');
+    if (s.stream) this.setSourceNotReady();
+    const stream = new Stream(desc);
+    s.stream = stream;
+    this.onStreamReady(stream, s.source.info);
+    return stream;
+  }
+
+  private setSourceNotReady(): void {
+    const s = this.source;
+    if (s.kind !== 'static' || !s.stream) return;
+    const stream = s.stream;
+    s.stream = undefined;
+    this.onStreamGone(stream);
   }
 
   private async waitStream(query: string): Promise<Stream> {
     const ready = this.readyStream();
     if (ready) return ready;
-    if (this.conf.runOnDemand === '' || this.closed) throw new NoStreamAvailableError(this.name);
+    if (!this.hasOnDemand() || this.closed) throw new NoStreamAvailableError(this.name);
     if (this.onDemand.kind === 'idle') this.startOnDemand(query);
     if (this.onDemand.kind !== 'starting') throw new NoStreamAvailableError(this.name);
     const d = deferred<void>();
     this.onDemand.waiters.push(d);
     await d.promise;
-    // Re-read after the await: the publisher may have come and gone meanwhile.
+    // Re-read after the await: the stream may have come and gone meanwhile.
     const now = this.readyStream();
     if (!now) throw new NoStreamAvailableError(this.name);
     return now;
   }
 
   private startOnDemand(query: string): void {
-    this.log.info('runOnDemand command started');
-    const hook = this.hook(this.conf.runOnDemand, this.conf.runOnDemandRestart, query);
+    const s = this.source;
+    let trigger: OnDemandTrigger;
+    let timeoutMs: number;
+    if (s.kind === 'static') {
+      this.log.info('on-demand source started');
+      s.runner.start();
+      trigger = { kind: 'source' };
+      timeoutMs = this.conf.sourceOnDemandStartTimeout;
+    } else {
+      this.log.info('runOnDemand command started');
+      trigger = { kind: 'hook', hook: this.hook(this.conf.runOnDemand, this.conf.runOnDemandRestart, query) };
+      timeoutMs = this.conf.runOnDemandStartTimeout;
+    }
     const readyTimer = setTimeout(() => {
-      this.log.info('runOnDemand command stopped: source did not become ready in time');
+      this.log.info(`${onDemandName(trigger)} stopped: source did not become ready in time`);
       this.stopOnDemand(new NoStreamAvailableError(this.name));
       this.checkIdle();
-    }, this.conf.runOnDemandStartTimeout);
-    this.onDemand = { kind: 'starting', hook, readyTimer, waiters: [] };
+    }, timeoutMs);
+    this.onDemand = { kind: 'starting', trigger, readyTimer, waiters: [] };
   }
 
-  private onPublisherReady(): void {
+  private onDemandReady(): void {
     if (this.onDemand.kind !== 'starting') return;
-    const { hook, readyTimer, waiters } = this.onDemand;
+    const { trigger, readyTimer, waiters } = this.onDemand;
     clearTimeout(readyTimer);
-    this.onDemand = { kind: 'ready', hook };
+    this.onDemand = { kind: 'ready', trigger };
     for (const w of waiters) w.resolve();
     this.scheduleOnDemandClose();
   }
@@ -190,10 +295,11 @@ export class Path {
   private scheduleOnDemandClose(): void {
     if (this.onDemand.kind !== 'ready' || this.readers.size > 0 || this.onDemand.closeTimer) return;
     const state = this.onDemand;
+    const afterMs = state.trigger.kind === 'source' ? this.conf.sourceOnDemandCloseAfter : this.conf.runOnDemandCloseAfter;
     state.closeTimer = setTimeout(() => {
       state.closeTimer = undefined;
       if (this.onDemand !== state) return;
-      this.log.info('runOnDemand command stopped: not needed anymore');
+      this.log.info(`${onDemandName(state.trigger)} stopped: not needed anymore`);
       if (this.source.kind === 'publisher') {
         const who = this.source.who;
         this.removePublisher(who);
@@ -201,7 +307,7 @@ export class Path {
       }
       this.stopOnDemand(new NoStreamAvailableError(this.name));
       this.checkIdle();
-    }, this.conf.runOnDemandCloseAfter);
+    }, afterMs);
   }
 
   private stopOnDemand(err: Error): void {
@@ -210,20 +316,23 @@ export class Path {
     if (s.kind === 'starting') { clearTimeout(s.readyTimer); for (const w of s.waiters) w.reject(err); }
     if (s.kind === 'ready' && s.closeTimer) clearTimeout(s.closeTimer);
     this.onDemand = { kind: 'idle' };
-    void s.hook.close();
+    if (s.trigger.kind === 'hook') void s.trigger.hook.close();
+    else if (this.source.kind === 'static') {
+      const source = this.source;
+      void source.runner.stop().then(() => { if (this.source === source) this.setSourceNotReady(); });
+    }
   }
 
   private removePublisher(who: Publisher): void {
     if (this.source.kind !== 'publisher' || this.source.who !== who) return;
     const { stream, isReady } = this.source;
     this.source = { kind: 'none' };
-    stream.close();
-    void this.readyHook?.close();
-    this.readyHook = undefined;
-    if (isReady) this.log.info('stream is not available anymore');
-    const err = new Error(`the stream of path '${this.name}' is not available anymore`);
-    for (const r of [...this.readers.keys()]) { this.removeReader(r); r.close(err); }
-    if (this.onDemand.kind === 'ready') this.stopOnDemand(err);
+    if (isReady) {
+      this.onStreamGone(stream);
+    } else {
+      stream.close();
+    }
+    if (this.onDemand.kind === 'ready') this.stopOnDemand(new Error(`the stream of path '${this.name}' is not available anymore`));
     this.checkIdle();
   }
 
@@ -232,12 +341,13 @@ export class Path {
     void this.readers.get(who)?.close();
     this.readers.delete(who);
     this.log.info(`${who.info.type} ${who.info.id} stopped reading`);
+    this.opts.observer.onReaderRemoved(this, who.info);
     this.scheduleOnDemandClose();
     this.checkIdle();
   }
 
   private checkIdle(): void {
-    if (!this.closed && this.isIdle()) this.opts.onIdle(this);
+    if (!this.closed && this.isIdle()) this.opts.observer.onIdle(this);
   }
 
   private hook(command: string, restart: boolean, query?: string): HookHandle {
@@ -245,3 +355,6 @@ export class Path {
     return startHook({ command, restart, env, log: this.log });
   }
 }
+
+/** How the log names what an on-demand start ran. */
+function onDemandName(t: OnDemandTrigger): string { return t.kind === 'hook' ? 'runOnDemand command' : 'on-demand source'; }

@@ -28,7 +28,7 @@ function readDoubleQuoted(line: string, start: number, out: { word: string }): n
  * Splits a command line into argv with POSIX-shell quoting rules (single quotes, double quotes with backslash
  * escapes, backslash outside quotes, backslash-newline continuation), as MediaMTX does with go-shellquote.
  * Nothing else is special: `;`, `|`, `&`, `>`, `$( )`, `$VAR` and globs stay plain text, because hooks never run
- * through a shell (RELIABILITY V15).
+ * through a shell (docs/limits.md §Hooks).
  */
 export function splitCommandLine(line: string): string[] {
   const argv: string[] = [];
@@ -62,7 +62,7 @@ export function splitCommandLine(line: string): string[] {
   return argv;
 }
 
-/** Variables that decrypt the configuration: never expanded nor passed to hooks (RELIABILITY D5). */
+/** Variables that decrypt the configuration: never expanded nor passed to hooks (docs/limits.md §Hooks). */
 export const SECRET_ENV_NAMES: ReadonlySet<string> = new Set(['MTX_CONFKEY', 'RTSP_CONFKEY']);
 
 // Go's os.Expand: `${anything}`, `$` + one of *#$@!?- or a digit, or `$` + [A-Za-z0-9_]+ (starting with any of them).

@@ -6,7 +6,10 @@ import { hookEnv } from './hook-env.ts';
 export class ConnectionHooks<K> {
   private readonly hooks = new Map<K, HookHandle>();
 
-  constructor(private readonly o: { command: string; restart: boolean; rtspPort: number }) {}
+  constructor(private o: { command: string; restart: boolean; rtspPort: number }) {}
+
+  /** Takes a new command for connections opened from now on; running hooks keep theirs (as MediaMTX on reload). */
+  update(next: { command: string; restart: boolean }): void { this.o = { ...this.o, ...next }; }
 
   /** Starts the hook of a new connection; nothing when no command is set. */
   open(conn: K, log: Logger): void {

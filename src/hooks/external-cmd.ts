@@ -19,7 +19,7 @@ export interface HookOptions {
   log: Logger;
   /** Pause before a restart (MediaMTX externalcmd restartPause: 5 s). */
   restartPauseMs?: number;
-  /** Time between SIGINT and SIGKILL when stopping (RELIABILITY D8: all hooks gone within 5 s). */
+  /** Time between SIGINT and SIGKILL when stopping (docs/limits.md §Shutdown: all hooks gone within 5 s). */
   killGraceMs?: number;
   /** Called each time the command exits or fails to start, unless close() was called (MediaMTX OnExit). */
   onExit?: (what: string) => void;
@@ -30,7 +30,7 @@ const DEFAULT_KILL_GRACE_MS = 2000;
 // After SIGKILL a process exits at once unless stuck in the kernel; close() does not wait for that forever.
 const AFTER_KILL_WAIT_MS = 3000;
 
-/** Process environment minus the config decryption key (RELIABILITY D5), plus the hook variables. */
+/** Process environment minus the config decryption key (docs/limits.md §Hooks), plus the hook variables. */
 function childEnv(extra: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SECRET_ENV_NAMES.has(k)) env[k] = v;

@@ -1,7 +1,14 @@
-/** Converts `value` ticks of clock `from` into ticks of clock `to` without float drift for integer inputs. */
-export function rescale(value: number, from: number, to: number): number {
+/** How rescale turns a fraction of a tick into a whole tick: toward zero, or to the nearest (halves up). */
+export type Rounding = 'trunc' | 'round';
+
+/**
+ * Converts `value` ticks of clock `from` (ticks per second) into ticks of clock `to`, e.g. RTMP milliseconds
+ * (1000) into RTP ticks (a format's clock rate) and back. Whole seconds are converted exactly, so integer inputs
+ * don't drift however large they are; the rest is truncated or rounded as `rounding` says.
+ */
+export function rescale(value: number, from: number, to: number, rounding: Rounding = 'trunc'): number {
   if (from === to) return value;
   const whole = Math.trunc(value / from);
-  const rest = value - whole * from;
-  return whole * to + Math.trunc((rest * to) / from);
+  const rest = ((value - whole * from) * to) / from;
+  return whole * to + (rounding === 'round' ? Math.round(rest) : Math.trunc(rest));
 }

@@ -7,3 +7,6 @@ export { rescale } from './clock.ts';
 export { parseListenAddress, normalizeIp, AddressError, type ListenAddress } from './net-address.ts';
 export { readStartupFile } from './startup-file.ts';
 export { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';
+export { TypedEmitter, type EventMap } from './typed-emitter.ts';
+export { openTcpListener, type TcpListener, type TcpListenerOptions, type ListenerTls } from './tcp-listener.ts';
+export { ConnectionRegistry, type RegisteredConnection } from './connection-registry.ts';

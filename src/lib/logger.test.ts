@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, formatTime } from './logger.ts';
@@ -21,8 +21,20 @@ describe('Logger', () => {
     assert.equal(log.enabled('info'), false);
   });
 
-  it('appends to the log file destination', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'log-')), 'mediamtx.log');
+  it('takes a new level for itself and its children when reconfigured', () => {
+    const lines: string[] = [];
+    const log = Logger.create({ level: 'warn', destinations: ['stdout'], sink: (l) => lines.push(l) });
+    const child = log.child('[RTSP]');
+    child.info('before');
+    log.reconfigure({ level: 'debug', destinations: ['stdout'] });
+    child.debug('after');
+    assert.deepEqual(lines.map((l) => l.slice(20)), ['DEB [RTSP] after']);
+  });
+
+  it('appends to the log file destination', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtx-log-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'mediamtx.log');
     const log = Logger.create({ level: 'info', destinations: ['file'], file });
     log.info('hello');
     log.info('world');

@@ -25,12 +25,20 @@ export interface LoggerOptions {
 /** Shared output state of a logger tree. */
 class LogOutput {
   private syslog: Socket | undefined;
-  constructor(readonly opts: LoggerOptions) {
-    if (opts.destinations.includes('syslog')) {
-      this.syslog = createSocket('udp4');
-      this.syslog.unref();
-      this.syslog.on('error', () => { this.syslog = undefined; });
-    }
+  constructor(public opts: LoggerOptions) { this.openSyslog(); }
+
+  /** Takes new level, destinations and file (a configuration reload); the test sink stays. */
+  reconfigure(next: Omit<LoggerOptions, 'sink'>): void {
+    this.opts = { ...next, ...(this.opts.sink ? { sink: this.opts.sink } : {}) };
+    if (!next.destinations.includes('syslog')) { this.syslog?.close(); this.syslog = undefined; } else this.openSyslog();
+  }
+
+  private openSyslog(): void {
+    if (this.syslog || !this.opts.destinations.includes('syslog')) return;
+    const socket = createSocket('udp4');
+    socket.unref();
+    socket.on('error', () => { if (this.syslog === socket) this.syslog = undefined; });
+    this.syslog = socket;
   }
 
   write(level: LogLevel, text: string): void {
@@ -66,6 +74,9 @@ export class Logger {
   /** A logger that prints nothing, for tests and tools. */
   static silent(): Logger { return Logger.create({ level: 'error', destinations: [], sink: () => {} }); }
 
+  /** Applies new logging settings to this logger and every child (hot reload of logLevel, logDestinations, logFile). */
+  reconfigure(opts: Omit<LoggerOptions, 'sink'>): void { this.out.reconfigure(opts); }
+
   /** A child whose lines start with this logger's prefix followed by `prefix`. */
   child(prefix: string): Logger { return new Logger(this.out, this.prefix + prefix + ' '); }
 
@@ -74,7 +85,7 @@ export class Logger {
 
   /**
    * Prints a line when `level` is enabled. Every line goes through redactSecrets, so a URL, query or header that
-   * reaches a log (a source URL, a client's request, an error message) never prints its password (RELIABILITY V13).
+   * reaches a log (a source URL, a client's request, an error message) never prints its password (docs/limits.md §Logs).
    */
   log(level: LogLevel, msg: string): void { if (this.enabled(level)) this.out.write(level, redactSecrets(this.prefix + msg)); }
   error(msg: string): void { this.log('error', msg); }

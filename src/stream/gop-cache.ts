@@ -1,5 +1,5 @@
 import type { Format, Media } from '../formats/index.ts';
-import type { Unit } from './unit.ts';
+import { payloadBytes, rtpBytes, type Unit } from './unit.ts';
 
 /** One cached unit with where it belongs. */
 export interface CachedUnit { readonly media: Media; readonly format: Format; readonly unit: Unit }
@@ -34,19 +34,15 @@ const DEFAULT_LIMITS: GopCacheLimits = { maxBytes: 32 * 1024 * 1024, maxDuration
 // Objects around the bytes (Unit, RtpPacket, array slots): counted so that thousands of tiny units weigh something.
 const UNIT_OVERHEAD_BYTES = 200;
 
-function unitBytes(u: Unit): number {
-  let n = UNIT_OVERHEAD_BYTES;
-  if (u.rtpPackets) for (const p of u.rtpPackets) n += p.raw.length;
-  if (Array.isArray(u.payload)) for (const x of u.payload) n += (x as Uint8Array).length ?? 0;
-  else if (u.payload instanceof Uint8Array) n += u.payload.length;
-  return n;
+function cachedBytes(u: Unit): number {
+  return UNIT_OVERHEAD_BYTES + rtpBytes(u) + payloadBytes(u.payload);
 }
 
 interface Segment { units: CachedUnit[]; next: Segment | undefined; ended: boolean; bytes: number; startedMs: number }
 
 /**
  * Keeps every unit since the last key frame of the stream's video format (audio included, so a new reader gets
- * both in sync). New readers replay it and start with a decodable picture at once (PERFORMANCE.md §2.3).
+ * both in sync). New readers replay it and start with a decodable picture at once (docs/performance.md §GOP cache).
  */
 export class GopCache {
   /** The GOP being recorded; undefined before the first key frame and after a cut, until the next one. */
@@ -71,7 +67,7 @@ export class GopCache {
     }
     const seg = this.current;
     if (!seg) return 'idle';
-    const bytes = unitBytes(unit);
+    const bytes = cachedBytes(unit);
     if (seg.bytes + bytes > this.limits.maxBytes || now - seg.startedMs > this.limits.maxDurationMs) {
       // Readers still walking this segment keep it; the stream switches them to their live queues from this unit on.
       seg.ended = true;

@@ -1,5 +1,10 @@
-export type { Unit } from './unit.ts';
-export { Stream, type SubStream, type StreamStats } from './stream.ts';
-export { StreamReader, type ReaderEntries, type StreamReaderOptions, type UnitCallback } from './stream-reader.ts';
+export { payloadBytes, unitBytes, type Unit } from './unit.ts';
+export { Stream, type SubStream, type StreamStats, type StreamSnapshot } from './stream.ts';
+export { StreamReader, type ReaderEntries, type StreamReaderOptions, type StreamReaderSnapshot, type UnitCallback } from './stream-reader.ts';
 export { GopCache, type CachedUnit, type GopAddResult, type GopCacheLimits, type GopSegment } from './gop-cache.ts';
-export { RtpUnitBuilder } from './rtp-unit-builder.ts';
+export type { StreamFormatSnapshot } from './stream-format.ts';
+export type { RtpOutputSnapshot } from './rtp-output.ts';
+export { RtpDecoder } from './rtp-decoder.ts';
+export { createRtpEncoder, hasRtpEncoder, RTP_HEADER_BYTES, type RtpEncoder } from './rtp-encoder.ts';
+export { formatUpdater, type FormatUpdater } from './format-updater.ts';
+export { unitRemuxer, type UnitRemuxer } from './unit-remuxer.ts';

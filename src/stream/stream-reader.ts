@@ -1,10 +1,11 @@
-import { RingBuffer, type Logger } from '../lib/index.ts';
-import type { Format, Media } from '../formats/index.ts';
+import type { Logger } from '../lib/index.ts';
+import type { Codec, Format, FormatOf, Media } from '../formats/index.ts';
 import type { GopSegment } from './gop-cache.ts';
-import type { Unit } from './unit.ts';
+import { unitBytes, type Unit } from './unit.ts';
+import { UnitQueue, type QueuedUnit } from './unit-queue.ts';
 
-/** Callback a reader registers for one format. It may return a promise; the queue waits for it. */
-export type UnitCallback = (unit: Unit) => void | Promise<void>;
+/** Callback a reader registers for one format, typed by its codec. It may return a promise; the queue waits for it. */
+export type UnitCallback<C extends Codec = Codec> = (unit: Unit<C>) => void | Promise<void>;
 
 /**
  * What a reader's queue entries are, which is what its "discarding N …" log line and `discarded` count.
@@ -21,6 +22,12 @@ export interface StreamReaderOptions {
   log: Logger;
   /** What the queue holds and the discard count counts; 'packets' by default. */
   entries?: ReaderEntries;
+  /**
+   * Asks for RTP: every unit then carries RTP packets of at most `maxPacketSize` bytes, header included (RTSP
+   * readers: udpMaxPayloadSize), made by the stream once for all readers of that size unless the publisher's own
+   * packets fit. Without it, units come as written: payloads, and RTP only when the publisher sent RTP.
+   */
+  rtp?: { maxPacketSize: number };
   /** Called before a batch of callbacks runs (e.g. `socket.cork()`). */
   beforeBatch?: () => void;
   /** Called after a batch (e.g. `socket.uncork()`), so a batch becomes one writev. */
@@ -29,7 +36,19 @@ export interface StreamReaderOptions {
   onError?: (err: Error) => void;
 }
 
-interface Entry { cb: UnitCallback; unit: Unit }
+
+/** A read-only copy of a reader's counters, for the API and metrics. */
+export interface StreamReaderSnapshot {
+  readonly entries: ReaderEntries;
+  /** Entries waiting in the queue. */
+  readonly queued: number;
+  /** Entries dropped because the reader was too slow (RTP packets or frames, as `entries` says). */
+  readonly discarded: number;
+  /** Bytes of the units delivered to the reader's callbacks (RTP packets, or payloads). */
+  readonly bytesOut: number;
+  /** True while the reader delivers its join burst from the GOP cache. */
+  readonly inBurst: boolean;
+}
 
 // Units taken from the GOP log per batch: between batches afterBatch runs, where a writer checks its socket's
 // backpressure and may pause, so a joining reader's burst never lands in the socket all at once.
@@ -50,7 +69,9 @@ export class StreamReader {
   readonly callbacks = new Map<Format, { media: Media; cb: UnitCallback }>();
   /** What the queue holds and `discarded` counts. */
   readonly entries: ReaderEntries;
-  private readonly queue: RingBuffer<Entry>;
+  private readonly queue: UnitQueue;
+  /** The delivery being made, reused: draining allocates nothing per unit. */
+  private readonly current: QueuedUnit = { cb: () => undefined, unit: { pts: 0 }, bytes: 0 };
   private readonly framesOnly: boolean;
   /** Position in the GOP log while the burst is delivered; cleared at its end. */
   private cursor: { seg: GopSegment; i: number } | undefined;
@@ -64,9 +85,13 @@ export class StreamReader {
   private discardLogTimer: NodeJS.Timeout | undefined;
   /** Entries dropped because the reader was too slow: RTP packets or frames, as `entries` says. */
   discarded = 0;
+  /** Bytes of the units delivered to the callbacks. */
+  bytesOut = 0;
+  /** The stream's counters, which delivered bytes are added to too. */
+  private streamCounters: { bytesOut: number } | undefined;
 
   constructor(private readonly opts: StreamReaderOptions) {
-    this.queue = new RingBuffer<Entry>(opts.queueSize);
+    this.queue = new UnitQueue(opts.queueSize);
     this.entries = opts.entries ?? 'packets';
     this.framesOnly = this.entries === 'frames';
   }
@@ -74,9 +99,24 @@ export class StreamReader {
   /** @deprecated Same as `discarded` (which counts packets or frames, as `entries` says). */
   get framesDiscarded(): number { return this.discarded; }
 
-  /** Registers the callback for units of `format`; call before Stream.addReader. */
-  onData(media: Media, format: Format, cb: UnitCallback): void {
-    this.callbacks.set(format, { media, cb });
+  /** Maximum RTP packet size the reader asked for (`rtp` option), or undefined for units as written. */
+  get rtpMaxPacketSize(): number | undefined { return this.opts.rtp?.maxPacketSize; }
+
+  /**
+   * Registers the callback for units of `format`; call before Stream.addReader. The callback's units are typed by
+   * the format's codec: narrowing `format.codec` before the call narrows their payload.
+   */
+  onData<C extends Codec>(media: Media, format: FormatOf<C>, cb: UnitCallback<C>): void {
+    // Kept type-erased: the stream calls it only with units written for this format, so of codec C.
+    this.callbacks.set(format, { media, cb: cb as UnitCallback });
+  }
+
+  /** Called by Stream.addReader: bytes delivered from now on are added to the stream's counters too. */
+  countInto(counters: { bytesOut: number }): void { this.streamCounters = counters; }
+
+  /** A read-only copy of the counters. */
+  snapshot(): StreamReaderSnapshot {
+    return { entries: this.entries, queued: this.queue.size, discarded: this.discarded, bytesOut: this.bytesOut, inBurst: this.inBurst };
   }
 
   /**
@@ -102,8 +142,8 @@ export class StreamReader {
     this.following = false;
   }
 
-  /** Queues a unit; called synchronously by the Stream. */
-  push(cb: UnitCallback, unit: Unit): void {
+  /** Queues a unit; called synchronously by the Stream, which gives its size (unitBytes) once for all readers. */
+  push(cb: UnitCallback, unit: Unit, bytes = unitBytes(unit)): void {
     if (this.closed) return;
     if (this.following) {
       // The unit is in the log already; only a reader more than a whole GOP behind needs attention.
@@ -112,7 +152,7 @@ export class StreamReader {
       return;
     }
     if (this.framesOnly && unit.payload === undefined) return;
-    if (!this.queue.push({ cb, unit })) {
+    if (!this.queue.push(cb, unit, bytes)) {
       this.countDiscarded(this.weight(unit));
       return;
     }
@@ -187,15 +227,15 @@ export class StreamReader {
     this.countDiscarded(n);
   }
 
-  /** The next unit of the GOP log for this reader; undefined at its end, where the cursor is cleared. */
-  private nextFromLog(): Entry | undefined {
+  /** Fills `out` with the next unit of the GOP log for this reader; false at its end, where the cursor is cleared. */
+  private nextFromLog(out: QueuedUnit): boolean {
     const c = this.cursor!;
     for (;;) {
       if (c.i < c.seg.units.length) {
         const cu = c.seg.units[c.i++]!;
         if (this.framesOnly && cu.unit.payload === undefined) continue;
         const r = this.callbacks.get(cu.format);
-        if (r) return { cb: r.cb, unit: cu.unit };
+        if (r) { out.cb = r.cb; out.unit = cu.unit; out.bytes = unitBytes(cu.unit); return true; }
         continue;
       }
       if (c.seg.next) { c.seg = c.seg.next; c.i = 0; continue; }
@@ -203,7 +243,7 @@ export class StreamReader {
       // to the queue. If it was cut, stopFollowing already sent them there.
       this.following = false;
       this.cursor = undefined;
-      return undefined;
+      return false;
     }
   }
 
@@ -221,7 +261,8 @@ export class StreamReader {
     try {
       for (;;) {
         if (this.paused || this.closed) break;
-        let e: Entry | undefined;
+        const e = this.current;
+        let has = false;
         if (this.cursor) {
           if (fromLog === LOG_BATCH) {
             // Let the writer check its backpressure, then go on in the next turn unless it paused us.
@@ -230,11 +271,12 @@ export class StreamReader {
             this.schedule();
             return;
           }
-          e = this.nextFromLog();
+          has = this.nextFromLog(e);
           fromLog++;
         }
-        e ??= this.queue.shift();
-        if (!e) break;
+        if (!has && !this.queue.shiftInto(e)) break;
+        this.bytesOut += e.bytes;
+        if (this.streamCounters) this.streamCounters.bytesOut += e.bytes;
         const r = e.cb(e.unit);
         if (r instanceof Promise) {
           // Async consumer (muxers): continue after it settles, keeping order.

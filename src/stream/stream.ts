@@ -1,36 +1,64 @@
-import type { Description, Format, Media } from '../formats/index.ts';
-import type { StreamReader, UnitCallback } from './stream-reader.ts';
-import type { Unit } from './unit.ts';
+import { cacheFormatParameters, type Codec, type Description, type Format, type FormatOf, type Media, type RtpPacket } from '../formats/index.ts';
 import { GopCache, type GopCacheLimits } from './gop-cache.ts';
+import { StreamFormat, type StreamFormatSnapshot } from './stream-format.ts';
+import type { StreamReader, StreamReaderSnapshot } from './stream-reader.ts';
+import { unitBytes, type Unit } from './unit.ts';
 
 /** Counters of a stream, read by the API and metrics. */
 export interface StreamStats {
+  /** Bytes received from the publisher: RTP packets, or payloads of units written without RTP. */
   bytesIn: number;
+  /** Bytes delivered to readers (RTP packets, or payloads for readers of units), counted when each reader takes them. */
+  bytesOut: number;
+  /** Units or packets that could not be processed (RTP decoding, packetizing). */
   framesInError: number;
 }
 
-/** A publisher's write handle: where its units enter the stream. */
-export interface SubStream {
-  writeUnit(media: Media, format: Format, unit: Unit): void;
+/** A read-only copy of a stream's counters, for the API and metrics. */
+export interface StreamSnapshot {
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly framesInError: number;
+  readonly gopCache: { readonly units: number; readonly bytes: number };
+  readonly formats: readonly StreamFormatSnapshot[];
+  readonly readers: readonly StreamReaderSnapshot[];
 }
 
-interface Target { reader: StreamReader; cb: UnitCallback }
+/** A publisher's write handle: where its units or RTP packets enter the stream. */
+export interface SubStream {
+  /** Writes a unit of `format`; the stream takes it over (its payload may be rewritten by the remuxer). */
+  writeUnit<C extends Codec>(media: Media, format: FormatOf<C>, unit: Unit<C>): void;
+  /**
+   * Writes an RTP packet received for `format`, decoded once by the stream; `ntp`: its capture time. Returns the
+   * decode error, if any (the packet still reaches RTSP readers).
+   */
+  writeRtpPacket(media: Media, format: Format, packet: RtpPacket, ntp: Date): Error | undefined;
+}
 
 /**
- * The fan-out point between one publisher and many readers. `writeUnit` is synchronous and O(readers):
- * it only appends to each reader's bounded queue.
+ * The fan-out point between one publisher and many readers, and the media pipeline between them: per format, RTP
+ * decoding, in-band parameter tracking (the description stays current), unit remuxing and RTP encoding on demand
+ * (StreamFormat). Writes are synchronous and O(readers): they only append to each reader's bounded queue.
  */
 export class Stream implements SubStream {
-  readonly stats: StreamStats = { bytesIn: 0, framesInError: 0 };
-  private readonly targets = new Map<Format, Target[]>();
+  readonly stats: StreamStats = { bytesIn: 0, bytesOut: 0, framesInError: 0 };
+  private readonly formats = new Map<Format, StreamFormat>();
   private readonly readerSet = new Set<StreamReader>();
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
   private readonly gop: GopCache | undefined;
 
-  /** `opts.gop`: bounds of the GOP cache (defaults of GopCache); `opts.now`: its clock, for tests. */
+  /**
+   * `description`: the publisher's; its formats are the stream's and are kept current in place by the format
+   * updater. `opts.gop`: bounds of the GOP cache (defaults of GopCache); `opts.now`: its clock, for tests.
+   */
   constructor(readonly description: Description, opts: { gop?: Partial<GopCacheLimits>; now?: () => number } = {}) {
-    for (const m of description.medias) for (const f of m.formats) this.targets.set(f, []);
+    for (const m of description.medias) {
+      for (const f of m.formats) {
+        cacheFormatParameters(f);
+        this.formats.set(f, new StreamFormat(m, f, this.stats));
+      }
+    }
     const video = description.medias.find((m) => m.kind === 'video')?.formats[0];
     this.gop = video ? new GopCache(video, opts.gop, opts.now) : undefined;
   }
@@ -45,42 +73,53 @@ export class Stream implements SubStream {
    * Attaches a reader whose callbacks were registered with onData. With `fromGop`, the reader first receives
    * the units since the last key frame, so it can decode at once (RTMP readers; RTSP readers start live as MediaMTX's do).
    * It walks them in the GOP log at its own pace, not through its bounded queue, so a long GOP can't overflow it.
+   * Readers of RTP always start live: the log holds units as written, not the packets of their size.
    */
   addReader(reader: StreamReader, opts: { fromGop?: boolean } = {}): void {
     if (this.closed || this.readerSet.has(reader)) return;
     this.readerSet.add(reader);
-    const head = opts.fromGop ? this.gop?.head() : undefined;
+    reader.countInto(this.stats);
+    const rtpSize = reader.rtpMaxPacketSize;
+    const head = opts.fromGop && rtpSize === undefined ? this.gop?.head() : undefined;
     if (head) reader.follow(head);
-    for (const [format, { cb }] of reader.callbacks) {
-      const list = this.targets.get(format);
-      if (list) list.push({ reader, cb });
-    }
+    for (const [format, { cb }] of reader.callbacks) this.formats.get(format)?.addTarget(reader, cb, rtpSize);
   }
 
   /** Detaches a reader. */
   removeReader(reader: StreamReader): void {
     if (!this.readerSet.delete(reader)) return;
     reader.leaveLog();
-    for (const list of this.targets.values()) {
-      const i = list.findIndex((t) => t.reader === reader);
-      if (i >= 0) list.splice(i, 1);
-    }
+    for (const sf of this.formats.values()) sf.removeReader(reader);
   }
 
-  /** Fans a unit out to every reader of `format`. */
-  writeUnit(media: Media, format: Format, unit: Unit): void {
+  /** Passes a unit through its format's pipeline to every reader of it. */
+  writeUnit<C extends Codec>(media: Media, format: FormatOf<C>, unit: Unit<C>): void {
     if (this.closed) return;
-    const list = this.targets.get(format);
-    if (!list) return;
-    if (unit.rtpPackets) for (const p of unit.rtpPackets) this.stats.bytesIn += p.raw.length;
-    if (this.gop?.add(media, format, unit) === 'cut') {
-      // The log ends before this unit: readers still walking it take this one and the next from their queues.
-      for (const r of this.readerSet) r.stopFollowing();
-    }
-    for (let i = 0; i < list.length; i++) {
-      const t = list[i]!;
-      t.reader.push(t.cb, unit);
-    }
+    const sf = this.formats.get(format);
+    if (!sf) return;
+    this.stats.bytesIn += unitBytes(unit);
+    this.deliver(sf, media, unit);
+  }
+
+  /** Decodes an RTP packet of `format` into units and passes them on; returns the decode error, if any. */
+  writeRtpPacket(media: Media, format: Format, packet: RtpPacket, ntp: Date): Error | undefined {
+    if (this.closed) return undefined;
+    const sf = this.formats.get(format);
+    if (!sf) return undefined;
+    this.stats.bytesIn += packet.raw.length;
+    const { units, error } = sf.decode(packet, ntp);
+    if (error) this.stats.framesInError++;
+    for (const u of units) this.deliver(sf, media, u);
+    return error;
+  }
+
+  /** A read-only copy of the counters: the stream's, its formats' RTP outputs, and each reader's. */
+  snapshot(): StreamSnapshot {
+    return {
+      ...this.stats, gopCache: this.gopCacheSize,
+      formats: [...this.formats.values()].map((f) => f.snapshot()),
+      readers: [...this.readerSet].map((r) => r.snapshot()),
+    };
   }
 
   /** True after close(). */
@@ -97,5 +136,14 @@ export class Stream implements SubStream {
     this.closed = true;
     for (const r of this.readerSet) this.removeReader(r);
     for (const cb of this.closeListeners.splice(0)) cb();
+  }
+
+  private deliver(sf: StreamFormat, media: Media, unit: Unit): void {
+    sf.prepare(unit);
+    if (this.gop?.add(media, sf.format, unit) === 'cut') {
+      // The log ends before this unit: readers still walking it take this one and the next from their queues.
+      for (const r of this.readerSet) r.stopFollowing();
+    }
+    sf.fanOut(unit);
   }
 }

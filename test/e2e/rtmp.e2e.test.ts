@@ -147,7 +147,8 @@ describe('RTMP with FFmpeg, GStreamer and VLC, and conversion to and from RTSP',
   });
 
   it('takes credentials from the query (OBS stream key style) and refuses wrong ones', async () => {
-    const bad = ffmpegPublishRtmp(server.rtmpUrl('locked', { query: 'user=pub&pass=wrong' }), { seconds: 5, audio: false });
+    // Longer than the refusal can take (tracks known, then a random 0.5–4 s failure delay): FFmpeg must see it.
+    const bad = ffmpegPublishRtmp(server.rtmpUrl('locked', { query: 'user=pub&pass=wrong' }), { seconds: 12, audio: false });
     const badResult = await bad.done;
     assert.notEqual(badResult.code, 0, `publishing with a wrong password must fail\n${describeRun('ffmpeg', badResult)}\n${logTail(server)}`);
     // The refusal is logged before FFmpeg is answered; wait for the line so the check below reads a log that has it.

@@ -139,13 +139,15 @@ describe('secrets never reach the log', () => {
     const pubs = [];
     try {
       // RTSP publish with FFmpeg (Digest, as FFmpeg prefers it when offered): wrong password, then right.
-      const refused = await ffmpegPublish(rtsp('plain', pairs.wrongPublish), { video: 'h264', seconds: 3 }).done;
+      const refused = await ffmpegPublish(rtsp('plain', pairs.wrongPublish), { video: 'h264', seconds: 12 }).done;
       assert.notEqual(refused.code, 0, `a wrong RTSP publish password is refused; ffmpeg: ${refused.stderr.slice(-400)}`);
       pubs.push(ffmpegPublish(rtsp('plain', pairs.publish), { video: 'h264', seconds: 60 }));
       await waitFor(() => /\[path plain\] stream is ready/.test(server.log()), { timeoutMs: 20_000, what: `plain to be published; log:\n${server.log().slice(-2000)}` });
 
       // RTMP publish with ?user=&pass=: wrong, then right (sha256 credentials).
-      const rtmpRefused = await ffmpegPublishRtmp(rtmp('hashed', pairs.wrongHashed), { seconds: 3, audio: false }).done;
+      // Longer than the refusal takes: tracks known (~1 s) plus the random failure delay (0.5–4 s); a 3 s publisher
+      // could end with exit code 0 before it was refused.
+      const rtmpRefused = await ffmpegPublishRtmp(rtmp('hashed', pairs.wrongHashed), { seconds: 12, audio: false }).done;
       assert.notEqual(rtmpRefused.code, 0, `a wrong RTMP publish password is refused; ffmpeg: ${rtmpRefused.stderr.slice(-400)}`);
       pubs.push(ffmpegPublishRtmp(rtmp('hashed', pairs.hashedPublish), { seconds: 60, audio: false }));
       await waitFor(() => /\[path hashed\] stream is ready/.test(server.log()), { timeoutMs: 20_000, what: `hashed to be published; log:\n${server.log().slice(-2000)}` });

@@ -6,7 +6,7 @@ export class FrameRtpError extends Error {
   override readonly name = 'FrameRtpError';
 }
 
-// RELIABILITY §1.5: a reassembled frame is at most this big.
+// A reassembled frame is at most this big (docs/limits.md §Media).
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
 /**

@@ -71,9 +71,11 @@ export interface RtpPacketInit {
 
 /** Builds an RTP packet with a 12-byte header (no CSRC, extension or padding). */
 export function buildRtpPacket(p: RtpPacketInit): RtpPacket {
+  // The field is 7 bits (RFC 3550 §5.1): a larger value would be written masked and differ from what is returned.
+  if (!Number.isInteger(p.payloadType) || p.payloadType < 0 || p.payloadType > 127) throw new RtpParseError(`invalid payload type ${p.payloadType}`);
   const raw = Buffer.allocUnsafe(12 + p.payload.length);
   raw[0] = 0x80;
-  raw[1] = (p.marker ? 0x80 : 0) | (p.payloadType & 0x7f);
+  raw[1] = (p.marker ? 0x80 : 0) | p.payloadType;
   raw.writeUInt16BE(p.sequenceNumber & 0xffff, 2);
   raw.writeUInt32BE(p.timestamp >>> 0, 4);
   raw.writeUInt32BE(p.ssrc >>> 0, 8);

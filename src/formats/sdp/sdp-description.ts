@@ -3,6 +3,11 @@ import type { Description, Format, Media } from '../format.ts';
 import { SDP_LIMITS, SdpParseError, type SdpSession } from './sdp.ts';
 import { STATIC_PAYLOAD_TYPES } from './static-payload-types.ts';
 import { fmtpError } from './fmtp-check.ts';
+import { parseFmtpParams } from './fmtp-values.ts';
+import { cacheFormatParameters } from '../parameter-sets.ts';
+
+// Where parseFmtpParams lived first; its tests import it from here.
+export { parseFmtpParams };
 
 const CODEC_BY_ENCODING: Readonly<Record<string, Codec>> = {
   H264: 'h264', H265: 'h265', VP8: 'vp8', VP9: 'vp9', AV1: 'av1', 'MP4V-ES': 'mpeg4Video', MPV: 'mpeg1Video', JPEG: 'mjpeg',
@@ -13,18 +18,6 @@ const CODEC_BY_ENCODING: Readonly<Record<string, Codec>> = {
 /** The codec of an rtpmap encoding name (case-insensitive); unknown names are `generic`. */
 export function codecOfEncoding(encoding: string): Codec {
   return CODEC_BY_ENCODING[encoding.toUpperCase()] ?? 'generic';
-}
-
-/** Splits fmtp parameters (`a=1;b=2`) into a map with lower-cased keys; values stay strings. */
-export function parseFmtpParams(fmtp: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of fmtp.split(';')) {
-    const p = part.trim();
-    if (p === '') continue;
-    const eq = p.indexOf('=');
-    out.set((eq >= 0 ? p.slice(0, eq) : p).trim().toLowerCase(), eq >= 0 ? p.slice(eq + 1).trim() : '');
-  }
-  return out;
 }
 
 const SKIPPED_ATTRIBUTES = /^a=(rtpmap|fmtp|control|sendrecv|sendonly|recvonly|inactive)(:|$)/;
@@ -70,6 +63,7 @@ function mediaFromSection(mLine: string, lines: readonly string[]): { media: Med
     };
     const bad = fmtpError(format);
     if (bad !== undefined) throw new SdpParseError(bad);
+    cacheFormatParameters(format);
     formats.push(format);
   }
   if (formats.length === 0) throw new SdpParseError(`media '${mLine.slice(0, 64)}' has no RTP formats`);

@@ -3,7 +3,7 @@ export class SdpParseError extends Error {
   override readonly name = 'SdpParseError';
 }
 
-/** SDP limits (RELIABILITY V6): bodies are ≤ 128 KiB anyway; these bound the work per SDP. */
+/** SDP limits (docs/limits.md §RTSP): bodies are ≤ 128 KiB anyway; these bound the work per SDP. */
 export const SDP_LIMITS = { bytes: 128 * 1024, medias: 64, formatsPerMedia: 64 } as const;
 
 /** One `m=` section: the m-line and its lines, verbatim. */

@@ -3,7 +3,7 @@ import { AmfError } from './rtmp-errors.ts';
 /** An AMF0 value (AMF0 spec §2). Objects and ECMA arrays decode to plain objects. */
 export type AmfValue = number | boolean | string | null | undefined | Date | AmfValue[] | { [key: string]: AmfValue };
 
-// RELIABILITY D3: recursive decoders need a depth limit in Node (the stack overflows at ~4 600 levels).
+// Recursive decoders need a depth limit in Node: the stack overflows at ~4 600 levels (docs/limits.md §RTMP).
 const MAX_DEPTH = 64;
 
 const enum Marker {

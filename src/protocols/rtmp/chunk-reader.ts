@@ -12,7 +12,7 @@ const MAX_CHUNK_STREAMS = 64;
 /**
  * Reassembles RTMP chunks (RTMP spec §5.3) into messages, whatever the TCP chunking. Set Chunk Size is applied at
  * once; sizes outside 1 … MAX_MESSAGE_BYTES, oversized messages and continuation headers on unknown chunk streams
- * throw RtmpProtocolError (RELIABILITY V7, D2). Fragments are kept as received, never pre-allocated from a length.
+ * throw RtmpProtocolError (docs/limits.md §RTMP). Fragments are kept as received, never pre-allocated from a length.
  */
 export class RtmpChunkReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -100,7 +100,7 @@ export class RtmpChunkReader {
   private setChunkSize(body: Buffer): void {
     if (body.length < 4) throw new RtmpProtocolError('short Set Chunk Size');
     const size = body.readUInt32BE(0) & 0x7fffffff;
-    // RELIABILITY D2: size 0 would let 1-byte headers grow a message forever.
+    // Size 0 would let 1-byte headers grow a message forever (docs/limits.md §RTMP).
     if (size < 1 || size > MAX_MESSAGE_BYTES) throw new RtmpProtocolError(`invalid chunk size ${size}`);
     this.chunkSize = size;
   }

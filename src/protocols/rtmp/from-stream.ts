@@ -1,10 +1,9 @@
 import {
-  Av1ObuType, av1ObuType, av1ObuWithSize, buildAv1Config, buildAvcConfig, buildHevcConfig, buildOpusHead, buildVpcc, h264NaluType,
+  AAC_SAMPLES_PER_AU, Av1ObuType, av1ObuType, av1ObuWithSize, buildAv1Config, buildAvcConfig, buildHevcConfig, buildOpusHead, buildVpcc, h264NaluType,
   H264NaluType, h265NaluType, H265NaluType, nalusToAvcc, parseMpegAudioHeader, parseVp9KeyFrame,
 } from '../../codecs/index.ts';
-import {
-  h264ParameterSets, h265ParameterSets, mpeg4AudioConfig, opusChannels, type Description, type Format, type Media,
-} from '../../formats/index.ts';
+import { opusChannels, type Description, type Format, type FormatOf, type Media, type PayloadByCodec } from '../../formats/index.ts';
+import { rescale } from '../../lib/index.ts';
 import type { Unit } from '../../stream/index.ts';
 import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
 import { serializeRtmpMessage } from './chunk-writer.ts';
@@ -20,20 +19,44 @@ const AUDIO_CSID = 4;
 const DATA_CSID = 5;
 /** Message stream of play/publish (the id createStream returns). */
 export const RTMP_MEDIA_STREAM_ID = 1;
+// RTMP timestamps are milliseconds (RTMP spec §5.3.1.2.1).
+const RTMP_CLOCK_RATE = 1000;
 
-interface Track { readonly media: Media; readonly format: Format; base?: number; offsetMs?: number }
+/** The stream codec each RTMP audio codec carries. */
+interface StreamCodecOfAudio { aac: 'mpeg4Audio'; mp3: 'mpeg1Audio'; pcma: 'g711'; pcmu: 'g711'; opus: 'opus' }
 
-/** The RTMP codec a format travels as, when RTMP can carry it. */
-function rtmpVideoCodec(f: Format): RtmpVideoCodec | undefined {
-  return f.codec === 'h264' || f.codec === 'h265' || f.codec === 'av1' || f.codec === 'vp9' ? f.codec : undefined;
+/** Where a track's units start, to place its timestamps. */
+interface TrackClock { base?: number; offsetMs?: number }
+
+/** A video track sent to players, by RTMP codec (which is also its stream codec). */
+export interface RtmpVideoTrack<C extends RtmpVideoCodec = RtmpVideoCodec> extends TrackClock { readonly codec: C; readonly media: Media; readonly format: FormatOf<C> }
+
+/** An audio track sent to players, by RTMP codec. */
+export interface RtmpAudioTrack<A extends RtmpAudioCodec = RtmpAudioCodec> extends TrackClock {
+  readonly codec: A; readonly media: Media; readonly format: FormatOf<StreamCodecOfAudio[A]>;
 }
 
-function rtmpAudioCodec(f: Format): RtmpAudioCodec | undefined {
-  if (f.codec === 'mpeg4Audio' && mpeg4AudioConfig(f)) return 'aac';
-  if (f.codec === 'mpeg1Audio') return 'mp3';
-  // FLV carries G711 at 8 kHz only (FLV spec E.4.2.1).
-  if (f.codec === 'g711' && f.clockRate === 8000 && (f.channels ?? 1) <= 2) return f.encoding.toUpperCase() === 'PCMA' ? 'pcma' : 'pcmu';
-  return f.codec === 'opus' && f.clockRate === 48000 ? 'opus' : undefined;
+/** An audio track of any RTMP codec: `codec` narrows `format`. */
+export type AnyRtmpAudioTrack = { [A in RtmpAudioCodec]: RtmpAudioTrack<A> }[RtmpAudioCodec];
+
+/** The RTMP video track a format makes, when RTMP can carry it. */
+function videoTrack(media: Media, format: Format): RtmpVideoTrack | undefined {
+  switch (format.codec) {
+    case 'h264': case 'h265': case 'av1': case 'vp9': return { codec: format.codec, media, format };
+    default: return undefined;
+  }
+}
+
+/** The RTMP audio track a format makes, when RTMP can carry it. */
+function audioTrack(media: Media, format: Format): AnyRtmpAudioTrack | undefined {
+  switch (format.codec) {
+    case 'mpeg4Audio': return format.config ? { codec: 'aac', media, format } : undefined;
+    case 'mpeg1Audio': return { codec: 'mp3', media, format };
+    // FLV carries G711 at 8 kHz only (FLV spec E.4.2.1).
+    case 'g711': return format.clockRate === 8000 && (format.channels ?? 1) <= 2 ? { codec: format.encoding.toUpperCase() === 'PCMA' ? 'pcma' : 'pcmu', media, format } : undefined;
+    case 'opus': return format.clockRate === 48000 ? { codec: 'opus', media, format } : undefined;
+    default: return undefined;
+  }
 }
 
 /** onMetaData's audiocodecid of each codec: the FLV SoundFormat, or the FourCC for Enhanced RTMP. */
@@ -41,72 +64,108 @@ const AUDIO_CODEC_ID: Readonly<Record<RtmpAudioCodec, number>> = {
   aac: FLV_AUDIO_AAC, mp3: FLV_AUDIO_MP3, pcma: FLV_AUDIO_PCMA, pcmu: FLV_AUDIO_PCMU, opus: fourccNumber(AUDIO_FOURCC.opus),
 };
 
-/**
- * The codec configuration (sequence header) body found in a unit, when it carries one: H264/H265 parameter sets,
- * an AV1 sequence header OBU, or a VP9 key frame's header. Malformed data yields none: the frame is then sent or
- * held back as if it had none, and the stream goes on.
- */
-function inBandConfig(codec: RtmpVideoCodec, payload: readonly Buffer[], randomAccess: boolean): Buffer | undefined {
-  try {
-    switch (codec) {
-      case 'h264': {
-        const sps = payload.find((n) => h264NaluType(n) === H264NaluType.Sps);
-        const pps = payload.find((n) => h264NaluType(n) === H264NaluType.Pps);
-        return sps && pps ? buildFlvVideo({ config: buildAvcConfig(sps, pps), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
-      }
-      case 'h265': {
-        const vps = payload.find((n) => h265NaluType(n) === H265NaluType.Vps);
-        const sps = payload.find((n) => h265NaluType(n) === H265NaluType.Sps);
-        const pps = payload.find((n) => h265NaluType(n) === H265NaluType.Pps);
-        return vps && sps && pps ? buildFlvExVideo({ codec, config: buildHevcConfig({ vps, sps, pps }), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
-      }
-      case 'av1': {
-        const seq = payload.find((o) => av1ObuType(o) === Av1ObuType.SequenceHeader);
-        return seq ? buildFlvExVideo({ codec, config: buildAv1Config(seq), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
-      }
-      case 'vp9': {
-        const key = randomAccess && payload[0] ? parseVp9KeyFrame(payload[0]) : undefined;
-        return key ? buildFlvExVideo({ codec, config: buildVpcc(key), isKeyframe: true, compositionTimeMs: 0 }) : undefined;
-      }
-    }
-  } catch {
-    return undefined;
-  }
+/** How each video codec travels over RTMP. */
+interface VideoMapping<C extends RtmpVideoCodec> {
+  /**
+   * The codec configuration (sequence header) body a unit carries, when it carries one: H264/H265 parameter sets, an
+   * AV1 sequence header OBU, or a VP9 key frame's header. Malformed data yields none (the stream goes on).
+   */
+  inBandConfig(payload: PayloadByCodec[C], randomAccess: boolean): Buffer | undefined;
+  /** The configuration body of the format's out-of-band parameters (H264/H265 SDP), when it has them. */
+  outOfBandConfig(format: FormatOf<C>): Buffer | undefined;
+  /** The FLV body of one frame. */
+  frameBody(payload: PayloadByCodec[C], isKeyframe: boolean, compositionTimeMs: number): Buffer | undefined;
 }
 
-/** The sequence header body of a format's out-of-band parameter sets (H264/H265 SDP), when it has them. */
-function outOfBandConfig(codec: RtmpVideoCodec, f: Format): Buffer | undefined {
-  if (codec === 'h264') { const ps = h264ParameterSets(f); return ps && inBandConfig(codec, [ps.sps, ps.pps], true); }
-  if (codec === 'h265') { const ps = h265ParameterSets(f); return ps && inBandConfig(codec, [ps.vps, ps.sps, ps.pps], true); }
-  return undefined; // AV1 and VP9 SDP carry no sequence header: wait for one in band
+const configTag = (codec: RtmpVideoCodec, config: Buffer): Buffer =>
+  codec === 'h264' ? buildFlvVideo({ config, isKeyframe: true, compositionTimeMs: 0 }) : buildFlvExVideo({ codec, config, isKeyframe: true, compositionTimeMs: 0 });
+
+function h264Config(sps: Buffer | undefined, pps: Buffer | undefined): Buffer | undefined {
+  return sps && pps ? configTag('h264', buildAvcConfig(sps, pps)) : undefined;
 }
 
-/** The FLV body of one video frame. */
-function frameBody(codec: RtmpVideoCodec, payload: readonly Buffer[], isKeyframe: boolean, compositionTimeMs: number): Buffer | undefined {
-  switch (codec) {
-    case 'h264':
-    case 'h265': {
-      const frames = payload.filter((n) => (codec === 'h264' ? h264NaluType(n) !== H264NaluType.Aud : h265NaluType(n) !== H265NaluType.Aud));
-      const frame = { data: nalusToAvcc(frames), isKeyframe, compositionTimeMs };
-      return codec === 'h264' ? buildFlvVideo(frame) : buildFlvExVideo({ codec, ...frame });
-    }
-    case 'av1': {
-      // The low-overhead format (every OBU with its size), temporal delimiters left out as in ISOBMFF.
-      const obus = payload.filter((o) => o.length > 0 && av1ObuType(o) !== Av1ObuType.TemporalDelimiter).map(av1ObuWithSize);
-      return obus.length > 0 ? buildFlvExVideo({ codec, data: Buffer.concat(obus), isKeyframe, compositionTimeMs: 0 }) : undefined;
-    }
-    case 'vp9': return payload[0] ? buildFlvExVideo({ codec, data: payload[0], isKeyframe, compositionTimeMs: 0 }) : undefined;
-  }
+function h265Config(vps: Buffer | undefined, sps: Buffer | undefined, pps: Buffer | undefined): Buffer | undefined {
+  return vps && sps && pps ? configTag('h265', buildHevcConfig({ vps, sps, pps })) : undefined;
 }
+
+/** Runs `build`, treating malformed data (any throw of the codec parsers) as none. */
+function orNone(build: () => Buffer | undefined): Buffer | undefined {
+  try { return build(); } catch { return undefined; }
+}
+
+// The stream's unit remuxer already dropped AUDs and temporal delimiters and put parameter sets before key frames.
+const VIDEO: { readonly [C in RtmpVideoCodec]: VideoMapping<C> } = {
+  h264: {
+    inBandConfig: (au) => orNone(() => h264Config(au.find((n) => h264NaluType(n) === H264NaluType.Sps), au.find((n) => h264NaluType(n) === H264NaluType.Pps))),
+    outOfBandConfig: (f) => orNone(() => h264Config(f.sps, f.pps)),
+    frameBody: (au, isKeyframe, compositionTimeMs) => buildFlvVideo({ data: nalusToAvcc(au), isKeyframe, compositionTimeMs }),
+  },
+  h265: {
+    inBandConfig: (au) => {
+      const find = (t: number): Buffer | undefined => au.find((n) => h265NaluType(n) === t);
+      return orNone(() => h265Config(find(H265NaluType.Vps), find(H265NaluType.Sps), find(H265NaluType.Pps)));
+    },
+    outOfBandConfig: (f) => orNone(() => h265Config(f.vps, f.sps, f.pps)),
+    frameBody: (au, isKeyframe, compositionTimeMs) => buildFlvExVideo({ codec: 'h265', data: nalusToAvcc(au), isKeyframe, compositionTimeMs }),
+  },
+  av1: {
+    inBandConfig: (tu) => {
+      const seq = tu.find((o) => av1ObuType(o) === Av1ObuType.SequenceHeader);
+      return seq && orNone(() => configTag('av1', buildAv1Config(seq)));
+    },
+    outOfBandConfig: () => undefined, // AV1 SDP carries no sequence header: wait for one in band
+    // The low-overhead format (every OBU with its size), as in ISOBMFF; empty OBUs (malformed RTP) left out.
+    frameBody: (tu, isKeyframe) => {
+      const obus = tu.filter((o) => o.length > 0).map(av1ObuWithSize);
+      return obus.length === 0 ? undefined : buildFlvExVideo({ codec: 'av1', data: Buffer.concat(obus), isKeyframe, compositionTimeMs: 0 });
+    },
+  },
+  vp9: {
+    inBandConfig: (frame, randomAccess) => {
+      const key = randomAccess ? orNone(() => { const k = parseVp9KeyFrame(frame); return k && buildVpcc(k); }) : undefined;
+      return key && configTag('vp9', key);
+    },
+    outOfBandConfig: () => undefined, // VP9 SDP carries no configuration either
+    frameBody: (frame, isKeyframe) => buildFlvExVideo({ codec: 'vp9', data: frame, isKeyframe, compositionTimeMs: 0 }),
+  },
+};
+
+/** How each audio codec travels over RTMP: its messages, each at a time in the track's clock. */
+type AudioMessages<A extends RtmpAudioCodec> = (t: RtmpAudioTrack<A>, payload: PayloadByCodec[StreamCodecOfAudio[A]], pts: number) => { ticks: number; body: Buffer }[];
+
+/** Each MP3 frame at the unit's time plus the samples of the frames before it; frames without a valid header are left out. */
+function mp3Messages(t: RtmpAudioTrack<'mp3'>, frames: Buffer[], pts: number): { ticks: number; body: Buffer }[] {
+  const out: { ticks: number; body: Buffer }[] = [];
+  let samples = 0;
+  for (const f of frames) {
+    let h;
+    try { h = parseMpegAudioHeader(f); } catch { continue; } // not a frame: left out, the stream goes on
+    out.push({ ticks: pts + rescale(samples, h.sampleRate, t.format.clockRate, 'round'), body: buildFlvLegacyAudio('mp3', h.sampleRate, h.channels, f) });
+    samples += h.samples;
+  }
+  return out;
+}
+
+const g711Messages = (codec: 'pcma' | 'pcmu'): AudioMessages<typeof codec> => (t, samples, pts) =>
+  samples.length === 0 ? [] : [{ ticks: pts, body: buildFlvLegacyAudio(codec, 8000, t.format.channels ?? 1, samples) }];
+
+const AUDIO: { readonly [A in RtmpAudioCodec]: AudioMessages<A> } = {
+  // AAC: an AU every 1024 samples; the clock is the sample rate.
+  aac: (_t, aus, pts) => aus.map((au, i) => ({ ticks: pts + i * AAC_SAMPLES_PER_AU, body: buildFlvAudio({ data: au }) })),
+  opus: (_t, packets, pts) => packets.map((p) => ({ ticks: pts, body: buildFlvExAudio({ codec: 'opus', data: p }) })),
+  mp3: mp3Messages,
+  pcma: g711Messages('pcma'),
+  pcmu: g711Messages('pcmu'),
+};
 
 /**
  * Serialises one stream for RTMP players, once for all of them: each unit becomes chunked RTMP bytes cached on
- * the unit, so N players cost N socket writes of the same Buffer (PERFORMANCE.md §2.1). H264 and AAC travel as
+ * the unit, so N players cost N socket writes of the same Buffer (docs/performance.md §Serialise once). H264 and AAC travel as
  * FLV, as do MP3 and G711; H265, AV1, VP9 and Opus as Enhanced RTMP to players that announced them; other tracks are left out (`skipped`).
  */
 export class RtmpStreamMuxer {
-  readonly video: (Track & { readonly codec: RtmpVideoCodec }) | undefined;
-  readonly audio: (Track & { readonly codec: RtmpAudioCodec }) | undefined;
+  readonly video: RtmpVideoTrack | undefined;
+  readonly audio: AnyRtmpAudioTrack | undefined;
   /** Tracks left out, each with the reason, for the log ("track …"). */
   readonly skipped: string[] = [];
   /** The current video sequence header body; frames before the first one are held back (undecodable). */
@@ -116,24 +175,25 @@ export class RtmpStreamMuxer {
 
   /** `caps`: the Enhanced RTMP codecs the players announced; H264 and AAC go to every player as legacy FLV. */
   constructor(desc: Description, private readonly chunkSize: number, caps: EnhancedCaps) {
-    let video: (Track & { codec: RtmpVideoCodec }) | undefined;
-    let audio: (Track & { codec: RtmpAudioCodec }) | undefined;
+    let video: RtmpVideoTrack | undefined;
+    let audio: AnyRtmpAudioTrack | undefined;
     for (const media of desc.medias) {
       for (const format of media.formats) {
         const name = `${format.encoding.toLowerCase()}/${format.clockRate}`;
-        const vc = rtmpVideoCodec(format);
-        const ac = rtmpAudioCodec(format);
+        const vt = videoTrack(media, format);
+        const at = audioTrack(media, format);
         // A legacy player would misread an Enhanced RTMP track, so it gets one only when it announced the FourCC.
-        const fourcc = vc && vc !== 'h264' ? VIDEO_FOURCC[vc] : ac === 'opus' ? AUDIO_FOURCC.opus : undefined;
+        const fourcc = vt && vt.codec !== 'h264' ? VIDEO_FOURCC[vt.codec] : at?.codec === 'opus' ? AUDIO_FOURCC.opus : undefined;
         if (fourcc && !caps.accepts(fourcc)) this.skipped.push(`${name} is left out: the player did not announce Enhanced RTMP '${fourcc}' in connect`);
-        else if (vc && !video) video = { media, format, codec: vc };
-        else if (ac && !audio) audio = { media, format, codec: ac };
+        else if (vt && !video) video = vt;
+        else if (at && !audio) audio = at;
         else this.skipped.push(`${name} can't be sent over RTMP and is left out`);
       }
     }
     this.video = video;
     this.audio = audio;
-    if (video) this.config = outOfBandConfig(video.codec, video.format);
+    // The format's current parameters: those announced, or those the stream's format updater took in band since.
+    if (video) this.config = outOfBandConfig(video);
   }
 
   /** Bytes a new player gets before media: onMetaData and the sequence headers known so far. */
@@ -144,95 +204,83 @@ export class RtmpStreamMuxer {
     if (this.audio) meta.audiocodecid = AUDIO_CODEC_ID[this.audio.codec];
     const parts = [this.chunk(DATA_CSID, RtmpMessageType.DataAmf0, 0, Buffer.concat([encodeAmf0('onMetaData'), encodeAmf0EcmaArray(meta)]))];
     if (this.config) parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, 0, this.config));
-    const audioConfig = this.audio && this.audioConfig(this.audio);
+    const audioConfig = this.audio && audioConfigBody(this.audio);
     if (audioConfig) parts.push(this.chunk(AUDIO_CSID, RtmpMessageType.Audio, 0, audioConfig));
     return Buffer.concat(parts);
   }
 
-  /** The RTMP bytes of a video unit (null when it carries nothing), computed once per unit. */
-  videoBytes(unit: Unit): Buffer | null {
+  /** The RTMP bytes of a unit of the video track (null when it carries nothing), computed once per unit. */
+  videoBytes(unit: Unit<RtmpVideoCodec>): Buffer | null {
     let b = this.cache.get(unit);
-    if (b === undefined) { b = this.makeVideo(unit); this.cache.set(unit, b); }
+    if (b === undefined) { b = this.video ? this.makeVideo(this.video, unit) : null; this.cache.set(unit, b); }
     return b;
   }
 
-  /** The RTMP bytes of an audio unit (null when it carries nothing), computed once per unit. */
-  audioBytes(unit: Unit): Buffer | null {
+  /** The RTMP bytes of a unit of the audio track (null when it carries nothing), computed once per unit. */
+  audioBytes(unit: Unit<StreamCodecOfAudio[RtmpAudioCodec]>): Buffer | null {
     let b = this.cache.get(unit);
-    if (b === undefined) { b = this.makeAudio(unit); this.cache.set(unit, b); }
+    if (b === undefined) { b = this.audio ? this.makeAudio(this.audio, unit) : null; this.cache.set(unit, b); }
     return b;
   }
 
-  private makeVideo(unit: Unit): Buffer | null {
-    const t = this.video;
-    const payload = unit.payload as Buffer[] | undefined;
-    if (!t || !payload || payload.length === 0) return null;
+  private makeVideo<C extends RtmpVideoCodec>(t: RtmpVideoTrack<C>, unit: Unit<C>): Buffer | null {
+    const payload = unit.payload;
+    if (payload === undefined || payload.length === 0) return null;
+    const mapping: VideoMapping<C> = VIDEO[t.codec];
     const parts: Buffer[] = [];
-    const dtsMs = this.ms(t, unit.dts ?? unit.pts, unit);
+    const dts = unit.dts ?? unit.pts;
+    const dtsMs = this.ms(t, dts, unit);
     const randomAccess = unit.randomAccess === true;
-    const inBand = inBandConfig(t.codec, payload, randomAccess);
+    const inBand = mapping.inBandConfig(payload, randomAccess);
     if (inBand && !this.config?.equals(inBand)) {
       this.config = inBand;
       parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, dtsMs, inBand)); // configuration changed: players need it first
     }
     if (!this.config) return null; // nothing is decodable before the configuration is known
-    const cts = Math.round((unit.pts - (unit.dts ?? unit.pts)) / 90);
-    const body = frameBody(t.codec, payload, randomAccess, cts);
-    if (!body) return parts.length > 0 ? Buffer.concat(parts) : null;
-    parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, dtsMs, body));
-    return Buffer.concat(parts);
+    const cts = rescale(unit.pts - dts, t.format.clockRate, RTMP_CLOCK_RATE, 'round');
+    const body = mapping.frameBody(payload, randomAccess, cts);
+    if (body) parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, dtsMs, body));
+    return parts.length > 0 ? Buffer.concat(parts) : null;
   }
 
-  private makeAudio(unit: Unit): Buffer | null {
-    const t = this.audio;
-    const frames = unit.payload as Buffer[] | undefined;
-    if (!t || !frames || frames.length === 0) return null;
-    const msg = (ticks: number, body: Buffer): Buffer => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, ticks, unit), body);
-    switch (t.codec) {
-      case 'opus': return Buffer.concat(frames.map((f) => msg(unit.pts, buildFlvExAudio({ codec: 'opus', data: f }))));
-      case 'aac': return Buffer.concat(frames.map((au, i) => msg(unit.pts + i * 1024, buildFlvAudio({ data: au }))));
-      case 'pcma':
-      case 'pcmu': {
-        const codec = t.codec;
-        return Buffer.concat(frames.map((d) => msg(unit.pts, buildFlvLegacyAudio(codec, 8000, t.format.channels ?? 1, d))));
-      }
-      case 'mp3': {
-        const out: Buffer[] = [];
-        let ticks = unit.pts;
-        for (const f of frames) {
-          let h;
-          try { h = parseMpegAudioHeader(f); } catch { continue; } // not a frame: left out, the stream goes on
-          out.push(msg(ticks, buildFlvLegacyAudio('mp3', h.sampleRate, h.channels, f)));
-          ticks += (h.samples * t.format.clockRate) / h.sampleRate;
-        }
-        return out.length > 0 ? Buffer.concat(out) : null;
-      }
-    }
-  }
-
-  /** The audio sequence header body, for codecs that have one. */
-  private audioConfig(t: Track & { codec: RtmpAudioCodec }): Buffer | undefined {
-    if (t.codec === 'aac') return buildFlvAudio({ config: mpeg4AudioConfig(t.format)! });
-    if (t.codec === 'opus') return buildFlvExAudio({ codec: 'opus', config: buildOpusHead(opusChannels(t.format)) });
-    return undefined;
+  private makeAudio<A extends RtmpAudioCodec>(t: RtmpAudioTrack<A>, unit: Unit<StreamCodecOfAudio[A]>): Buffer | null {
+    if (unit.payload === undefined) return null;
+    const messages: AudioMessages<A> = AUDIO[t.codec];
+    const out = messages(t, unit.payload, unit.pts).map((m) => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, m.ticks, unit), m.body));
+    return out.length > 0 ? Buffer.concat(out) : null;
   }
 
   /**
    * Milliseconds since the start of the stream. Each track counts from its first unit; the second track is placed
    * by the wall-clock arrival of its first unit, since RTP timestamps of different tracks share no origin.
    */
-  private ms(t: Track, ticks: number, unit: Unit): number {
+  private ms(t: TrackClock & { readonly format: Format }, ticks: number, unit: Unit): number {
     if (t.base === undefined) {
       const now = unit.ntp?.getTime() ?? Date.now();
       this.firstNtp ??= now;
       t.base = ticks;
       t.offsetMs = now - this.firstNtp;
     }
-    return Math.max(0, Math.round(((ticks - t.base) * 1000) / t.format.clockRate + (t.offsetMs ?? 0)));
+    return Math.max(0, rescale(ticks - t.base, t.format.clockRate, RTMP_CLOCK_RATE, 'round') + (t.offsetMs ?? 0));
   }
 
   private chunk(csid: number, type: number, timestamp: number, body: Buffer): Buffer {
     const msg: RtmpMessage = { chunkStreamId: csid, type, timestamp: timestamp >>> 0, messageStreamId: RTMP_MEDIA_STREAM_ID, body };
     return serializeRtmpMessage(msg, this.chunkSize);
+  }
+}
+
+/** The sequence header body of the video track's current out-of-band parameters, when it has them. */
+function outOfBandConfig<C extends RtmpVideoCodec>(t: RtmpVideoTrack<C>): Buffer | undefined {
+  const mapping: VideoMapping<C> = VIDEO[t.codec];
+  return mapping.outOfBandConfig(t.format);
+}
+
+/** The audio sequence header body, for codecs that have one. */
+function audioConfigBody(t: AnyRtmpAudioTrack): Buffer | undefined {
+  switch (t.codec) {
+    case 'aac': return t.format.config && buildFlvAudio({ config: t.format.config });
+    case 'opus': return buildFlvExAudio({ codec: 'opus', config: buildOpusHead(opusChannels(t.format)) });
+    default: return undefined;
   }
 }

@@ -14,5 +14,5 @@ export interface RtmpMessage {
   readonly body: Buffer;
 }
 
-/** Largest message body accepted (RELIABILITY §1.5: gortmplib's 10 MiB). */
+/** Largest message body accepted (docs/limits.md §RTMP: gortmplib's 10 MiB). */
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;

@@ -1,13 +1,12 @@
 import {
-  avccToNalus, av1IsRandomAccess, Av1ObuType, av1ObuType, h264NaluType, H264NaluType, h265NaluType, H265NaluType, h265IsRandomAccess,
-  parseAudioSpecificConfig, parseAv1Config, parseAvcConfig, parseHevcConfig, parseMpegAudioHeader, parseOpusHead, parseVpcc, splitAv1Obus,
-  splitMpegAudioFrames, vp9IsKeyFrame,
+  avccToNalus, av1IsRandomAccess, h264IsRandomAccess, h265IsRandomAccess, parseAudioSpecificConfig, parseAv1Config, parseAvcConfig,
+  parseHevcConfig, parseMpegAudioHeader, parseOpusHead, parseVpcc, splitAv1Obus, splitMpegAudioFrames, vp9IsKeyFrame,
   type Av1Config, type AvcConfig, type HevcConfig,
 } from '../../codecs/index.ts';
 import {
-  Av1Packetizer, FramePacketizer, H264Packetizer, H265Packetizer, Mpeg4AudioPacketizer, SamplesPacketizer, av1Format, g711Format, h264Format,
-  h265Format, mpeg4AudioFormat, mpegAudioFormat, mpegAudioFraming, opusFormat, vp9Format, vp9Framing, type Description, type Format, type Media, type RtpPacket,
+  av1Format, g711Format, h264Format, h265Format, mpeg4AudioFormat, mpegAudioFormat, opusFormat, vp9Format, type Description, type Format, type Media,
 } from '../../formats/index.ts';
+import { rescale } from '../../lib/index.ts';
 import type { SubStream } from '../../stream/index.ts';
 import { parseFlvAudio, parseFlvVideo } from './flv-tags.ts';
 import type { FlvVideo } from './flv-types.ts';
@@ -28,11 +27,11 @@ type VideoConfig =
 type AudioConfig =
   | { readonly codec: 'aac'; readonly config: Buffer; readonly sampleRate: number; readonly channels: number }
   | { readonly codec: 'opus'; readonly channels: number }
-  | { readonly codec: 'mp3'; readonly sampleRate: number; readonly samplesPerFrame: number }
+  | { readonly codec: 'mp3' }
   | { readonly codec: 'pcma' | 'pcmu'; readonly channels: number };
 
-/** A track of the stream: where its units go and the packetizer that makes its RTP packets once. */
-interface Track { readonly media: Media; readonly format: Format; readonly packetize: (payload: Buffer[], pts: number) => RtpPacket[] }
+/** A track of the stream: where its units go. */
+interface Track { readonly media: Media; readonly format: Format }
 
 function parseVideoConfig(v: Extract<FlvVideo, { kind: 'config' }>): VideoConfig {
   switch (v.codec) {
@@ -43,59 +42,61 @@ function parseVideoConfig(v: Extract<FlvVideo, { kind: 'config' }>): VideoConfig
   }
 }
 
-function videoTrack(c: VideoConfig, maxPayload: number): Track {
-  const media = (format: Format): Media => ({ kind: 'video', formats: [format] });
+function videoTrack(c: VideoConfig): Track {
+  const track = (format: Format): Track => ({ media: { kind: 'video', formats: [format] }, format });
   switch (c.codec) {
-    case 'h264': {
-      const p = new H264Packetizer(96, maxPayload);
-      const format = h264Format(96, c.avc.sps, c.avc.pps);
-      return { media: media(format), format, packetize: (nalus, pts) => p.packetize(nalus, pts) };
-    }
-    case 'h265': {
-      const p = new H265Packetizer(96, maxPayload);
-      const format = h265Format(96, c.hevc);
-      return { media: media(format), format, packetize: (nalus, pts) => p.packetize(nalus, pts) };
-    }
-    case 'av1': {
-      const p = new Av1Packetizer(96, maxPayload);
-      const format = av1Format(96, c.av1.header);
-      return { media: media(format), format, packetize: (obus, pts) => p.packetize(obus, pts) };
-    }
-    case 'vp9': {
-      const p = new FramePacketizer(96, vp9Framing(), maxPayload);
-      const format = vp9Format(96, c.profile);
-      return { media: media(format), format, packetize: (frames, pts) => frames.flatMap((f) => p.packetize(f, pts)) };
-    }
+    case 'h264': return track(h264Format(96, c.avc.sps, c.avc.pps));
+    case 'h265': return track(h265Format(96, c.hevc));
+    case 'av1': return track(av1Format(96, c.av1));
+    case 'vp9': return track(vp9Format(96, c.profile));
   }
 }
 
-function audioTrack(c: AudioConfig, maxPayload: number): Track {
-  const media = (format: Format): Media => ({ kind: 'audio', formats: [format] });
-  if (c.codec === 'aac') {
-    const p = new Mpeg4AudioPacketizer(97);
-    const format = mpeg4AudioFormat(97, c.config, c.sampleRate, c.channels);
-    return { media: media(format), format, packetize: (aus, pts) => p.packetize(aus, pts) };
+function audioTrack(c: AudioConfig): Track {
+  const track = (format: Format): Track => ({ media: { kind: 'audio', formats: [format] }, format });
+  switch (c.codec) {
+    case 'aac': return track(mpeg4AudioFormat(97, c.config, c.sampleRate, c.channels));
+    case 'mp3': return track(mpegAudioFormat());
+    case 'pcma': case 'pcmu': return track(g711Format(c.codec === 'pcma', c.channels));
+    case 'opus': return track(opusFormat(97, c.channels));
   }
-  if (c.codec === 'mp3') {
-    const p = new FramePacketizer(14, mpegAudioFraming, maxPayload);
-    const format = mpegAudioFormat();
-    const ticksPerFrame = (c.samplesPerFrame * format.clockRate) / c.sampleRate;
-    return { media: media(format), format, packetize: (frames, pts) => frames.flatMap((f, i) => p.packetize(f, Math.round(pts + i * ticksPerFrame))) };
+}
+
+/** The parameter sets (or AV1 sequence header) of a video configuration, as a payload; VP9 has none. */
+function configPayload(c: VideoConfig): Buffer[] | undefined {
+  switch (c.codec) {
+    case 'h264': return [c.avc.sps, c.avc.pps];
+    case 'h265': return [c.hevc.vps, c.hevc.sps, c.hevc.pps];
+    case 'av1': return [c.av1.sequenceHeader];
+    case 'vp9': return undefined;
   }
-  if (c.codec === 'pcma' || c.codec === 'pcmu') {
-    const format = g711Format(c.codec === 'pcma', c.channels);
-    const p = new SamplesPacketizer(format.payloadType, { bytesPerSample: 1, channels: c.channels }, maxPayload);
-    return { media: media(format), format, packetize: (data, pts) => data.flatMap((d) => p.packetize(d, pts)) };
+}
+
+/**
+ * The payload of a frame and whether a decoder can start at it. The stream's remuxer puts the parameter sets (or the
+ * AV1 sequence header) in front of key frames, and drops AUDs and temporal delimiters.
+ */
+function videoUnit(c: VideoConfig, v: Extract<FlvVideo, { kind: 'frame' }>): { payload: Buffer | Buffer[]; randomAccess: boolean } | undefined {
+  switch (c.codec) {
+    case 'vp9': return v.data.length === 0 ? undefined : { payload: v.data, randomAccess: vp9IsKeyFrame(v.data) };
+    case 'av1': {
+      const obus = splitAv1Obus(v.data);
+      // A publisher may leave the sequence header out of a key frame (it is in the configuration): the FLV flag tells.
+      return obus.length === 0 ? undefined : { payload: obus, randomAccess: v.isKeyframe || av1IsRandomAccess(obus) };
+    }
+    case 'h264':
+    case 'h265': {
+      const nalus = avccToNalus(v.data, c.codec === 'h264' ? c.avc.lengthSize : c.hevc.lengthSize);
+      if (nalus.length === 0) return undefined;
+      return { payload: nalus, randomAccess: c.codec === 'h264' ? h264IsRandomAccess(nalus) : h265IsRandomAccess(nalus) };
+    }
   }
-  const p = new SamplesPacketizer(97, { bytesPerSample: 0, channels: 1 }, maxPayload); // one Opus packet per RTP packet
-  const format = opusFormat(97, c.channels);
-  return { media: media(format), format, packetize: (packets, pts) => packets.flatMap((d) => p.packetize(d, pts)) };
 }
 
 /**
  * Turns an RTMP publisher's messages into a Description and units (MediaMTX's rtmp to-stream). Tracks are known once
- * the sequence headers announced by onMetaData arrived. Each unit gets both the codec payload and RTP packets, made
- * once here, so RTSP readers need no per-reader work.
+ * the sequence headers announced by onMetaData arrived. Units carry codec payloads only: the stream makes RTP
+ * packets when readers of RTP exist.
  */
 export class RtmpToStream {
   private expected: Expected | undefined;
@@ -108,8 +109,6 @@ export class RtmpToStream {
   private wallAtZero: number | undefined;
   /** Codecs this server can't carry yet, named once in the log by the caller. */
   readonly unsupported = new Set<string>();
-
-  constructor(private readonly maxPayload: number) {}
 
   /** Feeds a message before the tracks are known; returns the description once they are. */
   collect(msg: RtmpMessage): Description | undefined {
@@ -131,8 +130,8 @@ export class RtmpToStream {
       } else if (a.kind === 'frame' && !this.audioConfig) {
         // MP3 and G711 have no sequence header: the first frame tells the format.
         if (a.codec === 'mp3') {
-          const h = parseMpegAudioHeader(a.data);
-          this.audioConfig = { codec: 'mp3', sampleRate: h.sampleRate, samplesPerFrame: h.samples };
+          parseMpegAudioHeader(a.data); // throws when it is no MPEG audio frame
+          this.audioConfig = { codec: 'mp3' };
         } else if (a.codec === 'pcma' || a.codec === 'pcmu') {
           this.audioConfig = { codec: a.codec, channels: a.channels ?? 1 };
         }
@@ -148,8 +147,8 @@ export class RtmpToStream {
     const haveAudio = this.audioConfig !== undefined;
     if (!force && ((exp.video && !haveVideo) || (exp.audio && !haveAudio))) return undefined;
     if (!haveVideo && !haveAudio) return undefined;
-    this.video = this.videoConfig && videoTrack(this.videoConfig, this.maxPayload);
-    this.audio = this.audioConfig && audioTrack(this.audioConfig, this.maxPayload);
+    this.video = this.videoConfig && videoTrack(this.videoConfig);
+    this.audio = this.audioConfig && audioTrack(this.audioConfig);
     return { medias: [this.video?.media, this.audio?.media].filter((m): m is Media => m !== undefined) };
   }
 
@@ -163,10 +162,11 @@ export class RtmpToStream {
     else if (msg.type === RtmpMessageType.Audio && this.audio) {
       const a = parseFlvAudio(msg.body);
       if (a.kind !== 'frame' || a.codec !== this.audioConfig?.codec || a.data.length === 0) return;
-      const { media, format, packetize } = this.audio;
-      const pts = Math.round((msg.timestamp * format.clockRate) / 1000);
-      const payload = a.codec === 'mp3' ? splitMpegAudioFrames(a.data) : [a.data];
-      this.sub.writeUnit(media, format, { pts, ntp: this.ntp(msg), payload, rtpPackets: packetize(payload, pts) });
+      const { media, format } = this.audio;
+      const pts = rescale(msg.timestamp, 1000, format.clockRate, 'round');
+      // G711 units are samples; the others lists of frames (AAC: one AU a message; MP3: as many frames as it holds).
+      const payload = a.codec === 'mp3' ? splitMpegAudioFrames(a.data) : a.codec === 'pcma' || a.codec === 'pcmu' ? a.data : [a.data];
+      this.sub.writeUnit(media, format, { pts, ntp: this.ntp(msg), payload });
     }
   }
 
@@ -174,12 +174,18 @@ export class RtmpToStream {
     const v = parseFlvVideo(msg.body);
     const c = this.videoConfig;
     if (!c || (v.kind !== 'config' && v.kind !== 'frame') || v.codec !== c.codec) return;
-    if (v.kind === 'config') { this.videoConfig = parseVideoConfig(v); return; }
-    const unit = this.videoUnit(c, v);
+    const dts = rescale(msg.timestamp, 1000, track.format.clockRate);
+    if (v.kind === 'config') {
+      // A new sequence header: its parameters go to the stream like in-band ones (its format updater takes them).
+      this.videoConfig = parseVideoConfig(v);
+      const payload = configPayload(this.videoConfig);
+      if (payload) this.sub!.writeUnit(track.media, track.format, { pts: dts, dts, ntp: this.ntp(msg), payload });
+      return;
+    }
+    const unit = videoUnit(c, v);
     if (!unit) return;
-    const dts = msg.timestamp * 90;
-    const pts = (msg.timestamp + v.compositionTimeMs) * 90;
-    this.sub!.writeUnit(track.media, track.format, { pts, dts, ntp: this.ntp(msg), payload: unit.payload, randomAccess: unit.randomAccess, rtpPackets: track.packetize(unit.payload, pts) });
+    const pts = rescale(msg.timestamp + v.compositionTimeMs, 1000, track.format.clockRate);
+    this.sub!.writeUnit(track.media, track.format, { pts, dts, ntp: this.ntp(msg), ...unit });
   }
 
   /**
@@ -189,31 +195,6 @@ export class RtmpToStream {
   private ntp(msg: RtmpMessage): Date {
     this.wallAtZero ??= Date.now() - msg.timestamp;
     return new Date(this.wallAtZero + msg.timestamp);
-  }
-
-  /** The payload of a frame and whether a decoder can start at it; parameter sets are put in band at key frames. */
-  private videoUnit(c: VideoConfig, v: Extract<FlvVideo, { kind: 'frame' }>): { payload: Buffer[]; randomAccess: boolean } | undefined {
-    if (c.codec === 'vp9') return v.data.length === 0 ? undefined : { payload: [v.data], randomAccess: vp9IsKeyFrame(v.data) };
-    if (c.codec === 'av1') {
-      let obus = splitAv1Obus(v.data).filter((o) => av1ObuType(o) !== Av1ObuType.TemporalDelimiter);
-      if (obus.length === 0) return undefined;
-      let randomAccess = av1IsRandomAccess(obus);
-      // Readers joining at a key frame need the sequence header in band (RTP has no other place for it).
-      if (v.isKeyframe && !randomAccess) { obus = [c.av1.sequenceHeader, ...obus]; randomAccess = true; }
-      return { payload: obus, randomAccess };
-    }
-    let nalus = avccToNalus(v.data, c.codec === 'h264' ? c.avc.lengthSize : c.hevc.lengthSize);
-    if (nalus.length === 0) return undefined;
-    let randomAccess: boolean;
-    // Readers joining at a random access point need the parameter sets in band (MediaMTX's remuxing does the same).
-    if (c.codec === 'h264') {
-      randomAccess = nalus.some((n) => h264NaluType(n) === H264NaluType.Idr);
-      if (randomAccess && !nalus.some((n) => h264NaluType(n) === H264NaluType.Sps)) nalus = [c.avc.sps, c.avc.pps, ...nalus];
-    } else {
-      randomAccess = h265IsRandomAccess(nalus);
-      if (randomAccess && !nalus.some((n) => h265NaluType(n) === H265NaluType.Sps)) nalus = [c.hevc.vps, c.hevc.sps, c.hevc.pps, ...nalus];
-    }
-    return { payload: nalus, randomAccess };
   }
 
   private onData(body: Buffer): void {

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { RtspParseError } from './rtsp-conn-reader.ts';
+import { RtspParseError } from './rtsp-parse-error.ts';
 
 /** A parsed Authorization header (RFC 2617). */
 export type RtspAuthorization =

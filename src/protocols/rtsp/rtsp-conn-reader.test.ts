@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { RtspConnReader, RtspParseError, RTSP_LIMITS, type RtspItem } from './rtsp-conn-reader.ts';
+import { RtspConnReader, RTSP_LIMITS, type RtspItem } from './rtsp-conn-reader.ts';
+import { RtspParseError } from './rtsp-parse-error.ts';
 import { RtspHeaders } from './rtsp-headers.ts';
-import { buildInterleavedHeader, serializeRequest, serializeResponse } from './rtsp-message.ts';
+import { serializeRequest, serializeResponse } from './rtsp-message.ts';
+import { buildInterleavedHeader } from './interleaved-frame.ts';
 
 const FFMPEG_SETUP = 'SETUP rtsp://127.0.0.1:8554/cam/trackID=0 RTSP/1.0\r\nTransport: RTP/AVP/UDP;unicast;client_port=5000-5001\r\nCSeq: 3\r\nUser-Agent: Lavf59.27.100\r\n\r\n';
 

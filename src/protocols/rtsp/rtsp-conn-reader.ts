@@ -1,12 +1,9 @@
 import { RtspHeaders } from './rtsp-headers.ts';
 import type { RtspRequest, RtspResponse } from './rtsp-message.ts';
+import { RtspParseError } from './rtsp-parse-error.ts';
+import { readInterleavedFrame } from './interleaved-frame.ts';
 
-/** Thrown for bytes that violate RTSP syntax or the limits below; the connection must be closed. */
-export class RtspParseError extends Error {
-  override readonly name = 'RtspParseError';
-}
-
-/** Limits of RELIABILITY.md §1.5 (gortsplib's values). */
+/** Request limits, gortsplib's values (docs/limits.md §RTSP). */
 export const RTSP_LIMITS = {
   methodBytes: 64, urlBytes: 2048, protocolBytes: 64, headers: 255, keyBytes: 512, valueBytes: 2048,
   bodyBytes: 128 * 1024, headerBlockBytes: 64 * 1024,
@@ -104,11 +101,10 @@ export class RtspConnReader {
     }
     if (buf.length === 0) return undefined;
     if (buf[0] === DOLLAR) {
-      if (buf.length < 4) return undefined;
-      const len = buf.readUInt16BE(2);
-      if (buf.length < 4 + len) return undefined;
-      this.buf = buf.subarray(4 + len);
-      return { kind: 'frame', channel: buf[1]!, payload: buf.subarray(4, 4 + len) };
+      const frame = readInterleavedFrame(buf);
+      if (!frame) return undefined;
+      this.buf = buf.subarray(frame.size);
+      return { kind: 'frame', channel: frame.channel, payload: frame.payload };
     }
     // Tolerate stray line breaks between messages (some clients send CRLF keepalives).
     if (buf[0] === 0x0d || buf[0] === 0x0a) { this.buf = buf.subarray(1); return this.next(); }

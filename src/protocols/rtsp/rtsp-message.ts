@@ -35,12 +35,3 @@ export function serializeRequest(req: RtspRequest): Buffer {
 export function serializeResponse(res: RtspResponse): Buffer {
   return serializeHead(`RTSP/1.0 ${res.statusCode} ${res.statusMessage}`, res.headers, res.body);
 }
-
-/** `$` + channel + 16-bit length (RFC 2326 §10.12). */
-export function buildInterleavedHeader(channel: number, length: number): Buffer {
-  const b = Buffer.allocUnsafe(4);
-  b[0] = 0x24;
-  b[1] = channel & 0xff;
-  b.writeUInt16BE(length & 0xffff, 2);
-  return b;
-}

@@ -1,4 +1,4 @@
-import { RtspParseError } from './rtsp-conn-reader.ts';
+import { RtspParseError } from './rtsp-parse-error.ts';
 
 /** One transport of a Transport header (RFC 2326 §12.39). */
 export interface RtspTransportSpec {

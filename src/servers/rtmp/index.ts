@@ -1,1 +1,1 @@
-export { RtmpServer, type RtmpServerOptions, type RtmpConnInfo } from './rtmp-server.ts';
+export { RtmpServer, type RtmpServerOptions, type RtmpLiveSettings } from './rtmp-server.ts';

@@ -29,7 +29,6 @@ export interface RtmpConnHost {
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly readBufferCount: number;
-  readonly udpMaxPayloadSize: number;
   muxerFor(stream: Stream, caps: EnhancedCaps): RtmpStreamMuxer;
 }
 
@@ -65,7 +64,7 @@ export class RtmpConn {
     this.log = opts.log.child(`[conn ${this.remoteAddr}]`);
     this.log.info('opened');
     socket.setNoDelay(true);
-    // RELIABILITY §1.5: handshake, connect and publish/play negotiation share one readTimeout deadline.
+    // Handshake, connect and publish/play negotiation share one readTimeout deadline (docs/limits.md §RTMP).
     this.setupTimer = setTimeout(() => this.close(new Error('timed out during setup')), host.readTimeoutMs);
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (err) => this.close(err));
@@ -160,7 +159,7 @@ export class RtmpConn {
     if (this.publishing || this.player) throw new Error('publish on a busy connection');
     const target = rtmpTarget(this.app, name);
     this.pathName = target.pathName;
-    this.publishing = { target, toStream: new RtmpToStream(this.host.udpMaxPayloadSize - 12), pending: [] };
+    this.publishing = { target, toStream: new RtmpToStream(), pending: [] };
     this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Publish.Start', `${name} is now published.`));
   }
 

@@ -1,66 +1,61 @@
-import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
-import { parseListenAddress, readStartupFile, type Logger } from '../../lib/index.ts';
-import type { PathAccess } from '../../core/index.ts';
+import type { Socket } from 'node:net';
+import { ConnectionRegistry, openTcpListener, type Logger, type TcpListener } from '../../lib/index.ts';
+import type { ConnectionInfo, PathAccess, ProtocolServer } from '../../core/index.ts';
 import { RtmpStreamMuxer, type EnhancedCaps } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import { ConnectionHooks } from '../../hooks/index.ts';
 import { OUT_CHUNK_SIZE, RtmpConn, type RtmpConnHost } from './rtmp-conn.ts';
 
+/** The settings an RTMP server takes while running: runOnConnect applies to connections opened from then on. */
+export interface RtmpLiveSettings { runOnConnect: string; runOnConnectRestart: boolean }
+
 /** Settings of one RTMP or RTMPS listener. */
-export interface RtmpServerOptions {
+export interface RtmpServerOptions extends RtmpLiveSettings {
   address: string;
   tls?: { keyFile: string; certFile: string };
   readTimeoutMs: number;
   writeTimeoutMs: number;
   readBufferCount: number;
-  udpMaxPayloadSize: number;
-  runOnConnect: string;
-  runOnConnectRestart: boolean;
   rtspPort: number;
   paths: PathAccess;
   log: Logger;
 }
 
-/** A connection as the API lists it. */
-export interface RtmpConnInfo { id: string; created: Date; remoteAddr: string; state: 'idle' | 'read' | 'publish'; path: string; bytesReceived: number; bytesSent: number }
-
 /** RTMP/RTMPS server: accepts connections and shares one muxer per stream among its players. */
-export class RtmpServer implements RtmpConnHost {
+export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings> {
   readonly paths: PathAccess;
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly readBufferCount: number;
-  readonly udpMaxPayloadSize: number;
-  private readonly conns = new Set<RtmpConn>();
+  private readonly conns = new ConnectionRegistry<RtmpConn>();
   private readonly hooks: ConnectionHooks<RtmpConn>;
   private readonly muxers = new WeakMap<Stream, Map<string, RtmpStreamMuxer>>();
+  private listener: TcpListener | undefined;
   private closed = false;
 
-  private constructor(private readonly opts: RtmpServerOptions, private readonly server: Server, private readonly log: Logger) {
+  private constructor(private readonly opts: RtmpServerOptions, private readonly log: Logger) {
     this.paths = opts.paths;
     this.hooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, rtspPort: opts.rtspPort });
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
     this.readBufferCount = opts.readBufferCount;
-    this.udpMaxPayloadSize = opts.udpMaxPayloadSize;
-    server.on(opts.tls ? 'secureConnection' : 'connection', (s: Socket) => this.onConnection(s));
   }
 
   /** Opens the listener. */
   static async listen(opts: RtmpServerOptions): Promise<RtmpServer> {
     const log = opts.log.child(opts.tls ? '[RTMPS]' : '[RTMP]');
-    const { host, port } = parseListenAddress(opts.address);
-    const server = opts.tls
-      ? createTlsServer({ key: readStartupFile(opts.tls.keyFile, 'rtmpServerKey'), cert: readStartupFile(opts.tls.certFile, 'rtmpServerCert'), minVersion: 'TLSv1.2' })
-      : createTcpServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port }, () => { server.off('error', reject); resolve(); });
+    const server = new RtmpServer(opts, log);
+    server.listener = await openTcpListener({
+      address: opts.address,
+      ...(opts.tls ? { tls: { ...opts.tls, keyName: 'rtmpServerKey', certName: 'rtmpServerCert' } } : {}),
+      onSocket: (s) => server.onConnection(s),
     });
     log.info(`listener opened on ${opts.address}`);
-    return new RtmpServer(opts, server, log);
+    return server;
   }
+
+  /** Port the listener is bound to. */
+  get port(): number { return this.listener?.port ?? 0; }
 
   /** The muxer of a stream, shared by every player of it that announced the same Enhanced RTMP codecs. */
   muxerFor(stream: Stream, caps: EnhancedCaps): RtmpStreamMuxer {
@@ -71,24 +66,25 @@ export class RtmpServer implements RtmpConnHost {
     return m;
   }
 
-  /** Connections for the API. */
-  connections(): RtmpConnInfo[] {
-    return [...this.conns].map((c) => ({ id: c.id, created: c.created, remoteAddr: c.remoteAddr, state: c.state, path: c.pathName, bytesReceived: c.bytesReceived, bytesSent: c.bytesSent }));
+  /** Connections for the API (`rtmpconns`). */
+  connections(): ConnectionInfo[] {
+    return this.conns.list().map((c) => ({
+      id: c.id, created: c.created, remoteAddr: c.remoteAddr, state: c.state, path: c.pathName, bytesReceived: c.bytesReceived, bytesSent: c.bytesSent,
+    }));
   }
 
   /** Closes the connection with this id. */
-  kick(id: string): boolean {
-    const c = [...this.conns].find((x) => x.id === id);
-    c?.close(new Error('kicked'));
-    return c !== undefined;
-  }
+  kick(id: string): boolean { return this.conns.kick(id); }
+
+  /** Takes a new runOnConnect for connections opened from now on. */
+  update(next: RtmpLiveSettings): void { this.hooks.update({ command: next.runOnConnect, restart: next.runOnConnectRestart }); }
 
   /** Closes the listener and every connection. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const closing = new Promise<void>((r) => this.server.close(() => r()));
-    for (const c of [...this.conns]) c.close(new Error('server is shutting down'));
+    const closing = this.listener?.close();
+    this.conns.closeAll(new Error('server is shutting down'));
     await Promise.all([closing, this.hooks.closeAll()]);
     this.log.info('listener closed');
   }
@@ -98,7 +94,7 @@ export class RtmpServer implements RtmpConnHost {
     const conn = new RtmpConn(socket, this, {
       secure: this.opts.tls !== undefined, log: this.log,
       onClose: (c) => {
-        this.conns.delete(c);
+        this.conns.remove(c);
         this.hooks.close(c);
       },
     });
@@ -106,4 +102,3 @@ export class RtmpServer implements RtmpConnHost {
     this.hooks.open(conn, this.log);
   }
 }
-

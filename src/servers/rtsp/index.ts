@@ -1,1 +1,1 @@
-export { RtspServer, type RtspServerOptions, type RtspConnInfo, type RtspSessionInfo } from './rtsp-server.ts';
+export { RtspServer, type RtspServerOptions, type RtspLiveSettings } from './rtsp-server.ts';

@@ -2,16 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { normalizeIp, type Logger } from '../../lib/index.ts';
 import {
-  RtspConnReader, RtspHeaders, serializeResponse, type RtspRequest, type RtspResponse,
+  INTERLEAVED_HEADER_BYTES, RtspConnReader, serializeResponse, sharedInterleavedFrame, type RtspRequest,
 } from '../../protocols/rtsp/index.ts';
-import type { AccessRequest, Credentials } from '../../core/index.ts';
-import { AuthError } from '../../auth/index.ts';
-import { RtspStatusError, statusOf } from './rtsp-status.ts';
+import type { AccessRequest, Action, Credentials } from '../../core/index.ts';
 import type { RtspSession } from './rtsp-session.ts';
 import type { InterleavedWriter } from './rtsp-session-types.ts';
-import { credentialsFromRequest, authChallenges } from './rtsp-credentials.ts';
-import type { RtspRequestHandler } from './rtsp-request-handler.ts';
-import { interleavedFrame } from './interleaved-frames.ts';
+import { credentialsFromRequest } from './rtsp-credentials.ts';
+import type { RtspConnContext, RtspRequestHandler } from './rtsp-conn-context.ts';
+import type { RtspSessionOwner, RtspSessionRegistry } from './rtsp-session-registry.ts';
 
 // gortsplib's IdleTimeout: a connection without a streaming session must send a whole request this often.
 const IDLE_TIMEOUT_MS = 60_000;
@@ -23,11 +21,16 @@ export interface RtspConnOptions {
   log: Logger;
   readTimeoutMs: number;
   handler: RtspRequestHandler;
+  /** The server's sessions: the connection's own are those it opened there. */
+  sessions: RtspSessionRegistry;
   onClose: (conn: RtspConn) => void;
 }
 
-/** One RTSP control connection: parses requests and interleaved frames, answers in order, carries TCP sessions. */
-export class RtspConn implements InterleavedWriter {
+/**
+ * One RTSP control connection: parses requests and interleaved frames, answers in order, carries TCP sessions and
+ * enforces the idle and slowloris deadlines. What a request means is the handler's business, seen through RtspConnContext.
+ */
+export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedWriter {
   readonly id = randomBytes(8).toString('hex');
   readonly created = new Date();
   readonly remoteIp: string;
@@ -37,8 +40,8 @@ export class RtspConn implements InterleavedWriter {
   readonly log: Logger;
   bytesReceived = 0;
   bytesSent = 0;
-  /** Sessions created through this connection; they close with it. */
-  readonly sessions = new Set<RtspSession>();
+  /** The connection itself writes its TCP sessions' frames. */
+  readonly interleaved: InterleavedWriter = this;
   private readonly reader = new RtspConnReader();
   /** When the last whole message (request or interleaved frame) arrived. */
   private lastMessageAt = Date.now();
@@ -48,6 +51,8 @@ export class RtspConn implements InterleavedWriter {
   private idleTimeoutMs = IDLE_TIMEOUT_MS;
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
+  /** Set by end(): the connection is flushing its last bytes before it closes. */
+  private ending: Error | undefined;
   private closed = false;
 
   constructor(private readonly opts: RtspConnOptions) {
@@ -71,8 +76,8 @@ export class RtspConn implements InterleavedWriter {
   /** Writes `$ channel length payload` (RFC 2326 §10.12), framed once per packet and shared by readers. */
   writeInterleaved(channel: number, payload: Buffer): void {
     if (this.closed) return;
-    this.opts.socket.write(interleavedFrame(payload, channel));
-    this.bytesSent += 4 + payload.length;
+    this.opts.socket.write(sharedInterleavedFrame(channel, payload));
+    this.bytesSent += INTERLEAVED_HEADER_BYTES + payload.length;
   }
 
   /**
@@ -86,7 +91,7 @@ export class RtspConn implements InterleavedWriter {
    */
   updateTimeout(): void {
     let ms = IDLE_TIMEOUT_MS;
-    for (const s of this.sessions) {
+    for (const s of this.opts.sessions.ownedBy(this)) {
       if (s.state === 'record' && s.transportKind === 'tcp') ms = this.opts.readTimeoutMs;
       else if (s.state === 'record' || s.state === 'play') { ms = 0; break; }
     }
@@ -96,7 +101,7 @@ export class RtspConn implements InterleavedWriter {
   /**
    * Closes the connection when a deadline passed; the server calls it about once a second. A message that has begun
    * must be complete within readTimeout, so a client trickling a request byte by byte is cut off (slowloris,
-   * RELIABILITY V17), and between whole messages the limit of updateTimeout applies. Bytes alone never extend them.
+   * docs/limits.md §RTSP), and between whole messages the limit of updateTimeout applies. Bytes alone never extend them.
    */
   checkDeadlines(now: number): void {
     if (this.closed) return;
@@ -108,14 +113,30 @@ export class RtspConn implements InterleavedWriter {
   }
 
   /** Builds the access request of `req` for `pathName`. */
-  accessRequest(req: RtspRequest, pathName: string, query: string, action: AccessRequest['action']): AccessRequest {
+  accessRequest(req: RtspRequest, pathName: string, query: string, action: Action): AccessRequest {
     const credentials: Credentials | undefined = credentialsFromRequest(req, this.nonce);
     return { pathName, query, protocol: this.opts.secure ? 'rtsps' : 'rtsp', action, ip: this.remoteIp, credentials, connId: this.id };
   }
 
-  /** Flushes what was written (e.g. RTCP BYE), then closes. */
+  /** The session with this id, when this connection created it. */
+  session(id: string): RtspSession | undefined { return this.opts.sessions.getOwned(this, id); }
+
+  /** The most recently created session of this connection that is still open. */
+  latestSession(): RtspSession | undefined { return this.opts.sessions.latestOf(this); }
+
+  /** Creates a session owned by this connection; it closes with the connection. */
+  createSession(): RtspSession { return this.opts.sessions.open(this); }
+
+  /** A session of this connection closed: one the path kicked takes the connection with it, as gortsplib does. */
+  onSessionClosed(_session: RtspSession, err: Error | undefined): void {
+    if (err) this.end(err);
+    else this.updateTimeout();
+  }
+
+  /** Flushes what was written (e.g. RTCP BYE), then closes; what the client sends meanwhile is ignored. */
   end(err: Error): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
+    this.ending = err;
     this.opts.socket.end();
     const t = setTimeout(() => this.close(err), 1000);
     t.unref();
@@ -127,13 +148,15 @@ export class RtspConn implements InterleavedWriter {
     if (this.closed) return;
     this.closed = true;
     this.log.info(`closed${err ? `: ${err.message}` : ''}`);
-    for (const s of [...this.sessions]) s.close();
+    for (const s of [...this.opts.sessions.ownedBy(this)]) s.close();
     this.opts.socket.destroy();
     this.opts.onClose(this);
   }
 
   private onData(chunk: Buffer): void {
     this.bytesReceived += chunk.length;
+    // Closing after the path ended the session: the client's RTCP or TEARDOWN still in flight is not its fault.
+    if (this.ending) return;
     let items;
     try {
       items = this.reader.push(chunk);
@@ -154,13 +177,13 @@ export class RtspConn implements InterleavedWriter {
   }
 
   private onFrame(channel: number, payload: Buffer): void {
-    for (const s of this.sessions) {
+    for (const s of this.opts.sessions.ownedBy(this)) {
       if (s.transportKind === 'tcp' && (s.state === 'play' || s.state === 'record')) {
         s.onInterleaved(channel, payload);
         return;
       }
     }
-    // RELIABILITY V2: interleaved data before PLAY/RECORD is a protocol violation.
+    // Interleaved data before PLAY/RECORD is a protocol violation (docs/limits.md §RTSP).
     this.close(new Error('received unexpected interleaved frame'));
   }
 
@@ -174,12 +197,7 @@ export class RtspConn implements InterleavedWriter {
     if (this.closed) return;
     if (this.log.enabled('debug')) this.log.debug(`[c->s] ${req.method} ${req.url}`);
     const cseq = req.headers.get('CSeq');
-    let res: RtspResponse;
-    try {
-      res = await this.opts.handler.handle(this, req);
-    } catch (err) {
-      res = this.errorResponse(err as Error);
-    }
+    const { response: res, afterSend } = await this.opts.handler.handle(this, req);
     if (this.closed) return;
     if (cseq !== undefined) res.headers.set('CSeq', cseq);
     res.headers.set('Server', 'mediamtx-ts');
@@ -189,38 +207,9 @@ export class RtspConn implements InterleavedWriter {
     this.bytesSent += bytes.length;
     this.updateTimeout();
     try {
-      this.opts.handler.afterResponse?.(this, req, res);
+      afterSend?.();
     } catch (err) {
       this.close(err as Error);
     }
-  }
-
-  private errorResponse(err: Error): RtspResponse {
-    const statusCode = statusOf(err);
-    const headers = new RtspHeaders();
-    if (err instanceof AuthError || statusCode === 401) {
-      // A hashed stored credential can't verify a Digest answer: offer Basic only, or FFmpeg would pick Digest and fail.
-      const methods = err instanceof AuthError && err.needsPlainPassword ? (['basic'] as const) : this.opts.handler.authMethods;
-      for (const c of authChallenges(methods, this.nonce)) headers.append('WWW-Authenticate', c);
-    }
-    if (!(err instanceof AuthError && err.askCredentials)) this.log.info(`${statusCode}: ${err.message}`);
-    return { statusCode, statusMessage: reasonPhrase(statusCode), headers, body: Buffer.alloc(0) };
-  }
-}
-
-/** Keeps RtspStatusError importable for handlers through this module's consumers. */
-export { RtspStatusError };
-
-function reasonPhrase(code: number): string {
-  switch (code) {
-    case 400: return 'Bad Request';
-    case 401: return 'Unauthorized';
-    case 404: return 'Not Found';
-    case 405: return 'Method Not Allowed';
-    case 454: return 'Session Not Found';
-    case 455: return 'Method Not Valid In This State';
-    case 461: return 'Unsupported Transport';
-    case 501: return 'Not Implemented';
-    default: return code >= 500 ? 'Internal Server Error' : 'Bad Request';
   }
 }

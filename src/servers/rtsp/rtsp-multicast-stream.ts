@@ -10,6 +10,8 @@ export interface RtspMulticastStreamOptions {
   rtpPort: number;
   rtcpPort: number;
   queueSize: number;
+  /** Largest RTP packet sent (udpMaxPayloadSize): multicast is UDP, so its packets must fit it. */
+  maxPacketSize: number;
   log: Logger;
   /** Called once when the writer closed (its stream closed). */
   onClose: () => void;
@@ -29,7 +31,7 @@ export class RtspMulticastStream {
   constructor(private readonly opts: RtspMulticastStreamOptions) {
     const { stream } = opts;
     this.groups = stream.description.medias.map(() => opts.allocator.allocate());
-    this.reader = new StreamReader({ queueSize: opts.queueSize, log: opts.log });
+    this.reader = new StreamReader({ queueSize: opts.queueSize, log: opts.log, rtp: { maxPacketSize: opts.maxPacketSize } });
     stream.description.medias.forEach((media, i) => {
       const group = this.groups[i]!;
       for (const format of media.formats) {

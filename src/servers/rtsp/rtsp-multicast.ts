@@ -45,7 +45,7 @@ export class MulticastAllocator {
 // RFC 2326 §12.39: ttl of multicast RTP; MediaMTX uses 16.
 export const MULTICAST_TTL = 16;
 
-/** A sender socket for multicast RTP/RTCP. It never binds the group port, so same-host clients can (REAL-CLIENTS §3). */
+/** A sender socket for multicast RTP/RTCP. It never binds the group port, so clients on the same host can bind it. */
 export class MulticastSender {
   private constructor(private readonly socket: Socket) {}
 

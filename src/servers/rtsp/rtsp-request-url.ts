@@ -48,3 +48,15 @@ export function splitRtspUrl(url: string, controls: readonly string[]): RtspRequ
   pathName = pathName.replace(/^\/+/, '').replace(/\/+$/, '');
   return { pathName, query, controlIndex, trackId };
 }
+
+/** True when an `a=control` value has a `..` or `.` path segment, plain or percent-encoded (docs/limits.md §RTSP). */
+export function isClimbingControl(control: string): boolean {
+  const path = control.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').split(/[?#]/)[0]!;
+  return path.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg));
+}
+
+/** `rtsp://host:port` of a request URL, for relative fallback redirects. */
+export function urlBase(url: string): string {
+  const m = /^(rtsps?:\/\/[^/]+)/i.exec(url);
+  return m ? m[1]! : '';
+}

@@ -1,13 +1,7 @@
 import type { Media } from '../../formats/index.ts';
+import type { MediaTransport } from '../../protocols/rtsp/index.ts';
 
-/** How one media of a session travels (decided at SETUP). */
-export type MediaTransport =
-  | { readonly kind: 'tcp'; readonly rtpChannel: number; readonly rtcpChannel: number }
-  | { readonly kind: 'udp'; readonly clientIp: string; readonly clientRtpPort: number; readonly clientRtcpPort: number }
-  | { readonly kind: 'multicast' };
-
-/** Transport family of a whole session: every media must use the same one. */
-export type TransportKind = MediaTransport['kind'];
+export type { MediaTransport, TransportKind } from '../../protocols/rtsp/index.ts';
 
 /** A media set up in the session. */
 export interface SetupMedia {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCounter, type Logger } from '../../lib/index.ts';
 import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
-import { RtpUnitBuilder, StreamReader, type Stream, type Unit } from '../../stream/index.ts';
+import { StreamReader, type Stream, type Unit } from '../../stream/index.ts';
 import type { ParticipantInfo, PublisherLease, ReaderLease } from '../../core/index.ts';
 import type { RtspUdpListener } from './rtsp-udp-listener.ts';
 import type { RtspMulticastStream } from './rtsp-multicast-stream.ts';
@@ -42,7 +42,7 @@ export class RtspSession {
   readonly info: ParticipantInfo;
   readonly created = new Date();
   state: SessionState = 'initial';
-  /** Path the session is bound to after its first ANNOUNCE/SETUP; it can't switch (RELIABILITY V4). */
+  /** Path the session is bound to after its first ANNOUNCE/SETUP; it can't switch (docs/limits.md §RTSP). */
   pathName: string | undefined;
   query = '';
   transportKind: TransportKind | undefined;
@@ -63,7 +63,6 @@ export class RtspSession {
   private writeTimer: NodeJS.Timeout | undefined;
   private reporter: RtcpPlayReporter | undefined;
   private recordReporter: RtcpRecordReporter | undefined;
-  private readonly unitBuilders = new Map<Format, RtpUnitBuilder>();
   private closed = false;
   readonly decodeErrors: ErrorCounter;
   readonly log: Logger;
@@ -137,6 +136,8 @@ export class RtspSession {
       beforeBatch: tcp ? () => tcp.cork() : undefined,
       afterBatch: tcp ? () => { tcp.uncork(); this.checkBackpressure(); } : undefined,
       onError: (err) => this.close(err),
+      // Packets that fit UDP, for TCP readers too (as MediaMTX): the stream makes them once for all RTSP readers.
+      rtp: { maxPacketSize: this.opts.host.udpMaxPayloadSize },
     });
     this.reporter = new RtcpPlayReporter([...this.medias.values()].map((m) => m.media), (i, pkt) => this.sendRtcp(i, pkt));
     for (const sm of this.medias.values()) {
@@ -182,7 +183,7 @@ export class RtspSession {
   /** An interleaved frame arrived on the session's TCP connection. */
   onInterleaved(channel: number, payload: Buffer): void {
     const ch = this.tcpChannels.get(channel);
-    if (!ch) return; // RELIABILITY V2: frames on unknown channels are ignored once the session plays or records
+    if (!ch) return; // Frames on unknown channels are ignored once the session plays or records (docs/limits.md §RTSP)
     if (ch.isRtcp) this.onRtcp(ch.index, payload);
     else if (this.state === 'record') this.onRtp(ch.index, payload);
   }
@@ -227,11 +228,9 @@ export class RtspSession {
       return;
     }
     this.recordReporter?.onRtp(index, pkt, this.lastPacket);
-    let builder = this.unitBuilders.get(format);
-    if (!builder) { builder = new RtpUnitBuilder(format, this.opts.host.udpMaxPayloadSize); this.unitBuilders.set(format, builder); }
-    const { units, error } = builder.push(pkt, new Date(this.lastPacket));
-    if (error) { lease.stream.stats.framesInError++; this.decodeErrors.add(error); }
-    for (const u of units) lease.subStream.writeUnit(sm.media, format, u);
+    // The stream decodes the packet (once) and counts a decode error; the packet still reaches RTSP readers.
+    const error = lease.subStream.writeRtpPacket(sm.media, format, pkt, new Date(this.lastPacket));
+    if (error) this.decodeErrors.add(error);
   }
 
   private onRtcp(index: number, msg: Buffer): void {

@@ -5,12 +5,12 @@ import { normalizeIp, parseListenAddress, type Logger } from '../../lib/index.ts
 /** Handler of datagrams from one registered client address. */
 export type DatagramHandler = (msg: Buffer) => void;
 
-// Large receive buffer so publishers' bursts survive event-loop pauses (PERFORMANCE.md: ingest loss in JS servers).
+// Large receive buffer so publishers' bursts survive event-loop pauses (docs/performance.md §UDP ingest).
 const RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
  * One server UDP socket (`rtpAddress` or `rtcpAddress`) shared by every UDP session. Datagrams are accepted only from
- * the exact (ip, port) a session registered in SETUP (RELIABILITY V19); everything else is dropped and counted.
+ * the exact (ip, port) a session registered in SETUP (docs/limits.md §RTSP); everything else is dropped and counted.
  */
 export class RtspUdpListener {
   private readonly handlers = new Map<string, DatagramHandler>();

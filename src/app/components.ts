@@ -1,0 +1,70 @@
+import type { Logger } from '../lib/index.ts';
+import { AuthManager } from '../auth/index.ts';
+import { PathManager } from '../core/index.ts';
+import { RtspServer } from '../servers/rtsp/index.ts';
+import { RtmpServer } from '../servers/rtmp/index.ts';
+import type { PlanSpec } from './reload-plan.ts';
+import { COMPONENT_IDS, PLAN, type ComponentId, type SettingsOf } from './component-settings.ts';
+
+/** The instance of each component, by id. */
+export interface Components {
+  logger: Logger;
+  auth: AuthManager;
+  pathManager: PathManager;
+  rtspServer: RtspServer;
+  rtspsServer: RtspServer;
+  rtmpServer: RtmpServer;
+  rtmpsServer: RtmpServer;
+}
+
+/** Components that are running, for create() to take its dependencies from. */
+export type Running = Partial<Components>;
+
+/** How to make and update one component from its settings (its pure row is in component-settings.ts). */
+interface Lifecycle<K extends ComponentId> {
+  /** Creates the component; `running` holds its dependencies (and the root logger). */
+  create(s: SettingsOf[K], running: Running): Promise<Components[K]>;
+  /** Applies settings that the row's canUpdate accepted. */
+  update?(c: Components[K], next: SettingsOf[K], prev: SettingsOf[K]): Promise<void> | void;
+}
+
+/** A full row with its types erased, so rows of different types fit one table; only its own functions see its settings. */
+export interface AnyComponentSpec extends PlanSpec<ComponentId> {
+  create(s: unknown, running: Running): Promise<unknown>;
+  update?(c: unknown, next: unknown, prev: unknown): Promise<void> | void;
+}
+
+/** Fetches a dependency that the table's order guarantees is running. */
+function need<K extends ComponentId>(running: Running, id: K): Components[K] {
+  const c = running[id];
+  if (!c) throw new Error(`component ${id} is not running`);
+  return c;
+}
+
+const LIFECYCLES: { readonly [K in ComponentId]: Lifecycle<K> } = {
+  logger: {
+    create: async (_s, running) => need(running, 'logger'),
+    update: (log, s) => log.reconfigure({ level: s.level, destinations: s.destinations, file: s.file }),
+  },
+  auth: {
+    create: async (s, running) => new AuthManager({ ...s, log: need(running, 'logger') }),
+    update: (auth, s) => auth.update(s),
+  },
+  pathManager: {
+    create: async (s, running) => {
+      const pm = new PathManager({ paths: s.paths, auth: need(running, 'auth'), log: need(running, 'logger'), rtspPort: s.rtspPort });
+      pm.start();
+      return pm;
+    },
+    update: (pm, s) => pm.updatePathConfs(s.paths),
+  },
+  rtspServer: { create: (s, running) => RtspServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
+  rtspsServer: { create: (s, running) => RtspServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
+  rtmpServer: { create: (s, running) => RtmpServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
+  rtmpsServer: { create: (s, running) => RtmpServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
+};
+
+/** Every component in start order: its pure row joined with its lifecycle. A new server is one more row in each table. */
+export const COMPONENTS: readonly AnyComponentSpec[] = COMPONENT_IDS.map((id) => ({ ...PLAN[id], ...LIFECYCLES[id] }) as unknown as AnyComponentSpec);
+
+export type { ComponentId };

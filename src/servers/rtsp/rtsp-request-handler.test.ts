@@ -1,0 +1,248 @@
+import { afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Logger } from '../../lib/index.ts';
+import type { AccessRequest, Action } from '../../core/index.ts';
+import { Stream } from '../../stream/index.ts';
+import { parseSdp, sdpToDescription, type Description } from '../../formats/index.ts';
+import { RtspHeaders, type RtspRequest } from '../../protocols/rtsp/index.ts';
+import { FakePathAccess } from '../../../test/support/fake-path-access.ts';
+import { RtspServerHandler } from './rtsp-request-handler.ts';
+import { RtspSession, type RtspSessionHost } from './rtsp-session.ts';
+import { RtspSessionRegistry, type RtspSessionOwner } from './rtsp-session-registry.ts';
+import { credentialsFromRequest } from './rtsp-credentials.ts';
+import type { RtspConnContext, RtspHandled } from './rtsp-conn-context.ts';
+import type { InterleavedWriter } from './rtsp-session-types.ts';
+
+const SDP = [
+  'v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=cam', 'c=IN IP4 0.0.0.0', 't=0 0',
+  'm=video 0 RTP/AVP 96', 'a=rtpmap:96 H264/90000', 'a=fmtp:96 packetization-mode=1', 'a=control:trackID=0',
+  'm=audio 0 RTP/AVP 0', 'a=control:trackID=1', '',
+].join('\r\n');
+const DESCRIPTION: Description = sdpToDescription(parseSdp(SDP)).description;
+const URL = 'rtsp://127.0.0.1:8554/cam';
+
+/** The connection as the handler sees it, without a socket. */
+class FakeConn implements RtspConnContext, RtspSessionOwner {
+  readonly remoteIp = '10.0.0.5';
+  readonly isSecure = false;
+  readonly nonce = '0123abcd';
+  readonly log = Logger.silent();
+  readonly frames: [number, Buffer][] = [];
+  readonly interleaved: InterleavedWriter = {
+    writeInterleaved: (ch, p) => { this.frames.push([ch, p]); }, cork() {}, uncork() {}, writableLength: 0, onceDrain() {},
+  };
+  timeoutUpdates = 0;
+
+  constructor(private readonly sessions: RtspSessionRegistry) {}
+
+  accessRequest(req: RtspRequest, pathName: string, query: string, action: Action): AccessRequest {
+    return { pathName, query, protocol: 'rtsp', action, ip: this.remoteIp, credentials: credentialsFromRequest(req, this.nonce) };
+  }
+  session(id: string): RtspSession | undefined { return this.sessions.getOwned(this, id); }
+  latestSession(): RtspSession | undefined { return this.sessions.latestOf(this); }
+  createSession(): RtspSession { return this.sessions.open(this); }
+  updateTimeout(): void { this.timeoutUpdates++; }
+  onSessionClosed(): void {}
+}
+
+const host: RtspSessionHost = {
+  udpRtp: undefined, udpRtcp: undefined, readBufferCount: 16, udpMaxPayloadSize: 1452, readTimeoutMs: 10_000, writeTimeoutMs: 10_000,
+  acquireMulticast: () => { throw new Error('no multicast here'); },
+};
+
+const registries: RtspSessionRegistry[] = [];
+afterEach(() => {
+  for (const r of registries.splice(0)) for (const s of [...r.values()]) s.close();
+});
+
+function harness() {
+  const paths = new FakePathAccess();
+  const registry = new RtspSessionRegistry((seed) => new RtspSession({ ...seed, secure: false, host }));
+  registries.push(registry);
+  const handler = new RtspServerHandler({
+    paths, allowed: new Set(['udp', 'multicast', 'tcp']), authMethods: ['basic', 'digest'], hasUdpListeners: true,
+    udpServerPorts: [8000, 8001], multicastPorts: [8002, 8003],
+    multicastGroups: () => [], isUdpClientPortTaken: () => false,
+  });
+  const conn = new FakeConn(registry);
+  const send = (method: string, url: string, headers: Record<string, string> = {}, body = '', via: FakeConn = conn): Promise<RtspHandled> => {
+    const h = new RtspHeaders();
+    for (const [k, v] of Object.entries(headers)) h.set(k, v);
+    return handler.handle(via, { method, url, headers: h, body: Buffer.from(body) });
+  };
+  return { paths, registry, conn, other: new FakeConn(registry), send };
+}
+
+/** The session id of a response's Session header. */
+function sessionId(r: RtspHandled): string {
+  const v = r.response.headers.get('Session');
+  assert.ok(v, `no Session header in ${r.response.statusCode} response`);
+  assert.match(v, /;timeout=60$/);
+  return v.split(';')[0]!;
+}
+
+async function announced(h: ReturnType<typeof harness>, sdp = SDP): Promise<string> {
+  const r = await h.send('ANNOUNCE', URL, { 'Content-Type': 'application/sdp' }, sdp);
+  assert.equal(r.response.statusCode, 200);
+  return sessionId(r);
+}
+
+async function setUpReader(h: ReturnType<typeof harness>): Promise<string> {
+  h.paths.streams.set('cam', new Stream(DESCRIPTION));
+  const r = await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
+  assert.equal(r.response.statusCode, 200);
+  return sessionId(r);
+}
+
+describe('RtspServerHandler', () => {
+  it('publishes with ANNOUNCE, SETUP per media and RECORD, making the path ready only after the RECORD response', async () => {
+    const h = harness();
+    const id = await announced(h);
+    assert.deepEqual(h.paths.events, ['publish cam']);
+    const s0 = await h.send('SETUP', `${URL}/trackID=0`, { Session: id, Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record' });
+    assert.equal(s0.response.statusCode, 200);
+    assert.equal(s0.response.headers.get('Transport'), 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record');
+    const s1 = await h.send('SETUP', `${URL}/trackID=1`, { Session: id, Transport: 'RTP/AVP/TCP;unicast;interleaved=2-3;mode=record' });
+    assert.equal(sessionId(s1), id);
+    const rec = await h.send('RECORD', URL, { Session: id });
+    assert.equal(rec.response.statusCode, 200);
+    const session = h.conn.session(id)!;
+    assert.equal(session.state, 'preRecord', 'nothing starts before the response is sent');
+    assert.deepEqual(h.paths.events, ['publish cam']);
+    rec.afterSend!();
+    assert.equal(session.state, 'record');
+    assert.deepEqual(h.paths.events, ['publish cam', 'start cam']);
+    assert.ok(h.conn.timeoutUpdates > 0);
+    assert.equal((await h.send('TEARDOWN', URL, { Session: id })).response.statusCode, 200);
+    assert.equal(session.isClosed, true);
+    assert.deepEqual(h.paths.events.at(-1), 'release publisher cam');
+    assert.equal(h.registry.size, 0);
+  });
+
+  it('reads with DESCRIBE, SETUP and PLAY, starting the media only after the PLAY response', async () => {
+    const h = harness();
+    h.paths.streams.set('cam', new Stream(DESCRIPTION));
+    const d = await h.send('DESCRIBE', URL);
+    assert.equal(d.response.statusCode, 200);
+    assert.equal(d.response.headers.get('Content-Base'), `${URL}/`);
+    assert.equal(d.response.headers.get('Content-Type'), 'application/sdp');
+    assert.match(d.response.body.toString(), /m=video 0 RTP\/AVP 96[^]*a=control:trackID=0[^]*m=audio[^]*a=control:trackID=1/);
+    const s0 = await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP;unicast;client_port=5000-5001' });
+    assert.equal(s0.response.headers.get('Transport'), 'RTP/AVP;unicast;client_port=5000-5001;server_port=8000-8001');
+    const id = sessionId(s0);
+    assert.deepEqual(h.paths.events, ['read cam']);
+    const s1 = await h.send('SETUP', `${URL}/trackID=1`, { Session: id, Transport: 'RTP/AVP;unicast;client_port=5002-5003' });
+    assert.equal(sessionId(s1), id);
+    const play = await h.send('PLAY', `${URL}/`, { Session: id });
+    assert.equal(play.response.statusCode, 200);
+    assert.equal(play.response.headers.get('Range'), 'npt=0.000-');
+    const session = h.conn.session(id)!;
+    assert.equal(session.state, 'prePlay');
+    play.afterSend!();
+    assert.equal(session.state, 'play');
+    const again = await h.send('PLAY', URL, { Session: id });
+    assert.equal(again.response.statusCode, 200);
+    again.afterSend!();
+    assert.equal(session.state, 'play');
+    assert.equal((await h.send('PAUSE', URL, { Session: id })).response.statusCode, 200);
+    assert.equal(session.state, 'prePlay');
+  });
+
+  it('continues the connection\'s session when SETUP and RECORD carry no Session header', async () => {
+    const h = harness();
+    const id = await announced(h);
+    const s = await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record' });
+    assert.equal(sessionId(s), id);
+    await h.send('SETUP', `${URL}/trackID=1`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=2-3;mode=record' });
+    const rec = await h.send('RECORD', URL);
+    assert.equal(rec.response.statusCode, 200);
+    rec.afterSend!();
+    assert.equal(h.conn.session(id)!.state, 'record');
+  });
+
+  it('answers 454 to a session id it does not know, and to a session another connection created', async () => {
+    const h = harness();
+    const id = await setUpReader(h);
+    assert.equal((await h.send('PLAY', URL, { Session: 'nope' })).response.statusCode, 454);
+    assert.equal((await h.send('PLAY', URL, { Session: id }, '', h.other)).response.statusCode, 454);
+    assert.equal((await h.send('PLAY', URL, {}, '', h.other)).response.statusCode, 454, 'the other connection has no session');
+    assert.equal((await h.send('GET_PARAMETER', URL, { Session: `${id};timeout=60` })).response.statusCode, 200);
+  });
+
+  it('answers 455 to requests the session state does not allow', async () => {
+    const h = harness();
+    const pub = await announced(h);
+    const status = async (method: string, url: string, headers: Record<string, string>): Promise<number> => (await h.send(method, url, headers)).response.statusCode;
+    assert.equal(await status('PLAY', URL, { Session: pub }), 455, 'PLAY in a publishing session');
+    assert.equal(await status('RECORD', URL, { Session: pub }), 455, 'RECORD before any SETUP');
+    const tcp = 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record';
+    assert.equal(await status('SETUP', `${URL}/trackID=0`, { Session: pub, Transport: tcp }), 200);
+    assert.equal(await status('SETUP', `${URL}/trackID=0`, { Session: pub, Transport: 'RTP/AVP/TCP;unicast;interleaved=2-3' }), 455, 'a media twice');
+    (await h.send('RECORD', URL, { Session: pub })).afterSend!();
+    assert.equal(await status('SETUP', `${URL}/trackID=1`, { Session: pub, Transport: tcp }), 455, 'SETUP while recording');
+    const h2 = harness();
+    const reader = await setUpReader(h2);
+    assert.equal((await h2.send('RECORD', URL, { Session: reader })).response.statusCode, 455, 'RECORD in a reading session');
+  });
+
+  it('answers 461 to SETUP without a Transport header, with one it can\'t parse, or with none it accepts', async () => {
+    const h = harness();
+    const id = await announced(h);
+    const setup = async (headers: Record<string, string>) => (await h.send('SETUP', `${URL}/trackID=0`, { Session: id, ...headers })).response.statusCode;
+    assert.equal(await setup({}), 461);
+    assert.equal(await setup({ Transport: 'RTP/AVP;unicast;client_port=abc' }), 461);
+    assert.equal(await setup({ Transport: 'RAW/RAW/UDP;unicast' }), 461);
+    assert.equal(await setup({ Transport: 'RTP/AVP;multicast;mode=record' }), 461, 'multicast publishing');
+    assert.equal(await setup({ Transport: 'RTP/AVP;unicast;client_port=5000-5001;mode=record' }), 200);
+    assert.equal((await h.send('SETUP', `${URL}/trackID=1`, { Session: id, Transport: 'RTP/AVP/TCP;unicast;mode=record' })).response.statusCode, 461, 'mixed transports');
+  });
+
+  it('refuses PLAY, RECORD and SETUP naming another path than the session\'s', async () => {
+    const h = harness();
+    const reader = await setUpReader(h);
+    assert.equal((await h.send('PLAY', 'rtsp://127.0.0.1:8554/other', { Session: reader })).response.statusCode, 400);
+    assert.equal((await h.send('SETUP', 'rtsp://127.0.0.1:8554/other/trackID=1', { Session: reader, Transport: 'RTP/AVP/TCP;unicast;interleaved=2-3' })).response.statusCode, 400);
+    assert.equal((await h.send('PLAY', 'rtsp://127.0.0.1:8554/', { Session: reader })).response.statusCode, 200, 'the base URL names no path');
+    const h2 = harness();
+    const pub = await announced(h2);
+    assert.equal((await h2.send('SETUP', 'rtsp://127.0.0.1:8554/other/trackID=0', { Session: pub, Transport: 'RTP/AVP/TCP;unicast;mode=record' })).response.statusCode, 400);
+    await h2.send('SETUP', `${URL}/trackID=0`, { Session: pub, Transport: 'RTP/AVP/TCP;unicast;mode=record' });
+    assert.equal((await h2.send('RECORD', 'rtsp://127.0.0.1:8554/other', { Session: pub })).response.statusCode, 400);
+  });
+
+  it('answers 404 for a path nobody publishes and 401 with a challenge per method when credentials are needed', async () => {
+    const h = harness();
+    assert.equal((await h.send('DESCRIBE', URL)).response.statusCode, 404);
+    const setup = await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast' });
+    assert.equal(setup.response.statusCode, 404);
+    assert.equal(h.registry.size, 0, 'the session the failed SETUP created is gone');
+    h.paths.streams.set('cam', new Stream(DESCRIPTION));
+    h.paths.protectedPaths.add('cam');
+    const r = await h.send('DESCRIBE', URL);
+    assert.equal(r.response.statusCode, 401);
+    assert.deepEqual(r.response.headers.getAll('WWW-Authenticate'), ['Basic realm="mediamtx"', 'Digest realm="mediamtx", nonce="0123abcd"']);
+    const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    assert.equal((await h.send('DESCRIBE', URL, { Authorization: basic })).response.statusCode, 200);
+  });
+
+  it('closes the session it created when the path refuses a publisher, and refuses controls that climb out of the URL', async () => {
+    const h = harness();
+    h.paths.busyPaths.add('cam');
+    const busy = await h.send('ANNOUNCE', URL, { 'Content-Type': 'application/sdp' }, SDP);
+    assert.equal(busy.response.statusCode, 400);
+    assert.equal(h.registry.size, 0);
+    const climbing = SDP.replace('a=control:trackID=1', 'a=control:../other');
+    assert.equal((await h.send('ANNOUNCE', 'rtsp://127.0.0.1:8554/free', { 'Content-Type': 'application/sdp' }, climbing)).response.statusCode, 400);
+    assert.equal((await h.send('ANNOUNCE', 'rtsp://127.0.0.1:8554/free', { 'Content-Type': 'text/plain' }, SDP)).response.statusCode, 400);
+    assert.deepEqual(h.paths.events, []);
+  });
+
+  it('answers OPTIONS with its methods and 501 to methods it does not know', async () => {
+    const h = harness();
+    const o = await h.send('OPTIONS', URL);
+    assert.equal(o.response.statusCode, 200);
+    assert.match(o.response.headers.get('Public')!, /^OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, PAUSE/);
+    const r = await h.send('REDIRECT', URL);
+    assert.deepEqual([r.response.statusCode, r.response.statusMessage], [501, 'Not Implemented']);
+  });
+});
