@@ -1,57 +1,45 @@
 /**
- * `npm run bench [-- --protocol rtsp|rtmp --readers 1,50,200 --duration 15]`: fan-out cost of the server. For each
+ * `npm run bench [-- --protocol rtsp|rtmp --readers 1,50,200 --duration 15 --proxy]`: fan-out cost of the server (`--protocol hls`:
+ * see bench/hls-fanout.ts and bench/hls-browser.ts). For each
  * N, a fresh server process, one FFmpeg publisher of the same protocol (720p30 H264 4 Mbit/s + AAC, encoded once,
  * then sent with -c copy in a loop) and N readers in this process (RTSP/TCP or RTMP); over a fixed window it reports
  * readers served, gaps (RTP sequence gaps; RTMP video timestamps that jump back or by more than 100 ms), server CPU
  * (% of one core, from /proc) and RSS, and the marginal CPU cost of a reader. Bounded in count and time.
+ * `--proxy`: each N is measured twice in the run, with the stream published to the server directly and with the server
+ * pulling it from a second server process (an `rtsp://` source over TCP), and the difference is printed: the cost of
+ * proxying. Only the measured server's CPU counts, not the origin's.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { start, waitFor } from '../test/support/process.ts';
 import { RawRtspClient } from '../test/support/rtsp-raw-client.ts';
 import { playRtmpMessages } from '../test/support/rtmp-raw-player.ts';
 import { RtmpMessageType } from '../src/protocols/rtmp/index.ts';
+import { cpuSeconds, isListening, rssMiB, testFile } from './bench-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] ?? def : def; };
+// HLS has its own benchmarks: delivery to many readers (hls-fanout.ts), and what a browser sees (hls-browser.ts, --measure).
+if (opt('protocol', 'rtsp') === 'hls') {
+  await import(args.includes('--measure') ? './hls-browser.ts' : './hls-fanout.ts');
+  process.exit(0);
+}
+// WebRTC: WHEP viewers against RTSP/UDP readers of the same stream (webrtc-fanout.ts).
+if (opt('protocol', 'rtsp') === 'webrtc') {
+  await import('./webrtc-fanout.ts');
+  process.exit(0);
+}
 const COUNTS = opt('readers', '1,50,200').split(',').map(Number).filter((n) => n > 0 && n <= 1000);
 const WINDOW_S = Math.min(120, Number(opt('duration', '15')));
 const WARMUP_S = 3;
 const PORT = Number(opt('port', '28554'));
 const RTMP_PORT = PORT + 1;
 const PROTOCOL = opt('protocol', 'rtsp') === 'rtmp' ? 'rtmp' : 'rtsp';
-const CLK_TCK = 100;
+const IS_PROXY = args.includes('--proxy');
+const ORIGIN_PORT = PORT + 2;
 
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
-}
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
-
-function testFile(dir: string): string {
-  const f = join(dir, 'bench.mkv');
-  if (!existsSync(f)) {
-    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-      '-t', '20', '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '4M', '-maxrate', '4M', '-bufsize', '8M', '-g', '60', '-bf', '0', '-pix_fmt', 'yuv420p',
-      '-c:a', 'aac', '-b:a', '128k', '-y', f], { stdio: 'inherit', timeout: 300_000 });
-  }
-  return f;
-}
-
-/** True when a TCP connection to 127.0.0.1:`port` succeeds. */
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-    s.on('error', () => resolve(false));
-  });
-}
 
 interface ReaderStats { packets: number; bytes: number; gaps: number; last: number | undefined }
 
@@ -98,13 +86,22 @@ function openRtmpReader(path: string, stats: ReaderStats): Promise<BenchReader> 
   });
 }
 
-async function cell(n: number, file: string, dir: string): Promise<Record<string, number>> {
-  const conf = join(dir, 'bench.yml');
-  writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: yes\nprotocols: [tcp]\nrtspAddress: 127.0.0.1:${PORT}\nrtmpAddress: 127.0.0.1:${RTMP_PORT}\npaths:\n  all:\n`);
+/** Starts a server process on `rtspPort` (and the next port for RTMP) with `paths`; resolves once it listens. */
+async function startBenchServer(name: string, dir: string, rtspPort: number, paths: string): Promise<ReturnType<typeof start>> {
+  const conf = join(dir, `${name}.yml`);
+  writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: yes\nprotocols: [tcp]\nrtspAddress: 127.0.0.1:${rtspPort}\nrtmpAddress: 127.0.0.1:${rtspPort + 1}\npaths:\n${paths}`);
   const server = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), conf], { timeoutMs: 600_000, cwd: dir });
   // The publisher gives up when the server is not listening yet (a loaded machine starts it in more than a second or two).
-  await waitFor(async () => await isListening(PORT) && await isListening(RTMP_PORT), { timeoutMs: 30_000, what: 'the server to listen' });
-  const out = PROTOCOL === 'rtmp' ? ['-f', 'flv', `rtmp://127.0.0.1:${RTMP_PORT}/bench`] : ['-f', 'rtsp', '-rtsp_transport', 'tcp', `rtsp://127.0.0.1:${PORT}/bench`];
+  await waitFor(async () => await isListening(rtspPort) && await isListening(rtspPort + 1), { timeoutMs: 30_000, what: `${name} to listen` });
+  return server;
+}
+
+async function cell(n: number, file: string, dir: string, viaProxy = false): Promise<Record<string, number>> {
+  // Proxied: the publisher feeds an origin process, and the measured server pulls the stream from it.
+  const origin = viaProxy ? await startBenchServer('origin', dir, ORIGIN_PORT, '  all:\n') : undefined;
+  const server = await startBenchServer('bench', dir, PORT, viaProxy ? `  bench:\n    source: rtsp://127.0.0.1:${ORIGIN_PORT}/bench\n    sourceProtocol: tcp\n` : '  all:\n');
+  const target = viaProxy ? ORIGIN_PORT : PORT;
+  const out = PROTOCOL === 'rtmp' ? ['-f', 'flv', `rtmp://127.0.0.1:${target + 1}/bench`] : ['-f', 'rtsp', '-rtsp_transport', 'tcp', `rtsp://127.0.0.1:${target}/bench`];
   const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-c', 'copy', ...out], { timeoutMs: 600_000 });
   try {
     const pid = server.child.pid!;
@@ -137,16 +134,24 @@ async function cell(n: number, file: string, dir: string): Promise<Record<string
   } finally {
     await pub.stop();
     await server.stop();
+    await origin?.stop();
   }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mtx-bench-'));
 const file = testFile(opt('cache', tmpdir()));
 const rows: Record<string, number>[] = [];
+const line = (r: Record<string, number>, label = ''): string =>
+  `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core\tRSS ${r.rssMiB!.toFixed(0)} MiB`;
 for (const n of COUNTS) {
   const r = await cell(n, file, dir);
   rows.push(r);
-  console.log(`N=${r.readers}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct.toFixed(1)} % of a core\tRSS ${r.rssMiB.toFixed(0)} MiB`);
+  console.log(line(r, IS_PROXY ? ' direct' : ''));
+  if (IS_PROXY) {
+    const p = await cell(n, file, dir, true);
+    console.log(line(p, ' proxied'));
+    console.log(`N=${n}\tproxy overhead: ${(p.cpuPct! - r.cpuPct!).toFixed(1)} % of a core (${(((p.cpuPct! - r.cpuPct!) / r.cpuPct!) * 100).toFixed(0)} %), RSS ${(p.rssMiB! - r.rssMiB!).toFixed(0)} MiB`);
+  }
 }
 if (rows.length >= 2) {
   const a = rows[rows.length - 2]!;

@@ -41,14 +41,17 @@ export interface PackageRule { readonly folders: readonly string[]; readonly isT
  * so adding a package is a deliberate edit here. Planned entries keep a future import in its place from the start.
  */
 export const PACKAGES: Readonly<Record<string, PackageRule>> = {
-  yaml: { folders: ['conf'] },                              // mediamtx.yml, read with YAML 1.1 rules
-  zod: { folders: ['conf'] },                               // configuration schema and defaults
+  yaml: { folders: ['conf', 'api'] },                       // mediamtx.yml, read with YAML 1.1 rules; api: apiPersist edits it
+  zod: { folders: ['conf', 'api'] },                        // configuration schema and defaults; api: the v0.22.2 OpenAPI shapes
   tweetnacl: { folders: ['conf'] },                         // MTX_CONFKEY: NaCl secretbox of the configuration
+  '@node-rs/argon2': { folders: ['auth'] },                 // `argon2:` credentials, verified off the event loop
   werift: { folders: ['protocols/webrtc', 'servers/webrtc'] }, // planned: WebRTC (ICE, DTLS, SRTP) for WHEP/WHIP
   'fast-check': { folders: ['*'], isTestOnly: true },       // property tests
   mediabunny: { folders: ['*'], isTestOnly: true },         // planned: test oracle for fMP4 and MPEG-TS output
   mp4box: { folders: ['*'], isTestOnly: true },             // planned: test oracle for fMP4 output
-  'hls-parser': { folders: ['*'], isTestOnly: true },       // planned: test oracle for HLS playlists
+  'hls-parser': { folders: ['*'], isTestOnly: true },       // test oracle for HLS playlists (protocols/hls)
+  'parse-prometheus-text-format': { folders: ['*'], isTestOnly: true }, // independent parser of the /metrics page
+  'pprof-format': { folders: ['*'], isTestOnly: true },     // independent decoder of the profiler's pprof output
 };
 
 /**
@@ -72,6 +75,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   sources: ['protocols', 'core', 'stream', 'formats', 'auth', 'hooks', 'conf', 'lib'],
   api: ['core', 'conf', 'lib'],
   metrics: ['core', 'conf', 'lib'],
+  pprof: ['lib'],                                           // V8's profilers in pprof's format: knows no part of the server
   app: ['*'],
   'main.ts': ['app', 'conf', 'lib'],
 };
@@ -86,7 +90,7 @@ export const PROTOCOLS_OF: Readonly<Record<string, readonly string[]>> = {
 /** The modules whose exports form a folder's contract, for the folders that may only see that contract. */
 export const CONTRACTS: Readonly<Record<string, readonly string[]>> = {
   core: ['core/contracts.ts', 'core/errors.ts'],
-  auth: ['auth/access-request.ts', 'auth/auth-error.ts'],
+  auth: ['auth/access-request.ts', 'auth/auth-error.ts', 'auth/http-credentials.ts'],
 };
 
 /** Folders held to CONTRACTS, and the folders whose contract (not whole index) they get. */

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import { App, VERSION } from './app/index.ts';
+import { App, VERSION, watchAndReload } from './app/index.ts';
 import { ConfError, loadConf } from './conf/index.ts';
 import { Logger, redactSecrets } from './lib/index.ts';
 
 const HELP = `Usage: mediamtx [options] [confpath]
 
-mediamtx-ts ${VERSION}: a live media server and proxy, drop-in for MediaMTX. Built: RTSP/RTSPS and RTMP/RTMPS
-(publish and read, conversion between them). Not built yet: HLS, WebRTC, static sources, API, metrics.
+mediamtx-ts ${VERSION}: a live media server and proxy, drop-in for MediaMTX. Built: RTSP/RTSPS, RTMP/RTMPS, HLS
+(Low-Latency, fMP4, MPEG-TS) and WebRTC (WHEP/WHIP), every stream converted between them; static sources (RTSP, RTMP,
+HLS, UDP MPEG-TS, Raspberry Pi camera), control API, metrics, profiler. Not built yet: recording, playback, SRT.
 
 Arguments:
   confpath     path to a config file. Without it, mediamtx.yml is read, unless rtsp-simple-server.yml exists
@@ -46,7 +47,8 @@ async function main(argv: string[]): Promise<number> {
   if (loaded.filePath) log.info(`configuration loaded from ${loaded.filePath}`);
   for (const w of loaded.warnings) log.warn(w);
 
-  const app = new App(conf, log);
+  // The file is where apiPersist writes API changes back.
+  const app = new App(conf, log, undefined, { confFile: loaded.filePath });
   try {
     await app.start();
   } catch (err) {
@@ -54,11 +56,16 @@ async function main(argv: string[]): Promise<number> {
     log.close();
     return 1;
   }
+  // Hot reload: the file is watched; each change is applied to what it concerns.
+  const watcher = loaded.filePath
+    ? watchAndReload({ app, file: loaded.filePath, log, load: () => loadConf({ path: loaded.filePath }) })
+    : undefined;
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (sig: string): void => {
       if (stopping) { log.info(`${sig} received again, exiting`); resolve(1); return; }
       stopping = true;
+      watcher?.close();
       log.info('shutting down gracefully');
       const force = setTimeout(() => { log.warn('shutdown timed out'); resolve(1); }, SHUTDOWN_TIMEOUT_MS);
       void app.close().then(() => { clearTimeout(force); log.close(); resolve(0); });

@@ -24,7 +24,7 @@ describe('App with real servers, in process', () => {
         'logLevel: warn\npaths:\n  cam:\n  other:\n',
         'logLevel: warn\npaths:\n  cam:\n  other:\n    readUser: u\n    readPass: p\n  added:\n',
         'logLevel: warn\nrtmpDisable: yes\npaths:\n  cam:\n  added:\n',
-        'logLevel: warn\nrtmpDisable: yes\nrunOnConnect: true\npaths:\n  cam:\n    readUser: reader\n    readPass: secret\n',
+        'logLevel: warn\nrtmpDisable: yes\nrunOnConnect: true\npaths:\n  cam:\n    publishIPs: [127.0.0.1]\n',
       ]) {
         plans.push(Object.fromEntries(await srv.app.applyConf(srv.conf(yaml))));
         send(10);
@@ -34,15 +34,38 @@ describe('App with real servers, in process', () => {
       assert.equal(srv.app.rtsp, rtspBefore, 'the RTSP server was never restarted');
       assert.deepEqual(srv.app.rtsp!.sessionList().map((s) => s.id).sort(), sessionsBefore, 'same sessions');
       assert.equal(srv.app.rtmp, undefined, 'RTMP disabled');
-      assert.deepEqual(plans[2], { logger: 'keep', auth: 'keep', pathManager: 'update', rtspServer: 'keep', rtspsServer: 'keep', rtmpServer: 'stop', rtmpsServer: 'keep' });
+      assert.deepEqual(plans[2], { logger: 'keep', auth: 'keep', pathManager: 'update', rtspServer: 'keep', rtspsServer: 'keep', rtmpServer: 'stop', rtmpsServer: 'keep', hlsServer: 'keep', webrtcServer: 'keep', api: 'keep', metrics: 'keep', pprof: 'keep' });
       assert.deepEqual(srv.app.pathManager!.list().map((p) => p.name).sort(), ['cam'], 'removed paths are gone');
-      // The credentials changed live: a new reader needs them now.
+      pub.client.close();
+      reader.close();
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('takes new read credentials live: readers that still pass keep streaming, the others are closed', async () => {
+    const srv = await startApp('paths:\n  cam:\n');
+    try {
+      const port = srv.rtspPort;
+      const pub = await rawPublish(port, 'cam');
+      const basic = `Basic ${Buffer.from('reader:secret').toString('base64')}`;
+      const withCreds = await rawRead(port, 'cam', { Authorization: basic });
+      const anonymous = await rawRead(port, 'cam');
+      const got: number[] = [];
+      withCreds.onFrame = (ch, p) => { if (ch === 0) got.push(p.readUInt16BE(2)); };
+      anonymous.onFrame = () => {};
+      await srv.app.applyConf(srv.conf('paths:\n  cam:\n    readUser: reader\n    readPass: secret\n'));
+      await waitFor(() => anonymous.closed, { timeoutMs: 5000, what: 'the anonymous reader to be closed' });
+      for (let seq = 1; seq <= 10; seq++) pub.send(seq);
+      await waitFor(() => got.length === 10, { timeoutMs: 5000, what: 'the reader with credentials to get 10 packets' });
+      assert.equal(withCreds.closed, false, 'the reader with the right credentials stays');
+      assert.ok(srv.lines.some((l) => /is not allowed anymore: credentials required/.test(l)), srv.lines.slice(-5).join('\n'));
       const probe = await RawRtspClient.connect(port);
       const res = await probe.request('DESCRIBE', `rtsp://127.0.0.1:${port}/cam`);
       probe.close();
-      assert.equal(res.status, 401, 'the new readUser applies to new readers');
+      assert.equal(res.status, 401, 'new readers need the credentials');
       pub.client.close();
-      reader.close();
+      withCreds.close();
     } finally {
       await srv.close();
     }

@@ -5,6 +5,7 @@ import type { RtspServer } from '../servers/rtsp/index.ts';
 import type { RtmpServer } from '../servers/rtmp/index.ts';
 import { COMPONENTS, type AnyComponentSpec, type ComponentId, type Components, type Running } from './components.ts';
 import { planReload, type ReloadAction } from './reload-plan.ts';
+import type { AppOptions } from './observability-hosts.ts';
 
 /** Something a component may be, as far as App is concerned. */
 interface Closable { close?(): Promise<void> | void }
@@ -19,9 +20,17 @@ export class App {
   private closing: Promise<void> | undefined;
   private reloading: Promise<void> = Promise.resolve();
 
-  constructor(conf: Conf, private readonly log: Logger, private readonly specs: readonly AnyComponentSpec[] = COMPONENTS) {
+  constructor(conf: Conf, private readonly log: Logger, private readonly specs: readonly AnyComponentSpec[] = COMPONENTS, opts: AppOptions = {}) {
     this.conf = conf;
-    this.running = { logger: log };
+    // The API reads and applies the configuration through this, never through App itself.
+    const control = { conf: () => this.conf, applyConf: (next: Conf) => this.applyConf(next), confFile: opts.confFile, env: opts.env ?? process.env };
+    this.running = { logger: log, control };
+  }
+
+  /** A running component by id (tests read the API, metrics and pprof ports through it). */
+  component<K extends ComponentId>(id: K): Components[K] | undefined {
+    const components: Partial<Components> = this.running;
+    return components[id];
   }
 
   /** The path manager, once started (read by tests and, later, the API). */
@@ -51,7 +60,7 @@ export class App {
    * Returns what was done per component.
    */
   applyConf(next: Conf): Promise<Map<ComponentId, ReloadAction>> {
-    const run = this.reloading.then(() => this.reload(next));
+    const run = this.reloading.then(() => this.reloadOrRollBack(next));
     this.reloading = run.then(() => undefined, () => undefined);
     return run;
   }
@@ -63,6 +72,22 @@ export class App {
       for (const spec of [...this.specs].reverse()) await this.destroy(spec);
     })();
     return this.closing;
+  }
+
+  /**
+   * A reload that fails half-way (a restarted listener's new port is taken) goes back to the configuration in force,
+   * so the server keeps serving what it served (docs/limits.md §Reload); the error is then reported to the caller.
+   */
+  private async reloadOrRollBack(next: Conf): Promise<Map<ComponentId, ReloadAction>> {
+    const prev = this.conf;
+    try {
+      return await this.reload(next);
+    } catch (err) {
+      if (this.closing || prev === next) throw err;
+      this.log.error(`configuration not applied, going back to the previous one: ${(err as Error).message}`);
+      await this.reload(prev).catch((e: unknown) => this.log.error(`going back to the previous configuration failed: ${(e as Error).message}`));
+      throw err;
+    }
   }
 
   private async reload(next: Conf): Promise<Map<ComponentId, ReloadAction>> {
@@ -77,7 +102,9 @@ export class App {
     this.conf = next;
     for (const spec of this.specs) {
       const a = plan.get(spec.id as ComponentId);
-      if (a === 'restart' || a === 'start') await this.create(spec, next);
+      // A component missing although enabled (a failed reload before) is created again.
+      const missing = a === 'keep' && spec.settings(next) !== undefined && this.running[spec.id] === undefined;
+      if (a === 'restart' || a === 'start' || missing) await this.create(spec, next);
       else if (a === 'update') await spec.update?.(this.running[spec.id as ComponentId], spec.settings(next), spec.settings(prev));
     }
     const changed = [...plan].filter(([, a]) => a !== 'keep').map(([id, a]) => `${id} ${a}`);

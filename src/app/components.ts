@@ -3,8 +3,22 @@ import { AuthManager } from '../auth/index.ts';
 import { PathManager } from '../core/index.ts';
 import { RtspServer } from '../servers/rtsp/index.ts';
 import { RtmpServer } from '../servers/rtmp/index.ts';
+import { HlsServer, createHlsMuxer } from '../servers/hls/index.ts';
+import { WebRtcServer } from '../servers/webrtc/index.ts';
+import { IpList } from '../auth/index.ts';
+import { ApiServer } from '../api/index.ts';
+import { MetricsServer } from '../metrics/index.ts';
+import { PprofServer } from '../pprof/index.ts';
+import { staticSourceFactories } from '../sources/index.ts';
 import type { PlanSpec } from './reload-plan.ts';
 import { COMPONENT_IDS, PLAN, type ComponentId, type SettingsOf } from './component-settings.ts';
+import { apiHost, metricsSources, type AppControl } from './observability-hosts.ts';
+import { httpAuthGuard } from './http-auth-guard.ts';
+
+/** The guard of an API, metrics or pprof listener when MediaMTX v1.x authentication is on. */
+function guardOf(s: SettingsOf['api'], running: Running, action: 'api' | 'metrics' | 'pprof'): ReturnType<typeof httpAuthGuard> | undefined {
+  return s.authGuarded ? httpAuthGuard(need(running, 'auth'), action) : undefined;
+}
 
 /** The instance of each component, by id. */
 export interface Components {
@@ -15,10 +29,15 @@ export interface Components {
   rtspsServer: RtspServer;
   rtmpServer: RtmpServer;
   rtmpsServer: RtmpServer;
+  hlsServer: HlsServer;
+  webrtcServer: WebRtcServer;
+  api: ApiServer;
+  metrics: MetricsServer;
+  pprof: PprofServer;
 }
 
-/** Components that are running, for create() to take its dependencies from. */
-export type Running = Partial<Components>;
+/** Components that are running, for create() to take its dependencies from, and the app's control (for the API). */
+export interface Running extends Partial<Components> { control?: AppControl }
 
 /** How to make and update one component from its settings (its pure row is in component-settings.ts). */
 interface Lifecycle<K extends ComponentId> {
@@ -36,7 +55,8 @@ export interface AnyComponentSpec extends PlanSpec<ComponentId> {
 
 /** Fetches a dependency that the table's order guarantees is running. */
 function need<K extends ComponentId>(running: Running, id: K): Components[K] {
-  const c = running[id];
+  const components: Partial<Components> = running;
+  const c = components[id];
   if (!c) throw new Error(`component ${id} is not running`);
   return c;
 }
@@ -52,16 +72,46 @@ const LIFECYCLES: { readonly [K in ComponentId]: Lifecycle<K> } = {
   },
   pathManager: {
     create: async (s, running) => {
-      const pm = new PathManager({ paths: s.paths, auth: need(running, 'auth'), log: need(running, 'logger'), rtspPort: s.rtspPort });
+      const pm = new PathManager({
+        paths: s.paths, auth: need(running, 'auth'), log: need(running, 'logger'), rtspPort: s.rtspPort,
+        sourceFactories: staticSourceFactories({ readTimeoutMs: s.readTimeoutMs, writeTimeoutMs: s.writeTimeoutMs }),
+      });
       pm.start();
       return pm;
     },
-    update: (pm, s) => pm.updatePathConfs(s.paths),
+    update: (pm, s) => {
+      pm.setSourceFactories(staticSourceFactories({ readTimeoutMs: s.readTimeoutMs, writeTimeoutMs: s.writeTimeoutMs }));
+      return pm.updatePathConfs(s.paths);
+    },
   },
   rtspServer: { create: (s, running) => RtspServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
   rtspsServer: { create: (s, running) => RtspServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
   rtmpServer: { create: (s, running) => RtmpServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
   rtmpsServer: { create: (s, running) => RtmpServer.listen({ ...s, paths: need(running, 'pathManager'), log: need(running, 'logger') }), update: (srv, s) => srv.update(s) },
+  hlsServer: {
+    create: (s, running) => {
+      const pm = need(running, 'pathManager');
+      // An entry that is not an IP or CIDR stops the start with its message (MediaMTX refuses such a file).
+      const proxies = new IpList([...s.trustedProxies]);
+      return HlsServer.listen({
+        ...s, isTrustedProxy: s.trustedProxies.length === 0 ? () => false : (ip) => proxies.contains(ip), paths: pm, pathEvents: pm.events, createMuxer: createHlsMuxer, log: need(running, 'logger'),
+        muxer: { variant: s.variant, segmentCount: s.segmentCount, segmentDurationMs: s.segmentDurationMs, partDurationMs: s.partDurationMs, segmentMaxSize: s.segmentMaxSize, directory: s.directory },
+      });
+    },
+    update: (srv, s) => srv.update(s),
+  },
+  webrtcServer: {
+    create: (s, running) => {
+      const proxies = new IpList([...s.trustedProxies]);
+      return WebRtcServer.listen({
+        ...s, isTrustedProxy: s.trustedProxies.length === 0 ? () => false : (ip) => proxies.contains(ip), paths: need(running, 'pathManager'), log: need(running, 'logger'),
+      });
+    },
+    update: (srv, s) => srv.update(s),
+  },
+  api: { create: (s, running) => ApiServer.listen({ ...s, host: apiHost(running, need(running, 'logger')), log: need(running, 'logger'), authGuard: guardOf(s, running, 'api') }) },
+  metrics: { create: (s, running) => MetricsServer.listen({ ...s, sources: metricsSources(running), log: need(running, 'logger'), authGuard: guardOf(s, running, 'metrics') }) },
+  pprof: { create: (s, running) => PprofServer.listen({ ...s, log: need(running, 'logger'), authGuard: guardOf(s, running, 'pprof') }) },
 };
 
 /** Every component in start order: its pure row joined with its lifecycle. A new server is one more row in each table. */

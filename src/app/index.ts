@@ -1,2 +1,3 @@
 export { App } from './app.ts';
 export { VERSION } from './version.ts';
+export { watchAndReload, type ConfReloaderOptions } from './conf-reloader.ts';

@@ -25,4 +25,8 @@ export interface AccessRequest {
   readonly credentials?: Credentials;
   /** Connection/session id, sent to the external authentication server. */
   readonly connId?: string;
+  /** A bearer token (`Authorization: Bearer <jwt>` of HLS/WebRTC requests), for v1.x HTTP and JWT authentication. */
+  readonly token?: string;
+  /** The client's User-Agent, sent to a v1.x HTTP authentication server. */
+  readonly userAgent?: string;
 }

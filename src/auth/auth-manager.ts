@@ -6,6 +6,8 @@ import { AuthError } from './auth-error.ts';
 import { credentialsMatch, isHashedCredential } from './credential.ts';
 import { ExternalAuthClient, externalAuthBody } from './external-auth.ts';
 import { IpList } from './ip-list.ts';
+import type { AuthRequest, Denial } from './auth-request.ts';
+import { AuthV1, type AuthV1Settings } from './auth-v1.ts';
 
 /** Options of the AuthManager. */
 export interface AuthManagerOptions {
@@ -16,10 +18,12 @@ export interface AuthManagerOptions {
   log: Logger;
   /** Random delay of every refused attempt (docs/limits.md §Auth: ≥ 0.5 s, up to 4 s as MediaMTX HEAD). */
   failDelayMs?: { min: number; max: number };
+  /**
+   * MediaMTX v1.x authentication (a file that uses the v1.x auth keys): when set, it decides every request, path
+   * configurations are not read, and api/metrics/pprof need their permission. Absent: v0.22.2 behaviour.
+   */
+  v1?: AuthV1Settings | undefined;
 }
-
-/** Why a request was refused. */
-interface Denial { reason: string; askCredentials: boolean; needsPlainPassword?: boolean }
 
 const DEFAULT_FAIL_DELAY = { min: 500, max: 4000 };
 // A user name is peer input: only characters that cannot forge a log line or a fail2ban match are kept as they are.
@@ -39,11 +43,15 @@ export function logSafeUser(user: string): string {
   return `'${enc}${short === user ? '' : '…'}'`;
 }
 
-/** Decides whether a request may publish or read a path: IP lists, internal credentials or an external HTTP server. */
+/**
+ * Decides whether a request may go on: v0.22.2 path IP lists, credentials or external HTTP server, or MediaMTX v1.x
+ * authentication (internal users with permissions, HTTP, JWT) when `v1` is set.
+ */
 export class AuthManager {
   private readonly ipLists = new WeakMap<readonly string[], IpList>();
   private readonly log: Logger;
   private external: ExternalAuthClient | undefined;
+  private v1: AuthV1 | undefined;
   private readonly failDelay: { min: number; max: number };
   private readonly pendingDelays = new Set<() => void>();
   private closed = false;
@@ -54,17 +62,54 @@ export class AuthManager {
     this.external = opts.externalAuthenticationURL !== ''
       ? new ExternalAuthClient(opts.externalAuthenticationURL, opts.readTimeoutMs)
       : undefined;
+    this.v1 = this.makeV1(opts);
   }
+
+  /** True when MediaMTX v1.x authentication is on: api/metrics/pprof requests must then be authenticated. */
+  get isV1(): boolean { return this.v1 !== undefined; }
+
+  /**
+   * Authenticates a request for any v1.x action (api, metrics and pprof included), with the same failure log and
+   * delay as authenticate(). Without v1.x authentication, api/metrics/pprof are allowed (v0.22.2 had no such check)
+   * and publish/read/playback are refused: they go through authenticate() with their path configuration.
+   */
+  async authenticateRequest(req: AuthRequest): Promise<{ user: string }> {
+    if (this.closed) throw new AuthError('authentication is shutting down', false);
+    if (!this.v1) {
+      if (req.action === 'api' || req.action === 'metrics' || req.action === 'pprof') return { user: '' };
+      throw new AuthError(`action ${req.action} needs a path configuration`, false);
+    }
+    const verdict = await this.v1.check(req);
+    if ('user' in verdict) return verdict;
+    return this.refuse(req, verdict.denial, false);
+  }
+
+  /** Makes the next JWT check fetch the JWK Set again (`POST /v3/auth/jwks/refresh`); nothing without JWT auth. */
+  refreshJwks(): void { this.v1?.refreshJwks(); }
 
   /**
    * Resolves with the user when allowed; rejects with AuthError otherwise. A request without credentials that
    * credentials would fix is refused at once with askCredentials; every other refusal is logged (without the
    * password) and delayed by a random time, which slows brute force down (MediaMTX #5966).
    */
-  async authenticate(req: AccessRequest, pathConf: PathConf): Promise<{ user: string }> {
+  async authenticate(req: AccessRequest, pathConf: PathConf, opts: { isRecheck?: boolean } = {}): Promise<{ user: string }> {
     if (this.closed) throw new AuthError('authentication is shutting down', false);
+    // A recheck follows a change of the path's own credentials, which external authentication does not use.
+    if (opts.isRecheck && (this.external || (this.v1 && this.v1.settings.method !== 'internal'))) return { user: req.credentials?.user ?? '' };
+    if (this.v1) {
+      const verdict = await this.v1.check(req);
+      if ('user' in verdict) return verdict;
+      return this.refuse(req, verdict.denial, opts.isRecheck ?? false);
+    }
     const denial = this.external ? await this.checkExternal(req) : this.checkInternal(req, pathConf);
     if (denial === undefined) return { user: req.credentials?.user ?? '' };
+    return this.refuse(req, denial, opts.isRecheck ?? false);
+  }
+
+  /** Throws the AuthError of a denial; attempts with credentials are logged (never the password) and delayed first. */
+  private async refuse(req: AuthRequest, denial: Denial, isRecheck: boolean): Promise<never> {
+    // A client already in is not guessing passwords: no brute-force delay and no failure log for it.
+    if (isRecheck) throw new AuthError(denial.reason, false);
     const plainOnly = denial.needsPlainPassword ?? false;
     if (denial.askCredentials) throw new AuthError(denial.reason, true, plainOnly);
     this.log.warn(`authentication failed for ${logSafeUser(req.credentials?.user ?? '')} from ${req.ip}: ${denial.reason}`);
@@ -76,17 +121,23 @@ export class AuthManager {
    * Takes new settings (a configuration reload): requests from now on use the new external authentication URL and
    * timeout; requests in flight finish against the old server.
    */
-  update(opts: Pick<AuthManagerOptions, 'externalAuthenticationURL' | 'readTimeoutMs'>): void {
-    // The old client is dropped, not closed: its in-flight checks end on their own, each bounded by its timeout.
+  update(opts: Pick<AuthManagerOptions, 'externalAuthenticationURL' | 'readTimeoutMs' | 'v1'>): void {
+    // The old clients are dropped, not closed: their in-flight checks end on their own, each bounded by its timeout.
     this.external = opts.externalAuthenticationURL !== ''
       ? new ExternalAuthClient(opts.externalAuthenticationURL, opts.readTimeoutMs)
       : undefined;
+    this.v1 = this.makeV1(opts);
+  }
+
+  private makeV1(opts: Pick<AuthManagerOptions, 'readTimeoutMs' | 'v1'>): AuthV1 | undefined {
+    return opts.v1 ? new AuthV1(opts.v1, opts.readTimeoutMs, (ips, ip) => this.ipAllowed(ips, ip)) : undefined;
   }
 
   /** Aborts in-flight external requests and ends pending failure delays at once. */
   close(): void {
     this.closed = true;
     this.external?.close();
+    this.v1?.close();
     for (const end of [...this.pendingDelays]) end();
   }
 

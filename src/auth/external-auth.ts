@@ -43,10 +43,10 @@ export class ExternalAuthClient {
   }
 
   /**
-   * Resolves undefined when the server answered 2xx with a body of at most 128 KiB within the timeout,
+   * POSTs `body` as JSON (the v0.22.2 ExternalAuthBody or the v1.x HttpAuthBodyV1). Resolves undefined when the server answered 2xx with a body of at most 128 KiB within the timeout,
    * otherwise the reason of the denial (never containing the body or the password).
    */
-  check(body: ExternalAuthBody): Promise<string | undefined> {
+  check(body: object): Promise<string | undefined> {
     const url = this.url;
     if (this.closed) return Promise.resolve('external authentication stopped');
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return Promise.resolve('invalid externalAuthenticationURL');

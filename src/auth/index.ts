@@ -4,3 +4,9 @@ export { AuthManager, logSafeUser, type AuthManagerOptions } from './auth-manage
 export { IpList, IpListError, ipBytes } from './ip-list.ts';
 export { matchesStored, credentialsMatch, isHashedCredential } from './credential.ts';
 export { ExternalAuthClient, externalAuthBody, MAX_EXTERNAL_AUTH_RESPONSE, type ExternalAuthBody } from './external-auth.ts';
+export type { AuthRequest } from './auth-request.ts';
+export { AuthV1, type AuthV1Settings } from './auth-v1.ts';
+export { legacyInternalUsers, usesLegacyCredentials, type LegacyCredentialsSource } from './legacy-users.ts';
+export { matchesPermission, type PermissionRequest } from './permission.ts';
+export { httpAuthBodyV1, type HttpAuthBodyV1 } from './http-auth-v1.ts';
+export { httpRequestCredentials } from './http-credentials.ts';

@@ -1,5 +1,8 @@
+import type { V1GlobalConf, V1PathConf } from './conf-types-v1.ts';
+
 /**
- * The validated configuration, keyed exactly as MediaMTX v0.22.2's `mediamtx.yml`.
+ * The validated configuration, keyed as MediaMTX v0.22.2's `mediamtx.yml` (a v1.x file's renamed keys are read into
+ * their v0.22.2 key), plus the settings v1.x added (conf-types-v1.ts).
  * Durations are milliseconds and sizes are bytes (YAML gives `10s` / `50M`); every other value keeps its YAML type.
  */
 
@@ -14,8 +17,8 @@ export type SourceProtocol = 'automatic' | 'udp' | 'multicast' | 'tcp';
 /** `hlsVariant`. */
 export type HlsVariant = 'mpegts' | 'fmp4' | 'lowLatency';
 
-/** Per-path configuration (`paths.<name>`). */
-export interface PathConf {
+/** Per-path configuration (`paths.<name>`), with the settings MediaMTX v1.x added. */
+export interface PathConf extends V1PathConf {
   /** Path name as written in the file (`all`, `~regex`, or a literal). */
   readonly name: string;
   /** Compiled regular expression for `~` names and `all`; undefined for literal names. */
@@ -84,8 +87,8 @@ export interface PathConf {
   readonly runOnReadRestart: boolean;
 }
 
-/** The whole configuration. */
-export interface Conf {
+/** The whole configuration, with the settings MediaMTX v1.x added. */
+export interface Conf extends V1GlobalConf {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   readonly logDestinations: readonly ('stdout' | 'file' | 'syslog')[];
   readonly logFile: string;
@@ -96,6 +99,8 @@ export interface Conf {
   readonly externalAuthenticationURL: string;
   readonly api: boolean;
   readonly apiAddress: string;
+  /** Our extension: API changes are written back to the configuration file. */
+  readonly apiPersist: boolean;
   readonly metrics: boolean;
   readonly metricsAddress: string;
   readonly pprof: boolean;
@@ -151,6 +156,8 @@ export interface Conf {
   readonly webrtcICEUDPMuxAddress: string;
   readonly webrtcICETCPMuxAddress: string;
 
+  /** v1.x `pathDefaults`: what every path starts from (the built-in defaults unless the file sets some). */
+  readonly pathDefaults: Omit<PathConf, 'name' | 'regexp'>;
   /** Path configurations in file order (regexp paths are matched in this order after literal names). */
   readonly paths: Readonly<Record<string, PathConf>>;
 }

@@ -31,6 +31,8 @@ export const GLOBAL_KEYS = {
   externalAuthenticationURL: str(''),
   api: bool(false),
   apiAddress: addr('127.0.0.1:9997'),
+  // Our extension (MediaMTX #1406): changes made through the API are written back to the configuration file.
+  apiPersist: bool(false),
   metrics: bool(false),
   metricsAddress: addr('127.0.0.1:9998'),
   pprof: bool(false),

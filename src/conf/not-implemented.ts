@@ -1,23 +1,20 @@
 import type { Conf, PathConf } from './conf-types.ts';
-import { GLOBAL_KEYS, PATH_KEYS } from './keys.ts';
+import { PATH_KEYS } from './keys.ts';
 import { parseValue } from './value-parsers.ts';
 import { redactUrl } from '../lib/index.ts';
+import { v1NotImplementedParts } from './v1-not-implemented.ts';
 
 /**
  * Features the server does not have yet, as data: each entry says when it is in use and which keys belong to it.
  * Edit this table as features land; `notImplementedWarnings` turns it into one warning line.
  */
-export const NOT_IMPLEMENTED: readonly { feature: string; inUse: (c: Conf) => boolean; keys: readonly string[] }[] = [
-  { feature: 'HLS server', inUse: (c) => !c.hlsDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('hls')) },
-  { feature: 'WebRTC server', inUse: (c) => !c.webrtcDisable, keys: Object.keys(GLOBAL_KEYS).filter((k) => k.startsWith('webrtc')) },
-  { feature: 'API', inUse: (c) => c.api, keys: ['api', 'apiAddress'] },
-  { feature: 'metrics', inUse: (c) => c.metrics, keys: ['metrics', 'metricsAddress'] },
-  { feature: 'pprof', inUse: (c) => c.pprof, keys: ['pprof', 'pprofAddress'] },
-];
+export const NOT_IMPLEMENTED: readonly { feature: string; inUse: (c: Conf) => boolean; keys: readonly string[] }[] = [];
 
-/** Path keys of features not built yet (static sources, Raspberry Pi camera). */
-const PATH_NOT_IMPLEMENTED = Object.keys(PATH_KEYS).filter((k) => k.startsWith('rpiCamera') || k.startsWith('sourceOnDemand')
-  || ['sourceProtocol', 'sourceAnyPortEnable', 'sourceFingerprint'].includes(k));
+/** Path keys of features not built yet (none now: the Raspberry Pi camera keys are built). */
+const PATH_NOT_IMPLEMENTED: readonly string[] = [];
+
+/** Static sources that are built by scheme: rtsp(s)://, rtmp(s)://, http(s):// (HLS) and udp:// (MPEG-TS). */
+const BUILT_SOURCE = /^(rtsps?|rtmps?|https?|udp):\/\//;
 
 function differsFromDefault(p: PathConf, k: string): boolean {
   const spec = (PATH_KEYS as Record<string, { kind: Parameters<typeof parseValue>[0]; def: unknown }>)[k]!;
@@ -31,8 +28,9 @@ export function notImplementedWarnings(conf: Conf): string[] {
   for (const p of Object.values(conf.paths)) {
     const keys = PATH_NOT_IMPLEMENTED.filter((k) => differsFromDefault(p, k));
     // A source URL often carries the camera's password (`rtsp://admin:pass@cam`): it is shown without it.
-    if (p.source !== 'publisher' && p.source !== 'redirect') keys.unshift(`source '${redactUrl(p.source)}'`);
+    if (p.source !== 'publisher' && p.source !== 'redirect' && p.source !== 'rpiCamera' && !BUILT_SOURCE.test(p.source)) keys.unshift(`source '${redactUrl(p.source)}'`);
     if (keys.length > 0) parts.push(`paths.${p.name}: ${keys.join(', ')}`);
   }
+  parts.push(...v1NotImplementedParts(conf)); // MediaMTX v1.x settings read but not acted on yet
   return parts.length === 0 ? [] : [`these features are not implemented yet and are ignored: ${parts.join('; ')}`];
 }

@@ -24,7 +24,8 @@ export function isValidPathName(name: string): string | undefined {
 
 /** Finds the configuration of a requested path: literal names first, then regexps in file order (G1..Gn groups). */
 export function findPathConf(conf: Pick<Conf, 'paths'>, name: string): { pathConf: PathConf; matches: string[] } | undefined {
-  const literal = conf.paths[name];
+  // Own entries only: a request for `constructor` must not find Object.prototype's member.
+  const literal = Object.hasOwn(conf.paths, name) ? conf.paths[name] : undefined;
   if (literal && !literal.regexp) return { pathConf: literal, matches: [] };
   for (const pc of Object.values(conf.paths)) {
     if (!pc.regexp) continue;

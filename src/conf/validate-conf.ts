@@ -30,14 +30,30 @@ function checkCredential(locate: KeyLocator, key: string, v: string): void {
   if (!CREDENTIAL_CHARS.test(v)) throw invalid(locate, key, 'credentials can contain only letters, digits and !$()*+.;<=>[]^_-{}@#& (or use sha256:)');
 }
 
+/**
+ * A static source URL must parse, with a host; `$G1`… placeholders (filled from the path name when the path is
+ * created) stand for a host, or for the port 1935 after a colon, as MediaMTX checks them.
+ */
+function checkSourceUrl(locate: KeyLocator, key: string, source: string): void {
+  const sample = source.replace(/:\$G\d+/g, ':1935').replace(/\$G\d+/g, 'abc');
+  let u: URL | undefined;
+  try { u = new URL(sample); } catch { u = undefined; }
+  if (!u || u.hostname === '') throw invalid(locate, key, `'${redactUrl(source)}' is not a valid URL`);
+}
+
 function validateSource(locate: KeyLocator, p: PathConf): void {
   const k = (s: string): string => `paths.${p.name}.${s}`;
   const isPublisher = p.source === 'publisher';
   if (!(isPublisher || p.source === 'redirect' || p.source === 'rpiCamera' || STATIC_SOURCE.test(p.source))) {
     throw invalid(locate, k('source'), `'${redactUrl(p.source)}' is not publisher, redirect, rpiCamera or an rtsp(s)://, rtmp(s)://, http(s):// or udp:// URL`);
   }
-  if (p.regexp && (STATIC_SOURCE.test(p.source) || p.source === 'rpiCamera')) {
-    throw invalid(locate, k('source'), 'a path with a regular expression (or \'all\') can\'t have a static source');
+  if (STATIC_SOURCE.test(p.source)) checkSourceUrl(locate, k('source'), p.source);
+  if (p.regexp && p.source === 'rpiCamera') {
+    throw invalid(locate, k('source'), 'a path with a regular expression (or \'all\') can\'t use the Raspberry Pi camera');
+  }
+  // MediaMTX v1.4+: a regexp path may proxy ($G1… in the URL), one upstream per path name, started by its readers.
+  if (p.regexp && STATIC_SOURCE.test(p.source) && !p.sourceOnDemand) {
+    throw invalid(locate, k('source'), 'a path with a regular expression (or \'all\') and a static source must have \'sourceOnDemand\' set to yes');
   }
   if (p.regexp && p.runOnInit !== '') throw invalid(locate, k('runOnInit'), 'a path with a regular expression (or \'all\') does not support runOnInit');
   if (p.source === 'redirect' && p.sourceRedirect === '') throw invalid(locate, k('sourceRedirect'), 'it is required when source is \'redirect\'');

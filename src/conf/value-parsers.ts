@@ -8,7 +8,9 @@ export type ValueKind =
   | { kind: 'enum'; values: readonly string[]; boolMap?: { false: string; true: string } }
   | { kind: 'enumList'; values: readonly string[] }
   /** A listen address `[host]:port`; `optional` ones may be '' (feature off). */
-  | { kind: 'address'; optional?: boolean };
+  | { kind: 'address'; optional?: boolean }
+  /** A structured value (MediaMTX v1.x lists of objects or numbers), checked by a schema; from the environment, a comma list. */
+  | { kind: 'schema'; schema: z.ZodType; expected: string };
 
 /** A value of the wrong shape; `expected` describes the right one without repeating the value (for credentials). */
 export class ValueError extends Error {
@@ -18,13 +20,14 @@ export class ValueError extends Error {
   }
 }
 
-const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// `d` is MediaMTX v1.x's addition to Go's syntax (`recordDeleteAfter: 1d`).
+const UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Go `time.ParseDuration` syntax (`10s`, `1m30s`, `1.5h`, `200ms`) → milliseconds. */
+/** Go `time.ParseDuration` syntax (`10s`, `1m30s`, `1.5h`, `200ms`, and v1.x's `1d`) → milliseconds. */
 export function parseDuration(s: string): number {
   const t = s.trim();
   if (t === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d)/gy;
   let total = 0;
   let pos = 0;
   let m: RegExpExecArray | null;
@@ -51,7 +54,11 @@ export function parseSize(s: string): number {
   return Math.round(Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!);
 }
 
+// Schemas are built once: building one costs far more than using it, and a 1,000-path file checks ~100,000 values.
 const boolFromText = z.union([z.boolean(), z.enum(['yes', 'true', 'no', 'false']).transform((v) => v === 'yes' || v === 'true')]);
+const intSchema = z.number().int();
+const numberSchema = z.number();
+const stringListSchema = z.array(z.union([z.string(), z.number().transform(String)]));
 
 /** Validates one value of `kind` coming from YAML (typed) or the environment (text); throws Error with the reason. */
 export function parseValue(kind: ValueKind, v: unknown, fromEnv: boolean): unknown {
@@ -62,12 +69,14 @@ export function parseValue(kind: ValueKind, v: unknown, fromEnv: boolean): unkno
       if (!fromEnv && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
       return fail('a string');
     case 'bool': {
+      // yaml.v2 (MediaMTX v0.22) also read a lone y/Y/n/N as a boolean; YAML 1.2 keeps it as text.
+      if (!fromEnv && typeof v === 'string' && /^[yYnN]$/.test(v)) return v === 'y' || v === 'Y';
       const r = boolFromText.safeParse(v);
       return r.success ? r.data : fail('a boolean');
     }
     case 'int': case 'float': {
       const n = typeof v === 'string' && fromEnv && v.trim() !== '' ? Number(v) : v;
-      const r = (kind.kind === 'int' ? z.number().int() : z.number()).safeParse(n);
+      const r = (kind.kind === 'int' ? intSchema : numberSchema).safeParse(n);
       if (!r.success) return fail(kind.kind === 'int' ? 'an integer' : 'a number');
       if (kind.kind === 'int' && ((kind.min !== undefined && r.data < kind.min) || (kind.max !== undefined && r.data > kind.max))) {
         throw new Error(`must be between ${kind.min ?? '-∞'} and ${kind.max ?? '∞'}`);
@@ -83,7 +92,7 @@ export function parseValue(kind: ValueKind, v: unknown, fromEnv: boolean): unkno
       return parseSize(v);
     case 'stringList': {
       if (fromEnv && typeof v === 'string') return v === '' ? [] : v.split(',');
-      const r = z.array(z.union([z.string(), z.number().transform(String)])).safeParse(v ?? []);
+      const r = stringListSchema.safeParse(v ?? []);
       return r.success ? r.data : fail('a list of strings');
     }
     case 'enum': {
@@ -112,6 +121,15 @@ export function parseValue(kind: ValueKind, v: unknown, fromEnv: boolean): unkno
       if (!Array.isArray(list)) return fail(`a list of ${kind.values.join(', ')}`);
       for (const x of list) if (typeof x !== 'string' || !kind.values.includes(x)) throw new Error(`invalid value ${JSON.stringify(x)}: allowed are ${kind.values.join(', ')}`);
       return list;
+    }
+    case 'schema': {
+      // MediaMTX's environment gives number lists as `1,2`; an empty variable is an empty list.
+      const input = fromEnv && typeof v === 'string' ? (v === '' ? [] : v.split(',').map((x) => (/^-?\d+(\.\d+)?$/.test(x) ? Number(x) : x))) : v;
+      const r = kind.schema.safeParse(input ?? []);
+      if (r.success) return r.data;
+      const issue = r.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` (at ${issue.path.join('.')}: ${issue.message})` : '';
+      throw new ValueError(`${kind.expected}${where}`, v);
     }
   }
 }

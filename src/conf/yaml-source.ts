@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isCollection, isMap, isNode, isScalar, isSeq, visit, type Document, type YAMLError } from 'yaml';
+import { LineCounter, parseDocument, isCollection, isMap, isNode, isScalar, isSeq, visit, type Document, type ScalarTag, type YAMLError } from 'yaml';
 import { ConfError } from './conf-error.ts';
 
 /** Parsed YAML plus a way to find the line of a key path. */
@@ -82,12 +82,26 @@ function firstAliasLine(doc: Document, lineCounter: LineCounter): number | undef
   return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
 
-/** Parses with YAML 1.1 rules (`yes`/`no` are booleans, as in MediaMTX's yaml.v2), rejecting duplicate keys. */
+/**
+ * Unquoted `yes`/`no`/`on`/`off` (upstream's list of case variants) read as booleans. MediaMTX v0.22 read YAML 1.1
+ * (yaml.v2) and v1.16.2+ reads YAML 1.2 with this one exception, so files of both eras mean the same thing.
+ */
+const LEGACY_BOOL: ScalarTag = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  test: /^(?:yes|Yes|YES|on|On|ON|no|No|NO|off|Off|OFF)$/,
+  resolve: (s) => /^(?:yes|on)$/i.test(s),
+};
+
+/**
+ * Parses with YAML 1.2 core rules plus legacy booleans, rejecting duplicate keys. Not YAML 1.1: there `1:30` is the
+ * number 90 and `2024-01-02` a date, which neither MediaMTX era made of them (yaml.v2 kept both as text).
+ */
 export function parseYaml(text: string): YamlSource {
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { version: '1.1', uniqueKeys: true, lineCounter, prettyErrors: false });
+    doc = parseDocument(text, { version: '1.2', schema: 'core', customTags: [LEGACY_BOOL], merge: true, uniqueKeys: true, lineCounter, prettyErrors: false });
   } catch (err) {
     throw new ConfError(`invalid YAML: ${(err as Error).message}`);
   }

@@ -118,6 +118,8 @@ export interface ConnectionInfo {
   readonly path?: string;
   readonly bytesReceived: number;
   readonly bytesSent: number;
+  /** Units dropped because this reader was too slow (RTP packets for RTSP, frames for RTMP and HLS). */
+  readonly outboundDiscarded?: number;
 }
 
 /** What every protocol server offers the app, the API and metrics; a new server implements it and adds one row to the app's table. */

@@ -1,13 +1,12 @@
 import type { PathConf } from '../conf/index.ts';
 
 /**
- * Path keys a running path takes without being recreated. MediaMTX v0.22.2 updates the Raspberry Pi camera's
- * image settings live (`pathConfCanBeUpdated`); we also take credentials and IP lists live, since they are checked
- * again at every publish and read request and a change must not drop readers that still pass.
+ * Path keys a running path takes without being recreated: credentials and IP lists, since they are checked again at
+ * every publish and read request and a change must not drop readers that still pass. MediaMTX v0.22.2 also updates
+ * the Raspberry Pi camera's image settings live (its camera library takes them in-process); ours drives the camera
+ * tool as a child process that reads its options once, so an rpiCamera* change recreates the path (restarting the tool).
  */
 export const LIVE_PATH_KEYS = [
-  'rpiCameraBrightness', 'rpiCameraContrast', 'rpiCameraSaturation', 'rpiCameraSharpness', 'rpiCameraExposure', 'rpiCameraAWB',
-  'rpiCameraDenoise', 'rpiCameraShutter', 'rpiCameraMetering', 'rpiCameraGain', 'rpiCameraEV', 'rpiCameraFPS',
   'publishUser', 'publishPass', 'publishIPs', 'readUser', 'readPass', 'readIPs',
 ] as const satisfies readonly (keyof PathConf)[];
 

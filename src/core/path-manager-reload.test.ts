@@ -75,11 +75,12 @@ describe('PathManager configuration updates', () => {
     await pm.close();
   });
 
-  it('tells credentials and camera image settings apart from keys that need a recreate', () => {
+  it('tells credentials apart from keys that need a recreate (camera settings restart the camera tool)', () => {
     const base = paths('paths:\n  cam:\n')['cam']!;
     assert.equal(pathChange(base, { ...base }), 'none');
     assert.equal(pathChange(base, { ...base, readUser: 'u', readIPs: ['10.0.0.0/8'] }), 'live');
-    assert.equal(pathChange(base, { ...base, rpiCameraBrightness: 0.5 }), 'live');
+    // The camera tool reads its options once: applied "live", the new brightness would never reach the camera.
+    assert.equal(pathChange(base, { ...base, rpiCameraBrightness: 0.5 }), 'recreate');
     assert.equal(pathChange(base, { ...base, readUser: 'u', source: 'rtsp://x' }), 'recreate');
     assert.equal(pathChange(base, { ...base, runOnReady: 'echo' }), 'recreate');
   });

@@ -5,14 +5,19 @@ import type {
   AccessRequest, DescribeResult, PathAccess, PathEvents, PathSnapshot, Publisher, PublisherLease, Reader, ReaderLease,
   StaticSource, StaticSourceFactory,
 } from './contracts.ts';
+import { AuthError } from '../auth/index.ts';
 import { InvalidPathNameError, InvalidStateError, NoStreamAvailableError, PathNotConfiguredError } from './errors.ts';
 import { Path, isStaticSource, type PathObserver } from './path.ts';
 import { pathChange } from './path-conf-change.ts';
 
 /** What the path manager needs from authentication: resolve when allowed, reject with AuthError otherwise. */
 export interface Authenticator {
-  authenticate(req: AccessRequest, pathConf: PathConf): Promise<{ user: string }>;
+  /** `isRecheck`: a client already in is checked against new credentials (no failure delay, no brute-force log). */
+  authenticate(req: AccessRequest, pathConf: PathConf, opts?: { isRecheck?: boolean }): Promise<{ user: string }>;
 }
+
+/** Path keys that decide who may publish or read. */
+const ACCESS_KEYS = ['publishUser', 'publishPass', 'publishIPs', 'readUser', 'readPass', 'readIPs'] as const;
 
 /** Options of the PathManager. */
 export interface PathManagerOptions {
@@ -24,6 +29,13 @@ export interface PathManagerOptions {
   rtspPort: number;
   /** Static source makers by `source` prefix, registered by the app (core knows no protocol). */
   sourceFactories?: readonly StaticSourceFactory[];
+  /** Pause between static source runs (MediaMTX's 5 s when absent); tests shorten it. */
+  sourceRetryPauseMs?: number;
+}
+
+/** True when a reader's request may create the path and start something: runOnDemand or an on-demand static source. */
+function startsOnDemand(pc: PathConf): boolean {
+  return pc.runOnDemand !== '' || (isStaticSource(pc.source) && pc.sourceOnDemand);
 }
 
 /**
@@ -38,9 +50,13 @@ export class PathManager implements PathAccess {
   private closed = false;
   private readonly observer: PathObserver;
   private readonly unsupportedLogged = new Set<string>();
+  /** The request each publisher and reader was let in with, to check it again when the path's credentials change. */
+  private readonly grants = new WeakMap<Publisher | Reader, AccessRequest>();
+  private sourceFactories: readonly StaticSourceFactory[];
 
   constructor(private readonly opts: PathManagerOptions) {
     this.confs = opts.paths;
+    this.sourceFactories = opts.sourceFactories ?? [];
     this.events = new TypedEmitter<PathEvents>((err) => opts.log.error(`path event listener: ${(err as Error).message}`));
     this.observer = {
       onIdle: (p) => {
@@ -75,34 +91,52 @@ export class PathManager implements PathAccess {
     this.checkOpen();
     this.confs = next;
     const closing: Promise<void>[] = [];
+    const rechecks: Promise<void>[] = [];
     for (const path of [...this.paths.values()]) {
       const found = findPathConf({ paths: next }, path.name);
       const change = found && found.pathConf.name === path.conf.name ? pathChange(path.conf, found.pathConf) : 'recreate';
-      if (change === 'live') path.updateConf(found!.pathConf);
+      if (change === 'live') {
+        const accessChanged = ACCESS_KEYS.some((k) => JSON.stringify(path.conf[k]) !== JSON.stringify(found!.pathConf[k]));
+        path.updateConf(found!.pathConf);
+        if (accessChanged) rechecks.push(this.recheck(path, found!.pathConf));
+      }
       if (change !== 'recreate') continue;
       this.paths.delete(path.name);
       closing.push(path.close());
     }
-    await Promise.all(closing);
+    await Promise.all([...closing, ...rechecks]);
     for (const pc of Object.values(next)) {
       if (!pc.regexp && !this.paths.has(pc.name)) this.createPath(pc.name, pc, []).start();
     }
   }
 
+  /** Static sources started from now on are made by these (new timeouts, say); running ones keep their connection. */
+  setSourceFactories(factories: readonly StaticSourceFactory[]): void {
+    this.sourceFactories = factories;
+  }
+
   /** PathAccess: authenticate as publisher and take the path. */
   async addPublisher(req: AccessRequest, who: Publisher, desc: Description): Promise<PublisherLease> {
     const { pathConf, matches, user } = await this.authenticated(req);
+    // Refused before a path is made for it: a dynamic path created only to refuse would never be removed.
+    if (pathConf.source !== 'publisher') {
+      throw new InvalidStateError(`path '${req.pathName}' is ${pathConf.source === 'redirect' ? 'a redirect' : 'assigned to a static source'}`);
+    }
     const path = this.getOrCreate(req.pathName, pathConf, matches);
-    return path.addPublisher(who, desc, user);
+    const lease = path.addPublisher(who, desc, user);
+    this.grants.set(who, req);
+    return lease;
   }
 
   /** PathAccess: authenticate as reader and attach to the path's stream. */
   async addReader(req: AccessRequest, who: Reader): Promise<ReaderLease> {
     const { pathConf, matches, user } = await this.authenticated(req);
     const existing = this.paths.get(req.pathName);
-    if (!existing && pathConf.runOnDemand === '') throw new NoStreamAvailableError(req.pathName);
+    if (!existing && !startsOnDemand(pathConf)) throw new NoStreamAvailableError(req.pathName);
     const path = existing ?? this.getOrCreate(req.pathName, pathConf, matches);
-    return path.addReader(who, user, req.query);
+    const lease = await path.addReader(who, user, req.query);
+    this.grants.set(who, req);
+    return lease;
   }
 
   /** PathAccess: authenticate as reader and describe the path. */
@@ -112,12 +146,31 @@ export class PathManager implements PathAccess {
     if (!existing) {
       // Don't create state for a path nobody feeds (docs/limits.md §Paths): answer from the configuration.
       if (pathConf.source === 'redirect') return { redirect: pathConf.sourceRedirect };
-      if (pathConf.runOnDemand === '') {
+      if (!startsOnDemand(pathConf)) {
         if (pathConf.fallback !== '') return { redirect: pathConf.fallback };
         throw new NoStreamAvailableError(req.pathName);
       }
     }
     return (existing ?? this.getOrCreate(req.pathName, pathConf, matches)).describe(req.query);
+  }
+
+  /**
+   * Checks the publisher and readers of a path again after its credentials or IP lists changed: those the new
+   * settings still let in stay connected; the others are closed, as if they had come now.
+   */
+  private async recheck(path: Path, pc: PathConf): Promise<void> {
+    const who = [...(path.publisher ? [path.publisher] : []), ...path.readerList];
+    await Promise.all(who.map(async (p) => {
+      const req = this.grants.get(p);
+      if (!req) return;
+      try {
+        await this.opts.auth.authenticate(req, pc, { isRecheck: true });
+      } catch (err) {
+        if (!(err instanceof AuthError)) throw err;
+        this.opts.log.info(`[path ${path.name}] ${p.info.type} ${p.info.id} is not allowed anymore: ${err.message}`);
+        p.close(new Error(`not allowed anymore by the new configuration: ${err.message}`));
+      }
+    }));
   }
 
   /** Closes every path and waits for their static sources to stop. */
@@ -159,14 +212,14 @@ export class PathManager implements PathAccess {
   private createPath(name: string, conf: PathConf, matches: string[]): Path {
     const path = new Path({
       name, conf, matches, log: this.opts.log, rtspPort: this.opts.rtspPort, observer: this.observer,
-      createSource: (url, pc) => this.createSource(url, pc),
+      createSource: (url, pc) => this.createSource(url, pc), sourceRetryPauseMs: this.opts.sourceRetryPauseMs,
     });
     this.paths.set(name, path);
     return path;
   }
 
   private createSource(url: string, conf: PathConf): StaticSource | undefined {
-    const factory = this.opts.sourceFactories?.find((f) => f.prefixes.some((p) => url.startsWith(p)));
+    const factory = this.sourceFactories.find((f) => f.prefixes.some((p) => url.startsWith(p)));
     if (factory) return factory.create(url, conf);
     if (isStaticSource(url) && !this.unsupportedLogged.has(conf.name)) {
       this.unsupportedLogged.add(conf.name);

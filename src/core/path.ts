@@ -46,10 +46,23 @@ export interface PathOptions {
   /** Makes the static source of a `source` value, or undefined when no factory handles it. */
   createSource: (url: string, conf: PathConf) => StaticSource | undefined;
   observer: PathObserver;
+  /** Pause between static source runs (MediaMTX's 5 s); tests shorten it. */
+  sourceRetryPauseMs?: number;
 }
 
 /** True when a `source` value names something the server pulls rather than a publisher or a redirect. */
 export function isStaticSource(source: string): boolean { return source !== 'publisher' && source !== 'redirect'; }
+
+/**
+ * A source URL with the regexp groups of the path name put in place of `$G1`, `$G2`… (MediaMTX v1.4+), so that one
+ * `~^(.+)$` entry proxies every path of an origin. Higher numbers go first, so `$G10` is not read as `$G1` + `0`.
+ */
+export function expandSourceUrl(source: string, matches: readonly string[]): string {
+  let out = source;
+  // matches[0] is G1 (the groups, without the whole match).
+  for (let i = matches.length; i >= 1; i--) out = out.replaceAll(`$G${i}`, matches[i - 1] ?? '');
+  return out;
+}
 
 /** One path: at most one publisher or static source, any number of readers, and the hooks tied to them. */
 export class Path {
@@ -69,12 +82,13 @@ export class Path {
     this.currentConf = opts.conf;
     this.log = opts.log.child(`[path ${opts.name}]`);
     if (isStaticSource(opts.conf.source)) {
-      const source = opts.createSource(opts.conf.source, opts.conf);
+      const url = expandSourceUrl(opts.conf.source, opts.matches);
+      const source = opts.createSource(url, opts.conf);
       if (source) {
-        const runner = new StaticSourceRunner(source, opts.conf.source, {
+        const runner = new StaticSourceRunner(source, url, {
           conf: opts.conf, log: this.log.child(`[${source.label}]`),
           setReady: (desc) => this.setSourceReady(desc), setNotReady: () => this.setSourceNotReady(),
-        });
+        }, opts.sourceRetryPauseMs);
         this.source = { kind: 'static', source, runner, stream: undefined };
       }
     }
@@ -104,9 +118,11 @@ export class Path {
   /** Readers currently attached. */
   get readerList(): Reader[] { return [...this.readers.keys()]; }
 
-  /** True when nothing keeps the path alive. */
+  /** True when nothing keeps the path alive (a static source counts while it runs or has a stream). */
   isIdle(): boolean {
-    return this.source.kind === 'none' && this.readers.size === 0 && this.onDemand.kind === 'idle';
+    const s = this.source;
+    const isSourceIdle = s.kind === 'none' || (s.kind === 'static' && !s.runner.isRunning && !s.stream);
+    return isSourceIdle && this.readers.size === 0 && this.onDemand.kind === 'idle';
   }
 
   /** A plain-data view for the API and metrics. */
@@ -153,7 +169,9 @@ export class Path {
   async addReader(who: Reader, user: string, query: string): Promise<ReaderLease> {
     const stream = await this.waitStream(query);
     if (this.closed) throw new InvalidStateError('terminated');
-    const readHook = this.conf.runOnRead !== '' ? this.hook(this.conf.runOnRead, this.conf.runOnReadRestart, query) : undefined;
+    const readHook = this.conf.runOnRead !== ''
+      ? this.hook(this.conf.runOnRead, this.conf.runOnReadRestart, query, { MTX_READER_TYPE: who.info.type, MTX_READER_ID: who.info.id })
+      : undefined;
     this.readers.set(who, readHook);
     if (this.onDemand.kind === 'ready' && this.onDemand.closeTimer) {
       clearTimeout(this.onDemand.closeTimer);
@@ -211,7 +229,7 @@ export class Path {
     this.log.info(`stream is ready and available, published by ${by.type} ${by.id} (${describeTracks(stream.description)})`);
     if (this.conf.runOnReady !== '') {
       this.log.info('runOnReady command started');
-      this.readyHook = this.hook(this.conf.runOnReady, this.conf.runOnReadyRestart);
+      this.readyHook = this.hook(this.conf.runOnReady, this.conf.runOnReadyRestart, undefined, { MTX_SOURCE_TYPE: by.type, MTX_SOURCE_ID: by.id });
     }
     this.onDemandReady();
     this.opts.observer.onReady(this, stream);
@@ -244,6 +262,12 @@ export class Path {
     const stream = s.stream;
     s.stream = undefined;
     this.onStreamGone(stream);
+    // An on-demand source that lost its upstream stops; the next reader starts it again (MediaMTX's path.go).
+    if (this.onDemand.kind === 'ready' && this.onDemand.trigger.kind === 'source') {
+      this.log.info('on-demand source stopped: the stream is not available anymore');
+      this.stopOnDemand(new NoStreamAvailableError(this.name));
+      this.checkIdle();
+    }
   }
 
   private async waitStream(query: string): Promise<Stream> {
@@ -318,8 +342,9 @@ export class Path {
     this.onDemand = { kind: 'idle' };
     if (s.trigger.kind === 'hook') void s.trigger.hook.close();
     else if (this.source.kind === 'static') {
-      const source = this.source;
-      void source.runner.stop().then(() => { if (this.source === source) this.setSourceNotReady(); });
+      // The stream goes at once (the runner stops in the background), so that the path is idle now.
+      this.setSourceNotReady();
+      void this.source.runner.stop();
     }
   }
 
@@ -350,8 +375,9 @@ export class Path {
     if (!this.closed && this.isIdle()) this.opts.observer.onIdle(this);
   }
 
-  private hook(command: string, restart: boolean, query?: string): HookHandle {
-    const env = hookEnv({ pathName: this.name, rtspPort: this.opts.rtspPort, matches: [...this.opts.matches], query });
+  /** Starts a hook with MediaMTX's variables (and, as in MediaMTX v1, the source or reader that caused it). */
+  private hook(command: string, restart: boolean, query?: string, extra?: Record<string, string>): HookHandle {
+    const env = hookEnv({ pathName: this.name, rtspPort: this.opts.rtspPort, matches: [...this.opts.matches], query, ...(extra ? { extra } : {}) });
     return startHook({ command, restart, env, log: this.log });
   }
 }

@@ -66,3 +66,17 @@ export function mpegAudioFormat(): FormatOf<'mpeg1Audio'> {
 export function g711Format(alaw: boolean, channels: number): FormatOf<'g711'> {
   return { codec: 'g711', payloadType: alaw ? 8 : 0, encoding: alaw ? 'PCMA' : 'PCMU', clockRate: G711_CLOCK_RATE, channels, params: new Map() };
 }
+
+/**
+ * An MPEG-4 Visual format (RFC 6416 §7.1: MP4V-ES/90000): profile-level-id and config (the VOS/VO/VOL headers, hex)
+ * in the fmtp when known. profile-level-id 1 (Simple Profile Level 1) is RFC 6416's default.
+ */
+export function mpeg4VideoFormat(payloadType: number, config?: Buffer, profileLevelId = 1): FormatOf<'mpeg4Video'> {
+  const fmtp = `profile-level-id=${profileLevelId}${config ? `; config=${config.toString('hex').toUpperCase()}` : ''}`;
+  return { codec: 'mpeg4Video', payloadType, encoding: 'MP4V-ES', clockRate: VIDEO_CLOCK_RATE, fmtp, params: parseFmtpParams(fmtp) };
+}
+
+/** An MPEG-1/2 video format (RFC 3551 §6 static payload type 32, MPV/90000; RFC 2250). */
+export function mpeg1VideoFormat(): FormatOf<'mpeg1Video'> {
+  return { codec: 'mpeg1Video', payloadType: 32, encoding: 'MPV', clockRate: VIDEO_CLOCK_RATE, params: new Map() };
+}

@@ -4,6 +4,7 @@ export * from './rtp/index.ts';
 export * from './sdp/index.ts';
 export {
   h264Format, h265Format, mpeg4AudioFormat, av1Format, vp9Format, opusFormat, opusChannels, mpegAudioFormat, g711Format,
+  mpeg4VideoFormat, mpeg1VideoFormat,
 } from './codec-formats.ts';
 export {
   cacheFormatParameters, parseH264Sprop, parseH265Sprop, parseMpeg4AudioConfig,

@@ -11,10 +11,11 @@ export class ConnectionHooks<K> {
   /** Takes a new command for connections opened from now on; running hooks keep theirs (as MediaMTX on reload). */
   update(next: { command: string; restart: boolean }): void { this.o = { ...this.o, ...next }; }
 
-  /** Starts the hook of a new connection; nothing when no command is set. */
-  open(conn: K, log: Logger): void {
+  /** Starts the hook of a new connection (MTX_CONN_TYPE/MTX_CONN_ID say which, as in MediaMTX v1); nothing when no command is set. */
+  open(conn: K, log: Logger, who: { type: string; id: string }): void {
     if (this.o.command === '') return;
-    this.hooks.set(conn, startHook({ command: this.o.command, restart: this.o.restart, env: hookEnv({ pathName: '', rtspPort: this.o.rtspPort }), log }));
+    const env = hookEnv({ pathName: '', rtspPort: this.o.rtspPort, extra: { MTX_CONN_TYPE: who.type, MTX_CONN_ID: who.id } });
+    this.hooks.set(conn, startHook({ command: this.o.command, restart: this.o.restart, env, log }));
   }
 
   /** Stops the hook of a closed connection. */

@@ -10,3 +10,5 @@ export { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';
 export { TypedEmitter, type EventMap } from './typed-emitter.ts';
 export { openTcpListener, type TcpListener, type TcpListenerOptions, type ListenerTls } from './tcp-listener.ts';
 export { ConnectionRegistry, type RegisteredConnection } from './connection-registry.ts';
+export { openHttpListener, isLoopbackAddress, type HttpListener, type HttpListenerOptions, type HttpHandler } from './http-listener.ts';
+export { withAuthGuard, type HttpAuthGuard, type HttpAuthVerdict } from './http-auth-guard.ts';

@@ -61,6 +61,13 @@ describe('redactSecrets', () => {
     assert.equal(redactSecrets('body {"user":"u","password":"p\\"q","path":"x"}'), `body {"user":"u","password":"${REDACTED}","path":"x"}`);
   });
 
+  it('hides JWTs wherever they appear: query, RTSP URL password, bare text', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLWJ5dGVz_-';
+    assert.equal(redactSecrets(`[RTMP] [conn 1.2.3.4:5] reading from path 'cam?jwt=${jwt}'`), `[RTMP] [conn 1.2.3.4:5] reading from path 'cam?jwt=${REDACTED}'`);
+    assert.equal(redactSecrets(`rtsp://x:${jwt}@host/cam`), `rtsp://x:${REDACTED}@host/cam`);
+    assert.equal(redactSecrets(`token ${jwt} refused`), `token ${REDACTED} refused`);
+  });
+
   it('leaves ordinary log lines untouched', () => {
     for (const l of [
       '[RTSP] [conn 127.0.0.1:5000] opened', 'Basic authentication failed', '[path cam] stream is ready (1 track: H264)',

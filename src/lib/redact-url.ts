@@ -15,6 +15,8 @@ const AUTH_HEADER = /\b((?:proxy-)?authorization\s*:\s*)[^\r\n]*/gi;
 const AUTH_TOKEN = /\b(Basic|Bearer)\s+([A-Za-z0-9+/._~-]+=*)/g;
 // The Digest answer derived from the password (RFC 2617 §3.2.2), whatever field order the client used.
 const DIGEST_RESPONSE = /\b(response\s*=\s*"?)[0-9a-f]{32,64}/gi;
+// A JWT anywhere (RFC 7519 §3: base64url header `{"…` . payload . signature), as an RTSP/RTMP password or query value.
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 // JSON fields of MediaMTX's external authentication body.
 const JSON_SECRET = /("(?:password|pass|token)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
 
@@ -44,10 +46,11 @@ export function redactUrl(url: string): string {
  */
 export function redactSecrets(text: string): string {
   // Fast path: most log lines carry none of the markers the patterns below need.
-  if (!/:\/\/|[?&;=]|authorization|basic|bearer|response|"pass|"token/i.test(text)) return text;
+  if (!/:\/\/|[?&;=]|authorization|basic|bearer|response|"pass|"token|eyJ/i.test(text)) return text;
   return redactUrl(text)
     .replace(AUTH_HEADER, `$1${REDACTED}`)
     .replace(AUTH_TOKEN, maskToken)
     .replace(DIGEST_RESPONSE, `$1${REDACTED}`)
-    .replace(JSON_SECRET, `$1${REDACTED}"`);
+    .replace(JSON_SECRET, `$1${REDACTED}"`)
+    .replace(JWT, REDACTED);
 }

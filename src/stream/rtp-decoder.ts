@@ -1,7 +1,7 @@
 import { av1IsRandomAccess, H264DtsExtractor, H265DtsExtractor, vp9IsKeyFrame } from '../codecs/index.ts';
 import {
   Av1Depacketizer, FrameDepacketizer, H264Depacketizer, H265Depacketizer, Mpeg4AudioDepacketizer, MpegAudioDepacketizer, SamplesDepacketizer,
-  vp9Framing, type Codec, type FormatOf, type PayloadByCodec, type RtpPacket,
+  vp8Framing, vp8IsKeyFrame, vp9Framing, type Codec, type FormatOf, type PayloadByCodec, type RtpPacket,
 } from '../formats/index.ts';
 import type { Unit } from './unit.ts';
 
@@ -27,6 +27,11 @@ const DEPACKETIZERS: { readonly [C in Codec]?: (format: FormatOf<C>) => Depacket
   av1: () => {
     const d = new Av1Depacketizer();
     return (p) => d.push(p).map((tu) => ({ pts: tu.pts, payload: tu.obus, randomAccess: av1IsRandomAccess(tu.obus) }));
+  },
+  // RFC 7741: WebRTC publishers (WHIP) send VP8.
+  vp8: () => {
+    const d = new FrameDepacketizer(vp8Framing);
+    return (p) => d.push(p).map((f) => ({ pts: f.pts, payload: f.frame, randomAccess: vp8IsKeyFrame(f.frame) }));
   },
   vp9: () => {
     const d = new FrameDepacketizer(vp9Framing());

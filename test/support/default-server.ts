@@ -7,7 +7,7 @@ import type { ServerPorts, TestServer } from './server.ts';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** The listeners of the shipped mediamtx.yml (MediaMTX's defaults). */
-export const DEFAULT_PORTS: ServerPorts = { rtsp: 8554, rtsps: 8322, rtp: 8000, rtcp: 8001, multicastRtp: 8002, multicastRtcp: 8003, rtmp: 1935, rtmps: 1936 };
+export const DEFAULT_PORTS: ServerPorts = { rtsp: 8554, rtsps: 8322, rtp: 8000, rtcp: 8001, multicastRtp: 8002, multicastRtcp: 8003, rtmp: 1935, rtmps: 1936, hls: 8888 };
 
 /**
  * Starts the server on the repository's own mediamtx.yml, unchanged, as a user runs it (`MTX_*` variables may add

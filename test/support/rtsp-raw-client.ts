@@ -98,16 +98,16 @@ export async function rawPublish(port: number, path: string): Promise<{ client: 
   return { client: c, send: (seq) => c.sendFrame(0, rtpPacket(seq)) };
 }
 
-/** Reads over RTSP/TCP; returns the client whose frames arrive in `onFrame`. */
-export async function rawRead(port: number, path: string): Promise<RawRtspClient> {
+/** Reads over RTSP/TCP (`headers` added to each request, e.g. Authorization); returns the client whose frames arrive in `onFrame`. */
+export async function rawRead(port: number, path: string, headers: Record<string, string> = {}): Promise<RawRtspClient> {
   const c = await RawRtspClient.connect(port);
   const url = `rtsp://127.0.0.1:${port}/${path}`;
-  const d = await c.request('DESCRIBE', url, { Accept: 'application/sdp' });
+  const d = await c.request('DESCRIBE', url, { Accept: 'application/sdp', ...headers });
   if (d.status !== 200) throw new Error(`DESCRIBE ${url}: ${d.status} ${d.body}`);
-  const s = await c.request('SETUP', `${url}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
+  const s = await c.request('SETUP', `${url}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1', ...headers });
   if (s.status !== 200) throw new Error(`SETUP ${url}: ${s.status} ${s.body}`);
   const session = s.headers.get('session')!.split(';')[0]!;
-  const p = await c.request('PLAY', url, { Session: session });
+  const p = await c.request('PLAY', url, { Session: session, ...headers });
   if (p.status !== 200) throw new Error(`PLAY ${url}: ${p.status} ${p.body}`);
   return c;
 }

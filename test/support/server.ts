@@ -9,7 +9,7 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 let nextPort = 20000 + (process.pid % 400) * 100;
 
 /** Ports of one server instance. */
-export interface ServerPorts { rtsp: number; rtsps: number; rtp: number; rtcp: number; multicastRtp: number; multicastRtcp: number; rtmp: number; rtmps: number }
+export interface ServerPorts { rtsp: number; rtsps: number; rtp: number; rtcp: number; multicastRtp: number; multicastRtcp: number; rtmp: number; rtmps: number; hls: number }
 
 /** A running server under test. */
 export interface TestServer {
@@ -35,13 +35,14 @@ export function logTail(server: Pick<TestServer, 'logs'>, chars = 1500): string 
 export function allocatePorts(): ServerPorts {
   const base = nextPort;
   nextPort += 10;
-  return { rtsp: base, rtsps: base + 1, rtp: base + 2, rtcp: base + 3, multicastRtp: base + 4, multicastRtcp: base + 5, rtmp: base + 6, rtmps: base + 7 };
+  return { rtsp: base, rtsps: base + 1, rtp: base + 2, rtcp: base + 3, multicastRtp: base + 4, multicastRtcp: base + 5, rtmp: base + 6, rtmps: base + 7, hls: base + 8 };
 }
 
-/** Listener keys pointing at `ports`, to prepend to a test config. */
-export function listenerConf(p: ServerPorts): string {
+/** Listener keys pointing at `ports`, to prepend to a test config; the HLS listener only with `hls`. */
+export function listenerConf(p: ServerPorts, o: { hls?: boolean } = {}): string {
   return [
-    'hlsDisable: yes', 'webrtcDisable: yes', `rtmpAddress: 127.0.0.1:${p.rtmp}`, `rtmpsAddress: 127.0.0.1:${p.rtmps}`,
+    `hlsDisable: ${o.hls ? 'no' : 'yes'}`, `hlsAddress: 127.0.0.1:${p.hls}`,
+    'webrtcDisable: yes', `rtmpAddress: 127.0.0.1:${p.rtmp}`, `rtmpsAddress: 127.0.0.1:${p.rtmps}`,
     `rtspAddress: 127.0.0.1:${p.rtsp}`, `rtspsAddress: 127.0.0.1:${p.rtsps}`,
     `rtpAddress: 127.0.0.1:${p.rtp}`, `rtcpAddress: 127.0.0.1:${p.rtcp}`,
     `multicastRTPPort: ${p.multicastRtp}`, `multicastRTCPPort: ${p.multicastRtcp}`,
@@ -73,15 +74,18 @@ export function expectedListeners(yaml: string, env: NodeJS.ProcessEnv = {}): st
   return out;
 }
 
-/** Starts the server (`node --import tsx src/main.ts conf.yml`) on its own ports and waits for all its listeners. */
-export async function startServer(yaml: string | ((dir: string) => string), env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
+/**
+ * Starts the server (`node --import tsx src/main.ts conf.yml`) on its own ports and waits for all its listeners;
+ * `hls` turns the HLS listener on (at `ports.hls`).
+ */
+export async function startServer(yaml: string | ((dir: string) => string), env: NodeJS.ProcessEnv = {}, o: { hls?: boolean } = {}): Promise<TestServer> {
   const ports = allocatePorts();
   const dir = mkdtempSync(join(tmpdir(), 'mtx-e2e-'));
   const confFile = join(dir, 'mediamtx.yml');
   let conf: string;
   try {
     conf = typeof yaml === 'function' ? yaml(dir) : yaml;
-    writeFileSync(confFile, listenerConf(ports) + conf);
+    writeFileSync(confFile, listenerConf(ports, o) + conf);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true }); // e.g. openssl failed making a certificate into it
     throw err;
@@ -107,7 +111,8 @@ export async function startServer(yaml: string | ((dir: string) => string), env:
     },
   };
   try {
-    const listeners = expectedListeners(conf, env).map((name) => new RegExp(`\\[${name}\\] listener opened`));
+    const names = [...expectedListeners(conf, env), ...(o.hls ? ['HLS'] : [])];
+    const listeners = names.map((name) => new RegExp(`\\[${name}\\] listener opened`));
     if (listeners.length === 0) listeners.push(/listener opened/);
     await waitFor(() => listeners.every((re) => re.test(out)) || proc.child.exitCode !== null, {
       timeoutMs: 15_000, what: `the server to listen (${listeners.join(', ')})`, detail: () => logTail(server),

@@ -8,3 +8,4 @@ export { writeFmp4Part, FMP4_SAMPLE_FLAGS_SYNC, FMP4_SAMPLE_FLAGS_NON_SYNC } fro
 export { parseFmp4Init, FMP4_MAX_TRACKS } from './fmp4-reader.ts';
 export { parseFmp4Parts } from './fmp4-part-reader.ts';
 export { buildEsds, parseEsds, buildDops, parseDops, type EsdsFields, type DopsFields } from './fmp4-audio-config.ts';
+export { fmp4StreamTracks, fmp4PartUnits, type Fmp4StreamTrack, type Fmp4Unit } from './fmp4-stream-reader.ts';

@@ -7,3 +7,6 @@ export { encodeOpusAccessUnits, decodeOpusAccessUnits } from './opus-access-unit
 export { MPEGTS_PACKET_SIZE } from './ts-packet.ts';
 export { MPEGTS_TIMESTAMP_MODULO } from './pes.ts';
 export { crc32Mpeg2 } from './crc32.ts';
+export {
+  MpegTsStreamReader, type MpegTsStreamReaderOptions, type MpegTsStreamEvent, type MpegTsStreamTrack, type MpegTsUnit,
+} from './mpegts-stream-reader.ts';

@@ -19,7 +19,7 @@ export interface MpegTsMuxerOptions {
 }
 
 /** A track to mux: its codec and, optionally, its PID. */
-export type MpegTsTrackSpec = { readonly pid?: number; readonly codec: Exclude<MpegTsCodec, { codec: 'unsupported' }> };
+export type MpegTsTrackSpec = { readonly pid?: number; readonly codec: Exclude<MpegTsCodec, { codec: 'unsupported' | 'mpeg4Video' | 'mpeg1Video' }> };
 
 const FIRST_ES_PID = 0x100;
 const DEFAULT_PMT_PID = 0x1000;

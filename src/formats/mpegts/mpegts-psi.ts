@@ -126,6 +126,8 @@ function codecOf(streamType: number, descriptors: Buffer): MpegTsCodec {
   switch (streamType) {
     case MpegTsStreamType.H264: return { codec: 'h264' };
     case MpegTsStreamType.H265: return { codec: 'h265' };
+    case MpegTsStreamType.Mpeg4Video: return { codec: 'mpeg4Video' };
+    case MpegTsStreamType.Mpeg1Video: case MpegTsStreamType.Mpeg2Video: return { codec: 'mpeg1Video' };
     case MpegTsStreamType.AacAdts: return { codec: 'mpeg4Audio' };
     case MpegTsStreamType.Mpeg1Audio: case MpegTsStreamType.Mpeg2Audio: return { codec: 'mpeg1Audio' };
     case MpegTsStreamType.PrivateData: return opusOf(descriptors) ?? { codec: 'unsupported' };

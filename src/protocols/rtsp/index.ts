@@ -21,3 +21,11 @@ export {
 export { RtcpSender, type RtcpSenderStats } from './rtcp-sender.ts';
 export { RtcpReceiver, type RtcpReceiverOptions } from './rtcp-receiver.ts';
 export { parseAuthorization, computeDigestResponse, digestVerifier, type RtspAuthorization } from './auth-header.ts';
+export {
+  RtspCredentialsSender, parseAuthChallenge, digestResponse, type AuthChallenge, type DigestAlgorithm, type DigestResponseInput,
+} from './client-auth.ts';
+export {
+  transportOfferHeader, readTransportAnswer, parseSessionHeader, isMulticast,
+  type TransportOffer, type ClientMediaTransport, type TransportAnswer, type SessionHeader,
+} from './client-transport.ts';
+export { parseRtspClientUrl, mediaControlUrl, describeBaseUrl, type RtspClientUrl } from './client-url.ts';

@@ -4,7 +4,7 @@ import { normalizeIp, type Logger } from '../../lib/index.ts';
 import type { AccessRequest, ParticipantInfo, PathAccess, PublisherLease, ReaderLease } from '../../core/index.ts';
 import {
   EnhancedCaps, RtmpChunkReader, RtmpServerHandshake, RtmpMessageType, RtmpToStream, UserControlEvent, RTMP_MEDIA_STREAM_ID,
-  acknowledgementMessage, serverEnhancedCaps, commandMessage, encodeAmf0, onStatusMessage, parseCommand, rtmpTarget, serializeRtmpMessage,
+  RtmpFlowControl, serverEnhancedCaps, commandMessage, encodeAmf0, onStatusMessage, parseCommand, rtmpTarget, serializeRtmpMessage,
   setChunkSizeMessage, setPeerBandwidthMessage, userControlMessage, windowAckSizeMessage,
   type AmfValue, type RtmpCommand, type RtmpMessage, type RtmpStreamMuxer, type RtmpTarget,
 } from '../../protocols/rtmp/index.ts';
@@ -40,7 +40,6 @@ export class RtmpConn {
   readonly remoteAddr: string;
   state: 'idle' | 'read' | 'publish' = 'idle';
   pathName = '';
-  bytesReceived = 0;
   bytesSent = 0;
   private readonly log: Logger;
   private readonly ip: string;
@@ -49,10 +48,13 @@ export class RtmpConn {
   private app = '';
   /** Enhanced RTMP codecs the client announced in connect (none for legacy clients). */
   private caps = EnhancedCaps.none;
-  private peerWindow = 0;
-  private lastAck = 0;
+  private readonly flow = new RtmpFlowControl();
+  /** Bytes read from the client so far. */
+  get bytesReceived(): number { return this.flow.bytesReceived; }
   private publishing: { target: RtmpTarget; toStream: RtmpToStream; pending: RtmpMessage[]; timer?: NodeJS.Timeout; lease?: PublisherLease; announcing?: boolean } | undefined;
   private player: RtmpPlayer | undefined;
+  /** Frames dropped because this player was too slow. */
+  get outboundDiscarded(): number { return this.player?.framesDiscarded ?? 0; }
   private readerLease: ReaderLease | undefined;
   private readonly setupTimer: NodeJS.Timeout;
   private closed = false;
@@ -92,7 +94,7 @@ export class RtmpConn {
   }
 
   private onData(d: Buffer): void {
-    this.bytesReceived += d.length;
+    this.flow.received(d.length);
     try {
       if (!this.reader) {
         const r = this.handshake.push(d);
@@ -105,22 +107,17 @@ export class RtmpConn {
         if (this.closed) return;
         this.onMessage(m);
       }
-      if (this.peerWindow > 0 && this.bytesReceived - this.lastAck >= this.peerWindow) {
-        this.lastAck = this.bytesReceived;
-        this.send(acknowledgementMessage(this.bytesReceived >>> 0));
-      }
+      const ack = this.flow.ackDue();
+      if (ack) this.send(ack);
     } catch (err) {
       this.close(err as Error);
     }
   }
 
   private onMessage(m: RtmpMessage): void {
+    if (this.flow.onControl(m, (reply) => this.send(reply))) return;
     switch (m.type) {
       case RtmpMessageType.CommandAmf0: this.onCommand(parseCommand(m.body)); return;
-      case RtmpMessageType.WindowAckSize: if (m.body.length >= 4) this.peerWindow = m.body.readUInt32BE(0); return;
-      case RtmpMessageType.UserControl:
-        if (m.body.length >= 6 && m.body.readUInt16BE(0) === UserControlEvent.PingRequest) this.send(userControlMessage(UserControlEvent.PingResponse, m.body.readUInt32BE(2)));
-        return;
       case RtmpMessageType.DataAmf0: case RtmpMessageType.Video: case RtmpMessageType.Audio: this.onMedia(m); return;
       case RtmpMessageType.CommandAmf3: case RtmpMessageType.DataAmf3: throw new Error('AMF3 messages are not supported');
       case RtmpMessageType.SetChunkSize: case RtmpMessageType.Abort: case RtmpMessageType.Acknowledgement:

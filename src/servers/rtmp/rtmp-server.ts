@@ -70,6 +70,7 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
   connections(): ConnectionInfo[] {
     return this.conns.list().map((c) => ({
       id: c.id, created: c.created, remoteAddr: c.remoteAddr, state: c.state, path: c.pathName, bytesReceived: c.bytesReceived, bytesSent: c.bytesSent,
+      outboundDiscarded: c.outboundDiscarded,
     }));
   }
 
@@ -99,6 +100,6 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
       },
     });
     this.conns.add(conn);
-    this.hooks.open(conn, this.log);
+    this.hooks.open(conn, this.log, { type: this.opts.tls ? 'rtmpsConn' : 'rtmpConn', id: conn.id });
   }
 }

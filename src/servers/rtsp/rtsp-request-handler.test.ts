@@ -24,6 +24,7 @@ const URL = 'rtsp://127.0.0.1:8554/cam';
 /** The connection as the handler sees it, without a socket. */
 class FakeConn implements RtspConnContext, RtspSessionOwner {
   readonly remoteIp = '10.0.0.5';
+  readonly remoteAddr = '10.0.0.5:5000';
   readonly isSecure = false;
   readonly nonce = '0123abcd';
   readonly log = Logger.silent();

@@ -146,9 +146,9 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
   /** Sessions for the API (`rtspsessions`). */
   sessionList(): ConnectionInfo[] {
     return [...this.sessions.values()].map((s) => ({
-      id: s.id, created: s.created, remoteAddr: s.remoteIp, path: s.pathName ?? '',
+      id: s.id, created: s.created, remoteAddr: s.remoteAddr, path: s.pathName ?? '',
       state: s.state === 'play' ? 'read' : s.state === 'record' ? 'publish' : 'idle',
-      bytesReceived: s.bytesReceived, bytesSent: s.bytesSent,
+      bytesReceived: s.bytesReceived, bytesSent: s.bytesSent, outboundDiscarded: s.outboundDiscarded,
     }));
   }
 
@@ -204,6 +204,6 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
       },
     });
     this.conns.add(conn);
-    this.connHooks.open(conn, conn.log);
+    this.connHooks.open(conn, conn.log, { type: this.opts.tls ? 'rtspsConn' : 'rtspConn', id: conn.id });
   }
 }

@@ -11,7 +11,7 @@ const host: RtspSessionHost = {
 
 function owner(): RtspSessionOwner & { closed: (Error | undefined)[] } {
   const closed: (Error | undefined)[] = [];
-  return { remoteIp: '10.0.0.5', log: Logger.silent(), closed, onSessionClosed: (_s, err) => { closed.push(err); } };
+  return { remoteIp: '10.0.0.5', remoteAddr: '10.0.0.5:5000', log: Logger.silent(), closed, onSessionClosed: (_s, err) => { closed.push(err); } };
 }
 
 describe('RtspSessionRegistry', () => {

@@ -4,6 +4,8 @@ import type { RtspSession } from './rtsp-session.ts';
 /** The connection that created a session: only it may reach the session, and it carries the session's TCP frames. */
 export interface RtspSessionOwner {
   readonly remoteIp: string;
+  /** `ip:port` of the connection, as the API lists it. */
+  readonly remoteAddr: string;
   readonly log: Logger;
   /** The session closed: `err` is set when the path or the server ended it (not TEARDOWN, not the connection). */
   onSessionClosed(session: RtspSession, err: Error | undefined): void;
@@ -12,6 +14,7 @@ export interface RtspSessionOwner {
 /** What the registry hands the session factory. */
 export interface RtspSessionSeed {
   readonly remoteIp: string;
+  readonly remoteAddr: string;
   readonly log: Logger;
   readonly onClose: (session: RtspSession, err: Error | undefined) => void;
 }
@@ -35,7 +38,7 @@ export class RtspSessionRegistry {
   /** Creates a session for `owner`; it stays registered until it closes. */
   open(owner: RtspSessionOwner): RtspSession {
     const session = this.createSession({
-      remoteIp: owner.remoteIp, log: owner.log,
+      remoteIp: owner.remoteIp, remoteAddr: owner.remoteAddr, log: owner.log,
       onClose: (s, err) => {
         this.remove(s);
         owner.onSessionClosed(s, err);

@@ -30,6 +30,8 @@ export interface RtspSessionHost {
 export interface RtspSessionOptions {
   secure: boolean;
   remoteIp: string;
+  /** `ip:port` of the connection that created the session. */
+  remoteAddr: string;
   host: RtspSessionHost;
   log: Logger;
   /** The TCP connection that created the session; closing the session closes it when `closeConn` says so. */
@@ -53,6 +55,8 @@ export class RtspSession {
   private announced: { description: Description; controls: string[] } | undefined;
   private readerLease: ReaderLease | undefined;
   private reader: StreamReader | undefined;
+  /** Drops counted by readers this session had before the current one (PAUSE then PLAY makes a new one). */
+  private discardedBefore = 0;
   private multicast: RtspMulticastStream | undefined;
   private tcp: InterleavedWriter | undefined;
   private readonly undo: (() => void)[] = [];
@@ -75,6 +79,10 @@ export class RtspSession {
   }
 
   get remoteIp(): string { return this.opts.remoteIp; }
+  /** `ip:port` of the connection that created the session. */
+  get remoteAddr(): string { return this.opts.remoteAddr; }
+  /** RTP packets dropped because this reader was too slow, over all its PLAYs. */
+  get outboundDiscarded(): number { return this.discardedBefore + (this.reader?.discarded ?? 0); }
   get isClosed(): boolean { return this.closed; }
   /** The stream being read or published, once known. */
   get stream(): Stream | undefined { return this.readerLease?.stream ?? this.publisherLease?.stream; }
@@ -295,6 +303,7 @@ export class RtspSession {
     if (this.reader) {
       this.readerLease?.stream.removeReader(this.reader);
       this.reader.close();
+      this.discardedBefore += this.reader.discarded;
       this.reader = undefined;
     }
     this.reporter?.close(sendBye);

@@ -1,0 +1,39 @@
+/** What the fan-out benchmarks share: the server process's CPU and memory from /proc, the test stream, port probes. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+// Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux).
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
+}
+
+/** Resident memory of a process, MiB. */
+export function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+/** The test stream, made once in `dir`: 720p30 H264 at 4 Mbit/s (key frame every 2 s, no B-frames) + AAC, 20 s. */
+export function testFile(dir: string): string {
+  const f = join(dir, 'bench.mkv');
+  if (!existsSync(f)) {
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+      '-t', '20', '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '4M', '-maxrate', '4M', '-bufsize', '8M', '-g', '60', '-bf', '0', '-pix_fmt', 'yuv420p',
+      '-c:a', 'aac', '-b:a', '128k', '-y', f], { stdio: 'inherit', timeout: 300_000 });
+  }
+  return f;
+}
+
+/** True when a TCP connection to 127.0.0.1:`port` succeeds. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
+    s.on('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,94 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../lib/index.ts';
+import { joinChunks, type HlsBody, type HlsByteRange, type HlsStorage } from './hls-storage.ts';
+
+/** A file of the directory: its bytes until they are on disk. */
+interface Entry { pending: Buffer | undefined }
+
+/**
+ * Writes the files of one muxer in a folder (`hlsDirectory`; MediaMTX uses `<hlsDirectory>/<path name>`), removes
+ * each when it leaves the playlist, and the files and the folder when the muxer closes. Disk work runs in order on
+ * one promise chain, off the event loop; until a file is written, requests are served from memory. A file is
+ * written under a temporary name and renamed, so a request never reads half a file (the init segment is rewritten
+ * when the video parameters change).
+ */
+export class HlsDirectoryStorage implements HlsStorage {
+  private readonly files = new Map<string, Entry>();
+  private chain: Promise<void> = Promise.resolve();
+  private isCreated = false;
+  private isClosed = false;
+  private pendingBytes = 0;
+
+  /** `log`: where failed disk operations are reported (a full disk must not stop the stream). */
+  constructor(readonly directory: string, private readonly log?: Logger) {}
+
+  put(fileName: string, chunks: readonly Buffer[]): void {
+    if (this.isClosed) return;
+    const bytes = joinChunks(chunks);
+    const entry: Entry = { pending: bytes };
+    this.forget(fileName);
+    this.files.set(fileName, entry);
+    this.pendingBytes += bytes.length;
+    const path = join(this.directory, fileName);
+    this.enqueue(`write ${path}`, async () => {
+      try {
+        if (!this.isCreated) { await mkdir(this.directory, { recursive: true }); this.isCreated = true; }
+        await writeFile(`${path}.tmp`, bytes);
+        await rename(`${path}.tmp`, path);
+      } finally {
+        this.pendingBytes -= bytes.length;
+        entry.pending = undefined;
+      }
+    });
+  }
+
+  read(fileName: string, range?: HlsByteRange): HlsBody | undefined {
+    const entry = this.files.get(fileName);
+    if (!entry) return undefined;
+    if (entry.pending) return range ? entry.pending.subarray(range.offset, range.offset + range.length) : entry.pending;
+    const path = join(this.directory, fileName);
+    const options = range ? { start: range.offset, end: range.offset + range.length - 1 } : {};
+    // A ReadStream yields Buffers; a segment removed before the request reads it ends the stream with ENOENT.
+    return () => createReadStream(path, options) as AsyncIterable<Buffer>;
+  }
+
+  remove(fileName: string): void {
+    if (this.forget(fileName)) this.unlinkLater(fileName);
+  }
+
+  get memoryBytes(): number { return this.pendingBytes; }
+
+  /** Resolves when every disk operation queued so far is done. */
+  idle(): Promise<void> { return this.chain; }
+
+  close(): Promise<void> {
+    if (this.isClosed) return this.chain;
+    this.isClosed = true;
+    for (const name of [...this.files.keys()]) this.remove(name);
+    this.enqueue(`remove ${this.directory}`, async () => {
+      if (!this.isCreated) return;
+      // MediaMTX removes the folder only when empty: other files there are not the muxer's.
+      await rmdir(this.directory).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOTEMPTY' && e.code !== 'ENOENT') throw e; });
+    });
+    return this.chain;
+  }
+
+  /** Drops a file from the index; true when it was there. */
+  private forget(fileName: string): boolean {
+    const entry = this.files.get(fileName);
+    if (!entry) return false;
+    this.files.delete(fileName);
+    return true;
+  }
+
+  private unlinkLater(fileName: string): void {
+    const path = join(this.directory, fileName);
+    this.enqueue(`remove ${path}`, () => unlink(path).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; }));
+  }
+
+  private enqueue(what: string, op: () => Promise<void>): void {
+    this.chain = this.chain.then(op).catch((e: Error) => this.log?.warn(`HLS storage: can't ${what}: ${e.message}`));
+  }
+}

@@ -1,0 +1,125 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mpeg4AudioFormat } from '../../formats/index.ts';
+import { Logger } from '../../lib/index.ts';
+import { HlsDirectoryStorage, HlsMemoryStorage, HlsMuxer } from './index.ts';
+import { checkMediaPlaylist } from './test-support/hls-oracle.ts';
+import { runChecked, segmentDurations, segmentNames } from './test-support/hls-run.ts';
+import { AAC_CONFIG, aacUnits, bodyOf, FakeClock, get, h264AacDescription, interleave, testOptions, videoUnits } from './test-support/hls-units.ts';
+
+function capture(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { log: Logger.create({ level: 'info', destinations: [], sink: (l) => lines.push(l) }), lines };
+}
+
+describe('segment size bound (hlsSegmentMaxSize)', () => {
+  it('cuts a segment that would outgrow it, logs it, and resumes at the next key frame; memory stays bounded', async () => {
+    const clock = new FakeClock();
+    const { log, lines } = capture();
+    const { desc, video, audio } = h264AacDescription();
+    // 1 KB frames at 25 fps with a key frame every 2 s: a 2 s segment would hold 50 KB; the bound is 30 KB.
+    const m = new HlsMuxer(desc, testOptions(clock, { variant: 'fmp4', segmentCount: 3, segmentDurationMs: 2000, segmentMaxSize: 30_000, log }));
+    const last = (await runChecked(m, clock, interleave(videoUnits(video, 400, { gopFrames: 50, sliceBytes: 1000 }), aacUnits(audio, 750)))).at(-1)!;
+    assert.ok(lines.some((l) => l.includes('WAR') && l.includes('reached the maximum segment size (hlsSegmentMaxSize, 30000 bytes)')), lines.join('\n'));
+    // 29 frames fit (29 × 1 KB + audio); the rest of the GOP is dropped, the next segment starts at the next key frame.
+    for (const d of segmentDurations(last)) assert.ok(d < 1.2, `${d} s`);
+    const st = m.stats();
+    assert.equal(st.segments, 3);
+    assert.ok(st.bytesHeld <= 3 * 31_000 + 2000, `${st.bytesHeld} bytes held`);
+    m.close();
+  });
+
+  it('audio only: a segment that would outgrow it ends there and the next one starts at once', async () => {
+    const clock = new FakeClock();
+    const { log, lines } = capture();
+    const audio = mpeg4AudioFormat(97, AAC_CONFIG, 48000, 1);
+    const m = new HlsMuxer({ medias: [{ kind: 'audio', formats: [audio] }] }, testOptions(clock, { variant: 'mpegts', segmentCount: 3, segmentMaxSize: 400, log }));
+    const last = (await runChecked(m, clock, aacUnits(audio, 200))).at(-1)!;
+    assert.ok(lines.some((l) => l.includes('in a new segment')));
+    assert.deepEqual(segmentDurations(last), [0.42667, 0.42667, 0.42667]); // 20 frames of 20 bytes each
+    m.close();
+  });
+});
+
+describe('memory storage', () => {
+  it('serves every request for a segment from the same bytes, and parts as views of them', async () => {
+    const clock = new FakeClock();
+    const { desc, video, audio } = h264AacDescription();
+    const m = new HlsMuxer(desc, testOptions(clock));
+    const last = (await runChecked(m, clock, interleave(videoUnits(video, 90), aacUnits(audio, 160)))).at(-1)!;
+    const withParts = checkMediaPlaylist(last).segments.find((x) => x.uri !== '' && x.parts.length > 0)!;
+    const seg = withParts.uri;
+    const [a, b] = [(await get(m, seg)).body as Buffer, (await get(m, seg)).body as Buffer];
+    assert.ok(a === b, 'the same Buffer');
+    const p = (await get(m, withParts.parts[1]!.uri)).body as Buffer;
+    assert.ok(p.buffer === a.buffer && p.byteOffset > a.byteOffset, 'a view into its segment');
+    const r = await get(m, seg);
+    assert.deepEqual([r.headers['Content-Type'], r.headers['Cache-Control'], r.headers['Content-Length']], ['video/mp4', 'public, max-age=7', String(a.length)]);
+    assert.match(r.headers['ETag']!, /^"[0-9a-f]{8}-seg\d+\.mp4"$/);
+    assert.equal((await get(m, 'stream.m3u8')).headers['Cache-Control'], 'no-cache');
+    assert.equal((await get(m, 'seg999.mp4')).status, 404);
+    assert.equal((await get(m, 'gap.mp4')).status, 404);
+    assert.equal((await get(m, '../stream.m3u8')).status, 404);
+    m.close();
+  });
+
+  it('forgets files on remove and close', async () => {
+    const s = new HlsMemoryStorage();
+    s.put('a', [Buffer.from('xy'), Buffer.from('z')]);
+    assert.deepEqual([s.read('a')?.toString(), s.read('a', { offset: 1, length: 2 })?.toString(), s.memoryBytes], ['xyz', 'yz', 3]);
+    s.remove('a');
+    assert.deepEqual([s.read('a'), s.memoryBytes], [undefined, 0]);
+    s.put('b', [Buffer.from('b')]);
+    await s.close();
+    assert.equal(s.read('b'), undefined);
+  });
+});
+
+describe('directory storage (hlsDirectory)', () => {
+  it('writes the init segment and segments as files, removes evicted ones, and everything on close', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mtx-hls-dir-'));
+    try {
+      writeFileSync(join(root, 'keep.txt'), 'not the muxer\'s');
+      const dir = join(root, 'live', 'cam'); // a path name with a slash
+      const storage = new HlsDirectoryStorage(dir);
+      const clock = new FakeClock();
+      const { desc, video, audio } = h264AacDescription();
+      const m = new HlsMuxer(desc, testOptions(clock, { variant: 'fmp4', segmentCount: 3, storage }));
+      const last = (await runChecked(m, clock, interleave(videoUnits(video, 150), aacUnits(audio, 280)))).at(-1)!;
+      await storage.idle();
+      const listed = segmentNames(last);
+      assert.deepEqual(readdirSync(dir).sort(), ['init.mp4', ...listed].sort(), 'evicted segments are removed');
+      assert.equal(storage.memoryBytes, 0, 'nothing held in memory once written');
+      const r = await get(m, listed[0]!);
+      assert.equal(typeof r.body, 'function', 'read from disk as it is sent');
+      assert.deepEqual(await bodyOf(r), readFileSync(join(dir, listed[0]!)));
+      assert.deepEqual(await bodyOf(await get(m, 'init.mp4')), readFileSync(join(dir, 'init.mp4')));
+      const sent = m.stats().bytesSent;
+      assert.ok(sent >= readFileSync(join(dir, listed[0]!)).length, 'streams count as sent');
+      m.close();
+      await storage.idle();
+      assert.equal(existsSync(dir), false, 'the muxer\'s folder is removed');
+      assert.ok(existsSync(join(root, 'keep.txt')));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a folder that holds other files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtx-hls-dir-'));
+    try {
+      writeFileSync(join(dir, 'other'), 'x');
+      const s = new HlsDirectoryStorage(dir, Logger.silent());
+      s.put('seg0.ts', [Buffer.from('ts')]);
+      assert.equal(s.read('seg0.ts')?.toString(), 'ts', 'served from memory until written');
+      await s.idle();
+      await s.close();
+      assert.deepEqual(readdirSync(dir), ['other']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

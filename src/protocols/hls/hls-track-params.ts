@@ -1,0 +1,91 @@
+import {
+  Av1ObuType, av1ObuType, H264NaluType, h264NaluType, H265NaluType, h265NaluType, parseMpegAudioHeader, parseVp9KeyFrame,
+} from '../../codecs/index.ts';
+import { opusChannels, type Fmp4Codec, type PayloadByCodec } from '../../formats/index.ts';
+import type { HlsAudioTrack, HlsVideoCodec, HlsVideoTrack } from './hls-tracks.ts';
+
+/** What a key frame did to the video configuration. */
+export type ParamsChange = 'same' | 'first' | 'changed';
+
+const find = (nalus: readonly Buffer[], typeOf: (n: Uint8Array) => number, type: number): Buffer | undefined =>
+  nalus.find((n) => typeOf(n) === type);
+
+const same = (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && Buffer.compare(a, b) === 0);
+
+/** The configuration a key frame's payload carries, falling back on the format's parameters. */
+type ConfigOf<C extends HlsVideoCodec> = (track: HlsTrackFormat<C>, payload: PayloadByCodec[C]) => Fmp4Codec | undefined;
+type HlsTrackFormat<C extends HlsVideoCodec> = Extract<HlsVideoTrack, { format: { codec: C } }>['format'];
+
+const CONFIG: { readonly [C in HlsVideoCodec]: ConfigOf<C> } = {
+  h264: (f, au) => {
+    const sps = find(au, h264NaluType, H264NaluType.Sps) ?? f.sps;
+    const pps = find(au, h264NaluType, H264NaluType.Pps) ?? f.pps;
+    return sps && pps ? { codec: 'h264', sps, pps } : undefined;
+  },
+  h265: (f, au) => {
+    const vps = find(au, h265NaluType, H265NaluType.Vps) ?? f.vps;
+    const sps = find(au, h265NaluType, H265NaluType.Sps) ?? f.sps;
+    const pps = find(au, h265NaluType, H265NaluType.Pps) ?? f.pps;
+    return vps && sps && pps ? { codec: 'h265', vps, sps, pps } : undefined;
+  },
+  av1: (f, tu) => {
+    const sequenceHeader = tu.find((o) => av1ObuType(o) === Av1ObuType.SequenceHeader) ?? f.sequenceHeader;
+    return sequenceHeader ? { codec: 'av1', sequenceHeader } : undefined;
+  },
+  // VP9 has no configuration outside key frames: their uncompressed header says it all.
+  vp9: (_f, frame) => { const k = parseVp9KeyFrame(frame); return k && { codec: 'vp9', ...k }; },
+};
+
+function sameConfig(a: Fmp4Codec, b: Fmp4Codec): boolean {
+  if (a.codec === 'h264' && b.codec === 'h264') return same(a.sps, b.sps) && same(a.pps, b.pps);
+  if (a.codec === 'h265' && b.codec === 'h265') return same(a.vps, b.vps) && same(a.sps, b.sps) && same(a.pps, b.pps);
+  if (a.codec === 'av1' && b.codec === 'av1') return same(a.sequenceHeader, b.sequenceHeader);
+  if (a.codec === 'vp9' && b.codec === 'vp9') {
+    return a.width === b.width && a.height === b.height && a.profile === b.profile && a.bitDepth === b.bitDepth
+      && a.subsamplingX === b.subsamplingX && a.subsamplingY === b.subsamplingY && a.fullRange === b.fullRange;
+  }
+  return false;
+}
+
+/**
+ * The current decoder configuration of the video track (SPS/PPS, VPS, sequence header, VP9 key frame header): the
+ * format's until a key frame carries its own. A change means a new init segment and a new segment from that key
+ * frame, as gohlslib does.
+ */
+export class VideoParams {
+  current: Fmp4Codec | undefined;
+
+  constructor(private readonly track: HlsVideoTrack) {}
+
+  /** Reads the configuration of a key frame. Throws on malformed parameters (the caller counts the unit in error). */
+  update(payload: PayloadByCodec[HlsVideoCodec]): ParamsChange {
+    const next = (CONFIG[this.track.format.codec] as ConfigOf<HlsVideoCodec>)(this.track.format as HlsTrackFormat<HlsVideoCodec>, payload);
+    if (!next) return 'same';
+    const prev = this.current;
+    if (prev && sameConfig(prev, next)) return 'same';
+    this.current = next;
+    return prev ? 'changed' : 'first';
+  }
+}
+
+/**
+ * The configuration of the audio track. AAC and Opus have theirs in the format; MP3 has none, so the first frame's
+ * header gives the sample rate and channels (until then: 44.1 kHz stereo, which decoders correct from the frame
+ * headers, MP3 being self-describing).
+ */
+export function audioConfig(track: HlsAudioTrack, mp3Header?: { sampleRate: number; channels: number }): Fmp4Codec {
+  switch (track.format.codec) {
+    case 'mpeg4Audio': return { codec: 'mpeg4Audio', config: track.format.config! };
+    case 'opus': return { codec: 'opus', channels: opusChannels(track.format) };
+    case 'mpeg1Audio': return { codec: 'mpeg1Audio', sampleRate: mp3Header?.sampleRate ?? 44100, channels: mp3Header?.channels ?? 2 };
+  }
+}
+
+/** The header fields of the first readable MP3 frame of a payload. */
+export function mp3HeaderOf(frames: readonly Buffer[]): { sampleRate: number; channels: number } | undefined {
+  for (const f of frames) {
+    try { const h = parseMpegAudioHeader(f); return { sampleRate: h.sampleRate, channels: h.channels }; } catch { /* not a frame header: try the next */ }
+  }
+  return undefined;
+}

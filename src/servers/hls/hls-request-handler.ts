@@ -1,0 +1,182 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../../lib/index.ts';
+import {
+  InvalidPathNameError, InvalidStateError, NoStreamAvailableError, PathNotConfiguredError,
+  type AccessRequest, type PathAccess,
+} from '../../core/index.ts';
+import { AuthError } from '../../auth/index.ts';
+import type { Stream } from '../../stream/index.ts';
+import { loadHlsJs } from './hls-js-asset.ts';
+import { HLS_PAGE_HTML } from './hls-page.ts';
+import type { HlsPathMuxer } from './hls-path-muxer.ts';
+import { httpRequestIdentity, type TrustedProxyCheck } from '../http-request-identity.ts';
+import { writeHlsResponse } from './hls-response-writer.ts';
+import { parseHlsRoute } from './hls-route.ts';
+
+/** What the request handler needs from its server. */
+export interface HlsRequestHandlerOptions {
+  paths: PathAccess;
+  log: Logger;
+  isTrustedProxy: TrustedProxyCheck;
+  writeTimeoutMs: number;
+  allowOrigin: string;
+  /** The muxer of a path whose stream is ready, made on the first request. */
+  muxerFor(pathName: string, stream: Stream, access: AccessRequest): Promise<HlsPathMuxer>;
+}
+
+const PAGE = Buffer.from(HLS_PAGE_HTML);
+
+/** The muxer of the path could not be made; `cause` says why. */
+class MuxerUnavailable extends Error {
+  override readonly name = 'MuxerUnavailable';
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+// Header names a preflight may ask for, echoed as MediaMTX does; anything else is left out of the answer.
+const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;
+
+/**
+ * Answers the HLS server's HTTP requests: CORS (preflight included), the redirect to the page's folder, the page and
+ * hls.js, and, after the path's read authentication (every request, as MediaMTX), the muxer's files.
+ */
+export class HlsRequestHandler {
+  /** hlsAllowOrigin; live-updatable. */
+  allowOrigin: string;
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(private readonly opts: HlsRequestHandlerOptions) {
+    this.allowOrigin = opts.allowOrigin;
+  }
+
+  /** Ends blocked requests (server closing). */
+  close(): void { for (const c of this.inFlight) c.abort(); }
+
+  /** Handles one request. */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    const { log } = this.opts;
+    if (log.enabled('debug')) log.debug(`[conn ${req.socket.remoteAddress}:${req.socket.remotePort}] ${req.method} ${req.url}`);
+    res.setHeader('Server', 'mediamtx');
+    this.setCors(res);
+    if (req.method === 'OPTIONS') { this.preflight(req, res); return; }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      this.text(res, 405, 'method not allowed');
+      return;
+    }
+    const route = parseHlsRoute(req.url ?? '');
+    switch (route.kind) {
+      case 'notFound': this.text(res, 404, 'not found'); return;
+      case 'bad': this.text(res, route.status, route.reason); return;
+      case 'redirect':
+        res.writeHead(301, { Location: route.location, 'Content-Length': 0 });
+        res.end();
+        return;
+      case 'asset': this.serveHlsJs(req, res); return;
+      case 'page': void this.serveStream(req, res, route.pathName, route.query, undefined); return;
+      case 'file': void this.serveStream(req, res, route.pathName, route.query, route.file); return;
+    }
+  }
+
+  private setCors(res: ServerResponse): void {
+    res.setHeader('Access-Control-Allow-Origin', this.allowOrigin);
+    // With `*` browsers refuse credentialed responses anyway; the literal `*` is sent, never the caller's Origin
+    // (MediaMTX #5975: a reflected origin with credentials let any site read authenticated streams).
+    if (this.allowOrigin !== '*') res.setHeader('Access-Control-Allow-Credentials', 'true');
+  }
+
+  private preflight(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, OPTIONS');
+    const asked = req.headers['access-control-request-headers'];
+    if (typeof asked === 'string' && asked.length <= 1024 && HEADER_LIST.test(asked)) res.setHeader('Access-Control-Allow-Headers', asked);
+    res.writeHead(200, { 'Content-Length': 0 });
+    res.end();
+  }
+
+  private serveHlsJs(req: IncomingMessage, res: ServerResponse): void {
+    let asset;
+    try {
+      asset = loadHlsJs();
+    } catch (err) {
+      this.opts.log.error(`hls.js is not installed (npm ci): ${(err as Error).message}`);
+      this.text(res, 500, 'hls.js is not installed');
+      return;
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/javascript', 'Cache-Control': 'public, max-age=86400', ETag: asset.etag, Vary: 'Accept-Encoding',
+    };
+    if (req.headers['if-none-match'] === asset.etag) { res.writeHead(304, headers); res.end(); return; }
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gzip ? asset.gzip : asset.body;
+    if (gzip) headers['Content-Encoding'] = 'gzip';
+    void writeHlsResponse(req, res, { status: 200, headers, body }, { writeTimeoutMs: this.opts.writeTimeoutMs });
+  }
+
+  /** Authenticates, then serves the page (file undefined) or a muxer file. */
+  private async serveStream(req: IncomingMessage, res: ServerResponse, pathName: string, query: string, file: string | undefined): Promise<void> {
+    const access: AccessRequest = {
+      pathName, query, protocol: 'hls', action: 'read',
+      ...httpRequestIdentity(req, this.opts.isTrustedProxy),
+    };
+    const abort = new AbortController();
+    const onClose = (): void => { if (!res.writableFinished) abort.abort(); };
+    res.on('close', onClose);
+    this.inFlight.add(abort);
+    try {
+      const d = await this.opts.paths.describe(access);
+      if (!('stream' in d)) throw new NoStreamAvailableError(pathName);
+      if (abort.signal.aborted) return;
+      if (file === undefined) {
+        // The page makes the muxer at once (as MediaMTX), so the playlist is under way while hls.js loads.
+        this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => this.opts.log.debug(`muxer of ${pathName}: ${(err as Error).message}`));
+        this.page(res, 200);
+        return;
+      }
+      const muxer = await this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
+      if (abort.signal.aborted) return;
+      const r = await muxer.handle({ file, query: new URLSearchParams(query), signal: abort.signal });
+      await writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, onBytes: (n) => { muxer.bytesSent += n; } });
+    } catch (err) {
+      this.fail(res, err, file === undefined);
+    } finally {
+      this.inFlight.delete(abort);
+      res.off('close', onClose);
+    }
+  }
+
+  /** Maps a refusal to its status: 401 with the Basic challenge, 404 for a missing stream (the page, for browsers), 400, 503. */
+  private fail(res: ServerResponse, err: unknown, isPage: boolean): void {
+    if (res.headersSent) { res.destroy(); return; }
+    if (err instanceof MuxerUnavailable) {
+      // A muxer that could not start (no track HLS can carry, stream gone meanwhile): nothing to serve, as MediaMTX.
+      if (!(err.cause instanceof AuthError || err.cause instanceof InvalidStateError)) { this.text(res, 404, err.message); return; }
+      err = err.cause;
+    }
+    if (err instanceof AuthError) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="mediamtx"');
+      this.text(res, 401, 'unauthorized');
+    } else if (err instanceof NoStreamAvailableError || err instanceof PathNotConfiguredError) {
+      // The page still goes to a browser, so it can say why and try again.
+      if (isPage) this.page(res, 404); else this.text(res, 404, err.message);
+    } else if (err instanceof InvalidPathNameError) {
+      this.text(res, 400, err.message);
+    } else if (err instanceof InvalidStateError) {
+      this.text(res, 503, err.message);
+    } else {
+      const msg = err instanceof Error ? err.message : String(err);
+      this.opts.log.warn(`request failed: ${msg}`);
+      this.text(res, isPage ? 404 : 500, msg);
+    }
+  }
+
+  private page(res: ServerResponse, status: number): void {
+    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': PAGE.length });
+    res.end(PAGE);
+  }
+
+  private text(res: ServerResponse, status: number, message: string): void {
+    const body = Buffer.from(`${message}\n`);
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
+    res.end(body);
+  }
+}

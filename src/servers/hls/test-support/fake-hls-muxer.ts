@@ -1,0 +1,63 @@
+import type { Description, Format, Media } from '../../../formats/index.ts';
+import type { Unit } from '../../../stream/index.ts';
+import type { HlsFileRequest, HlsMuxerFactory, HlsServerMuxer } from '../hls-muxer-port.ts';
+import type { HlsResponseLike } from '../hls-response-writer.ts';
+
+/**
+ * A muxer that records what it is fed and answers from that, for server tests: `index.m3u8` lists the pts of the
+ * units so far; `block.m3u8` waits for the request's signal (a blocked LL-HLS reload); `big.mp4` is `bigBytes`
+ * long; `stream.m3u8` is a playlist large enough to be gzip-compressed; other files are 404.
+ */
+export class FakeHlsMuxer implements HlsServerMuxer {
+  readonly tracks: { media: Media; format: Format }[];
+  readonly skipped: string[] = [];
+  readonly units: { codec: string; pts: number; randomAccess: boolean }[] = [];
+  /** Requests ended by their signal. */
+  aborted = 0;
+  closed = false;
+  bigBytes = 1024;
+
+  constructor(readonly description: Description) {
+    this.tracks = description.medias.flatMap((m) => m.formats
+      .filter((f) => f.codec === 'h264' || f.codec === 'mpeg4Audio')
+      .map((f) => ({ media: m, format: f })));
+    for (const m of description.medias) for (const f of m.formats) {
+      if (f.codec !== 'h264' && f.codec !== 'mpeg4Audio') this.skipped.push(`skipping track with codec ${f.codec}`);
+    }
+  }
+
+  writeUnit(format: Format, unit: Unit): void {
+    this.units.push({ codec: format.codec, pts: unit.pts, randomAccess: unit.randomAccess === true });
+  }
+
+  async handle(req: HlsFileRequest): Promise<HlsResponseLike> {
+    const playlist = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-cache' };
+    switch (req.file) {
+      case 'index.m3u8':
+        return { status: 200, headers: playlist, body: Buffer.from(`#EXTM3U\n#UNITS:${this.units.map((u) => u.pts).join(',')}\n`) };
+      case 'stream.m3u8': {
+        const body = Buffer.from(`#EXTM3U\n${'#EXTINF:1.00000,\nseg.mp4\n'.repeat(200)}`);
+        return { status: 200, headers: { ...playlist, 'Content-Length': String(body.length) }, body };
+      }
+      case 'big.mp4':
+        return { status: 200, headers: { 'Content-Type': 'video/mp4' }, body: Buffer.alloc(this.bigBytes, 1) };
+      case 'block.m3u8':
+        return new Promise((resolve) => {
+          req.signal.addEventListener('abort', () => {
+            this.aborted++;
+            resolve({ status: 503, headers: {} });
+          });
+        });
+      default:
+        return { status: 404, headers: {} };
+    }
+  }
+
+  close(): void { this.closed = true; }
+}
+
+/** A factory that keeps every muxer it made, newest last. */
+export function fakeMuxerFactory(): { factory: HlsMuxerFactory; made: FakeHlsMuxer[] } {
+  const made: FakeHlsMuxer[] = [];
+  return { made, factory: (d) => { const m = new FakeHlsMuxer(d); made.push(m); return m; } };
+}

@@ -1,0 +1,142 @@
+import type { Logger } from '../../lib/index.ts';
+import type { ParticipantInfo, Reader, ReaderLease } from '../../core/index.ts';
+import type { Format, Media } from '../../formats/index.ts';
+import { StreamReader } from '../../stream/index.ts';
+import type { Negotiation } from '../../protocols/webrtc/index.ts';
+import type { PeerState, WebRtcPeer } from './webrtc-peer.ts';
+import type { SharedRtpPackets } from './shared-rtp-packets.ts';
+import { sessionInfo, type WebRtcConnInfo, type WebRtcSession } from './webrtc-session.ts';
+
+/** Options of a WHEP session. */
+export interface WebRtcReaderSessionOptions {
+  id: string;
+  remoteAddr: string;
+  /** Makes the peer with the session's callbacks, once the offer is negotiated. */
+  createPeer: (negotiation: Negotiation, onState: (s: PeerState) => void, onKeyframeRequest: () => void) => WebRtcPeer;
+  /** Asks the path's publisher for a key frame, when it can be asked (a WebRTC publisher). */
+  requestKeyframe: (pathName: string) => void;
+  queueSize: number;
+  /** The server's packets per unit, shared by every viewer. */
+  packets: SharedRtpPackets;
+  handshakeTimeoutMs: number;
+  log: Logger;
+  onClose: (s: WebRtcReaderSession) => void;
+}
+
+/**
+ * A viewer (WHEP, draft-ietf-wish-whep): once ICE and DTLS are up, it reads the stream from its GOP cache (the
+ * picture shows at once, instead of at the next key frame) and then live, packetizing each negotiated track at
+ * ≤ 1,200-byte payloads (RFC 6184 FU-A, RFC 7741, RFC 7587) for its peer.
+ */
+export class WebRtcReaderSession implements WebRtcSession, Reader {
+  readonly role = 'whep';
+  readonly info: ParticipantInfo;
+  readonly created = new Date();
+  private peer_: WebRtcPeer | undefined;
+  private negotiation: Negotiation | undefined;
+  private lease: ReaderLease | undefined;
+  private reader: StreamReader | undefined;
+  private isConnected = false;
+  private closed = false;
+  private readonly handshakeTimer: NodeJS.Timeout;
+  private disconnectTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: WebRtcReaderSessionOptions) {
+    this.info = { type: 'webRTCConn', id: o.id };
+    this.handshakeTimer = setTimeout(() => this.close(new Error('deadline exceeded while waiting connection')), o.handshakeTimeoutMs);
+    this.handshakeTimer.unref();
+  }
+
+  get id(): string { return this.o.id; }
+  get pathName(): string { return this.lease?.pathName ?? ''; }
+
+  /** The peer, once start() made it. */
+  get peer(): WebRtcPeer | undefined { return this.peer_; }
+
+  /**
+   * Takes the path's lease and the negotiated offer, makes the peer and returns its answer; reading starts once
+   * the peer connects. The lease is released when the session closes (also when this throws).
+   */
+  async start(lease: ReaderLease, negotiation: Negotiation, offer: string): Promise<string> {
+    if (this.closed) { lease.release(); throw new Error('terminated'); }
+    this.lease = lease;
+    this.negotiation = negotiation;
+    for (const s of negotiation.skipped) this.o.log.info(`track ${s.format.encoding} left out: ${s.reason}`);
+    this.peer_ = this.o.createPeer(negotiation, (s) => this.onState(s), () => this.o.requestKeyframe(lease.pathName));
+    try {
+      return await this.peer_.answer(offer);
+    } catch (err) {
+      this.close(err as Error);
+      throw err;
+    }
+  }
+
+  /** Connection info for the API. */
+  snapshot(): WebRtcConnInfo {
+    return sessionInfo({
+      id: this.o.id, created: this.created, remoteAddr: this.o.remoteAddr, pathName: this.pathName, state: 'read',
+      isConnected: this.isConnected, peer: this.peer_, outboundDiscarded: this.reader?.discarded ?? 0,
+    });
+  }
+
+  close(reason: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.disconnectTimer);
+    this.o.log.info(`closed: ${reason.message}`);
+    if (this.reader && this.lease) { this.lease.stream.removeReader(this.reader); this.reader.close(); }
+    this.lease?.release();
+    void this.peer_?.close();
+    this.o.onClose(this);
+  }
+
+  private onState(s: PeerState): void {
+    if (this.closed) return;
+    clearTimeout(this.disconnectTimer);
+    // ICE consent lost (RFC 7675): the peer may come back; if not within the handshake time, the session ends.
+    if (s === 'disconnected') {
+      this.disconnectTimer = setTimeout(() => this.close(new Error('peer connection disconnected')), this.o.handshakeTimeoutMs);
+      this.disconnectTimer.unref();
+    }
+    if (s === 'connected' && !this.isConnected) {
+      this.isConnected = true;
+      clearTimeout(this.handshakeTimer);
+      const c = this.peer_?.candidates();
+      this.o.log.info(`peer connection established${c ? `, local candidate: ${c.local}, remote candidate: ${c.remote}` : ''}`);
+      if (this.lease) this.startReading();
+    } else if (s === 'failed' || s === 'closed') {
+      this.close(new Error(`peer connection ${s}`));
+    }
+  }
+
+  private startReading(): void {
+    const lease = this.lease;
+    const negotiation = this.negotiation;
+    if (!lease || !negotiation || this.reader || this.closed) return;
+    const reader = new StreamReader({ queueSize: this.o.queueSize, log: this.o.log, entries: 'frames', onError: (err) => this.close(err) });
+    const hasVideo = negotiation.tracks.some((t) => t.kind === 'video');
+    let started = !hasVideo;
+    negotiation.tracks.forEach((t, i) => {
+      if (!t.media || !t.format) return;
+      this.register(reader, t.media, t.format, i, t.kind === 'video', () => started, () => { started = true; });
+    });
+    this.reader = reader;
+    this.o.log.info(`is reading from path '${lease.pathName}', ${negotiation.tracks.length} ${negotiation.tracks.length === 1 ? 'track' : 'tracks'} (${negotiation.tracks.map((t) => t.format?.encoding ?? '').join(', ')})`);
+    // The GOP cache first: a viewer decodes from the last key frame at once; without one, the publisher is asked.
+    if (hasVideo && lease.stream.gopCacheSize.units === 0) this.o.requestKeyframe(lease.pathName);
+    lease.stream.addReader(reader, { fromGop: true });
+  }
+
+  private register(reader: StreamReader, media: Media, format: Format, track: number, isVideo: boolean, isStarted: () => boolean, start: () => void): void {
+    reader.onData(media, format, (u) => {
+      if (u.payload === undefined) return;
+      if (!isStarted()) {
+        // A decoder starts at a key frame; audio waits for it too, so both begin together.
+        if (!isVideo || !u.randomAccess) return;
+        start();
+      }
+      for (const p of this.o.packets.of(format, u) ?? []) this.peer_?.sendRtp(track, p);
+    });
+  }
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { openHttpListener, readStartupFile, type HttpListener, type Logger } from '../../lib/index.ts';
+import type { AccessRequest, PathAccess, ProtocolServer } from '../../core/index.ts';
+import { negotiateWhep, negotiateWhip, parseIceServer, type IceServer } from '../../protocols/webrtc/index.ts';
+import type { TrustedProxyCheck } from '../http-request-identity.ts';
+import { WebRtcPublisherSession } from './webrtc-publisher-session.ts';
+import { WebRtcReaderSession } from './webrtc-reader-session.ts';
+import { SharedRtpPackets } from './shared-rtp-packets.ts';
+import { WebRtcRequestHandler } from './webrtc-request-handler.ts';
+import type { WebRtcPeerFactory } from './webrtc-peer.ts';
+import type { WebRtcConnInfo, WebRtcSession } from './webrtc-session.ts';
+import { weriftPeerFactory } from './werift-peer.ts';
+import { WeriftTcpMux } from './werift-tcp-mux.ts';
+import { WeriftUdpMux } from './werift-udp-mux.ts';
+
+// MediaMTX's webrtcHandshakeTimeout: ICE and DTLS must complete this long after the answer.
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/** What the WebRTC server takes while running (webrtcAllowOrigin applies to the next response). */
+export interface WebRtcLiveSettings { allowOrigin: string }
+
+/** Options of the WebRTC server (MediaMTX v0.22.2 webrtc* keys). */
+export interface WebRtcServerOptions extends WebRtcLiveSettings {
+  address: string;
+  tls?: { keyFile: string; certFile: string };
+  isTrustedProxy: TrustedProxyCheck;
+  /** webrtcICEServers entries (`stun:host:port`, `turn:user:pass:host:port`, `turn:AUTH_SECRET:secret:host:port`). */
+  iceServers: readonly string[];
+  /** webrtcICEHostNAT1To1IPs. */
+  nat1To1Ips: readonly string[];
+  /** webrtcICEUDPMuxAddress: every session's ICE on this one UDP port ('' or absent: a port per session). */
+  udpMuxAddress?: string;
+  /** webrtcICETCPMuxAddress: ICE-TCP (passive candidates) for every session on this one TCP port ('' or absent: none). */
+  tcpMuxAddress?: string;
+  readTimeoutMs: number;
+  readBufferCount: number;
+  paths: PathAccess;
+  log: Logger;
+  /** The WebRTC stack (werift by default); tests may inject another. */
+  createPeer?: WebRtcPeerFactory;
+  /** For tests: how long ICE and DTLS may take (10 s). */
+  handshakeTimeoutMs?: number;
+}
+
+/**
+ * WebRTC server: one HTTP(S) listener for the pages and WHEP/WHIP signaling; one peer connection per session
+ * (werift, behind WebRtcPeer). Sessions are listed by the API as `webrtcconns`.
+ */
+export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
+  private readonly sessions = new Map<string, WebRtcSession>();
+  private readonly packets = new SharedRtpPackets();
+  private readonly handler: WebRtcRequestHandler;
+  private createPeer: WebRtcPeerFactory;
+  private http: HttpListener | undefined;
+  private udpMux: WeriftUdpMux | undefined;
+  private tcpMux: WeriftTcpMux | undefined;
+  private closed = false;
+
+  private constructor(private readonly opts: WebRtcServerOptions, private readonly log: Logger) {
+    // Each entry is checked at start, so a bad one stops the start with its message (MediaMTX refuses the file).
+    for (const s of opts.iceServers) parseIceServer(s);
+    this.createPeer = opts.createPeer ?? weriftPeerFactory({});
+    this.handler = new WebRtcRequestHandler({
+      paths: opts.paths, log, isTrustedProxy: opts.isTrustedProxy, allowOrigin: opts.allowOrigin,
+      iceServers: () => this.iceServers(),
+      startSession: (role, access, offer, remoteAddr) => this.startSession(role, access, offer, remoteAddr),
+      session: (id) => this.sessions.get(id),
+    });
+  }
+
+  /** Opens the listener. */
+  static async listen(opts: WebRtcServerOptions): Promise<WebRtcServer> {
+    const log = opts.log.child('[WebRTC]');
+    const server = new WebRtcServer(opts, log);
+    try {
+      if (!opts.createPeer) {
+        if (opts.udpMuxAddress) server.udpMux = await WeriftUdpMux.open(opts.udpMuxAddress);
+        if (opts.tcpMuxAddress) server.tcpMux = await WeriftTcpMux.open(opts.tcpMuxAddress);
+        server.createPeer = weriftPeerFactory({ udp: server.udpMux, tcp: server.tcpMux });
+      }
+      server.http = await openHttpListener({
+        address: opts.address, readTimeoutMs: opts.readTimeoutMs,
+        handler: (req, res) => server.handler.handle(req, res),
+        onError: (err) => log.warn(`request failed: ${err.message}`),
+        ...(opts.tls ? { tls: { key: readStartupFile(opts.tls.keyFile, 'webrtcServerKey'), cert: readStartupFile(opts.tls.certFile, 'webrtcServerCert') } } : {}),
+      });
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+    const ice = [server.udpMux ? `ICE on UDP port ${server.udpMux.port}` : '', server.tcpMux ? `ICE on TCP port ${server.tcpMux.port}` : ''].filter((x) => x);
+    log.info(`listener opened on ${opts.address}${ice.map((x) => `, ${x}`).join('')}`);
+    return server;
+  }
+
+  /** Port the listener is bound to. */
+  get port(): number { return this.http?.port ?? 0; }
+
+  /** Sessions, as the API lists them (`webrtcconns/list`). */
+  connections(): WebRtcConnInfo[] { return [...this.sessions.values()].map((s) => s.snapshot()); }
+
+  /** Closes the session with this id. */
+  kick(id: string): boolean {
+    const s = this.sessions.get(id);
+    s?.close(new Error('kicked'));
+    return s !== undefined;
+  }
+
+  /** Takes a new webrtcAllowOrigin. */
+  update(next: WebRtcLiveSettings): void { this.handler.allowOrigin = next.allowOrigin; }
+
+  /** Closes the listener and every session. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.info('listener is closing');
+    for (const s of [...this.sessions.values()]) s.close(new Error('terminated'));
+    await this.http?.close(0);
+    this.udpMux?.close();
+    this.tcpMux?.close();
+  }
+
+  /** Forwards a viewer's key frame request to the path's publisher when it is a WHIP session. */
+  private requestKeyframe(pathName: string): void {
+    for (const s of this.sessions.values()) if (s instanceof WebRtcPublisherSession && s.pathName === pathName) s.requestKeyframe();
+  }
+
+  private iceServers(): IceServer[] { return this.opts.iceServers.map((s) => parseIceServer(s)); }
+
+  private async startSession(role: 'whep' | 'whip', access: AccessRequest, offer: string, remoteAddr: string): Promise<{ session: WebRtcSession; answer: string }> {
+    if (this.closed) throw new Error('terminated');
+    const id = randomUUID();
+    const log = this.log.child(`[session ${id.slice(0, 8)}]`);
+    const handshakeTimeoutMs = this.opts.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+    const peerOpts = { iceServers: this.iceServers(), nat1To1Ips: this.opts.nat1To1Ips };
+    const onClose = (s: WebRtcSession): void => { if (this.sessions.get(s.id) === s) this.sessions.delete(s.id); };
+    if (role === 'whep') {
+      const s = new WebRtcReaderSession({
+        id, remoteAddr, queueSize: this.opts.readBufferCount, packets: this.packets, handshakeTimeoutMs, log, onClose,
+        createPeer: (negotiation, onState, onKeyframeRequest) => this.createPeer({ ...peerOpts, role: 'send', negotiation, onState, onKeyframeRequest }),
+        requestKeyframe: (pathName) => this.requestKeyframe(pathName),
+      });
+      const lease = await this.opts.paths.addReader({ ...access, connId: id }, s);
+      let negotiation;
+      try {
+        if (this.closed) throw new Error('terminated');
+        negotiation = negotiateWhep(offer, lease.stream.description);
+      } catch (err) {
+        lease.release();
+        s.close(err as Error);
+        throw err;
+      }
+      this.sessions.set(id, s);
+      log.info(`created by ${remoteAddr}`);
+      const answer = await s.start(lease, negotiation, negotiation.restrictedOffer);
+      return { session: s, answer };
+    }
+    const negotiation = negotiateWhip(offer);
+    const s = new WebRtcPublisherSession({
+      id, remoteAddr, negotiation, handshakeTimeoutMs, readTimeoutMs: this.opts.readTimeoutMs, log, onClose,
+      createPeer: (onState, onRtp) => this.createPeer({ ...peerOpts, role: 'receive', negotiation, onState, onRtp }),
+    });
+    let lease;
+    try {
+      lease = await this.opts.paths.addPublisher({ ...access, connId: id }, s, s.description);
+    } catch (err) {
+      s.close(err as Error);
+      throw err;
+    }
+    if (this.closed) { lease.release(); s.close(new Error('terminated')); throw new Error('terminated'); }
+    this.sessions.set(id, s);
+    log.info(`created by ${remoteAddr}`);
+    const answer = await s.start(lease, negotiation.restrictedOffer);
+    return { session: s, answer };
+  }
+}

@@ -1,0 +1,1 @@
+export { HlsSource } from './hls-source.ts';

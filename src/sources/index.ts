@@ -1,0 +1,2 @@
+export { staticSourceFactories } from './registry.ts';
+export type { SourceSettings } from './source-settings.ts';

@@ -1,0 +1,1 @@
+export { RpiCameraSource, type RpiCameraSourceOptions } from './rpicamera-source.ts';

@@ -1,0 +1,1 @@
+export { RtmpSource } from './rtmp-source.ts';

@@ -1,0 +1,1 @@
+export { RtspSource } from './rtsp-source.ts';

@@ -1,0 +1,1 @@
+export { UdpSource } from './udp-source.ts';
