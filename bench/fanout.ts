@@ -26,9 +26,10 @@ if (opt('protocol', 'rtsp') === 'hls') {
   await import(args.includes('--measure') ? './hls-browser.ts' : './hls-fanout.ts');
   process.exit(0);
 }
-// WebRTC: WHEP viewers against RTSP/UDP readers of the same stream (webrtc-fanout.ts).
+// WebRTC: WHEP viewers against RTSP/UDP readers of the same stream (webrtc-fanout.ts), and what a browser sees
+// (webrtc-browser.ts, --measure start).
 if (opt('protocol', 'rtsp') === 'webrtc') {
-  await import('./webrtc-fanout.ts');
+  await import(args.includes('--measure') ? './webrtc-browser.ts' : './webrtc-fanout.ts');
   process.exit(0);
 }
 const COUNTS = opt('readers', '1,50,200').split(',').map(Number).filter((n) => n > 0 && n <= 1000);

@@ -1,5 +1,5 @@
 import type { Conf } from '../conf/index.ts';
-import type { ConnectionInfo, PathSnapshot } from '../core/index.ts';
+import type { ConnectionInfo, PathSnapshot, RtpSessionStats } from '../core/index.ts';
 import type { ConfFile } from './conf-file-writer.ts';
 
 /** A protocol server as the API sees it: its connections (or sessions) and how to close one. */
@@ -16,20 +16,14 @@ export interface ApiRtspSource extends ApiConnectionSource {
 /** An HLS muxer as the HLS server lists it (one per path). */
 export interface ApiHlsMuxer { readonly name: string; readonly created: Date; readonly lastRequest: Date; readonly bytesSent: number }
 
+/** RTP/RTCP counts of a WebRTC session (core's contract). */
+export type ApiWebRtcStats = RtpSessionStats;
+
 /** A WebRTC connection with the fields only WebRTC has. */
 export type ApiWebRtcConn = ConnectionInfo & {
   readonly peerConnectionEstablished?: boolean; readonly localCandidate?: string; readonly remoteCandidate?: string;
+  readonly stats?: ApiWebRtcStats;
 };
-
-/** What the v3 path items show when the core reports it (older snapshots don't: then null or 0 is shown). */
-export interface ApiPathExtras {
-  /** When the path became ready (`readyTime`, `availableTime`, `onlineTime`). */
-  readonly readyTime?: Date;
-  /** Bytes sent to every reader (`outboundBytes`). */
-  readonly bytesSent?: number;
-  /** Frames that could not be decoded (`inboundFramesInError`). */
-  readonly framesInError?: number;
-}
 
 /** The servers running now. A missing one has no endpoints (v0.22.2 registers them only for enabled servers). */
 export interface ApiServers {
@@ -51,7 +45,7 @@ export interface ApiHost {
    */
   applyConf(next: Conf): Promise<void>;
   /** Read-only views of the paths that exist now. */
-  paths(): (PathSnapshot & ApiPathExtras)[];
+  paths(): PathSnapshot[];
   /** The protocol servers running now. */
   servers(): ApiServers;
   /** Drops the JWT keys fetched from `authJWTJWKS`, so the next token check fetches them again (`/v3/auth/jwks/refresh`). */

@@ -12,7 +12,8 @@ import { PASSWORD_MASK } from './api-conf-view.ts';
 import {
   V3ErrorSchema, V3GlobalConfSchema, V3HlsMuxerListSchema, V3HlsMuxerSchema, V3InfoSchema, V3OkSchema, V3PathConfListSchema,
   V3PathConfSchema, V3PathListSchema, V3PathSchema, V3RtmpConnListSchema, V3RtmpConnSchema, V3RtspConnListSchema, V3RtspConnSchema,
-  V3RtspSessionListSchema, V3RtspSessionSchema, V3WebRtcSessionListSchema, V3WebRtcSessionSchema,
+  V3RtspSessionListSchema, V3RtspSessionSchema, V3WebRtcSessionListSchema, V3WebRtcSessionSchema, V3RecordingListSchema, V3RecordingSchema,
+  V3ForwardDestListSchema,
 } from './v3-schemas.ts';
 
 /** A connection list a test can kick from. */
@@ -49,7 +50,7 @@ authInternalUsers:
 `;
 
 /** A host whose configuration changes are taken at once, with fake servers. */
-function fakeHost(servers: ApiServers, paths: (PathSnapshot & { readyTime?: Date })[]): ApiHost & { current: Conf; jwksRefreshes: number } {
+function fakeHost(servers: ApiServers, paths: PathSnapshot[]): ApiHost & { current: Conf; jwksRefreshes: number } {
   const host = {
     current: parseConf(CONF, {}).conf,
     conf: () => host.current,
@@ -71,14 +72,24 @@ describe('control API v3 against a fake host', () => {
   const webrtc = new FakeConns([conn({ state: 'read', path: 'cam' })]);
   const webrtcConns = (): ApiWebRtcConn[] => webrtc.connections().map((c) => ({ ...c, peerConnectionEstablished: true, localCandidate: 'l', remoteCandidate: 'r' }));
   const readyTime = new Date('2026-11-30T10:00:01Z');
-  const paths: (PathSnapshot & { readyTime?: Date })[] = [
+  const h264Props = { width: 320, height: 240, profile: 'Main', level: '3.1' };
+  const idle = { sourceReady: false, tracks: [], trackDetails: [], bytesReceived: 0, bytesSent: 0, framesInError: 0, readers: [] } as const;
+  const paths: PathSnapshot[] = [
     {
       name: 'cam', confName: 'cam', source: { type: 'rtspSession', id: rtspSessions.list[0]!.id }, sourceReady: true, readyTime,
-      tracks: ['H264', 'MPEG-4 Audio'], bytesReceived: 1234,
-      readers: [{ type: 'rtspSession', id: rtspSessions.list[1]!.id }, { type: 'hlsMuxer', id: 'm' }, { type: 'webRTCConn', id: webrtc.list[0]!.id }],
+      tracks: ['H264', 'MPEG-4 Audio', 'AC-3'],
+      trackDetails: [
+        { codec: 'H264', codecProps: h264Props }, { codec: 'MPEG-4 Audio', codecProps: { sampleRate: 48000, channelCount: 2 } },
+        { codec: 'AC-3', codecProps: { sampleRate: 48000, channelCount: 6 } },
+      ],
+      bytesReceived: 1234, bytesSent: 5678, framesInError: 3,
+      readers: [
+        { type: 'webRTCConn', id: webrtc.list[0]!.id }, { type: 'rtspSession', id: rtspSessions.list[1]!.id }, { type: 'hlsMuxer', id: 'm' },
+        { type: 'rtmpConn', id: 'b' }, { type: 'rtmpConn', id: 'a' },
+      ],
     },
-    { name: 'live/one', confName: 'live/one', source: { type: 'rtmpConn', id: rtmp.list[0]!.id }, sourceReady: false, tracks: [], bytesReceived: 0, readers: [] },
-    { name: 'gone', confName: 'removed-entry', source: undefined, sourceReady: false, tracks: [], bytesReceived: 0, readers: [] },
+    { name: 'live/one', confName: 'live/one', source: { type: 'rtmpConn', id: rtmp.list[0]!.id }, ...idle },
+    { name: 'gone', confName: 'removed-entry', source: undefined, ...idle },
   ];
   const servers: ApiServers = {
     rtsp: { connections: () => rtspConns, sessionList: () => rtspSessions.connections(), kick: (id) => rtspSessions.kick(id) },
@@ -127,11 +138,22 @@ describe('control API v3 against a fake host', () => {
     const list = await shaped('GET', '/v3/paths/list', V3PathListSchema);
     assert.deepEqual([list.itemCount, list.pageCount, list.items.map((p) => p.name)], [2, 1, ['cam', 'live/one']]);
     const cam = await shaped('GET', '/v3/paths/get/cam', V3PathSchema);
-    assert.deepEqual([cam.ready, cam.available, cam.online, cam.readyTime, cam.inboundBytes], [true, true, true, readyTime.toISOString(), 1234]);
-    assert.deepEqual(cam.tracks2, [{ codec: 'H264', codecProps: null }, { codec: 'MPEG-4 Audio', codecProps: null }]);
-    assert.deepEqual(cam.readers.map((r) => r.type), ['rtspSession', 'hidden', 'webRTCSession']);
+    const time = readyTime.toISOString();
+    assert.deepEqual([cam.ready, cam.available, cam.online, cam.readyTime, cam.availableTime, cam.onlineTime], [true, true, true, time, time, time]);
+    assert.deepEqual([cam.inboundBytes, cam.bytesReceived, cam.outboundBytes, cam.bytesSent, cam.inboundFramesInError], [1234, 1234, 5678, 5678, 3]);
+    assert.deepEqual(cam.tracks, ['H264', 'MPEG-4 Audio', 'AC3'], 'upstream spells AC-3 AC3');
+    assert.deepEqual(cam.tracks2, [
+      { codec: 'H264', codecProps: h264Props }, { codec: 'MPEG-4 Audio', codecProps: { sampleRate: 48000, channelCount: 2 } },
+      { codec: 'AC3', codecProps: { sampleRate: 48000, channelCount: 6 } },
+    ]);
+    // Upstream leaves out the readers it hides (HLS muxers) and sorts the others by type, then id.
+    assert.deepEqual(cam.readers, [
+      { type: 'rtmpConn', id: 'a' }, { type: 'rtmpConn', id: 'b' }, { type: 'rtspSession', id: rtspSessions.list[1]!.id },
+      { type: 'webRTCSession', id: webrtc.list[0]!.id },
+    ]);
     const one = await shaped('GET', '/v3/paths/get/live/one', V3PathSchema);
-    assert.deepEqual([one.ready, one.readyTime, one.source?.type], [false, null, 'rtmpConn']);
+    assert.deepEqual([one.ready, one.readyTime, one.availableTime, one.onlineTime, one.source?.type], [false, null, null, null, 'rtmpConn']);
+    assert.deepEqual([one.tracks, one.tracks2, one.inboundBytes, one.outboundBytes, one.inboundFramesInError], [[], [], 0, 0, 0]);
     await refused('GET', '/v3/paths/get/nope', 404, /path not found/);
   });
 
@@ -185,6 +207,28 @@ describe('control API v3 against a fake host', () => {
     await refused('GET', '/v3/rtspsconns/list', 404, /not found/);
     await refused('GET', '/v3/rtmpsconns/list', 404, /not found/);
     await refused('POST', `/v3/rtspssessions/kick/${randomUUID()}`, 404, /not found/);
+  });
+
+  it('answers for servers we do not have as upstream does with them off: no endpoints', async () => {
+    await refused('GET', '/v3/srtconns/list', 404, /not found/);
+    await refused('POST', `/v3/srtconns/kick/${randomUUID()}`, 404, /not found/);
+    await refused('GET', '/v3/moqsessions/list', 404, /not found/);
+    // We track HLS muxers, not HLS sessions.
+    await refused('GET', '/v3/hlssessions/list', 404, /not found/);
+  });
+
+  it('answers recordings and forwarding as upstream does with nothing recorded or forwarded', async () => {
+    assert.deepEqual(await shaped('GET', '/v3/recordings/list', V3RecordingListSchema), { itemCount: 0, pageCount: 0, items: [] });
+    assert.deepEqual(await shaped('GET', '/v3/recordings/get/live/one', V3RecordingSchema), { name: 'live/one', segments: [] });
+    await refused('GET', '/v3/recordings/get/unconfigured', 400, /path not found/);
+    await refused('DELETE', '/v3/recordings/deletesegment?path=cam&start=yesterday', 400, /invalid 'start' parameter/);
+    await refused('DELETE', '/v3/recordings/deletesegment?path=unconfigured&start=2026-11-30T10:00:00Z', 400, /path not found/);
+    await refused('DELETE', '/v3/recordings/deletesegment?path=cam&start=2026-11-30T10:00:00Z', 400, /segment/);
+    assert.deepEqual(await shaped('GET', '/v3/paths/forward/list?path=cam', V3ForwardDestListSchema), { itemCount: 0, pageCount: 0, items: [] });
+    await refused('GET', '/v3/paths/forward/list', 400, /invalid path/);
+    await refused('GET', '/v3/paths/forward/list?path=nope', 404, /path not found/);
+    await refused('GET', `/v3/paths/forward/get?path=cam&id=${randomUUID()}`, 404, /forward destination not found/);
+    await refused('GET', '/v3/paths/forward/get?path=cam&id=12', 400, /UUID/);
   });
 
   it('shows the configuration under v1.x names with every secret masked', async () => {

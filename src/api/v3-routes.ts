@@ -8,6 +8,7 @@ import {
   byKey, v3HlsMuxerItem, v3PathItem, v3RtmpConnItem, v3RtspConnItem, v3RtspSessionItem, v3WebRtcSessionItem,
 } from './v3-items.ts';
 import { paginate } from './v3-paginate.ts';
+import { v3UnbuiltRoutes } from './v3-unbuilt-routes.ts';
 
 /** When this process started: `/v3/info`'s `started` when the app does not give its own. */
 const PROCESS_STARTED = new Date(Date.now() - process.uptime() * 1000);
@@ -87,5 +88,6 @@ export function v3Routes(host: ApiHost, editor: ConfEditor): readonly ApiRoute[]
       handle: (r) => found(running(host, 'webrtc').connections(), (c) => c.id === r.params.id, v3WebRtcSessionItem, 'session not found'),
     },
     { method: 'POST', pattern: '/v3/webrtcsessions/kick/:id', server: 'webrtc', handle: (r) => kicked(running(host, 'webrtc').kick(r.params.id!), 'session not found') },
+    ...v3UnbuiltRoutes(host),
   ];
 }

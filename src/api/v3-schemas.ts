@@ -212,3 +212,16 @@ export const V3WebRtcSessionSchema = z.strictObject({
 });
 /** `WebRTCSessionList`. */
 export const V3WebRtcSessionListSchema = list(V3WebRtcSessionSchema);
+
+/** `Recording`: a path and the start times of its segments. */
+export const V3RecordingSchema = z.strictObject({ name: str, segments: z.array(z.strictObject({ start: time })) });
+/** `RecordingList`. */
+export const V3RecordingListSchema = list(V3RecordingSchema);
+
+/** `ForwardDest`: one destination a path forwards to. */
+export const V3ForwardDestSchema = z.strictObject({
+  conf: z.strictObject({ dest: str, destFingerprint: str, whipBearerToken: str }), created: time, id: uuid, lastError: str,
+  outboundBytes: uint, pos: z.number().int(), protocol: str, state: z.enum(['idle', 'forwarding', 'error']),
+});
+/** `ForwardDestList`. */
+export const V3ForwardDestListSchema = list(V3ForwardDestSchema);

@@ -105,7 +105,7 @@ export class App {
       // A component missing although enabled (a failed reload before) is created again.
       const missing = a === 'keep' && spec.settings(next) !== undefined && this.running[spec.id] === undefined;
       if (a === 'restart' || a === 'start' || missing) await this.create(spec, next);
-      else if (a === 'update') await spec.update?.(this.running[spec.id as ComponentId], spec.settings(next), spec.settings(prev));
+      else if (a === 'update') await spec.update?.(this.running[spec.id as ComponentId], spec.settings(next), spec.settings(prev), this.running);
     }
     const changed = [...plan].filter(([, a]) => a !== 'keep').map(([id, a]) => `${id} ${a}`);
     this.log.info(changed.length === 0 ? 'configuration reloaded: nothing changed' : `configuration reloaded: ${changed.join(', ')}`);

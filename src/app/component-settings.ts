@@ -21,7 +21,8 @@ function authV1Settings(c: Conf): AuthV1Settings | undefined {
   if (!usesV1Auth(c)) return undefined;
   return {
     method: c.authMethod, internalUsers: usesLegacyCredentials(c) ? legacyInternalUsers(c) : c.authInternalUsers,
-    httpAddress: c.authHTTPAddress, httpExclude: c.authHTTPExclude, jwtJWKS: c.authJWTJWKS, jwtClaimKey: c.authJWTClaimKey,
+    httpAddress: c.authHTTPAddress, httpFingerprint: c.authHTTPFingerprint, httpExclude: c.authHTTPExclude,
+    jwtJWKS: c.authJWTJWKS, jwtJWKSFingerprint: c.authJWTJWKSFingerprint, jwtClaimKey: c.authJWTClaimKey,
     jwtExclude: c.authJWTExclude, jwtIssuer: c.authJWTIssuer, jwtAudience: c.authJWTAudience,
   };
 }
@@ -31,7 +32,7 @@ export interface PathManagerSettings { rtspPort: number; paths: Readonly<Record<
 /** Settings shared by both RTSP listeners. */
 interface RtspCommon {
   protocols: readonly RtspTransport[]; authMethods: readonly AuthMethod[]; readTimeoutMs: number; writeTimeoutMs: number;
-  readBufferCount: number; udpMaxPayloadSize: number; runOnConnect: string; runOnConnectRestart: boolean; rtspPort: number;
+  readBufferCount: number; udpMaxPayloadSize: number; runOnConnect: string; runOnConnectRestart: boolean; runOnDisconnect: string; rtspPort: number;
 }
 /** Settings of an RTSP or RTSPS listener. */
 export interface RtspSettings extends RtspCommon {
@@ -41,7 +42,7 @@ export interface RtspSettings extends RtspCommon {
 /** Settings of an RTMP or RTMPS listener. */
 export interface RtmpSettings {
   address: string; tls?: { keyFile: string; certFile: string }; readTimeoutMs: number; writeTimeoutMs: number; readBufferCount: number;
-  runOnConnect: string; runOnConnectRestart: boolean; rtspPort: number;
+  runOnConnect: string; runOnConnectRestart: boolean; runOnDisconnect: string; rtspPort: number;
 }
 
 /** Settings of the HLS server: the hls* keys, read/write timeouts and the reader queue. */
@@ -84,14 +85,14 @@ function rtspCommon(c: Conf): RtspCommon {
     // External authentication and JWTs need the password in clear, which Digest never sends.
     authMethods: c.externalAuthenticationURL !== '' || c.authMethod === 'jwt' ? ['basic'] : c.authMethods,
     readTimeoutMs: c.readTimeout, writeTimeoutMs: c.writeTimeout, readBufferCount: c.readBufferCount, udpMaxPayloadSize: c.udpMaxPayloadSize,
-    runOnConnect: c.runOnConnect, runOnConnectRestart: c.runOnConnectRestart, rtspPort: rtspPort(c),
+    runOnConnect: c.runOnConnect, runOnConnectRestart: c.runOnConnectRestart, runOnDisconnect: c.runOnDisconnect, rtspPort: rtspPort(c),
   };
 }
 
 function rtmpSettings(c: Conf, address: string, tls?: RtmpSettings['tls']): RtmpSettings {
   return {
     address, ...(tls ? { tls } : {}), readTimeoutMs: c.readTimeout, writeTimeoutMs: c.writeTimeout, readBufferCount: c.readBufferCount,
-    runOnConnect: c.runOnConnect, runOnConnectRestart: c.runOnConnectRestart, rtspPort: rtspPort(c),
+    runOnConnect: c.runOnConnect, runOnConnectRestart: c.runOnConnectRestart, runOnDisconnect: c.runOnDisconnect, rtspPort: rtspPort(c),
   };
 }
 
@@ -100,9 +101,9 @@ function onlyChanged<S extends object>(next: S, prev: S, keys: readonly (keyof S
   return (Object.keys(next) as (keyof S)[]).every((k) => keys.includes(k) || JSON.stringify(next[k]) === JSON.stringify(prev[k]));
 }
 
-/** Servers take a new runOnConnect live (for connections opened from then on); anything else restarts them. */
-function onlyHooksChanged<S extends { runOnConnect: string; runOnConnectRestart: boolean }>(next: S, prev: S): boolean {
-  return onlyChanged(next, prev, ['runOnConnect', 'runOnConnectRestart']);
+/** Servers take new connection hooks live (for connections opened from then on); anything else restarts them. */
+function onlyHooksChanged<S extends { runOnConnect: string; runOnConnectRestart: boolean; runOnDisconnect: string }>(next: S, prev: S): boolean {
+  return onlyChanged(next, prev, ['runOnConnect', 'runOnConnectRestart', 'runOnDisconnect']);
 }
 
 /**

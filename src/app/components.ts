@@ -10,7 +10,7 @@ import { ApiServer } from '../api/index.ts';
 import { MetricsServer } from '../metrics/index.ts';
 import { PprofServer } from '../pprof/index.ts';
 import { staticSourceFactories } from '../sources/index.ts';
-import type { PlanSpec } from './reload-plan.ts';
+import { sameSettings, type PlanSpec } from './reload-plan.ts';
 import { COMPONENT_IDS, PLAN, type ComponentId, type SettingsOf } from './component-settings.ts';
 import { apiHost, metricsSources, type AppControl } from './observability-hosts.ts';
 import { httpAuthGuard } from './http-auth-guard.ts';
@@ -43,14 +43,14 @@ export interface Running extends Partial<Components> { control?: AppControl }
 interface Lifecycle<K extends ComponentId> {
   /** Creates the component; `running` holds its dependencies (and the root logger). */
   create(s: SettingsOf[K], running: Running): Promise<Components[K]>;
-  /** Applies settings that the row's canUpdate accepted. */
-  update?(c: Components[K], next: SettingsOf[K], prev: SettingsOf[K]): Promise<void> | void;
+  /** Applies settings that the row's canUpdate accepted; `running` holds the other components. */
+  update?(c: Components[K], next: SettingsOf[K], prev: SettingsOf[K], running: Running): Promise<void> | void;
 }
 
 /** A full row with its types erased, so rows of different types fit one table; only its own functions see its settings. */
 export interface AnyComponentSpec extends PlanSpec<ComponentId> {
   create(s: unknown, running: Running): Promise<unknown>;
-  update?(c: unknown, next: unknown, prev: unknown): Promise<void> | void;
+  update?(c: unknown, next: unknown, prev: unknown, running: Running): Promise<void> | void;
 }
 
 /** Fetches a dependency that the table's order guarantees is running. */
@@ -68,7 +68,13 @@ const LIFECYCLES: { readonly [K in ComponentId]: Lifecycle<K> } = {
   },
   auth: {
     create: async (s, running) => new AuthManager({ ...s, log: need(running, 'logger') }),
-    update: (auth, s) => auth.update(s),
+    update: async (auth, s, prev, running) => {
+      auth.update(s);
+      // Clients already in are checked against new rules (a user removed from authInternalUsers is dropped); a new
+      // timeout alone changes no rule, so it does not make every client ask the HTTP server again.
+      const hasRulesChanged = s.externalAuthenticationURL !== prev.externalAuthenticationURL || !sameSettings(s.v1, prev.v1);
+      if (hasRulesChanged) await running.pathManager?.recheckAll();
+    },
   },
   pathManager: {
     create: async (s, running) => {

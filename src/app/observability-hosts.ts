@@ -1,7 +1,7 @@
 import type { Logger } from '../lib/index.ts';
 import type { Conf } from '../conf/index.ts';
 import type { ApiHost, ApiServers } from '../api/index.ts';
-import type { MetricsSources } from '../metrics/index.ts';
+import type { MetricsServers, MetricsSources } from '../metrics/index.ts';
 import { PLAN_ROWS } from './component-settings.ts';
 import { planReload } from './reload-plan.ts';
 import type { Running } from './components.ts';
@@ -26,7 +26,7 @@ export interface AppOptions {
 }
 
 /** The protocol servers running now, looked up at each call: a server restarted by a reload is seen at once. */
-function servers(running: Running): ApiServers {
+function servers(running: Running): ApiServers & MetricsServers {
   return { rtsp: running.rtspServer, rtsps: running.rtspsServer, rtmp: running.rtmpServer, rtmps: running.rtmpsServer, hls: running.hlsServer, webrtc: running.webrtcServer };
 }
 

@@ -1,4 +1,5 @@
-import { verify } from '@node-rs/argon2';
+// @node-rs/argon2 is a native addon of ~11 MiB resident: loaded on the first argon2 check, not by every server.
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
 
 /** Prefix of an argon2 credential: `argon2:` then the PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`). */
 export const ARGON2_PREFIX = 'argon2:';
@@ -11,6 +12,9 @@ export function isArgon2Credential(stored: string): boolean { return stored.star
  * hash on libuv's thread pool, so a check never blocks the event loop; a malformed hash matches nothing.
  */
 export async function verifyArgon2(stored: string, guess: string): Promise<boolean> {
+  // A failure to load the addon is thrown (the check fails loudly); only a malformed hash is a plain mismatch.
+  argon2 ??= import('@node-rs/argon2');
+  const { verify } = await argon2;
   try {
     return await verify(stored.slice(ARGON2_PREFIX.length), guess);
   } catch {

@@ -92,10 +92,12 @@ export class AuthManager {
    * credentials would fix is refused at once with askCredentials; every other refusal is logged (without the
    * password) and delayed by a random time, which slows brute force down (MediaMTX #5966).
    */
-  async authenticate(req: AccessRequest, pathConf: PathConf, opts: { isRecheck?: boolean } = {}): Promise<{ user: string }> {
+  async authenticate(req: AccessRequest, pathConf: PathConf, opts: { isRecheck?: boolean; hasAuthChanged?: boolean } = {}): Promise<{ user: string }> {
     if (this.closed) throw new AuthError('authentication is shutting down', false);
-    // A recheck follows a change of the path's own credentials, which external authentication does not use.
-    if (opts.isRecheck && (this.external || (this.v1 && this.v1.settings.method !== 'internal'))) return { user: req.credentials?.user ?? '' };
+    // A recheck after a change of the path's own credentials, which external authentication and JWTs do not use, is
+    // answered at once; after a change of the authentication settings (hasAuthChanged) every method checks again.
+    const isPathOnly = opts.isRecheck === true && opts.hasAuthChanged !== true;
+    if (isPathOnly && (this.external || (this.v1 && this.v1.settings.method !== 'internal'))) return { user: req.credentials?.user ?? '' };
     if (this.v1) {
       const verdict = await this.v1.check(req);
       if ('user' in verdict) return verdict;

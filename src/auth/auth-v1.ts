@@ -15,8 +15,12 @@ export interface AuthV1Settings {
   /** `authInternalUsers`, or the users converted from the legacy per-path keys (legacyInternalUsers). */
   readonly internalUsers: readonly ConfAuthInternalUser[];
   readonly httpAddress: string;
+  /** `authHTTPFingerprint`: SHA-256 of the HTTPS auth server's certificate, or '' to validate it normally. */
+  readonly httpFingerprint?: string;
   readonly httpExclude: readonly ConfAuthPermission[];
   readonly jwtJWKS: string;
+  /** `authJWTJWKSFingerprint`: SHA-256 of the HTTPS JWKS server's certificate, or '' to validate it normally. */
+  readonly jwtJWKSFingerprint?: string;
   readonly jwtClaimKey: string;
   readonly jwtExclude: readonly ConfAuthPermission[];
   readonly jwtIssuer: string;
@@ -41,8 +45,8 @@ export class AuthV1 {
     readonly settings: AuthV1Settings, timeoutMs: number,
     private readonly ipAllowed: (ips: readonly string[], ip: string) => boolean,
   ) {
-    this.http = settings.method === 'http' ? new ExternalAuthClient(settings.httpAddress, timeoutMs) : undefined;
-    this.jwks = settings.method === 'jwt' ? new JwksCache({ url: settings.jwtJWKS, timeoutMs }) : undefined;
+    this.http = settings.method === 'http' ? new ExternalAuthClient(settings.httpAddress, timeoutMs, settings.httpFingerprint ?? '') : undefined;
+    this.jwks = settings.method === 'jwt' ? new JwksCache({ url: settings.jwtJWKS, timeoutMs, fingerprint: settings.jwtJWKSFingerprint ?? '' }) : undefined;
   }
 
   /** Checks one request with the configured method. */

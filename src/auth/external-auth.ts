@@ -1,5 +1,6 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { pinnedHttpsOptions, tlsErrorMessage } from '../lib/index.ts';
 import type { AccessRequest } from './access-request.ts';
 
 /**
@@ -38,7 +39,8 @@ export class ExternalAuthClient {
   private readonly url: URL | undefined;
   private closed = false;
 
-  constructor(url: string, private readonly timeoutMs: number) {
+  /** `fingerprint`: MediaMTX v1.x's `authHTTPFingerprint`, the pinned SHA-256 of an https server's certificate. */
+  constructor(url: string, private readonly timeoutMs: number, private readonly fingerprint = '') {
     this.url = URL.canParse(url) ? new URL(url) : undefined;
   }
 
@@ -69,13 +71,14 @@ export class ExternalAuthClient {
           method: 'POST',
           agent: false,
           headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length },
+          ...pinnedHttpsOptions(url, { fingerprint: this.fingerprint, setting: 'authHTTPFingerprint', timeoutMs: this.timeoutMs }),
         });
       } catch (err) {
         finish(`external authentication failed: ${(err as Error).message}`);
         return;
       }
       this.inFlight.add(req);
-      req.on('error', (err) => finish(`external authentication failed: ${err.message}`));
+      req.on('error', (err) => finish(`external authentication failed: ${tlsErrorMessage(err, 'authHTTPFingerprint')}`));
       req.on('close', () => finish('external authentication failed: connection closed'));
       req.on('response', (res) => readResponse(res, finish));
       req.end(payload);

@@ -1,5 +1,6 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { pinnedHttpsOptions, tlsErrorMessage } from '../lib/index.ts';
 import { jwkToEntry, JwtError, type JwkEntry } from './jwt-verify.ts';
 
 /** Largest JWK Set read (MediaMTX maxInboundBodySize, docs/limits.md §Auth). */
@@ -13,12 +14,15 @@ export interface JwksCacheOptions {
   url: string;
   /** Bound of one whole fetch (`readTimeout`). */
   timeoutMs: number;
+  /** `authJWTJWKSFingerprint`: the pinned SHA-256 of an https server's certificate; '' to validate it normally. */
+  fingerprint?: string;
   /** Clock, for tests. */
   now?: () => number;
 }
 
 /** GETs a URL and resolves its body, refusing past `timeoutMs` or `MAX_JWKS_SIZE`. */
-function fetchText(url: URL, timeoutMs: number, inFlight: Set<ClientRequest>): Promise<string> {
+function fetchText(url: URL, o: { timeoutMs: number; fingerprint: string }, inFlight: Set<ClientRequest>): Promise<string> {
+  const { timeoutMs } = o;
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     let req: ClientRequest | undefined;
@@ -31,9 +35,12 @@ function fetchText(url: URL, timeoutMs: number, inFlight: Set<ClientRequest>): P
       if (err) reject(err); else resolve(body!);
     };
     const timer = setTimeout(() => finish(new JwtError('JWKS fetch timed out')), timeoutMs);
-    req = request(url, { method: 'GET', agent: false, headers: { Accept: 'application/json' } });
+    req = request(url, {
+      method: 'GET', agent: false, headers: { Accept: 'application/json' },
+      ...pinnedHttpsOptions(url, { fingerprint: o.fingerprint, setting: 'authJWTJWKSFingerprint', timeoutMs }),
+    });
     inFlight.add(req);
-    req.on('error', (e) => finish(new JwtError(`JWKS fetch failed: ${e.message}`)));
+    req.on('error', (e) => finish(new JwtError(`JWKS fetch failed: ${tlsErrorMessage(e, 'authJWTJWKSFingerprint')}`)));
     req.on('close', () => finish(new JwtError('JWKS fetch failed: connection closed')));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
@@ -100,7 +107,7 @@ export class JwksCache {
     const url = this.url;
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new JwtError('invalid authJWTJWKS');
     const started = this.now();
-    const keys = parseJwks(await fetchText(url, this.opts.timeoutMs, this.inFlight));
+    const keys = parseJwks(await fetchText(url, { timeoutMs: this.opts.timeoutMs, fingerprint: this.opts.fingerprint ?? '' }, this.inFlight));
     this.keys = keys;
     this.fetchedAt = started;
     return keys;

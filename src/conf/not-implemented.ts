@@ -3,6 +3,7 @@ import { PATH_KEYS } from './keys.ts';
 import { parseValue } from './value-parsers.ts';
 import { redactUrl } from '../lib/index.ts';
 import { v1NotImplementedParts } from './v1-not-implemented.ts';
+import { sourceSchemeOf } from './source-schemes.ts';
 
 /**
  * Features the server does not have yet, as data: each entry says when it is in use and which keys belong to it.
@@ -12,9 +13,6 @@ export const NOT_IMPLEMENTED: readonly { feature: string; inUse: (c: Conf) => bo
 
 /** Path keys of features not built yet (none now: the Raspberry Pi camera keys are built). */
 const PATH_NOT_IMPLEMENTED: readonly string[] = [];
-
-/** Static sources that are built by scheme: rtsp(s)://, rtmp(s)://, http(s):// (HLS) and udp:// (MPEG-TS). */
-const BUILT_SOURCE = /^(rtsps?|rtmps?|https?|udp):\/\//;
 
 function differsFromDefault(p: PathConf, k: string): boolean {
   const spec = (PATH_KEYS as Record<string, { kind: Parameters<typeof parseValue>[0]; def: unknown }>)[k]!;
@@ -28,7 +26,8 @@ export function notImplementedWarnings(conf: Conf): string[] {
   for (const p of Object.values(conf.paths)) {
     const keys = PATH_NOT_IMPLEMENTED.filter((k) => differsFromDefault(p, k));
     // A source URL often carries the camera's password (`rtsp://admin:pass@cam`): it is shown without it.
-    if (p.source !== 'publisher' && p.source !== 'redirect' && p.source !== 'rpiCamera' && !BUILT_SOURCE.test(p.source)) keys.unshift(`source '${redactUrl(p.source)}'`);
+    const scheme = sourceSchemeOf(p.source);
+    if (scheme && !scheme.isBuilt) keys.unshift(`${scheme.label} '${redactUrl(p.source)}'`);
     if (keys.length > 0) parts.push(`paths.${p.name}: ${keys.join(', ')}`);
   }
   parts.push(...v1NotImplementedParts(conf)); // MediaMTX v1.x settings read but not acted on yet

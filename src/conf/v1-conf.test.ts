@@ -100,14 +100,15 @@ describe('MediaMTX v1.x configuration files', () => {
     assert.match(warnings[0]!, /pathDefaults: record; paths\.b: forward$/);
   });
 
-  it('maps authMethod http onto the built HTTP authentication and names only fingerprint pinning as not built', () => {
+  it('maps authMethod http onto the built HTTP authentication; fingerprint pinning is built, so not named', () => {
     const http = parseConf('authMethod: http\nauthHTTPAddress: http://auth.example/check\n', {});
     assert.equal(http.conf.externalAuthenticationURL, 'http://auth.example/check');
     assert.deepEqual(http.warnings, []);
     const jwt = parseConf('authMethod: jwt\nauthJWTJWKS: https://idp.example/jwks\n', {});
     assert.deepEqual(jwt.warnings, []);
     const pinned = parseConf('authMethod: jwt\nauthJWTJWKS: https://idp.example/jwks\nauthJWTJWKSFingerprint: 33949e05\n', {});
-    assert.match(pinned.warnings[0]!, /v1\.x authentication \(authJWTJWKSFingerprint\)/);
+    assert.deepEqual(pinned.warnings, []);
+    assert.equal(pinned.conf.authJWTJWKSFingerprint, '33949e05');
     const users = parseConf('authInternalUsers:\n  - user: bob\n    pass: secret1\n    permissions: [{action: publish, path: cam}]\n', {});
     assert.equal(users.conf.authInternalUsers[0]!.permissions[0]!.path, 'cam');
     assert.deepEqual(users.warnings, []);

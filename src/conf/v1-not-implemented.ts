@@ -7,8 +7,6 @@ import { defaultsOf } from './read-section.ts';
  * when its value differs from the default (or `isSet` says it is in use). Remove a row, or a key, as the feature lands.
  */
 const V1_GLOBAL_NOT_IMPLEMENTED: readonly { feature: string; keys: readonly string[]; isSet?: Readonly<Record<string, (c: Conf) => boolean>> }[] = [
-  // authMethod, authInternalUsers, authHTTP* and authJWT* are built (auth/); TLS fingerprint pinning is not.
-  { feature: 'v1.x authentication', keys: ['authHTTPFingerprint', 'authJWTJWKSFingerprint'] },
   {
     feature: 'HTTPS, allowed origins and trusted proxies of the API, metrics and pprof',
     keys: (['api', 'metrics', 'pprof'] as const).flatMap((p) => ['Encryption', 'ServerKey', 'ServerCert', 'AllowOrigins', 'TrustedProxies'].map((s) => `${p}${s}`)),
@@ -22,11 +20,16 @@ const V1_GLOBAL_NOT_IMPLEMENTED: readonly { feature: string; keys: readonly stri
   { feature: 'MoQ server', keys: ['moq', 'moqHTTP2Address', 'moqHTTP3Address', 'moqQUICAddress', 'moqServerKey', 'moqServerCert', 'moqAllowOrigins', 'moqTrustedProxies'] },
   { feature: 'v1.x logging', keys: ['logStructured', 'sysLogPrefix', 'dumpPackets'] },
   { feature: 'UDP read buffer size', keys: ['udpReadBufferSize'] },
-  { feature: 'v1.x hooks', keys: ['runOnDisconnect'] },
 ];
 
-/** Path keys of v1.x features not built yet: all of them for now (recording, forwarding, SRT, MoQ, WHEP, v1.x hooks…). */
-const V1_PATH_NOT_IMPLEMENTED: readonly string[] = Object.keys(V1_PATH_KEYS);
+/** v1.x path keys that are built: remove a key from the warning by adding it here as its feature lands. */
+const V1_PATH_BUILT: ReadonlySet<string> = new Set([
+  // v1.x hooks (core/path.ts); runOnRecordSegment* wait for recording.
+  'runOnUnDemand', 'runOnUnavailable', 'runOnOnline', 'runOnOnlineRestart', 'runOnOffline', 'runOnUnread',
+]);
+
+/** Path keys of v1.x features not built yet (recording, forwarding, SRT, MoQ, WHEP…). */
+const V1_PATH_NOT_IMPLEMENTED: readonly string[] = Object.keys(V1_PATH_KEYS).filter((k) => !V1_PATH_BUILT.has(k));
 
 // Paths share their defaults' values (the same list objects), so the identity check settles most keys of a large file.
 function differs(a: unknown, b: unknown): boolean { return a !== b && JSON.stringify(a) !== JSON.stringify(b); }

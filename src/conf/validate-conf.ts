@@ -2,13 +2,13 @@ import { isIP } from 'node:net';
 import type { Conf, PathConf } from './conf-types.ts';
 import { ConfError } from './conf-error.ts';
 import { redactUrl } from '../lib/index.ts';
+import { sourceSchemeOf, type SourceScheme } from './source-schemes.ts';
 
 /** Where a key's value came from, for messages: ' at line 3', ' in environment variable MTX_X', or '' (default). */
 export type KeyLocator = (key: string) => string;
 
 // MediaMTX v0.22.2's allowed characters in plain credentials.
 const CREDENTIAL_CHARS = /^[a-zA-Z0-9!$()*+.;<=>[\]^_\-{}@#&]+$/;
-const STATIC_SOURCE = /^(rtsps?|rtmps?|https?|udp):\/\//;
 
 /** Builds the error of one key, with its location, so every message names a key and, from a file, its line. */
 function invalid(locate: KeyLocator, key: string, reason: string): ConfError {
@@ -34,25 +34,29 @@ function checkCredential(locate: KeyLocator, key: string, v: string): void {
  * A static source URL must parse, with a host; `$G1`… placeholders (filled from the path name when the path is
  * created) stand for a host, or for the port 1935 after a colon, as MediaMTX checks them.
  */
-function checkSourceUrl(locate: KeyLocator, key: string, source: string): void {
+function checkSourceUrl(locate: KeyLocator, key: string, source: string, scheme: SourceScheme): void {
+  if (scheme.check === 'none') return;
   const sample = source.replace(/:\$G\d+/g, ':1935').replace(/\$G\d+/g, 'abc');
   let u: URL | undefined;
   try { u = new URL(sample); } catch { u = undefined; }
   if (!u || u.hostname === '') throw invalid(locate, key, `'${redactUrl(source)}' is not a valid URL`);
+  if (scheme.check === 'urlWithPort' && u.port === '') throw invalid(locate, key, `'${redactUrl(source)}' is missing the port`);
 }
 
 function validateSource(locate: KeyLocator, p: PathConf): void {
   const k = (s: string): string => `paths.${p.name}.${s}`;
   const isPublisher = p.source === 'publisher';
-  if (!(isPublisher || p.source === 'redirect' || p.source === 'rpiCamera' || STATIC_SOURCE.test(p.source))) {
-    throw invalid(locate, k('source'), `'${redactUrl(p.source)}' is not publisher, redirect, rpiCamera or an rtsp(s)://, rtmp(s)://, http(s):// or udp:// URL`);
+  const scheme = sourceSchemeOf(p.source);
+  if (!(isPublisher || p.source === 'redirect' || p.source === 'rpiCamera' || scheme)) {
+    throw invalid(locate, k('source'), `'${redactUrl(p.source)}' is not publisher, redirect, rpiCamera or a source URL (rtsp://, rtmp://, http://, udp://, srt://, whep://… as MediaMTX reads them)`);
   }
-  if (STATIC_SOURCE.test(p.source)) checkSourceUrl(locate, k('source'), p.source);
+  if (scheme) checkSourceUrl(locate, k('source'), p.source, scheme);
+  if (scheme?.needsRtpSdp && p.rtpSDP === '') throw invalid(locate, k('rtpSDP'), `it is required when source is ${scheme.prefixes[0]}`);
   if (p.regexp && p.source === 'rpiCamera') {
     throw invalid(locate, k('source'), 'a path with a regular expression (or \'all\') can\'t use the Raspberry Pi camera');
   }
   // MediaMTX v1.4+: a regexp path may proxy ($G1… in the URL), one upstream per path name, started by its readers.
-  if (p.regexp && STATIC_SOURCE.test(p.source) && !p.sourceOnDemand) {
+  if (p.regexp && scheme && !p.sourceOnDemand) {
     throw invalid(locate, k('source'), 'a path with a regular expression (or \'all\') and a static source must have \'sourceOnDemand\' set to yes');
   }
   if (p.regexp && p.runOnInit !== '') throw invalid(locate, k('runOnInit'), 'a path with a regular expression (or \'all\') does not support runOnInit');

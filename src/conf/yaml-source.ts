@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, isCollection, isMap, isNode, isScalar, isSeq, visit, type Document, type ScalarTag, type YAMLError } from 'yaml';
 import { ConfError } from './conf-error.ts';
+import { goYamlNumberTags } from './yaml-numbers.ts';
 
 /** Parsed YAML plus a way to find the line of a key path. */
 export interface YamlSource {
@@ -94,14 +95,15 @@ const LEGACY_BOOL: ScalarTag = {
 };
 
 /**
- * Parses with YAML 1.2 core rules plus legacy booleans, rejecting duplicate keys. Not YAML 1.1: there `1:30` is the
- * number 90 and `2024-01-02` a date, which neither MediaMTX era made of them (yaml.v2 kept both as text).
+ * Parses with YAML 1.2 core rules plus legacy booleans and goccy/go-yaml's numbers (`0755` is octal, see
+ * yaml-numbers.ts), rejecting duplicate keys. Not YAML 1.1: there `1:30` is the number 90 and `2024-01-02` a date,
+ * which neither MediaMTX era made of them (yaml.v2 kept both as text).
  */
 export function parseYaml(text: string): YamlSource {
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { version: '1.2', schema: 'core', customTags: [LEGACY_BOOL], merge: true, uniqueKeys: true, lineCounter, prettyErrors: false });
+    doc = parseDocument(text, { version: '1.2', schema: 'core', customTags: (tags) => [LEGACY_BOOL, ...goYamlNumberTags(tags)], merge: true, uniqueKeys: true, lineCounter, prettyErrors: false });
   } catch (err) {
     throw new ConfError(`invalid YAML: ${(err as Error).message}`);
   }

@@ -2,9 +2,10 @@ import type { Logger } from '../lib/index.ts';
 import type { AccessRequest } from '../auth/index.ts';
 import type { PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
-import type { Stream, SubStream } from '../stream/index.ts';
+import type { Stream, SubStream, TrackCodecProps } from '../stream/index.ts';
 
 export type { AccessRequest, Credentials, Protocol, Action } from '../auth/index.ts';
+export type { TrackCodecProps, VideoTrackProps } from '../stream/index.ts';
 
 /** Participant kinds in MediaMTX's API naming (`source.type`, `readers[].type`). */
 export type ParticipantType =
@@ -89,11 +90,23 @@ export interface PathSnapshot {
   /** Who feeds the path: a publisher or a static source, ready or not. */
   readonly source: ParticipantInfo | undefined;
   readonly sourceReady: boolean;
+  /** When the current stream became ready (absent while not ready). */
+  readonly readyTime?: Date;
   /** Display names of the tracks (`H264`, `MPEG-4 Audio`), when ready. */
   readonly tracks: readonly string[];
+  /** The same tracks with their codec properties (the API's `tracks2`). */
+  readonly trackDetails: readonly PathTrack[];
+  /** Bytes received from the source by the current stream. */
   readonly bytesReceived: number;
+  /** Bytes the current stream delivered to its readers. */
+  readonly bytesSent: number;
+  /** Packets or units of the current stream that could not be decoded or packetized. */
+  readonly framesInError: number;
   readonly readers: readonly ParticipantInfo[];
 }
+
+/** One track of a ready path: the codec's display name and its properties (MediaMTX's `tracks2` item). */
+export interface PathTrack { readonly codec: string; readonly codecProps: TrackCodecProps | null }
 
 /** What observers (HLS always-remux, hooks, metrics) learn about paths. */
 export interface PathEvents {
@@ -104,6 +117,36 @@ export interface PathEvents {
   pathNotReady: (pathName: string) => void;
   readerAdded: (pathName: string, reader: ParticipantInfo) => void;
   readerRemoved: (pathName: string, reader: ParticipantInfo) => void;
+}
+
+/** RTP/RTCP counts of a session (WebRTC today), totals over its tracks, for the API and metrics. */
+export interface RtpSessionStats {
+  /** RTP packets sent, retransmissions left out. */
+  readonly rtpPacketsSent: number;
+  /** RTP packets received. */
+  readonly rtpPacketsReceived: number;
+  /** Received packets missing from their sequence (RFC 3550 A.3), summed over the sources. */
+  readonly rtpPacketsLost: number;
+  /** Interarrival jitter of the received packets (RFC 3550 A.8), RTP timestamp units, mean over the sources. */
+  readonly rtpPacketsJitter: number;
+  /** Sent packets the remote reports lost (cumulative number lost of its latest report blocks), summed over the tracks. */
+  readonly rtpPacketsReportedLost: number;
+  /** Jitter the remote reports for the sent tracks, RTP timestamp units, mean over the tracks that reported. */
+  readonly rtpPacketsReportedJitter: number;
+  /** Packets sent again after a NACK. */
+  readonly rtpPacketsRetransmitted: number;
+  readonly rtcpPacketsSent: number;
+  readonly rtcpPacketsReceived: number;
+  /** Generic NACKs received about the sent tracks (RFC 4585 §6.2.1), one per RTCP packet. */
+  readonly nacksReceived: number;
+  /** Generic NACKs sent about the received tracks. */
+  readonly nacksSent: number;
+  /** Picture loss indications received about the sent tracks (RFC 4585 §6.3.1). */
+  readonly plisReceived: number;
+  /** Picture loss indications sent to the remote sender. */
+  readonly plisSent: number;
+  /** Full intra requests received about the sent tracks (RFC 5104 §4.3.1). */
+  readonly firsReceived: number;
 }
 
 /** One connection or session of a protocol server, as the API lists it (MediaMTX v1 `rtspconns`, `rtmpconns`, …). */

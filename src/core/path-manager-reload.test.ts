@@ -97,9 +97,12 @@ describe('Path static sources', () => {
     const reader = participant();
     const lease = await pm.addReader(req('cam'), reader);
     assert.equal(lease.stream.description, desc);
-    assert.deepEqual(pm.list()[0], {
-      name: 'cam', confName: 'cam', source: { type: 'rtspSource', id: 'src' }, sourceReady: true, tracks: ['H264'], bytesReceived: 0,
-      readers: [reader.info],
+    const { readyTime, ...snapshot } = pm.list()[0]!;
+    assert.ok(readyTime instanceof Date, 'ready since setReady');
+    assert.deepEqual(snapshot, {
+      name: 'cam', confName: 'cam', source: { type: 'rtspSource', id: 'src' }, sourceReady: true, tracks: ['H264'],
+      trackDetails: [{ codec: 'H264', codecProps: { width: 0, height: 0, profile: '', level: '' } }], bytesReceived: 0, bytesSent: 0,
+      framesInError: 0, readers: [reader.info],
     });
     src.ctx!.setNotReady();
     assert.ok(reader.closedWith, 'readers are closed when the source loses its stream');

@@ -12,8 +12,11 @@ import { pathChange } from './path-conf-change.ts';
 
 /** What the path manager needs from authentication: resolve when allowed, reject with AuthError otherwise. */
 export interface Authenticator {
-  /** `isRecheck`: a client already in is checked against new credentials (no failure delay, no brute-force log). */
-  authenticate(req: AccessRequest, pathConf: PathConf, opts?: { isRecheck?: boolean }): Promise<{ user: string }>;
+  /**
+   * `isRecheck`: a client already in is checked against new credentials (no failure delay, no brute-force log);
+   * `hasAuthChanged`: the authentication settings themselves changed, so every method checks again.
+   */
+  authenticate(req: AccessRequest, pathConf: PathConf, opts?: { isRecheck?: boolean; hasAuthChanged?: boolean }): Promise<{ user: string }>;
 }
 
 /** Path keys that decide who may publish or read. */
@@ -110,6 +113,15 @@ export class PathManager implements PathAccess {
     }
   }
 
+  /**
+   * Checks every publisher and reader again after the authentication settings changed (a reload that edits
+   * `authInternalUsers`, `authMethod`…): those the new settings refuse are closed, the others stay.
+   */
+  async recheckAll(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.paths.values()].map((p) => this.recheck(p, p.conf, true)));
+  }
+
   /** Static sources started from now on are made by these (new timeouts, say); running ones keep their connection. */
   setSourceFactories(factories: readonly StaticSourceFactory[]): void {
     this.sourceFactories = factories;
@@ -123,7 +135,7 @@ export class PathManager implements PathAccess {
       throw new InvalidStateError(`path '${req.pathName}' is ${pathConf.source === 'redirect' ? 'a redirect' : 'assigned to a static source'}`);
     }
     const path = this.getOrCreate(req.pathName, pathConf, matches);
-    const lease = path.addPublisher(who, desc, user);
+    const lease = path.addPublisher(who, desc, user, req.query);
     this.grants.set(who, req);
     return lease;
   }
@@ -158,13 +170,13 @@ export class PathManager implements PathAccess {
    * Checks the publisher and readers of a path again after its credentials or IP lists changed: those the new
    * settings still let in stay connected; the others are closed, as if they had come now.
    */
-  private async recheck(path: Path, pc: PathConf): Promise<void> {
+  private async recheck(path: Path, pc: PathConf, hasAuthChanged = false): Promise<void> {
     const who = [...(path.publisher ? [path.publisher] : []), ...path.readerList];
     await Promise.all(who.map(async (p) => {
       const req = this.grants.get(p);
       if (!req) return;
       try {
-        await this.opts.auth.authenticate(req, pc, { isRecheck: true });
+        await this.opts.auth.authenticate(req, pc, { isRecheck: true, hasAuthChanged });
       } catch (err) {
         if (!(err instanceof AuthError)) throw err;
         this.opts.log.info(`[path ${path.name}] ${p.info.type} ${p.info.id} is not allowed anymore: ${err.message}`);

@@ -2,12 +2,13 @@ import { deferred, type Deferred, type Logger } from '../lib/index.ts';
 import type { PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
 import { Stream, type SubStream } from '../stream/index.ts';
-import { startHook, hookEnv, type HookHandle } from '../hooks/index.ts';
+import { startHook, startHookPair, hookEnv, type HookHandle, type HookPair } from '../hooks/index.ts';
 import type {
   DescribeResult, ParticipantInfo, PathSnapshot, Publisher, PublisherLease, Reader, ReaderLease, StaticSource,
 } from './contracts.ts';
 import { InvalidStateError, NoStreamAvailableError, PathBusyError } from './errors.ts';
-import { CODEC_DISPLAY_NAMES, describeTracks } from './track-names.ts';
+import { describeTracks } from './track-names.ts';
+import { pathSnapshot } from './path-snapshot.ts';
 import { StaticSourceRunner } from './static-source-runner.ts';
 
 /** What feeds the path right now. */
@@ -16,8 +17,8 @@ type SourceState =
   | { readonly kind: 'publisher'; readonly who: Publisher; readonly stream: Stream; readonly user: string; isReady: boolean }
   | { readonly kind: 'static'; readonly source: StaticSource; readonly runner: StaticSourceRunner; stream: Stream | undefined };
 
-/** What an on-demand start runs: the `runOnDemand` command, or the path's static source (`sourceOnDemand`). */
-type OnDemandTrigger = { readonly kind: 'hook'; readonly hook: HookHandle } | { readonly kind: 'source' };
+/** What an on-demand start runs: the `runOnDemand` command (with runOnUnDemand), or the path's static source (`sourceOnDemand`). */
+type OnDemandTrigger = { readonly kind: 'hook'; readonly hook: HookPair } | { readonly kind: 'source' };
 
 /** On-demand state (MediaMTX keeps these as parallel fields; here states that can't exist can't be built). */
 type OnDemand =
@@ -70,10 +71,14 @@ export class Path {
   private currentConf: PathConf;
   private source: SourceState = { kind: 'none' };
   private onDemand: OnDemand = { kind: 'idle' };
-  private readonly readers = new Map<Reader, HookHandle | undefined>();
+  /** Readers and their runOnRead/runOnUnread pair. */
+  private readonly readers = new Map<Reader, HookPair>();
   private initHook: HookHandle | undefined;
-  private readyHook: HookHandle | undefined;
+  /** runOnReady/runOnUnavailable and runOnOnline/runOnOffline of the current stream. */
+  private streamHooks: { readonly available: HookPair; readonly online: HookPair } | undefined;
   private closed = false;
+  /** When the current stream became ready (the API's readyTime). */
+  private readyTime: Date | undefined;
   private readonly log: Logger;
   readonly created = new Date();
 
@@ -101,7 +106,7 @@ export class Path {
   start(): void {
     if (this.conf.runOnInit !== '') {
       this.log.info('runOnInit command started');
-      this.initHook = this.hook(this.conf.runOnInit, this.conf.runOnInitRestart);
+      this.initHook = startHook({ command: this.conf.runOnInit, restart: this.conf.runOnInitRestart, env: this.env(), log: this.log });
     }
     if (this.source.kind === 'static' && !this.conf.sourceOnDemand) this.source.runner.start();
   }
@@ -127,20 +132,16 @@ export class Path {
 
   /** A plain-data view for the API and metrics. */
   snapshot(): PathSnapshot {
-    const stream = this.readyStream();
     const s = this.source;
-    return {
+    return pathSnapshot({
       name: this.name, confName: this.conf.name,
       source: s.kind === 'publisher' ? s.who.info : s.kind === 'static' ? s.source.info : undefined,
-      sourceReady: stream !== undefined,
-      tracks: stream ? stream.description.medias.flatMap((m) => m.formats.map((f) => CODEC_DISPLAY_NAMES[f.codec])) : [],
-      bytesReceived: stream?.stats.bytesIn ?? 0,
-      readers: [...this.readers.keys()].map((r) => r.info),
-    };
+      stream: this.readyStream(), readyTime: this.readyTime, readers: [...this.readers.keys()].map((r) => r.info),
+    });
   }
 
-  /** Makes `who` the publisher, kicking the previous one unless `disablePublisherOverride`. */
-  addPublisher(who: Publisher, desc: Description, user: string): PublisherLease {
+  /** Makes `who` the publisher, kicking the previous one unless `disablePublisherOverride`; `query` is its request's (MTX_QUERY). */
+  addPublisher(who: Publisher, desc: Description, user: string, query = ''): PublisherLease {
     if (this.closed) throw new InvalidStateError('terminated');
     if (this.conf.source !== 'publisher') throw new InvalidStateError(`path '${this.name}' is assigned to a static source`);
     if (this.source.kind === 'publisher') {
@@ -159,7 +160,7 @@ export class Path {
       start: () => {
         if (released || this.source !== source || source.isReady) return;
         source.isReady = true;
-        this.onStreamReady(stream, who.info);
+        this.onStreamReady(stream, who.info, query);
       },
       release: () => { if (!released) { released = true; this.removePublisher(who); } },
     };
@@ -169,10 +170,11 @@ export class Path {
   async addReader(who: Reader, user: string, query: string): Promise<ReaderLease> {
     const stream = await this.waitStream(query);
     if (this.closed) throw new InvalidStateError('terminated');
-    const readHook = this.conf.runOnRead !== ''
-      ? this.hook(this.conf.runOnRead, this.conf.runOnReadRestart, query, { MTX_READER_TYPE: who.info.type, MTX_READER_ID: who.info.id })
-      : undefined;
-    this.readers.set(who, readHook);
+    const c = this.conf;
+    this.readers.set(who, startHookPair({
+      name: 'runOnRead', command: c.runOnRead, restart: c.runOnReadRestart, offName: 'runOnUnread', offCommand: c.runOnUnread,
+      env: this.env(query, { MTX_READER_TYPE: who.info.type, MTX_READER_ID: who.info.id }), log: this.log,
+    }));
     if (this.onDemand.kind === 'ready' && this.onDemand.closeTimer) {
       clearTimeout(this.onDemand.closeTimer);
       this.onDemand.closeTimer = undefined;
@@ -198,13 +200,14 @@ export class Path {
     if (this.closed) return;
     this.closed = true;
     const err = new InvalidStateError('terminated');
+    // On-demand first, so that runOnDemand stops for this reason rather than because its publisher left.
+    this.stopOnDemand(err, 'path destroyed');
     const s = this.source;
     if (s.kind === 'publisher') {
       this.removePublisher(s.who);
       s.who.close(err);
     }
     for (const r of [...this.readers.keys()]) { this.removeReader(r); r.close(err); }
-    this.stopOnDemand(err);
     void this.initHook?.close();
     this.initHook = undefined;
     if (s.kind === 'static') {
@@ -224,25 +227,36 @@ export class Path {
     return this.conf.runOnDemand !== '' || (this.source.kind === 'static' && this.conf.sourceOnDemand);
   }
 
-  /** A stream became ready: log, runOnReady, waiting on-demand readers, observers. */
-  private onStreamReady(stream: Stream, by: ParticipantInfo): void {
+  /** A stream became ready: log, runOnReady and runOnOnline, waiting on-demand readers, observers. */
+  private onStreamReady(stream: Stream, by: ParticipantInfo, query: string): void {
+    this.readyTime = new Date();
     this.log.info(`stream is ready and available, published by ${by.type} ${by.id} (${describeTracks(stream.description)})`);
-    if (this.conf.runOnReady !== '') {
-      this.log.info('runOnReady command started');
-      this.readyHook = this.hook(this.conf.runOnReady, this.conf.runOnReadyRestart, undefined, { MTX_SOURCE_TYPE: by.type, MTX_SOURCE_ID: by.id });
-    }
+    const c = this.conf;
+    // MediaMTX v1: MTX_QUERY is the publisher's query ('' for a static source), set even when empty.
+    const env = this.env(query, { MTX_SOURCE_TYPE: by.type, MTX_SOURCE_ID: by.id });
+    const available = startHookPair({
+      name: 'runOnReady', command: c.runOnReady, restart: c.runOnReadyRestart, offName: 'runOnUnavailable', offCommand: c.runOnUnavailable, env, log: this.log,
+    });
+    // Without alwaysAvailable (not built) a stream is online exactly while it is available, as in MediaMTX.
+    const online = startHookPair({
+      name: 'runOnOnline', command: c.runOnOnline, restart: c.runOnOnlineRestart, offName: 'runOnOffline', offCommand: c.runOnOffline, env, log: this.log,
+    });
+    this.streamHooks = { available, online };
     this.onDemandReady();
     this.opts.observer.onReady(this, stream);
   }
 
-  /** A stream went away: runOnReady stops, readers are closed, observers learn it. */
+  /** A stream went away: runOnOnline, then readers, then runOnReady stop (MediaMTX's setNotAvailable order); observers learn it. */
   private onStreamGone(stream: Stream): void {
     stream.close();
-    void this.readyHook?.close();
-    this.readyHook = undefined;
+    this.readyTime = undefined;
+    const hooks = this.streamHooks;
+    this.streamHooks = undefined;
     this.log.info('stream is not available anymore');
+    void hooks?.online.stop();
     const err = new Error(`the stream of path '${this.name}' is not available anymore`);
     for (const r of [...this.readers.keys()]) { this.removeReader(r); r.close(err); }
+    void hooks?.available.stop();
     this.opts.observer.onNotReady(this);
   }
 
@@ -252,7 +266,7 @@ export class Path {
     if (s.stream) this.setSourceNotReady();
     const stream = new Stream(desc);
     s.stream = stream;
-    this.onStreamReady(stream, s.source.info);
+    this.onStreamReady(stream, s.source.info, '');
     return stream;
   }
 
@@ -264,8 +278,7 @@ export class Path {
     this.onStreamGone(stream);
     // An on-demand source that lost its upstream stops; the next reader starts it again (MediaMTX's path.go).
     if (this.onDemand.kind === 'ready' && this.onDemand.trigger.kind === 'source') {
-      this.log.info('on-demand source stopped: the stream is not available anymore');
-      this.stopOnDemand(new NoStreamAvailableError(this.name));
+      this.stopOnDemand(new NoStreamAvailableError(this.name), 'the stream is not available anymore');
       this.checkIdle();
     }
   }
@@ -295,13 +308,15 @@ export class Path {
       trigger = { kind: 'source' };
       timeoutMs = this.conf.sourceOnDemandStartTimeout;
     } else {
-      this.log.info('runOnDemand command started');
-      trigger = { kind: 'hook', hook: this.hook(this.conf.runOnDemand, this.conf.runOnDemandRestart, query) };
+      const c = this.conf;
+      trigger = { kind: 'hook', hook: startHookPair({
+        name: 'runOnDemand', command: c.runOnDemand, restart: c.runOnDemandRestart, offName: 'runOnUnDemand', offCommand: c.runOnUnDemand,
+        env: this.env(query), log: this.log,
+      }) };
       timeoutMs = this.conf.runOnDemandStartTimeout;
     }
     const readyTimer = setTimeout(() => {
-      this.log.info(`${onDemandName(trigger)} stopped: source did not become ready in time`);
-      this.stopOnDemand(new NoStreamAvailableError(this.name));
+      this.stopOnDemand(new NoStreamAvailableError(this.name), 'source did not become ready in time');
       this.checkIdle();
     }, timeoutMs);
     this.onDemand = { kind: 'starting', trigger, readyTimer, waiters: [] };
@@ -323,25 +338,27 @@ export class Path {
     state.closeTimer = setTimeout(() => {
       state.closeTimer = undefined;
       if (this.onDemand !== state) return;
-      this.log.info(`${onDemandName(state.trigger)} stopped: not needed anymore`);
+      // Stopped first, so that the publisher leaving below does not stop it for another reason.
+      this.stopOnDemand(new NoStreamAvailableError(this.name), 'not needed anymore');
       if (this.source.kind === 'publisher') {
         const who = this.source.who;
         this.removePublisher(who);
         who.close(new Error('the on-demand command was stopped'));
       }
-      this.stopOnDemand(new NoStreamAvailableError(this.name));
       this.checkIdle();
     }, afterMs);
   }
 
-  private stopOnDemand(err: Error): void {
+  /** Ends an on-demand start: runOnDemand stops (launching runOnUnDemand) or the static source stops; `reason` is logged. */
+  private stopOnDemand(err: Error, reason: string): void {
     const s = this.onDemand;
     if (s.kind === 'idle') return;
     if (s.kind === 'starting') { clearTimeout(s.readyTimer); for (const w of s.waiters) w.reject(err); }
     if (s.kind === 'ready' && s.closeTimer) clearTimeout(s.closeTimer);
     this.onDemand = { kind: 'idle' };
-    if (s.trigger.kind === 'hook') void s.trigger.hook.close();
+    if (s.trigger.kind === 'hook') void s.trigger.hook.stop(reason);
     else if (this.source.kind === 'static') {
+      this.log.info(`on-demand source stopped: ${reason}`);
       // The stream goes at once (the runner stops in the background), so that the path is idle now.
       this.setSourceNotReady();
       void this.source.runner.stop();
@@ -357,13 +374,13 @@ export class Path {
     } else {
       stream.close();
     }
-    if (this.onDemand.kind === 'ready') this.stopOnDemand(new Error(`the stream of path '${this.name}' is not available anymore`));
+    if (this.onDemand.kind === 'ready') this.stopOnDemand(new Error(`the stream of path '${this.name}' is not available anymore`), 'the publisher left');
     this.checkIdle();
   }
 
   private removeReader(who: Reader): void {
     if (!this.readers.has(who)) return;
-    void this.readers.get(who)?.close();
+    void this.readers.get(who)?.stop();
     this.readers.delete(who);
     this.log.info(`${who.info.type} ${who.info.id} stopped reading`);
     this.opts.observer.onReaderRemoved(this, who.info);
@@ -375,12 +392,8 @@ export class Path {
     if (!this.closed && this.isIdle()) this.opts.observer.onIdle(this);
   }
 
-  /** Starts a hook with MediaMTX's variables (and, as in MediaMTX v1, the source or reader that caused it). */
-  private hook(command: string, restart: boolean, query?: string, extra?: Record<string, string>): HookHandle {
-    const env = hookEnv({ pathName: this.name, rtspPort: this.opts.rtspPort, matches: [...this.opts.matches], query, ...(extra ? { extra } : {}) });
-    return startHook({ command, restart, env, log: this.log });
+  /** MediaMTX's hook variables of this path, with MTX_QUERY when a request caused the hook and what it says about itself. */
+  private env(query?: string, extra?: Record<string, string>): Record<string, string> {
+    return hookEnv({ pathName: this.name, rtspPort: this.opts.rtspPort, matches: this.opts.matches, ...(query !== undefined ? { query } : {}), ...(extra ? { extra } : {}) });
   }
 }
-
-/** How the log names what an on-demand start ran. */
-function onDemandName(t: OnDemandTrigger): string { return t.kind === 'hook' ? 'runOnDemand command' : 'on-demand source'; }

@@ -68,6 +68,14 @@ export function g711Format(alaw: boolean, channels: number): FormatOf<'g711'> {
 }
 
 /**
+ * A G722 format (RFC 3551 §4.5.2, static payload type 9): sampled at 16 kHz but its RTP clock is 8,000 Hz, a historic
+ * error the RFC keeps, so one byte (two 4-bit samples) advances the timestamp one tick.
+ */
+export function g722Format(): FormatOf<'g722'> {
+  return { codec: 'g722', payloadType: 9, encoding: 'G722', clockRate: 8000, channels: 1, params: new Map() };
+}
+
+/**
  * An MPEG-4 Visual format (RFC 6416 §7.1: MP4V-ES/90000): profile-level-id and config (the VOS/VO/VOL headers, hex)
  * in the fmtp when known. profile-level-id 1 (Simple Profile Level 1) is RFC 6416's default.
  */

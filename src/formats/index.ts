@@ -3,7 +3,7 @@ export type { Format, FormatBase, FormatOf, H264Format, H265Format, Av1Format, M
 export * from './rtp/index.ts';
 export * from './sdp/index.ts';
 export {
-  h264Format, h265Format, mpeg4AudioFormat, av1Format, vp9Format, opusFormat, opusChannels, mpegAudioFormat, g711Format,
+  h264Format, h265Format, mpeg4AudioFormat, av1Format, vp9Format, opusFormat, opusChannels, mpegAudioFormat, g711Format, g722Format,
   mpeg4VideoFormat, mpeg1VideoFormat,
 } from './codec-formats.ts';
 export {

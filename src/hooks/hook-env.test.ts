@@ -45,3 +45,13 @@ describe('queryEscape', () => {
     }), { numRuns: 1000 });
   });
 });
+
+describe('hookEnv MTX_QUERY', () => {
+  it('masks credential values of the query and keeps the rest', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+    const env = hookEnv({ pathName: 'p', rtspPort: 8554, query: `pass=hunter2&user=bob&x=1&jwt=${jwt}&keep=${jwt}` });
+    assert.equal(decodeURIComponent(env.MTX_QUERY!), 'pass=xxxxx&user=bob&x=1&jwt=xxxxx&keep=xxxxx');
+    assert.equal(hookEnv({ pathName: 'p', rtspPort: 8554, query: 'a=1&token=t0ken' }).MTX_QUERY, 'a%3D1%26token%3Dxxxxx');
+    assert.equal(hookEnv({ pathName: 'p', rtspPort: 8554, query: '' }).MTX_QUERY, '');
+  });
+});

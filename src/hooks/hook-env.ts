@@ -1,3 +1,5 @@
+import { redactSecrets } from '../lib/index.ts';
+
 /** Inputs of a hook's environment. */
 export interface HookEnvOptions {
   /** Path name; omitted for runOnConnect (v0.22.2 then sets RTSP_PATH to ''). */
@@ -6,7 +8,7 @@ export interface HookEnvOptions {
   rtspPort: number;
   /** Regexp capture groups of the path name (without the whole match), exported as G1..Gn. */
   matches?: readonly string[];
-  /** Raw query of the reader/publisher that caused the hook; exported as MTX_QUERY, URL-encoded. */
+  /** Raw query of the reader/publisher that caused the hook; exported as MTX_QUERY, credentials masked, URL-encoded. */
   query?: string;
   /** Further variables (MTX_CONN_TYPE, MTX_SOURCE_ID…); they override the ones above. */
   extra?: Readonly<Record<string, string>>;
@@ -29,6 +31,15 @@ export function queryEscape(s: string): string {
   return out;
 }
 
+/**
+ * The query as MTX_QUERY: credential values (RTMP `pass=`, `token=`, `jwt=`, any JWT) become `xxxxx` before encoding.
+ * MediaMTX passes them on; here secrets never reach a hook's environment (docs/limits.md §Hooks).
+ */
+function hookQuery(query: string): string {
+  // redactSecrets finds query parameters by their leading `?`/`&`: the first one needs its `?` back.
+  return queryEscape(redactSecrets(`?${query}`).slice(1));
+}
+
 /** MediaMTX's hook variables: MTX_PATH, RTSP_PATH (legacy name), RTSP_PORT, G1..Gn, MTX_QUERY. */
 export function hookEnv(o: HookEnvOptions): Record<string, string> {
   const env: Record<string, string> = {
@@ -37,6 +48,6 @@ export function hookEnv(o: HookEnvOptions): Record<string, string> {
     RTSP_PORT: String(o.rtspPort),
   };
   (o.matches ?? []).forEach((m, i) => { env[`G${i + 1}`] = m; });
-  if (o.query !== undefined) env.MTX_QUERY = queryEscape(o.query);
+  if (o.query !== undefined) env.MTX_QUERY = hookQuery(o.query);
   return { ...env, ...o.extra };
 }

@@ -12,3 +12,6 @@ export { openTcpListener, type TcpListener, type TcpListenerOptions, type Listen
 export { ConnectionRegistry, type RegisteredConnection } from './connection-registry.ts';
 export { openHttpListener, isLoopbackAddress, type HttpListener, type HttpListenerOptions, type HttpHandler } from './http-listener.ts';
 export { withAuthGuard, type HttpAuthGuard, type HttpAuthVerdict } from './http-auth-guard.ts';
+export {
+  normalizeFingerprint, certificateFingerprint, connectPinnedTls, pinnedHttpsOptions, isUntrustedCertificateError, tlsErrorMessage, type PinnedTlsOptions,
+} from './tls-fingerprint.ts';

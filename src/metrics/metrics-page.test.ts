@@ -22,7 +22,7 @@ function conn(id: string, o: Partial<MetricsConnection> = {}): MetricsConnection
   return { id, created: new Date(0), remoteAddr: '127.0.0.1:5000', bytesReceived: 10, bytesSent: 20, ...o };
 }
 function path(name: string, o: Partial<PathSnapshot> = {}): PathSnapshot {
-  return { name, confName: name, source: undefined, sourceReady: false, tracks: [], bytesReceived: 0, readers: [], ...o };
+  return { name, confName: name, source: undefined, sourceReady: false, tracks: [], trackDetails: [], bytesReceived: 0, bytesSent: 0, framesInError: 0, readers: [], ...o };
 }
 
 describe('metricsPage', () => {

@@ -72,7 +72,7 @@ function discarded<C extends { readonly outboundDiscarded?: number }>(
 
 /** The families of MediaMTX v0.22.2 and our additions about paths and connections. */
 function mediaFamilies(t: PromText, pathList: readonly MetricsPath[], s: MetricsServers): void {
-  const conns = (list: MetricsConnection[] | undefined): MetricsConnection[] => sortedBy(list ?? [], (c) => c.id);
+  const conns = <C extends MetricsConnection>(list: C[] | undefined): C[] => sortedBy(list ?? [], (c) => c.id);
   paths(t, pathList);
   const hls = s.hls ? sortedBy(s.hls.muxerList(), (m) => m.name) : undefined;
   if (hls) hlsMuxers(t, hls);

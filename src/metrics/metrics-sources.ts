@@ -1,4 +1,4 @@
-import type { ConnectionInfo, PathSnapshot } from '../core/index.ts';
+import type { ConnectionInfo, PathSnapshot, RtpSessionStats } from '../core/index.ts';
 
 /**
  * A connection or session with the count of units its reader dropped because it was too slow (RTP packets for RTSP
@@ -8,6 +8,12 @@ export type MetricsConnection = ConnectionInfo & { readonly outboundDiscarded?: 
 
 /** An HLS muxer (one per path), with the frames it dropped when the server reports them. */
 export interface MetricsHlsMuxer { readonly name: string; readonly bytesSent: number; readonly outboundDiscarded?: number }
+
+/** RTP/RTCP counts of a WebRTC session (core's contract). */
+export type MetricsWebRtcStats = RtpSessionStats;
+
+/** A WebRTC session, with its counts when the server keeps them. */
+export type MetricsWebRtcSession = MetricsConnection & { readonly stats?: MetricsWebRtcStats };
 
 /** A server that lists its connections. */
 export interface MetricsConnectionSource { connections(): MetricsConnection[] }
@@ -22,7 +28,7 @@ export interface MetricsServers {
   readonly rtmps?: MetricsConnectionSource;
   /** HLS muxers, one per path. */
   readonly hls?: { muxerList(): MetricsHlsMuxer[] };
-  readonly webrtc?: MetricsConnectionSource;
+  readonly webrtc?: { connections(): MetricsWebRtcSession[] };
 }
 
 /** Read-only views the metrics are built from, injected by the app. */

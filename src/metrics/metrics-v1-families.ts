@@ -1,6 +1,8 @@
 import type { PathSnapshot } from '../core/index.ts';
 import type { PromLabels, PromText } from './prom-text.ts';
-import type { MetricsConnection, MetricsHlsMuxer, MetricsServers } from './metrics-sources.ts';
+import { bytes, family, sessionLabels } from './metrics-family.ts';
+import type { MetricsConnection, MetricsHlsMuxer, MetricsServers, MetricsWebRtcSession } from './metrics-sources.ts';
+import { webRtcSessionFamilies } from './metrics-webrtc-families.ts';
 
 // MediaMTX v1.x's families (upstream internal/metrics/metrics.go) whose names v0.22.2 did not have, with v1.x's labels.
 // Families both eras name (`paths`, `rtsp_sessions`, …) keep v0.22.2's labels, and so do the `*_bytes_received` /
@@ -10,21 +12,8 @@ import type { MetricsConnection, MetricsHlsMuxer, MetricsServers } from './metri
 /** A path with the figures a newer core reports (absent: the family is left out). */
 export type MetricsPath = PathSnapshot & { readonly bytesSent?: number; readonly framesInError?: number };
 
-/** One family per name: each item's value, or the bare name with 0 when there are no items (as upstream). */
-function family<T>(t: PromText, name: string, items: readonly T[], labels: (x: T) => PromLabels, value: (x: T) => number): void {
-  if (items.length === 0) { t.sample(name, undefined, 0); return; }
-  for (const x of items) t.sample(name, labels(x), value(x));
-}
-
 const pathLabels = (p: PathSnapshot): PromLabels => [['name', p.name], ['state', p.sourceReady ? 'ready' : 'notReady']];
 const connLabels = (c: MetricsConnection): PromLabels => [['id', c.id]];
-const sessionLabels = (c: MetricsConnection): PromLabels => [['id', c.id], ['path', c.path ?? ''], ['remoteAddr', c.remoteAddr], ['state', c.state ?? 'idle']];
-
-/** `<prefix>_inbound_bytes` and `<prefix>_outbound_bytes`. */
-function bytes(t: PromText, prefix: string, conns: readonly MetricsConnection[], labels: (c: MetricsConnection) => PromLabels): void {
-  family(t, `${prefix}_inbound_bytes`, conns, labels, (c) => c.bytesReceived);
-  family(t, `${prefix}_outbound_bytes`, conns, labels, (c) => c.bytesSent);
-}
 
 /** v1.x's path families: inbound bytes, and outbound bytes and frames in error when the core reports them. */
 function pathFamilies(t: PromText, paths: readonly MetricsPath[]): void {
@@ -45,7 +34,7 @@ export interface SortedConnections {
   readonly rtmp?: MetricsConnection[];
   readonly rtmps?: MetricsConnection[];
   readonly hls?: MetricsHlsMuxer[];
-  readonly webrtc?: MetricsConnection[];
+  readonly webrtc?: MetricsWebRtcSession[];
 }
 
 /** Writes every v1.x family of the running servers that v0.22.2 did not name. */
@@ -59,8 +48,5 @@ export function v1Families(t: PromText, paths: readonly MetricsPath[], s: Sorted
   }
   if (s.rtmp) bytes(t, 'rtmp_conns', s.rtmp, sessionLabels);
   if (s.rtmps) bytes(t, 'rtmps_conns', s.rtmps, sessionLabels);
-  if (servers.webrtc && s.webrtc) {
-    family(t, 'webrtc_sessions', s.webrtc, sessionLabels, () => 1);
-    bytes(t, 'webrtc_sessions', s.webrtc, sessionLabels);
-  }
+  if (servers.webrtc && s.webrtc) webRtcSessionFamilies(t, s.webrtc);
 }

@@ -10,7 +10,7 @@ function conn(id: string, o: Partial<MetricsConnection> = {}): MetricsConnection
   return { id, created: new Date(0), remoteAddr: '127.0.0.1:5000', bytesReceived: 10, bytesSent: 20, ...o };
 }
 function path(name: string, o: Partial<PathSnapshot> = {}): PathSnapshot {
-  return { name, confName: name, source: undefined, sourceReady: false, tracks: [], bytesReceived: 0, readers: [], ...o };
+  return { name, confName: name, source: undefined, sourceReady: false, tracks: [], trackDetails: [], bytesReceived: 0, bytesSent: 0, framesInError: 0, readers: [], ...o };
 }
 
 const servers: MetricsServers = {
@@ -19,7 +19,7 @@ const servers: MetricsServers = {
   hls: { muxerList: () => [{ name: 'cam', bytesSent: 5 }] },
   webrtc: { connections: () => [conn('w1', { state: 'read', path: 'live' })] },
 };
-const paths = [path('cam', { sourceReady: true, bytesReceived: 1234 }), path('live', { sourceReady: true, bytesReceived: 99 })];
+const paths = [path('cam', { sourceReady: true, bytesReceived: 1234, bytesSent: 77, framesInError: 2 }), path('live', { sourceReady: true, bytesReceived: 99 })];
 const page = (query: string): ReturnType<typeof parsePromPage> =>
   parsePromPage(metricsPage({ paths: () => paths, servers: () => servers }, undefined, parseMetricsFilter(new URLSearchParams(query))));
 
@@ -35,7 +35,8 @@ describe('v1.x metrics beside v0.22.2\'s', () => {
     assert.equal(pointValue(points, 'hls_muxers_outbound_bytes', { name: 'cam' }), 5);
     assert.equal(pointValue(points, 'webrtc_sessions', { id: 'w1', path: 'live', state: 'read' }), 1);
     assert.equal(pointValue(points, 'webrtc_conns', { id: 'w1' }), 1, 'v0.22.2\'s webrtc_conns stays');
-    assert.equal(pointValue(points, 'paths_outbound_bytes'), undefined, 'not written while the core does not measure it');
+    assert.equal(pointValue(points, 'paths_outbound_bytes', { name: 'cam', state: 'ready' }), 77, 'the core measures it now');
+    assert.equal(pointValue(points, 'paths_inbound_frames_in_error', { name: 'cam', state: 'ready' }), 2);
   });
 
   it('keeps one section with ?type=, and one item of it with ?path= or an id filter', () => {

@@ -15,7 +15,7 @@ export function staticSourceFactories(settings: SourceSettings): StaticSourceFac
   return [
     { prefixes: ['rtsp://', 'rtsps://'], create: () => new RtspSource(settings) },
     { prefixes: ['rtmp://', 'rtmps://'], create: () => new RtmpSource(settings) },
-    { prefixes: ['udp://'], create: () => new UdpSource(settings) },
+    { prefixes: ['udp://', 'udp+mpegts://'], create: () => new UdpSource(settings) },
     { prefixes: ['http://', 'https://'], create: () => new HlsSource(settings) },
     { prefixes: ['rpiCamera'], create: () => new RpiCameraSource() },
   ];

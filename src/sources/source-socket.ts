@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { certificateFingerprint, isUntrustedCertificateError, normalizeFingerprint } from '../lib/index.ts';
+
+export { certificateFingerprint, normalizeFingerprint };
 
 /** Where and how a static source connects to its upstream. */
 export interface SourceSocketOptions {
@@ -17,16 +19,6 @@ export interface SourceSocketOptions {
   /** Bound on TCP connect and TLS handshake together. */
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
-}
-
-/** Normalises a configured fingerprint: lower-case hex without separators. */
-export function normalizeFingerprint(fp: string): string {
-  return fp.replace(/[:\s]/g, '').toLowerCase();
-}
-
-/** Hex SHA-256 of a DER certificate, as `sourceFingerprint` is written. */
-export function certificateFingerprint(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex');
 }
 
 /** Why an unpinned certificate was refused, with what to do about it. */
@@ -61,8 +53,7 @@ export function connectSourceSocket(o: SourceSocketOptions): Promise<Socket> {
       if (err) { socket.destroy(); reject(err); } else resolve(socket);
     };
     const onError = (err: Error): void => {
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      finish(o.isSecure && pinned === undefined && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS_CERT_ALTNAME/.test(code) ? untrusted(err, where) : err);
+      finish(o.isSecure && pinned === undefined && isUntrustedCertificateError(err) ? untrusted(err, where) : err);
     };
     const onAbort = (): void => finish(o.signal.reason instanceof Error ? o.signal.reason : new Error('aborted'));
     const timer = setTimeout(() => finish(new Error(`connecting to ${where} timed out after ${o.timeoutMs / 1000}s`)), o.timeoutMs);

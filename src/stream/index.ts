@@ -8,3 +8,4 @@ export { RtpDecoder } from './rtp-decoder.ts';
 export { createRtpEncoder, hasRtpEncoder, RTP_HEADER_BYTES, type RtpEncoder } from './rtp-encoder.ts';
 export { formatUpdater, type FormatUpdater } from './format-updater.ts';
 export { unitRemuxer, type UnitRemuxer } from './unit-remuxer.ts';
+export { trackCodecProps, type TrackCodecProps, type VideoTrackProps } from './track-props.ts';

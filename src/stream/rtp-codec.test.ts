@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { av1ObuWithoutSize } from '../codecs/index.ts';
 import {
-  av1Format, g711Format, h264Format, h265Format, mpeg4AudioFormat, mpegAudioFormat, opusFormat, parseRtpPacket, vp9Format,
+  av1Format, g711Format, g722Format, h264Format, h265Format, mpeg4AudioFormat, mpegAudioFormat, opusFormat, parseRtpPacket, vp9Format,
   type Codec, type FormatOf, type PayloadByCodec, type RtpPacket,
 } from '../formats/index.ts';
 import { RtpDecoder } from './rtp-decoder.ts';
@@ -45,6 +45,9 @@ const VECTORS = [
   // RFC 3551 §4.5.14: samples split on whole samples, the timestamp advancing one tick a sample.
   vec({ name: 'G711 samples', format: g711Format(false, 1), payload: Buffer.alloc(400, 0x55), maxPacketSize: 212,
     packets: [{ head: '55', bytes: 200, marker: true, ts: 0 }, { head: '55', bytes: 200, marker: true, ts: 200 }] }),
+  // RFC 3551 §4.5.2: G722 bytes, one tick each of its 8 kHz RTP clock.
+  vec({ name: 'G722 bytes', format: g722Format(), payload: Buffer.alloc(300, 0x3c), maxPacketSize: 172,
+    packets: [{ head: '3c', bytes: 160, marker: true, ts: 0 }, { head: '3c', bytes: 140, marker: true, ts: 160 }] }),
   // RFC 3640 §3.2.1 AAC-hbr: AU-headers-length 16 bits, size << 3; one AU a packet, 1024 ticks apart.
   vec({ name: 'AAC access units', format: mpeg4AudioFormat(97, hex('1190'), 48000, 2), payload: [hex('21 1b 4c'), hex('21 1c')], maxPacketSize: 1472,
     packets: [{ head: '0010 0018 211b4c', marker: true, ts: 0 }, { head: '0010 0010 211c', marker: true, ts: 1024 }] }),

@@ -55,6 +55,10 @@ const DEPACKETIZERS: { readonly [C in Codec]?: (format: FormatOf<C>) => Depacket
     const d = new SamplesDepacketizer();
     return (p) => { const { pts, data } = d.push(p); return [{ pts, payload: data }]; };
   },
+  g722: () => {
+    const d = new SamplesDepacketizer();
+    return (p) => { const { pts, data } = d.push(p); return [{ pts, payload: data }]; };
+  },
 };
 
 /**

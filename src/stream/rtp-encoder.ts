@@ -57,6 +57,8 @@ const ENCODERS: { readonly [C in Codec]?: EncoderFactory<C> } = {
   },
   mpeg1Audio: mpegAudioEncoder, // RFC 2250 §3.5
   g711: (f, max) => { const p = new SamplesPacketizer(f.payloadType, { bytesPerSample: 1, channels: f.channels ?? 1 }, max); return { encode: (s, pts) => p.packetize(s, pts) }; },
+  // RFC 3551 §4.5.2: one byte per tick of the 8 kHz clock, as G711.
+  g722: (f, max) => { const p = new SamplesPacketizer(f.payloadType, { bytesPerSample: 1, channels: 1 }, max); return { encode: (s, pts) => p.packetize(s, pts) }; },
   lpcm: (f, max) => {
     const p = new SamplesPacketizer(f.payloadType, { bytesPerSample: lpcmBytesPerSample(f.encoding), channels: f.channels ?? 1 }, max);
     return { encode: (s, pts) => p.packetize(s, pts) };

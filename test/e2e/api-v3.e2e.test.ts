@@ -76,8 +76,11 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
   const run = (r: Running): Running => { procs.push(r); return r; };
   const paths = () => get(V3PathListSchema, '/v3/paths/list');
 
+  let publishedAt = 0;
+
   before(async () => {
     srv = await startServer(CONF, {}, { hls: true });
+    publishedAt = Date.now();
     await srv.waitForLog(/\[API\] listener opened/);
     run(ffmpegPublish(srv.url('cam'), { video: 'h264', seconds: 120 }));
     run(ffmpegPublishRtmp(srv.rtmpUrl('live'), { seconds: 120 }));
@@ -141,6 +144,39 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
     await waitFor(() => !isRunning(rtspReader) && !isRunning(rtmpReader), { timeoutMs: 10_000, what: 'both kicked readers to exit' });
     await refused('POST', `/v3/rtspsessions/kick/${byState('read')[0]}`, 404, /session not found/);
     assert.ok((await paths()).items.every((p) => p.ready), 'the publishers stay');
+  });
+
+  it('shows a path\'s ready time, growing byte counters and the codec properties of what FFmpeg publishes', async () => {
+    const reader = run(ffmpegRead(srv.url('cam', { user: 'viewer', pass: 'V1ewerPw' })));
+    await waitFor(async () => (await get(V3PathSchema, '/v3/paths/get/cam')).readers.some((r) => r.type === 'rtspSession'), {
+      timeoutMs: 15_000, what: 'an RTSP reader on cam', detail: () => `${describeRunning('reader', reader)}\n${logTail(srv)}`,
+    });
+    const first = await get(V3PathSchema, '/v3/paths/get/cam');
+    const readyAt = Date.parse(first.readyTime ?? '');
+    assert.ok(readyAt >= publishedAt - 1000 && readyAt <= Date.now() && Date.now() - readyAt < 60_000, `readyTime ${first.readyTime}`);
+    assert.deepEqual([first.ready, first.availableTime, first.onlineTime], [true, first.readyTime, first.readyTime]);
+    assert.deepEqual(first.tracks2.map((t) => t.codec), ['H264']);
+    const props = first.tracks2[0]!.codecProps as { width: number; height: number; profile: string; level: string };
+    // FFmpeg's testsrc2 at 320x240 (test/support/media.ts); x264 picks the profile and level.
+    assert.deepEqual([props.width, props.height], [320, 240]);
+    assert.match(props.profile, /^(Baseline|Main|High)$/);
+    assert.match(props.level, /^\d(\.\d)?$/);
+    await waitFor(async () => {
+      const now = await get(V3PathSchema, '/v3/paths/get/cam');
+      return now.inboundBytes > first.inboundBytes && now.outboundBytes > first.outboundBytes;
+    }, { timeoutMs: 10_000, what: 'inbound and outbound bytes to grow', detail: () => JSON.stringify(first) });
+    const later = await get(V3PathSchema, '/v3/paths/get/cam');
+    assert.ok(later.outboundBytes > 0 && later.bytesSent === later.outboundBytes && later.bytesReceived === later.inboundBytes);
+    assert.equal(later.readyTime, first.readyTime, 'the ready time stays while the stream lasts');
+    assert.equal(later.inboundFramesInError, 0, 'FFmpeg sends nothing broken');
+
+    const live = await get(V3PathSchema, '/v3/paths/get/live');
+    const audio = live.tracks2.find((t) => t.codec === 'MPEG-4 Audio')?.codecProps as { sampleRate: number; channelCount: number } | undefined;
+    assert.ok(audio && audio.sampleRate > 0 && audio.channelCount > 0, JSON.stringify(live.tracks2));
+    await reader.stop('SIGKILL');
+    await waitFor(async () => !(await get(V3PathSchema, '/v3/paths/get/cam')).readers.some((r) => r.type === 'rtspSession'), {
+      timeoutMs: 10_000, what: 'the reader to leave cam',
+    });
   });
 
   it('pages lists with itemsPerPage and page', async () => {

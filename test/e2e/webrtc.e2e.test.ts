@@ -20,6 +20,12 @@ const LIVE_SECONDS = 300;
 // The long-GOP publisher: a key frame every 10 s, so a viewer without the GOP cache would wait up to 10 s.
 const LONG_GOP_FRAMES = 250;
 
+/** The counts of a v3 `WebRTCSession` item this file checks. */
+interface V3Counts {
+  id: string; rtpPacketsSent: number; outboundRTPPackets: number; rtpPacketsReceived: number; inboundRTPPackets: number;
+  rtpPacketsLost: number; rtcpPacketsReceived: number; inboundRTCPPackets: number; rtcpPacketsSent: number; state: string; path: string;
+}
+
 describe('WebRTC: Chromium watches with WHEP and publishes with WHIP', () => {
   let server: TestServer;
   let browser: TestBrowser;
@@ -78,14 +84,18 @@ describe('WebRTC: Chromium watches with WHEP and publishes with WHIP', () => {
     assert.match(server.logs(), /track MPEG4-GENERIC left out: MPEG-4 Audio can't be sent over WebRTC/);
   });
 
-  for (const [video, audio] of [['vp8', 'opus'], ['vp9', 'opus'], ['h264', 'pcm_mulaw']] as const) {
-    it(`the reader page decodes ${video.toUpperCase()} + ${audio === 'opus' ? 'Opus' : 'G711'} published with FFmpeg over RTSP`, async () => {
-      const pub = ffmpegPublish(server.url(video), { video, audio, seconds: LIVE_SECONDS });
+  const AUDIO_LABEL = { opus: 'Opus', pcm_mulaw: 'G711', g722: 'G722' } as const;
+  for (const [video, audio] of [['vp8', 'opus'], ['vp9', 'opus'], ['h264', 'pcm_mulaw'], ['h264', 'g722']] as const) {
+    it(`the reader page decodes ${video.toUpperCase()} + ${AUDIO_LABEL[audio]} published with FFmpeg over RTSP`, async () => {
+      const path = `${video}-${audio}`;
+      const pub = ffmpegPublish(server.url(path), { video, audio, seconds: LIVE_SECONDS });
       running.push(pub);
-      await server.waitForLog(new RegExp(`\\[path ${video}\\] stream is ready`), 20_000);
-      const page = await browser.open(`${base}/${video}/`);
+      await server.waitForLog(new RegExp(`\\[path ${path}\\] stream is ready`), 20_000);
+      const page = await browser.open(`${base}/${path}/`);
       try {
-        await waitForStats(page, (s) => (s.inbound.video?.framesDecoded ?? 0) >= 40 && (s.inbound.audio?.packetsReceived ?? 0) > 50, '40 frames and audio', 20_000, () => logTail(server));
+        // A second of audio decoded (48 kHz playout): the packets were not only received but understood.
+        await waitForStats(page, (s) => (s.inbound.video?.framesDecoded ?? 0) >= 40 && (s.inbound.audio?.samplesDecoded ?? 0) > 48_000,
+          '40 frames and a second of decoded audio', 20_000, () => logTail(server));
       } finally {
         await page.close();
         await pub.stop();
@@ -129,6 +139,27 @@ describe('WebRTC: Chromium watches with WHEP and publishes with WHIP', () => {
       const items = Object.values(list.items);
       assert.equal(items.length, 2, JSON.stringify(list));
       assert.ok(items.every((i) => i.peerConnectionEstablished && i.bytesSent > 10_000 && /^127\.0\.0\.1:\d+$/.test(i.remoteCandidate)), JSON.stringify(list));
+      assert.ok(items.every((i) => !('rtpPacketsSent' in i)), 'the v0.22.2 shape has no RTP counts');
+      // The v3 API reports each session's RTP/RTCP counts, and they grow while the viewers play.
+      const sessions = async (): Promise<V3Counts[]> => ((await (await fetch(`${api}/v3/webrtcsessions/list`)).json()) as { items: V3Counts[] }).items;
+      const before = await sessions();
+      assert.equal(before.length, 2, JSON.stringify(before));
+      for (const i of before) {
+        assert.ok(i.rtpPacketsSent > 100 && i.outboundRTPPackets === i.rtpPacketsSent, JSON.stringify(i));
+        // Chromium's receiver reports (RFC 3550 §6.4.2) come in, our sender reports go out.
+        assert.ok(i.rtcpPacketsReceived > 0 && i.inboundRTCPPackets === i.rtcpPacketsReceived && i.rtcpPacketsSent > 0, JSON.stringify(i));
+        assert.ok(i.rtpPacketsLost >= 0 && i.inboundRTPPackets === 0, JSON.stringify(i));
+      }
+      const received = await Promise.all(pages.map(async (p) => { const s = await peerStats(p); return (s.inbound.video?.packetsReceived ?? 0) + (s.inbound.audio?.packetsReceived ?? 0); }));
+      await new Promise((r) => setTimeout(r, 1500));
+      const later = await sessions();
+      for (const i of later) {
+        const prev = before.find((x) => x.id === i.id)!;
+        assert.ok(i.rtpPacketsSent > prev.rtpPacketsSent + 50, `${JSON.stringify(prev)} then ${JSON.stringify(i)}`);
+      }
+      // What the browsers received is what was counted as sent, less any loss.
+      const sent = later.map((i) => i.rtpPacketsSent);
+      assert.ok(received[0]! + received[1]! <= sent[0]! + sent[1]!, `received ${received.join(', ')}, sent ${sent.join(', ')}`);
     } finally {
       await Promise.all(pages.map((p) => p.close()));
     }
@@ -174,6 +205,11 @@ describe('WebRTC: Chromium watches with WHEP and publishes with WHIP', () => {
         assert.ok(r.frames >= 40, `${r.detail}\n${logTail(server)}`);
         assert.match(r.stderr, codec === 'H264' ? /Video: h264/ : /Video: vp8/);
         assert.match(r.stderr, /Audio: opus/);
+        // The publisher's session counts what it received, and the receiver reports and PLIs it sent.
+        const list = ((await (await fetch(`${api}/v3/webrtcsessions/list`)).json()) as { items: V3Counts[] }).items;
+        const pub = list.find((i) => i.state === 'publish' && i.path === path);
+        assert.ok(pub && pub.rtpPacketsReceived > 100 && pub.inboundRTPPackets === pub.rtpPacketsReceived && pub.rtcpPacketsSent > 0
+          && pub.rtpPacketsSent === 0 && pub.rtpPacketsLost >= 0, JSON.stringify(list));
         if (codec === 'H264') {
           const rtmp = await ffmpegReadFrames(server.rtmpUrl(path), undefined, 2);
           assert.ok(rtmp.frames >= 40, `${rtmp.detail}\n${logTail(server)}`);

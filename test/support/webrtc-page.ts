@@ -15,6 +15,8 @@ export interface PeerStats {
     packetsReceived: number; framesDecoded: number; packetsLost: number; frameWidth: number;
     /** Seconds frames (or samples) spent in the jitter buffer in total, and how many left it: their ratio is the playout delay. */
     jitterBufferDelay: number; jitterBufferEmittedCount: number;
+    /** Audio samples the decoder produced from received packets (totalSamplesReceived less the concealed ones): > 0 means audio was decoded. */
+    samplesDecoded: number;
   }>>;
   readonly outbound: Readonly<Record<string, { packetsSent: number; framesEncoded: number }>>;
   readonly pair: string;
@@ -28,7 +30,7 @@ const STATS_SCRIPT = `(async () => {
   const stats = await pc.getStats();
   const byId = new Map(); stats.forEach((s) => byId.set(s.id, s));
   stats.forEach((s) => {
-    if (s.type === 'inbound-rtp') out.inbound[s.kind] = { packetsReceived: s.packetsReceived || 0, framesDecoded: s.framesDecoded || 0, packetsLost: s.packetsLost || 0, frameWidth: s.frameWidth || 0, jitterBufferDelay: s.jitterBufferDelay || 0, jitterBufferEmittedCount: s.jitterBufferEmittedCount || 0 };
+    if (s.type === 'inbound-rtp') out.inbound[s.kind] = { packetsReceived: s.packetsReceived || 0, framesDecoded: s.framesDecoded || 0, packetsLost: s.packetsLost || 0, frameWidth: s.frameWidth || 0, jitterBufferDelay: s.jitterBufferDelay || 0, jitterBufferEmittedCount: s.jitterBufferEmittedCount || 0, samplesDecoded: (s.totalSamplesReceived || 0) - (s.concealedSamples || 0) };
     if (s.type === 'outbound-rtp') out.outbound[s.kind] = { packetsSent: s.packetsSent || 0, framesEncoded: s.framesEncoded || 0 };
     if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
       const l = byId.get(s.localCandidateId), r = byId.get(s.remoteCandidateId);

@@ -1,7 +1,7 @@
 import type { Codec, Format, H264Format, Media } from '../../formats/index.ts';
 
 /** Codecs the server sends to a WebRTC viewer (browsers decode these, RFC 7742/RFC 7874) and the stream can packetize. */
-export const WEBRTC_OUT_CODECS: ReadonlySet<Codec> = new Set<Codec>(['h264', 'h265', 'vp8', 'vp9', 'av1', 'opus', 'g711']);
+export const WEBRTC_OUT_CODECS: ReadonlySet<Codec> = new Set<Codec>(['h264', 'h265', 'vp8', 'vp9', 'av1', 'opus', 'g722', 'g711']);
 
 /** Codecs the server takes from a WebRTC publisher, in the order it prefers them when the offer's order ties. */
 export const WEBRTC_IN_CODECS: ReadonlySet<Codec> = new Set<Codec>(['h264', 'vp8', 'vp9', 'av1', 'h265', 'opus', 'g722', 'g711']);
@@ -56,6 +56,8 @@ export function matchScore(stream: Format, offered: Format): number | undefined 
     }
     case 'g711':
       return stream.encoding.toUpperCase() === offered.encoding.toUpperCase() && (stream.channels ?? 1) === 1 ? 1 : undefined;
+    case 'g722':
+      return (stream.channels ?? 1) === 1 ? 1 : undefined;
     case 'opus':
     case 'vp8':
     case 'av1':

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { g711Format, h264Format, mpeg4AudioFormat, opusFormat, vp9Format, parseFmtpParams, type Description, type Format, type Media } from '../../formats/index.ts';
+import { g711Format, g722Format, h264Format, mpeg4AudioFormat, opusFormat, vp9Format, parseFmtpParams, type Description, type Format, type Media } from '../../formats/index.ts';
 import { negotiateWhep, negotiateWhip, NoCommonCodecError } from './negotiation.ts';
 import { OfferError, parseOffer } from './sdp-offer.ts';
 import { CHROMIUM_AUDIO_ONLY_OFFER, CHROMIUM_WHEP_OFFER, CHROMIUM_WHIP_H264_OFFER, CHROMIUM_WHIP_OFFER } from '../../../test/support/webrtc-offers.ts';
@@ -28,6 +28,7 @@ const WHEP_CASES: readonly [string, Description, readonly number[]][] = [
   ['AV1', desc(video(av1)), [45]],
   ['G711 µ-law and A-law', desc(audio(g711Format(false, 1))), [0]],
   ['G711 A-law', desc(audio(g711Format(true, 1))), [8]],
+  ['G722', desc(audio(g722Format())), [9]],
   ['H264 + AAC: AAC left out', desc(video(h264Format(96, SPS_BASELINE, PPS)), audio(aac)), [106]],
 ];
 

@@ -18,7 +18,7 @@ describe('RtmpServer against a fake path manager', () => {
   let server: RtmpServer;
   before(async () => {
     server = await RtmpServer.listen({
-      address: '127.0.0.1:0', readTimeoutMs: 5000, writeTimeoutMs: 5000, readBufferCount: 64, runOnConnect: '', runOnConnectRestart: false,
+      address: '127.0.0.1:0', readTimeoutMs: 5000, writeTimeoutMs: 5000, readBufferCount: 64, runOnConnect: '', runOnConnectRestart: false, runOnDisconnect: '',
       rtspPort: 8554, paths, log: Logger.create({ level: 'debug', destinations: [], sink: (l) => lines.push(l) }),
     });
   });

@@ -6,8 +6,8 @@ import type { Stream } from '../../stream/index.ts';
 import { ConnectionHooks } from '../../hooks/index.ts';
 import { OUT_CHUNK_SIZE, RtmpConn, type RtmpConnHost } from './rtmp-conn.ts';
 
-/** The settings an RTMP server takes while running: runOnConnect applies to connections opened from then on. */
-export interface RtmpLiveSettings { runOnConnect: string; runOnConnectRestart: boolean }
+/** The settings an RTMP server takes while running: runOnConnect/runOnDisconnect apply to connections opened from then on. */
+export interface RtmpLiveSettings { runOnConnect: string; runOnConnectRestart: boolean; runOnDisconnect: string }
 
 /** Settings of one RTMP or RTMPS listener. */
 export interface RtmpServerOptions extends RtmpLiveSettings {
@@ -35,7 +35,7 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
 
   private constructor(private readonly opts: RtmpServerOptions, private readonly log: Logger) {
     this.paths = opts.paths;
-    this.hooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, rtspPort: opts.rtspPort });
+    this.hooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, offCommand: opts.runOnDisconnect, rtspPort: opts.rtspPort });
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
     this.readBufferCount = opts.readBufferCount;
@@ -77,8 +77,8 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
   /** Closes the connection with this id. */
   kick(id: string): boolean { return this.conns.kick(id); }
 
-  /** Takes a new runOnConnect for connections opened from now on. */
-  update(next: RtmpLiveSettings): void { this.hooks.update({ command: next.runOnConnect, restart: next.runOnConnectRestart }); }
+  /** Takes new runOnConnect/runOnDisconnect commands for connections opened from now on. */
+  update(next: RtmpLiveSettings): void { this.hooks.update({ command: next.runOnConnect, restart: next.runOnConnectRestart, offCommand: next.runOnDisconnect }); }
 
   /** Closes the listener and every connection. */
   async close(): Promise<void> {

@@ -12,8 +12,8 @@ import { RtspMulticastStream } from './rtsp-multicast-stream.ts';
 import { RtspServerHandler } from './rtsp-request-handler.ts';
 import { RtspSessionRegistry } from './rtsp-session-registry.ts';
 
-/** The settings an RTSP server takes while running: runOnConnect applies to connections opened from then on. */
-export interface RtspLiveSettings { runOnConnect: string; runOnConnectRestart: boolean }
+/** The settings an RTSP server takes while running: runOnConnect/runOnDisconnect apply to connections opened from then on. */
+export interface RtspLiveSettings { runOnConnect: string; runOnConnectRestart: boolean; runOnDisconnect: string }
 
 /** Settings of one RTSP or RTSPS listener (MediaMTX keys, durations in ms). */
 export interface RtspServerOptions extends RtspLiveSettings {
@@ -63,7 +63,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     private readonly multicast: { allocator: MulticastAllocator; sender: MulticastSender } | undefined,
     log: Logger,
   ) {
-    this.connHooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, rtspPort: opts.rtspPort });
+    this.connHooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, offCommand: opts.runOnDisconnect, rtspPort: opts.rtspPort });
     this.log = log;
     this.udpRtp = udp?.rtp;
     this.udpRtcp = udp?.rtcp;
@@ -160,8 +160,8 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     return true;
   }
 
-  /** Takes a new runOnConnect for connections opened from now on. */
-  update(next: RtspLiveSettings): void { this.connHooks.update({ command: next.runOnConnect, restart: next.runOnConnectRestart }); }
+  /** Takes new runOnConnect/runOnDisconnect commands for connections opened from now on. */
+  update(next: RtspLiveSettings): void { this.connHooks.update({ command: next.runOnConnect, restart: next.runOnConnectRestart, offCommand: next.runOnDisconnect }); }
 
   /** Closes listeners, connections, sessions and hooks. */
   async close(): Promise<void> {

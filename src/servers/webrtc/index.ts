@@ -1,3 +1,3 @@
 export { WebRtcServer, type WebRtcServerOptions, type WebRtcLiveSettings } from './webrtc-server.ts';
 export type { WebRtcConnInfo } from './webrtc-session.ts';
-export type { WebRtcPeer, WebRtcPeerFactory, WebRtcPeerOptions, PeerState } from './webrtc-peer.ts';
+export type { WebRtcPeer, WebRtcPeerFactory, WebRtcPeerOptions, WebRtcPeerStats, PeerState } from './webrtc-peer.ts';

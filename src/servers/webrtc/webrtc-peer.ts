@@ -1,3 +1,4 @@
+import type { RtpSessionStats } from '../../core/index.ts';
 import type { RtpPacket } from '../../formats/index.ts';
 import type { IceServer, Negotiation, TrickleCandidate } from '../../protocols/webrtc/index.ts';
 
@@ -20,6 +21,16 @@ export interface WebRtcPeerOptions {
   readonly onKeyframeRequest?: (track: number) => void;
 }
 
+/** A peer's RTP/RTCP counts (the contract core/contracts.ts gives the API and metrics). */
+export type WebRtcPeerStats = RtpSessionStats;
+
+/** Stats of a peer that counted nothing yet (and of a session before its peer is made). */
+export const EMPTY_PEER_STATS: WebRtcPeerStats = Object.freeze({
+  rtpPacketsSent: 0, rtpPacketsReceived: 0, rtpPacketsLost: 0, rtpPacketsJitter: 0, rtpPacketsReportedLost: 0,
+  rtpPacketsReportedJitter: 0, rtpPacketsRetransmitted: 0, rtcpPacketsSent: 0, rtcpPacketsReceived: 0, nacksReceived: 0,
+  nacksSent: 0, plisReceived: 0, plisSent: 0, firsReceived: 0,
+});
+
 /**
  * The one interface the server uses of a WebRTC stack (ICE RFC 8445, DTLS-SRTP RFC 5764, RTCP RFC 4585), so the
  * stack (werift today) can be replaced (node-datachannel) without touching sessions.
@@ -40,6 +51,8 @@ export interface WebRtcPeer {
   candidates(): { local: string; remote: string } | undefined;
   readonly bytesSent: number;
   readonly bytesReceived: number;
+  /** Packet and feedback counts so far (a snapshot). */
+  stats(): WebRtcPeerStats;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import type { ParticipantInfo, Publisher, PublisherLease } from '../../core/inde
 import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
 import type { Negotiation } from '../../protocols/webrtc/index.ts';
 import type { PeerState, WebRtcPeer } from './webrtc-peer.ts';
+import { PeerLifecycle } from './peer-lifecycle.ts';
 import { sessionInfo, type WebRtcConnInfo, type WebRtcSession } from './webrtc-session.ts';
 
 // MediaMTX asks a WebRTC publisher for a key frame this often (browsers send one only at start or when asked), so
@@ -41,20 +42,24 @@ export class WebRtcPublisherSession implements WebRtcSession, Publisher {
   readonly peer: WebRtcPeer;
   readonly description: Description;
   private lease: PublisherLease | undefined;
-  private isConnected = false;
+  private readonly lifecycle: PeerLifecycle;
   private closed = false;
   private lastRtpAt = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private errors = 0;
-  private disconnectTimer: NodeJS.Timeout | undefined;
   private lastKeyframeRequestAt = 0;
 
   constructor(private readonly o: WebRtcPublisherSessionOptions) {
     this.info = { type: 'webRTCConn', id: o.id };
     this.description = whipDescription(o.negotiation);
-    this.peer = o.createPeer((s) => this.onState(s), (track, raw) => this.onRtp(track, raw));
-    this.addTimer(setTimeout(() => { if (!this.isConnected) this.close(new Error('deadline exceeded while waiting connection')); }, o.handshakeTimeoutMs));
+    this.lifecycle = new PeerLifecycle({
+      handshakeTimeoutMs: o.handshakeTimeoutMs, log: o.log, candidates: () => this.peer.candidates(), close: (err) => this.close(err),
+      onConnected: () => { this.lastRtpAt = Date.now(); if (this.lease) this.begin(); },
+    });
+    this.peer = o.createPeer((s) => this.lifecycle.onState(s), (track, raw) => this.onRtp(track, raw));
   }
+
+  private get isConnected(): boolean { return this.lifecycle.isConnected; }
 
   get id(): string { return this.o.id; }
   get pathName(): string { return this.lease?.pathName ?? ''; }
@@ -82,8 +87,8 @@ export class WebRtcPublisherSession implements WebRtcSession, Publisher {
   close(reason: Error): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers) { clearTimeout(t); clearInterval(t); }
-    clearTimeout(this.disconnectTimer);
+    for (const t of this.timers) clearInterval(t);
+    this.lifecycle.dispose();
     this.o.log.info(`closed: ${reason.message}`);
     this.lease?.release();
     void this.peer.close();
@@ -102,25 +107,6 @@ export class WebRtcPublisherSession implements WebRtcSession, Publisher {
   }
 
   private addTimer(t: NodeJS.Timeout): void { t.unref(); this.timers.push(t); }
-
-  private onState(s: PeerState): void {
-    if (this.closed) return;
-    clearTimeout(this.disconnectTimer);
-    // ICE consent lost (RFC 7675): the peer may come back; if not within the handshake time, the session ends.
-    if (s === 'disconnected') {
-      this.disconnectTimer = setTimeout(() => this.close(new Error('peer connection disconnected')), this.o.handshakeTimeoutMs);
-      this.disconnectTimer.unref();
-    }
-    if (s === 'connected' && !this.isConnected) {
-      this.isConnected = true;
-      this.lastRtpAt = Date.now();
-      const c = this.peer.candidates();
-      this.o.log.info(`peer connection established${c ? `, local candidate: ${c.local}, remote candidate: ${c.remote}` : ''}`);
-      if (this.lease) this.begin();
-    } else if (s === 'failed' || s === 'closed') {
-      this.close(new Error(`peer connection ${s}`));
-    }
-  }
 
   private begin(): void {
     const lease = this.lease;

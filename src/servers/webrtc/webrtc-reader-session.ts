@@ -5,6 +5,7 @@ import { StreamReader } from '../../stream/index.ts';
 import type { Negotiation } from '../../protocols/webrtc/index.ts';
 import type { PeerState, WebRtcPeer } from './webrtc-peer.ts';
 import type { SharedRtpPackets } from './shared-rtp-packets.ts';
+import { PeerLifecycle } from './peer-lifecycle.ts';
 import { sessionInfo, type WebRtcConnInfo, type WebRtcSession } from './webrtc-session.ts';
 
 /** Options of a WHEP session. */
@@ -36,15 +37,15 @@ export class WebRtcReaderSession implements WebRtcSession, Reader {
   private negotiation: Negotiation | undefined;
   private lease: ReaderLease | undefined;
   private reader: StreamReader | undefined;
-  private isConnected = false;
   private closed = false;
-  private readonly handshakeTimer: NodeJS.Timeout;
-  private disconnectTimer: NodeJS.Timeout | undefined;
+  private readonly lifecycle: PeerLifecycle;
 
   constructor(private readonly o: WebRtcReaderSessionOptions) {
     this.info = { type: 'webRTCConn', id: o.id };
-    this.handshakeTimer = setTimeout(() => this.close(new Error('deadline exceeded while waiting connection')), o.handshakeTimeoutMs);
-    this.handshakeTimer.unref();
+    this.lifecycle = new PeerLifecycle({
+      handshakeTimeoutMs: o.handshakeTimeoutMs, log: o.log, candidates: () => this.peer_?.candidates(), close: (err) => this.close(err),
+      onConnected: () => { if (this.lease) this.startReading(); },
+    });
   }
 
   get id(): string { return this.o.id; }
@@ -62,7 +63,7 @@ export class WebRtcReaderSession implements WebRtcSession, Reader {
     this.lease = lease;
     this.negotiation = negotiation;
     for (const s of negotiation.skipped) this.o.log.info(`track ${s.format.encoding} left out: ${s.reason}`);
-    this.peer_ = this.o.createPeer(negotiation, (s) => this.onState(s), () => this.o.requestKeyframe(lease.pathName));
+    this.peer_ = this.o.createPeer(negotiation, (s) => this.lifecycle.onState(s), () => this.o.requestKeyframe(lease.pathName));
     try {
       return await this.peer_.answer(offer);
     } catch (err) {
@@ -75,39 +76,19 @@ export class WebRtcReaderSession implements WebRtcSession, Reader {
   snapshot(): WebRtcConnInfo {
     return sessionInfo({
       id: this.o.id, created: this.created, remoteAddr: this.o.remoteAddr, pathName: this.pathName, state: 'read',
-      isConnected: this.isConnected, peer: this.peer_, outboundDiscarded: this.reader?.discarded ?? 0,
+      isConnected: this.lifecycle.isConnected, peer: this.peer_, outboundDiscarded: this.reader?.discarded ?? 0,
     });
   }
 
   close(reason: Error): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.handshakeTimer);
-    clearTimeout(this.disconnectTimer);
+    this.lifecycle.dispose();
     this.o.log.info(`closed: ${reason.message}`);
     if (this.reader && this.lease) { this.lease.stream.removeReader(this.reader); this.reader.close(); }
     this.lease?.release();
     void this.peer_?.close();
     this.o.onClose(this);
-  }
-
-  private onState(s: PeerState): void {
-    if (this.closed) return;
-    clearTimeout(this.disconnectTimer);
-    // ICE consent lost (RFC 7675): the peer may come back; if not within the handshake time, the session ends.
-    if (s === 'disconnected') {
-      this.disconnectTimer = setTimeout(() => this.close(new Error('peer connection disconnected')), this.o.handshakeTimeoutMs);
-      this.disconnectTimer.unref();
-    }
-    if (s === 'connected' && !this.isConnected) {
-      this.isConnected = true;
-      clearTimeout(this.handshakeTimer);
-      const c = this.peer_?.candidates();
-      this.o.log.info(`peer connection established${c ? `, local candidate: ${c.local}, remote candidate: ${c.remote}` : ''}`);
-      if (this.lease) this.startReading();
-    } else if (s === 'failed' || s === 'closed') {
-      this.close(new Error(`peer connection ${s}`));
-    }
   }
 
   private startReading(): void {

@@ -6,7 +6,7 @@ import { Stream } from '../../stream/index.ts';
 import { CHROMIUM_WHEP_OFFER, CHROMIUM_WHIP_OFFER } from '../../../test/support/webrtc-offers.ts';
 import { FakePathAccess } from '../../../test/support/fake-path-access.ts';
 import { WebRtcServer } from './webrtc-server.ts';
-import type { PeerState, WebRtcPeer, WebRtcPeerOptions } from './webrtc-peer.ts';
+import { EMPTY_PEER_STATS, type PeerState, type WebRtcPeer, type WebRtcPeerOptions, type WebRtcPeerStats } from './webrtc-peer.ts';
 
 /** A peer that answers at once and records what it was given; `connect()` plays the ICE/DTLS success. */
 class FakePeer implements WebRtcPeer {
@@ -24,6 +24,7 @@ class FakePeer implements WebRtcPeer {
   async addCandidate(c: { candidate: string }): Promise<void> { this.candidatesAdded.push(c.candidate); }
   candidates(): { local: string; remote: string } | undefined { return { local: '127.0.0.1:1', remote: '127.0.0.1:2' }; }
   async close(): Promise<void> { this.isClosed = true; }
+  stats(): WebRtcPeerStats { return { ...EMPTY_PEER_STATS, rtpPacketsSent: this.sent.length }; }
   connect(s: PeerState = 'connected'): void { this.opts.onState(s); }
 }
 

@@ -9,9 +9,9 @@ import { SharedRtpPackets } from './shared-rtp-packets.ts';
 import { WebRtcRequestHandler } from './webrtc-request-handler.ts';
 import type { WebRtcPeerFactory } from './webrtc-peer.ts';
 import type { WebRtcConnInfo, WebRtcSession } from './webrtc-session.ts';
-import { weriftPeerFactory } from './werift-peer.ts';
-import { WeriftTcpMux } from './werift-tcp-mux.ts';
-import { WeriftUdpMux } from './werift-udp-mux.ts';
+import { loadWeriftStack } from './werift-loader.ts';
+import type { WeriftTcpMux } from './werift-tcp-mux.ts';
+import type { WeriftUdpMux } from './werift-udp-mux.ts';
 
 // MediaMTX's webrtcHandshakeTimeout: ICE and DTLS must complete this long after the answer.
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -50,7 +50,8 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
   private readonly sessions = new Map<string, WebRtcSession>();
   private readonly packets = new SharedRtpPackets();
   private readonly handler: WebRtcRequestHandler;
-  private createPeer: WebRtcPeerFactory;
+  /** The stack's peer factory: the injected one, or werift's once the first session loaded it. */
+  private createPeer: WebRtcPeerFactory | undefined;
   private http: HttpListener | undefined;
   private udpMux: WeriftUdpMux | undefined;
   private tcpMux: WeriftTcpMux | undefined;
@@ -59,7 +60,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
   private constructor(private readonly opts: WebRtcServerOptions, private readonly log: Logger) {
     // Each entry is checked at start, so a bad one stops the start with its message (MediaMTX refuses the file).
     for (const s of opts.iceServers) parseIceServer(s);
-    this.createPeer = opts.createPeer ?? weriftPeerFactory({});
+    this.createPeer = opts.createPeer;
     this.handler = new WebRtcRequestHandler({
       paths: opts.paths, log, isTrustedProxy: opts.isTrustedProxy, allowOrigin: opts.allowOrigin,
       iceServers: () => this.iceServers(),
@@ -73,10 +74,11 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
     const log = opts.log.child('[WebRTC]');
     const server = new WebRtcServer(opts, log);
     try {
-      if (!opts.createPeer) {
-        if (opts.udpMuxAddress) server.udpMux = await WeriftUdpMux.open(opts.udpMuxAddress);
-        if (opts.tcpMuxAddress) server.tcpMux = await WeriftTcpMux.open(opts.tcpMuxAddress);
-        server.createPeer = weriftPeerFactory({ udp: server.udpMux, tcp: server.tcpMux });
+      // Shared ICE ports are opened at start (a busy port must fail the start), which loads werift then.
+      if (!opts.createPeer && (opts.udpMuxAddress || opts.tcpMuxAddress)) {
+        const stack = await loadWeriftStack();
+        if (opts.udpMuxAddress) server.udpMux = await stack.WeriftUdpMux.open(opts.udpMuxAddress);
+        if (opts.tcpMuxAddress) server.tcpMux = await stack.WeriftTcpMux.open(opts.tcpMuxAddress);
       }
       server.http = await openHttpListener({
         address: opts.address, readTimeoutMs: opts.readTimeoutMs,
@@ -125,9 +127,19 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
     for (const s of this.sessions.values()) if (s instanceof WebRtcPublisherSession && s.pathName === pathName) s.requestKeyframe();
   }
 
+  /** The peer factory, loading werift on the first session. */
+  private async peerFactory(): Promise<WebRtcPeerFactory> {
+    if (this.createPeer) return this.createPeer;
+    const stack = await loadWeriftStack();
+    this.createPeer ??= stack.weriftPeerFactory({ udp: this.udpMux, tcp: this.tcpMux });
+    return this.createPeer;
+  }
+
   private iceServers(): IceServer[] { return this.opts.iceServers.map((s) => parseIceServer(s)); }
 
   private async startSession(role: 'whep' | 'whip', access: AccessRequest, offer: string, remoteAddr: string): Promise<{ session: WebRtcSession; answer: string }> {
+    if (this.closed) throw new Error('terminated');
+    const createPeer = await this.peerFactory();
     if (this.closed) throw new Error('terminated');
     const id = randomUUID();
     const log = this.log.child(`[session ${id.slice(0, 8)}]`);
@@ -137,7 +149,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
     if (role === 'whep') {
       const s = new WebRtcReaderSession({
         id, remoteAddr, queueSize: this.opts.readBufferCount, packets: this.packets, handshakeTimeoutMs, log, onClose,
-        createPeer: (negotiation, onState, onKeyframeRequest) => this.createPeer({ ...peerOpts, role: 'send', negotiation, onState, onKeyframeRequest }),
+        createPeer: (negotiation, onState, onKeyframeRequest) => createPeer({ ...peerOpts, role: 'send', negotiation, onState, onKeyframeRequest }),
         requestKeyframe: (pathName) => this.requestKeyframe(pathName),
       });
       const lease = await this.opts.paths.addReader({ ...access, connId: id }, s);
@@ -158,7 +170,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
     const negotiation = negotiateWhip(offer);
     const s = new WebRtcPublisherSession({
       id, remoteAddr, negotiation, handshakeTimeoutMs, readTimeoutMs: this.opts.readTimeoutMs, log, onClose,
-      createPeer: (onState, onRtp) => this.createPeer({ ...peerOpts, role: 'receive', negotiation, onState, onRtp }),
+      createPeer: (onState, onRtp) => createPeer({ ...peerOpts, role: 'receive', negotiation, onState, onRtp }),
     });
     let lease;
     try {

@@ -1,9 +1,10 @@
 import type { ConnectionInfo, ParticipantInfo } from '../../core/index.ts';
-import type { WebRtcPeer } from './webrtc-peer.ts';
+import { EMPTY_PEER_STATS, type WebRtcPeer, type WebRtcPeerStats } from './webrtc-peer.ts';
 
-/** A WebRTC connection as the API lists it (MediaMTX v0.22.2 `webrtcconns/list`). */
+/** A WebRTC connection as the API lists it (MediaMTX v0.22.2 `webrtcconns/list`), with its peer's RTP/RTCP counts (v1.x). */
 export type WebRtcConnInfo = ConnectionInfo & {
   readonly peerConnectionEstablished: boolean; readonly localCandidate: string; readonly remoteCandidate: string;
+  readonly stats: WebRtcPeerStats;
 };
 
 /** What the server keeps of a WHEP or WHIP session. */
@@ -32,5 +33,6 @@ export function sessionInfo(o: {
     bytesReceived: o.peer?.bytesReceived ?? 0, bytesSent: o.peer?.bytesSent ?? 0,
     ...(o.outboundDiscarded !== undefined ? { outboundDiscarded: o.outboundDiscarded } : {}),
     peerConnectionEstablished: o.isConnected, localCandidate: c?.local ?? '', remoteCandidate: c?.remote ?? '',
+    stats: o.peer?.stats() ?? EMPTY_PEER_STATS,
   };
 }

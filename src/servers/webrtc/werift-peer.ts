@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket as WeriftRtpPacket, type RTCRtpTransceiver } from 'werift';
 import type { Format, RtpPacket } from '../../formats/index.ts';
 import type { TrickleCandidate } from '../../protocols/webrtc/index.ts';
-import { addNat1To1Candidates, type PeerState, type WebRtcPeer, type WebRtcPeerOptions } from './webrtc-peer.ts';
+import { addNat1To1Candidates, type PeerState, type WebRtcPeer, type WebRtcPeerOptions, type WebRtcPeerStats } from './webrtc-peer.ts';
+import { WeriftPeerStats } from './werift-peer-stats.ts';
 import type { WeriftTcpMux } from './werift-tcp-mux.ts';
 import type { WeriftUdpMux } from './werift-udp-mux.ts';
 
@@ -29,9 +30,11 @@ export class WeriftPeer implements WebRtcPeer {
   bytesSent = 0;
   bytesReceived = 0;
   private closed = false;
+  private readonly counts: WeriftPeerStats;
 
   /** `mux`: the shared UDP and TCP ports, when webrtcICEUDPMuxAddress / webrtcICETCPMuxAddress are set. */
   constructor(private readonly opts: WebRtcPeerOptions, private readonly mux: WeriftMuxes = {}) {
+    this.counts = new WeriftPeerStats((track) => this.opts.onKeyframeRequest?.(track));
     const codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] } = { audio: [], video: [] };
     const kinds = new Map<string, Format[]>();
     const all = [...opts.negotiation.tracks, ...opts.negotiation.unusedSections].map((t) => ({ kind: t.kind, f: t.offered }));
@@ -73,8 +76,10 @@ export class WeriftPeer implements WebRtcPeer {
         const track = new MediaStreamTrack({ kind: t.kind });
         await t.sender.replaceTrack(track);
         this.sendTracks.set(i, track);
-        t.sender.onPictureLossIndication.subscribe(() => this.opts.onKeyframeRequest?.(i));
+        this.counts.watchSender(i, t.sender);
       } else {
+        this.counts.watchReceiver(t.receiver);
+        const clockRate = negotiation.tracks[i]?.offered.clockRate ?? 90000;
         // The stack made the receiving track while applying the offer; a later one (new SSRC) comes through onTrack.
         const seen = new Set<MediaStreamTrack>();
         const listen = (track: MediaStreamTrack): void => {
@@ -84,6 +89,7 @@ export class WeriftPeer implements WebRtcPeer {
             this.remoteSsrc.set(i, rtp.header.ssrc);
             const raw = rtp.serialize();
             this.bytesReceived += raw.length;
+            this.counts.countReceived(i, rtp.header.ssrc, rtp.header.sequenceNumber, rtp.header.timestamp, clockRate);
             this.opts.onRtp?.(i, raw);
           });
         };
@@ -92,6 +98,7 @@ export class WeriftPeer implements WebRtcPeer {
       }
     }
     await this.pc.setLocalDescription(await this.pc.createAnswer());
+    for (const d of this.pc.dtlsTransports) this.counts.watchTransport(d);
     this.mux.udp?.register(this.pc);
     this.mux.tcp?.register(this.pc);
     const sdp = this.pc.localDescription?.sdp;
@@ -107,14 +114,19 @@ export class WeriftPeer implements WebRtcPeer {
     const seq = this.nextSeq.get(track) ?? randomInt(0, 0x10000);
     this.nextSeq.set(track, (seq + 1) & 0xffff);
     this.bytesSent += 12 + p.payload.length;
+    this.counts.countSent();
     t.writeRtp(new WeriftRtpPacket(new RtpHeader({ payloadType: p.payloadType, sequenceNumber: seq, timestamp: p.timestamp, marker: p.marker }), p.payload));
   }
 
   requestKeyframe(track: number): void {
     const ssrc = this.remoteSsrc.get(track);
     const t = this.transceivers.get(track);
-    if (ssrc !== undefined && t) void t.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
+    if (ssrc === undefined || !t) return;
+    this.counts.countPliSent();
+    void t.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
   }
+
+  stats(): WebRtcPeerStats { return this.counts.snapshot(); }
 
   async addCandidate(c: TrickleCandidate): Promise<void> {
     await this.pc.addIceCandidate({ candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex, ...(c.sdpMid !== undefined ? { sdpMid: c.sdpMid } : {}) });

@@ -6,6 +6,8 @@ import { isMulticastIpv4, parseUdpSourceUrl } from './udp-source-url.ts';
 describe('udp:// source URL', () => {
   it('reads unicast, broadcast and multicast addresses with their options', () => {
     assert.deepEqual(parseUdpSourceUrl('udp://0.0.0.0:1234'), { host: '0.0.0.0', port: 1234, isMulticast: false });
+    // MediaMTX v1.x's name for the same source.
+    assert.deepEqual(parseUdpSourceUrl('udp+mpegts://238.0.0.1:1234'), { host: '238.0.0.1', port: 1234, isMulticast: true });
     assert.deepEqual(parseUdpSourceUrl('udp://255.255.255.255:5000'), { host: '255.255.255.255', port: 5000, isMulticast: false });
     assert.deepEqual(parseUdpSourceUrl('udp://238.0.0.1:1234?interface=eth0'), { host: '238.0.0.1', port: 1234, isMulticast: true, interfaceName: 'eth0' });
     assert.deepEqual(parseUdpSourceUrl('udp://232.1.2.3:1234?source=192.168.3.5'),

@@ -26,7 +26,8 @@ export function parseUdpSourceUrl(value: string): UdpSourceUrl {
   } catch {
     throw new Error(`invalid UDP source URL '${value}'`);
   }
-  if (u.protocol !== 'udp:') throw new Error(`invalid UDP source URL '${value}': the scheme must be udp://`);
+  // MediaMTX v1.x spells the same source `udp+mpegts://`.
+  if (u.protocol !== 'udp:' && u.protocol !== 'udp+mpegts:') throw new Error(`invalid UDP source URL '${value}': the scheme must be udp:// or udp+mpegts://`);
   const host = u.hostname;
   if (isIP(host) !== 4) throw new Error(`invalid UDP source URL '${value}': the host must be an IPv4 address`);
   const port = Number(u.port);
