@@ -49,6 +49,14 @@ async function main(argv: string[]): Promise<number> {
 
   // The file is where apiPersist writes API changes back.
   const app = new App(conf, log, undefined, { confFile: loaded.filePath });
+  // Signals are taken from before the start: a SIGINT while listeners open (a supervisor stopping a server that is
+  // still starting) shuts down as gracefully as one later, instead of killing the process with Node's default action.
+  let signalled: string | undefined;
+  let onSignal = (sig: string): void => { signalled ??= sig; };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  // SIGHUP must not kill the server (docs/limits.md §Shutdown).
+  process.on('SIGHUP', () => log.info('SIGHUP received, ignored'));
   try {
     await app.start();
   } catch (err) {
@@ -57,12 +65,12 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   // Hot reload: the file is watched; each change is applied to what it concerns.
-  const watcher = loaded.filePath
+  const watcher = loaded.filePath && signalled === undefined
     ? watchAndReload({ app, file: loaded.filePath, log, load: () => loadConf({ path: loaded.filePath }) })
     : undefined;
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (sig: string): void => {
+    onSignal = (sig: string): void => {
       if (stopping) { log.info(`${sig} received again, exiting`); resolve(1); return; }
       stopping = true;
       watcher?.close();
@@ -70,10 +78,7 @@ async function main(argv: string[]): Promise<number> {
       const force = setTimeout(() => { log.warn('shutdown timed out'); resolve(1); }, SHUTDOWN_TIMEOUT_MS);
       void app.close().then(() => { clearTimeout(force); log.close(); resolve(0); });
     };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    // SIGHUP must not kill the server (docs/limits.md §Shutdown).
-    process.on('SIGHUP', () => log.info('SIGHUP received, ignored'));
+    if (signalled !== undefined) onSignal(signalled);
   });
 }
 

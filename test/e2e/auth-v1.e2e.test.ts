@@ -9,6 +9,8 @@ import { ffmpegPublish, ffmpegReadFrames, gstReadH264 } from '../support/media.t
 import { ffmpegPublishRtmp } from '../support/rtmp-media.ts';
 import { describeRun, describeRunning, type Running } from '../support/process.ts';
 import { makeJwtKey, signJwt, startJwksServer, type JwksServer } from '../support/jwt-issuer.ts';
+import { ffmpegDecodeHls, hlsUrl } from '../support/hls-media.ts';
+import { CHROMIUM_WHEP_OFFER, CHROMIUM_WHIP_OFFER } from '../support/webrtc-offers.ts';
 
 /** Waits for `[path <name>] stream is ready`; on failure stops the publisher and says why. */
 async function ready(server: TestServer, pub: Running, path: string): Promise<Running> {
@@ -27,11 +29,14 @@ describe('MediaMTX v1.x internal users', () => {
   const extra = allocatePorts();
   const API = extra.rtsp;
   const METRICS = extra.rtsps;
+  const WEBRTC = extra.rtmp;
   let server: TestServer;
   const pubs: Running[] = [];
   before(async () => {
     const viewerHash = `argon2:${await hash('viewpass', { memoryCost: 19456, timeCost: 2, parallelism: 1 })}`;
     server = await startServer(`
+webrtcAddress: 127.0.0.1:${WEBRTC}
+webrtcICEServers: []
 api: yes
 apiAddress: 127.0.0.1:${API}
 metrics: yes
@@ -49,7 +54,7 @@ authInternalUsers:
     permissions: [{action: api}]
 paths:
   all_others:
-`);
+`, { MTX_WEBRTCDISABLE: 'no' }, { hls: true });
   });
   after(async () => { for (const p of pubs) await p.stop(); await server.stop(); });
 
@@ -82,6 +87,25 @@ paths:
     assert.equal(wrong.frames, 0, wrong.detail);
     await server.waitForLog(/authentication failed for 'viewer' from 127\.0\.0\.1/);
     assert.doesNotMatch(server.logs(), /viewpass|pubpass|adminpass/, logTail(server));
+  });
+
+  it('applies the same permissions to HLS and WebRTC readers (HTTP Basic)', async () => {
+    // cam1 and cam2 are published by the cases above: the viewer may read cam1 only.
+    const ok = await ffmpegDecodeHls(hlsUrl(server, 'cam1', 'index.m3u8', { user: 'viewer', pass: 'viewpass' }));
+    assert.ok(ok.video >= 20, `viewer on cam1 over HLS: ${ok.detail}\n${logTail(server)}`);
+    const anon = await httpRequest(server.ports.hls, 'GET', '/cam1/index.m3u8');
+    assert.equal(anon.status, 401);
+    assert.match(String(anon.headers['www-authenticate']), /^Basic realm=/);
+    assert.equal((await httpRequest(server.ports.hls, 'GET', '/cam2/index.m3u8', undefined, basic('viewer', 'viewpass'))).status, 401, 'viewer may not read cam2');
+    const sdp = { 'Content-Type': 'application/sdp' };
+    const whep = await httpRequest(WEBRTC, 'POST', '/cam1/whep', CHROMIUM_WHEP_OFFER, { ...sdp, ...basic('viewer', 'viewpass') });
+    assert.equal(whep.status, 201, `${whep.text}\n${logTail(server)}`);
+    assert.match(whep.text, /^v=0\r\n/);
+    const location = String(whep.headers.location);
+    assert.equal((await httpRequest(WEBRTC, 'DELETE', location, undefined, basic('viewer', 'viewpass'))).status, 200);
+    assert.equal((await httpRequest(WEBRTC, 'POST', '/cam1/whep', CHROMIUM_WHEP_OFFER, sdp)).status, 401, 'no credentials');
+    assert.equal((await httpRequest(WEBRTC, 'POST', '/cam2/whep', CHROMIUM_WHEP_OFFER, { ...sdp, ...basic('viewer', 'viewpass') })).status, 401, 'viewer may not read cam2');
+    assert.equal((await httpRequest(WEBRTC, 'POST', '/cam3/whip', CHROMIUM_WHIP_OFFER, { ...sdp, ...basic('viewer', 'viewpass') })).status, 401, 'viewer may not publish');
   });
 
   it('guards the API with the api permission and metrics with the metrics permission', async () => {
