@@ -48,7 +48,7 @@ interface BenchViewer { close(): void }
 
 /** A WHEP viewer of the video track: node-datachannel offers recvonly H264, POSTs, applies the answer. */
 async function openWebRtcViewer(i: number, stats: ViewerStats): Promise<BenchViewer> {
-  const pc = new ndc.PeerConnection(`viewer${i}`, { iceServers: [], disableAutoNegotiation: true });
+  const pc = new ndc.PeerConnection(`viewer${i}`, { iceServers: [], disableAutoNegotiation: true, bindAddress: '127.0.0.1' });
   const video = new ndc.Video('0', 'RecvOnly');
   video.addH264Codec(96);
   const track = pc.addTrack(video);
