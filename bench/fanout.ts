@@ -1,14 +1,19 @@
 /**
- * `npm run bench [-- --protocol rtsp|rtmp --readers 1,50,200 --duration 15 --proxy]`: fan-out cost of the server (`--protocol hls`:
+ * `npm run bench [-- --protocol rtsp|rtmp --transport tcp|udp --readers 1,50,200 --duration 15 --proxy]`: fan-out cost of the server (`--protocol hls`:
  * see bench/hls-fanout.ts and bench/hls-browser.ts). For each
  * N, a fresh server process, one FFmpeg publisher of the same protocol (720p30 H264 4 Mbit/s + AAC, encoded once,
- * then sent with -c copy in a loop) and N readers in this process (RTSP/TCP or RTMP); over a fixed window it reports
+ * then sent with -c copy in a loop) and N readers in this process (RTSP/TCP, RTSP/UDP or RTMP); over a fixed window it reports
  * readers served, gaps (RTP sequence gaps; RTMP video timestamps that jump back or by more than 100 ms), server CPU
  * (% of one core, from /proc) and RSS, and the marginal CPU cost of a reader. Bounded in count and time.
  * `--proxy`: each N is measured twice in the run, with the stream published to the server directly and with the server
  * pulling it from a second server process (an `rtsp://` source over TCP), and the difference is printed: the cost of
  * proxying. Only the measured server's CPU counts, not the origin's.
+ * `--transport udp` (RTSP): the readers are RTSP/UDP (client_port pairs), every track set up, gaps counted on the
+ * video track's RTP sequence numbers. `--udp-batch on,sendmmsg,off` then measures each N once per value, in that order:
+ * the server's batching (native/udp-batch, when built) with UDP GSO, without GSO, and turned off
+ * (MEDIAMTX_TS_UDP_BATCH=sendmmsg / off).
  */
+import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -40,6 +45,10 @@ const RTMP_PORT = PORT + 1;
 const PROTOCOL = opt('protocol', 'rtsp') === 'rtmp' ? 'rtmp' : 'rtsp';
 const IS_PROXY = args.includes('--proxy');
 const ORIGIN_PORT = PORT + 2;
+const IS_UDP = PROTOCOL === 'rtsp' && opt('transport', 'tcp') === 'udp';
+// Server RTP/RTCP ports of the UDP readers, after the origin's RTSP and RTMP ports.
+const RTP_PORT = PORT + 4;
+const BATCH_MODES = IS_UDP ? opt('udp-batch', 'on').split(',').filter((m) => m === 'on' || m === 'sendmmsg' || m === 'off') : [''];
 
 
 interface ReaderStats { packets: number; bytes: number; gaps: number; last: number | undefined }
@@ -54,16 +63,48 @@ async function openReader(path: string, stats: ReaderStats): Promise<RawRtspClie
     const s = await c.request('SETUP', `${url}/trackID=${i}`, { Transport: `RTP/AVP/TCP;unicast;interleaved=${2 * i}-${2 * i + 1}`, ...(session ? { Session: session } : {}) });
     session = s.headers.get('session')!.split(';')[0]!;
   }
-  c.onFrame = (ch, p) => {
-    if (ch !== 0) return;
-    const seq = p.readUInt16BE(2);
-    if (stats.last !== undefined && seq !== ((stats.last + 1) & 0xffff)) stats.gaps++;
-    stats.last = seq;
-    stats.packets++;
-    stats.bytes += p.length;
-  };
+  c.onFrame = (ch, p) => { if (ch === 0) countRtp(stats, p); };
   await c.request('PLAY', url, { Session: session });
   return c;
+}
+
+function bindUdp(): Promise<Socket> {
+  const s = createSocket({ type: 'udp4', recvBufferSize: 1024 * 1024 });
+  return new Promise((res, rej) => { s.once('error', rej); s.bind(0, '127.0.0.1', () => { s.off('error', rej); res(s); }); });
+}
+
+/** An RTSP/UDP reader: an RTP and an RTCP socket per track; an empty RTCP receiver report every 5 s keeps it alive. */
+async function openUdpReader(path: string, stats: ReaderStats): Promise<BenchReader> {
+  const c = await RawRtspClient.connect(PORT);
+  const url = `rtsp://127.0.0.1:${PORT}/${path}`;
+  const d = await c.request('DESCRIBE', url, { Accept: 'application/sdp' });
+  const medias = (d.body.match(/^m=/gm) ?? []).length;
+  const sockets: Socket[] = [];
+  const rtcp: [Socket, number][] = [];
+  let session = '';
+  for (let i = 0; i < medias; i++) {
+    const [rtp, rtcpSocket] = [await bindUdp(), await bindUdp()];
+    sockets.push(rtp, rtcpSocket);
+    const ports = `${rtp.address().port}-${rtcpSocket.address().port}`;
+    const s = await c.request('SETUP', `${url}/trackID=${i}`, { Transport: `RTP/AVP;unicast;client_port=${ports}`, ...(session ? { Session: session } : {}) });
+    if (s.status !== 200) throw new Error(`SETUP over UDP: ${s.status}`);
+    session = s.headers.get('session')!.split(';')[0]!;
+    rtcp.push([rtcpSocket, Number(/server_port=\d+-(\d+)/.exec(s.headers.get('transport') ?? '')?.[1] ?? 0)]);
+    if (i === 0) rtp.on('message', (p) => countRtp(stats, p)); else rtp.on('message', (p) => { stats.bytes += p.length; });
+  }
+  await c.request('PLAY', url, { Session: session });
+  // RFC 3550 §6.4.2: an empty receiver report (V=2, RC=0, PT=201, length 1, SSRC): the server's UDP session timeout.
+  const rr = Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 1]);
+  const timer = setInterval(() => { for (const [s, port] of rtcp) if (port) s.send(rr, port, '127.0.0.1'); }, 5000);
+  return { close: () => { clearInterval(timer); c.close(); for (const s of sockets) s.close(); } };
+}
+
+function countRtp(stats: ReaderStats, p: Buffer): void {
+  const seq = p.readUInt16BE(2);
+  if (stats.last !== undefined && seq !== ((stats.last + 1) & 0xffff)) stats.gaps++;
+  stats.last = seq;
+  stats.packets++;
+  stats.bytes += p.length;
 }
 
 /** A closable reader of either protocol. */
@@ -88,19 +129,21 @@ function openRtmpReader(path: string, stats: ReaderStats): Promise<BenchReader> 
 }
 
 /** Starts a server process on `rtspPort` (and the next port for RTMP) with `paths`; resolves once it listens. */
-async function startBenchServer(name: string, dir: string, rtspPort: number, paths: string): Promise<ReturnType<typeof start>> {
+async function startBenchServer(name: string, dir: string, rtspPort: number, paths: string, batch = ''): Promise<ReturnType<typeof start>> {
   const conf = join(dir, `${name}.yml`);
-  writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: yes\nprotocols: [tcp]\nrtspAddress: 127.0.0.1:${rtspPort}\nrtmpAddress: 127.0.0.1:${rtspPort + 1}\npaths:\n${paths}`);
-  const server = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), conf], { timeoutMs: 600_000, cwd: dir });
+  const udp = IS_UDP && rtspPort === PORT ? `protocols: [tcp, udp]\nrtpAddress: 127.0.0.1:${RTP_PORT}\nrtcpAddress: 127.0.0.1:${RTP_PORT + 1}\n` : 'protocols: [tcp]\n';
+  writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: yes\n${udp}rtspAddress: 127.0.0.1:${rtspPort}\nrtmpAddress: 127.0.0.1:${rtspPort + 1}\npaths:\n${paths}`);
+  const env = batch === 'off' || batch === 'sendmmsg' ? { ...process.env, MEDIAMTX_TS_UDP_BATCH: batch } : process.env;
+  const server = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), conf], { timeoutMs: 600_000, cwd: dir, env });
   // The publisher gives up when the server is not listening yet (a loaded machine starts it in more than a second or two).
   await waitFor(async () => await isListening(rtspPort) && await isListening(rtspPort + 1), { timeoutMs: 30_000, what: `${name} to listen` });
   return server;
 }
 
-async function cell(n: number, file: string, dir: string, viaProxy = false): Promise<Record<string, number>> {
+async function cell(n: number, file: string, dir: string, viaProxy = false, batch = ''): Promise<Record<string, number>> {
   // Proxied: the publisher feeds an origin process, and the measured server pulls the stream from it.
   const origin = viaProxy ? await startBenchServer('origin', dir, ORIGIN_PORT, '  all:\n') : undefined;
-  const server = await startBenchServer('bench', dir, PORT, viaProxy ? `  bench:\n    source: rtsp://127.0.0.1:${ORIGIN_PORT}/bench\n    sourceProtocol: tcp\n` : '  all:\n');
+  const server = await startBenchServer('bench', dir, PORT, viaProxy ? `  bench:\n    source: rtsp://127.0.0.1:${ORIGIN_PORT}/bench\n    sourceProtocol: tcp\n` : '  all:\n', batch);
   const target = viaProxy ? ORIGIN_PORT : PORT;
   const out = PROTOCOL === 'rtmp' ? ['-f', 'flv', `rtmp://127.0.0.1:${target + 1}/bench`] : ['-f', 'rtsp', '-rtsp_transport', 'tcp', `rtsp://127.0.0.1:${target}/bench`];
   const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-c', 'copy', ...out], { timeoutMs: 600_000 });
@@ -114,7 +157,7 @@ async function cell(n: number, file: string, dir: string, viaProxy = false): Pro
     for (let i = 0; i < n; i++) {
       const s: ReaderStats = { packets: 0, bytes: 0, gaps: 0, last: undefined };
       stats.push(s);
-      clients.push(PROTOCOL === 'rtmp' ? await openRtmpReader('bench', s) : await openReader('bench', s));
+      clients.push(PROTOCOL === 'rtmp' ? await openRtmpReader('bench', s) : IS_UDP ? await openUdpReader('bench', s) : await openReader('bench', s));
       await new Promise((r) => setTimeout(r, 5));
     }
     await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
@@ -141,22 +184,28 @@ async function cell(n: number, file: string, dir: string, viaProxy = false): Pro
 
 const dir = mkdtempSync(join(tmpdir(), 'mtx-bench-'));
 const file = testFile(opt('cache', tmpdir()));
-const rows: Record<string, number>[] = [];
+const rowsByBatch = new Map<string, Record<string, number>[]>(BATCH_MODES.map((m) => [m, []]));
 const line = (r: Record<string, number>, label = ''): string =>
   `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core\tRSS ${r.rssMiB!.toFixed(0)} MiB`;
+const batchLabel = (m: string): string => (m ? ` udp-batch ${m}` : '');
 for (const n of COUNTS) {
-  const r = await cell(n, file, dir);
-  rows.push(r);
-  console.log(line(r, IS_PROXY ? ' direct' : ''));
-  if (IS_PROXY) {
-    const p = await cell(n, file, dir, true);
-    console.log(line(p, ' proxied'));
-    console.log(`N=${n}\tproxy overhead: ${(p.cpuPct! - r.cpuPct!).toFixed(1)} % of a core (${(((p.cpuPct! - r.cpuPct!) / r.cpuPct!) * 100).toFixed(0)} %), RSS ${(p.rssMiB! - r.rssMiB!).toFixed(0)} MiB`);
+  // With several batch modes, each N is measured once per mode back to back, so the modes see the same machine load.
+  for (const mode of BATCH_MODES) {
+    const r = await cell(n, file, dir, false, mode);
+    rowsByBatch.get(mode)!.push(r);
+    console.log(line(r, (IS_PROXY ? ' direct' : '') + batchLabel(mode)));
+    if (IS_PROXY) {
+      const p = await cell(n, file, dir, true, mode);
+      console.log(line(p, ' proxied' + batchLabel(mode)));
+      console.log(`N=${n}\tproxy overhead: ${(p.cpuPct! - r.cpuPct!).toFixed(1)} % of a core (${(((p.cpuPct! - r.cpuPct!) / r.cpuPct!) * 100).toFixed(0)} %), RSS ${(p.rssMiB! - r.rssMiB!).toFixed(0)} MiB`);
+    }
   }
 }
-if (rows.length >= 2) {
+const readerKind = PROTOCOL === 'rtmp' ? 'RTMP' : IS_UDP ? 'RTSP/UDP' : 'RTSP/TCP';
+for (const [mode, rows] of rowsByBatch) {
+  if (rows.length < 2) continue;
   const a = rows[rows.length - 2]!;
   const b = rows[rows.length - 1]!;
   const marginal = ((b.cpuPct - a.cpuPct) / 100 / (b.readers - a.readers)) * 1e6;
-  console.log(`marginal cost of an ${PROTOCOL === 'rtmp' ? 'RTMP' : 'RTSP/TCP'} reader (N ${a.readers} → ${b.readers}): ${marginal.toFixed(0)} µs of CPU per reader-second; RSS per reader ${(((b.rssMiB - a.rssMiB) * 1024) / (b.readers - a.readers)).toFixed(0)} KiB`);
+  console.log(`marginal cost of an ${readerKind} reader${batchLabel(mode)} (N ${a.readers} → ${b.readers}): ${marginal.toFixed(0)} µs of CPU per reader-second; RSS per reader ${(((b.rssMiB - a.rssMiB) * 1024) / (b.readers - a.readers)).toFixed(0)} KiB`);
 }

@@ -2,9 +2,10 @@
 # Makes sure the real clients the e2e suite drives are installed. As root (`npm test`, or `sudo npm test` for
 # other users) it installs what is missing with apt; otherwise it prints the exact command and fails.
 set -euo pipefail
-PACKAGES="ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp vlc-bin vlc-plugin-base chromium iproute2 procps openssl util-linux nginx libnginx-mod-stream python3-gi gir1.2-gst-rtsp-server-1.0 coturn"
+PACKAGES="ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp vlc-bin vlc-plugin-base chromium iproute2 procps openssl util-linux nginx libnginx-mod-stream python3-gi gir1.2-gst-rtsp-server-1.0 coturn gcc libc6-dev"
 missing=0
-for bin in ffmpeg ffprobe gst-launch-1.0 gst-inspect-1.0 cvlc chromium ip unshare openssl turnserver; do
+# gcc builds the optional UDP batching addon (scripts/build-native.sh), whose unit tests need it.
+for bin in ffmpeg ffprobe gst-launch-1.0 gst-inspect-1.0 cvlc chromium ip unshare openssl turnserver gcc; do
   command -v "$bin" >/dev/null 2>&1 || { echo "missing: $bin"; missing=1; }
 done
 if [ "$missing" = 0 ]; then

@@ -10,6 +10,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 # The real clients first: some unit tests check what our muxers write with ffprobe.
 echo "== real clients"; bash scripts/ensure-clients.sh
+# The UDP batching addon again, now that the compiler is surely there (npm ci may have run without it).
+echo "== native addon"; bash scripts/build-native.sh
 echo "== typecheck"; npx --no-install tsc -p tsconfig.json --noEmit
 echo "== boundaries"; node --import tsx scripts/check-boundaries.ts
 echo "== unit"; bash scripts/unit.sh

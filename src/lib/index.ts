@@ -15,3 +15,4 @@ export { withAuthGuard, type HttpAuthGuard, type HttpAuthVerdict } from './http-
 export {
   normalizeFingerprint, certificateFingerprint, connectPinnedTls, pinnedHttpsOptions, isUntrustedCertificateError, tlsErrorMessage, type PinnedTlsOptions,
 } from './tls-fingerprint.ts';
+export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH, type UdpBatchAddon, type UdpBatchSenderOptions, type UdpBatchSenderStats } from './udp-batch-sender.ts';

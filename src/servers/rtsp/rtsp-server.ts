@@ -98,7 +98,10 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     try {
       let udp: { rtp: RtspUdpListener; rtcp: RtspUdpListener } | undefined;
       if (!secure && opts.protocols.includes('udp') && opts.rtpAddress && opts.rtcpAddress) {
-        const rtp = await RtspUdpListener.open(opts.rtpAddress, log);
+        // RTP fan-out goes out in sendmmsg batches with UDP GSO when the native addon is built (native/udp-batch);
+        // MEDIAMTX_TS_UDP_BATCH=off turns batching off, =sendmmsg keeps batches without GSO.
+        const batchMode = process.env['MEDIAMTX_TS_UDP_BATCH'];
+        const rtp = await RtspUdpListener.open(opts.rtpAddress, log, { isBatched: batchMode !== 'off', useGso: batchMode !== 'sendmmsg' });
         cleanup.push(() => rtp.close());
         const rtcp = await RtspUdpListener.open(opts.rtcpAddress, log);
         cleanup.push(() => rtcp.close());

@@ -1,0 +1,183 @@
+import type { Socket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from './logger.ts';
+
+/** The optional native addon built from native/udp-batch/udp_batch.c by scripts/build-native.sh. */
+export interface UdpBatchAddon {
+  /**
+   * Sends buffers[i] to addresses[i]:ports[i] for i < count with sendmmsg(2), never blocking. Returns how many went
+   * (a prefix), or -errno when not even the first did (EAGAIN: socket buffer full; EINVAL: bad address or port).
+   * `useGso`: runs of equal-size datagrams to one destination go as one UDP_SEGMENT message (see udp_batch.c).
+   */
+  sendmmsg(fd: number, buffers: readonly Uint8Array[], ports: readonly number[], addresses: readonly (string | Uint8Array)[], count: number, useGso?: boolean): number;
+}
+
+/** Where the build script puts the addon; the same relative path from src/lib (tsx) and dist/lib (built). */
+export const UDP_BATCH_ADDON_PATH = fileURLToPath(new URL('../../native/udp-batch/build/udp_batch.node', import.meta.url));
+
+const loaded = new Map<string, UdpBatchAddon | undefined>();
+
+/**
+ * Loads the addon once per path; undefined when it was not built (no compiler at install) or does not load (another
+ * Node ABI, another OS). Either is normal, so it says so in one debug line and the caller uses dgram.
+ */
+export function loadUdpBatchAddon(log?: Logger, path = UDP_BATCH_ADDON_PATH): UdpBatchAddon | undefined {
+  if (loaded.has(path)) return loaded.get(path);
+  let addon: UdpBatchAddon | undefined;
+  if (!existsSync(path)) {
+    log?.debug(`UDP batch addon not built (${path}): sending UDP with dgram`);
+  } else {
+    try {
+      const m = createRequire(import.meta.url)(path) as Partial<UdpBatchAddon>;
+      if (typeof m.sendmmsg === 'function') addon = m as UdpBatchAddon;
+      else log?.debug(`UDP batch addon ${path} has no sendmmsg: sending UDP with dgram`);
+    } catch (err) {
+      log?.debug(`UDP batch addon ${path} did not load (${(err as Error).message}): sending UDP with dgram`);
+    }
+  }
+  loaded.set(path, addon);
+  return addon;
+}
+
+/**
+ * The file descriptor of a bound dgram socket, or undefined where it cannot be had (not bound, closed, Windows, or
+ * Node internals that changed). Node 20 keeps the UDPWrap handle, whose `fd` getter gives it, under a symbol described
+ * 'state symbol'; `socket._handle` reaches the same handle but prints a DEP0112 deprecation warning, so it is not used.
+ */
+export function dgramSocketFd(socket: Socket): number | undefined {
+  const sym = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+  if (sym === undefined) return undefined;
+  const state = (socket as unknown as Record<symbol, { handle?: { fd?: unknown } | null } | undefined>)[sym];
+  const fd = state?.handle?.fd;
+  return typeof fd === 'number' && Number.isInteger(fd) && fd >= 0 ? fd : undefined;
+}
+
+/** Options of a UdpBatchSender. */
+export interface UdpBatchSenderOptions {
+  /** A bound dgram socket; the sender does not own it. */
+  socket: Socket;
+  /** The addon (loadUdpBatchAddon); undefined: each queued datagram is sent with socket.send at flush. */
+  addon: UdpBatchAddon | undefined;
+  /**
+   * Lets the kernel split runs of equal-size datagrams to one destination (UDP GSO; a reader's share of a frame),
+   * which costs a fraction of a datagram each; default true. The addon turns it off by itself where refused.
+   */
+  useGso?: boolean;
+  /** Datagrams queued at most: a send that finds the queue full flushes it at once (default 4096). */
+  maxQueued?: number;
+  /**
+   * Bytes dgram may hold unsent (what sendmmsg left when the socket buffer was full, EAGAIN): beyond it the rest of a
+   * flush is dropped and counted instead of piling up in memory behind a slow link (default 4 MiB).
+   */
+  maxPendingBytes?: number;
+  /** Called with the number of datagrams a flush dropped. */
+  onDropped?: (count: number) => void;
+  log?: Logger;
+}
+
+/** Counters of a UdpBatchSender. */
+export interface UdpBatchSenderStats {
+  /** Datagrams sent by the addon's sendmmsg. */
+  sentBatched: number;
+  /** Datagrams handed to socket.send (no addon, no fd, or what sendmmsg left over). */
+  sentDgram: number;
+  /** sendmmsg calls made. */
+  batches: number;
+  /** Datagrams dropped because the socket buffer and dgram's queue were full (or the socket closed under us). */
+  dropped: number;
+}
+
+// At 500 RTSP/UDP readers of a 4 Mbit/s stream a loop turn queues 1–3 k datagrams, and over 16 k on a saturated
+// machine while readers join (GOP bursts): a full queue is flushed at once rather than dropped (measured: dropping at
+// 16 k lost datagrams that the unbatched path delivered). 4096 keeps the arrays small and sendmmsg batches large.
+const DEFAULT_MAX_QUEUED = 4096;
+// As the TCP writers' high-water mark (rtsp-session.ts): what a slow route may hold before datagrams are dropped.
+const DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Queues datagrams for one UDP socket during an event-loop turn and sends them all at once with sendmmsg (one
+ * syscall per 256 instead of one each, and with GSO one pass through the stack per run of a reader's equal-size
+ * datagrams), or with socket.send per datagram when the addon is absent. Order is kept.
+ */
+export class UdpBatchSender {
+  /** Counters, for tests and metrics. */
+  readonly stats: UdpBatchSenderStats = { sentBatched: 0, sentDgram: 0, batches: 0, dropped: 0 };
+  private readonly buffers: Buffer[] = [];
+  private readonly ports: number[] = [];
+  private readonly addresses: string[] = [];
+  private count = 0;
+  private isScheduled = false;
+  private fd: number | undefined;
+  private hasLookedUpFd = false;
+  private isClosed = false;
+  private readonly maxQueued: number;
+  private readonly flushNow = (): void => { this.isScheduled = false; this.flush(); };
+
+  constructor(private readonly opts: UdpBatchSenderOptions) {
+    this.maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
+  }
+
+  /** True when flushes go through sendmmsg. */
+  get isNative(): boolean { return this.opts.addon !== undefined && this.socketFd() !== undefined; }
+
+  /** Queues one datagram to `address` (already in the socket's family: IPv4-mapped on a dual-stack socket). */
+  send(buf: Buffer, port: number, address: string): void {
+    if (this.isClosed) return;
+    if (this.count >= this.maxQueued) this.flush();
+    const i = this.count++;
+    this.buffers[i] = buf;
+    this.ports[i] = port;
+    this.addresses[i] = address;
+    // setImmediate, not queueMicrotask: readers drain in setImmediate callbacks (StreamReader) and Node runs the
+    // microtasks after each one, so a microtask would flush per reader (a frame's few packets). An immediate queued
+    // during the check phase runs in the next loop turn, after every reader of this turn queued: one batch for all.
+    // The loop does not block in poll while an immediate is pending, so the delay is one turn's I/O.
+    if (!this.isScheduled) { this.isScheduled = true; setImmediate(this.flushNow); }
+  }
+
+  /** Sends everything queued now. */
+  flush(): void {
+    const n = this.count;
+    if (n === 0) return;
+    this.count = 0;
+    const { addon, socket } = this.opts;
+    const fd = addon ? this.socketFd() : undefined;
+    let i = 0;
+    // While dgram still holds unsent datagrams (an earlier EAGAIN), sendmmsg would overtake them: dgram goes first.
+    if (addon && fd !== undefined && socket.getSendQueueCount() === 0) {
+      this.stats.batches++;
+      i = Math.max(0, addon.sendmmsg(fd, this.buffers, this.ports, this.addresses, n, this.opts.useGso ?? true));
+      this.stats.sentBatched += i;
+    }
+    // What sendmmsg left (socket buffer full, an address it refused) goes through dgram, which queues on EAGAIN and
+    // reports other errors on the socket's 'error' event, as before batching, up to maxPendingBytes unsent.
+    const maxPending = this.opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    try {
+      for (; i < n && socket.getSendQueueSize() < maxPending; i++) { socket.send(this.buffers[i]!, this.ports[i], this.addresses[i]); this.stats.sentDgram++; }
+    } catch (err) {
+      // Only a socket closed under us throws here (ERR_SOCKET_DGRAM_NOT_RUNNING): the rest cannot go anywhere.
+      this.opts.log?.debug(`UDP batch: datagrams not sent: ${(err as Error).message}`);
+    }
+    if (i < n) { this.stats.dropped += n - i; this.opts.onDropped?.(n - i); }
+    this.buffers.fill(EMPTY, 0, n); // drop the references: the queue must not keep packets alive after they went
+  }
+
+  /** Sends what is queued and stops accepting datagrams; the socket stays open (its owner closes it). */
+  close(): void {
+    if (this.isClosed) return;
+    try { this.flush(); } catch (err) { this.opts.log?.debug(`UDP batch flush at close: ${(err as Error).message}`); }
+    this.isClosed = true;
+  }
+
+  private socketFd(): number | undefined {
+    if (!this.hasLookedUpFd) {
+      this.hasLookedUpFd = true;
+      this.fd = dgramSocketFd(this.opts.socket);
+      if (this.fd === undefined) this.opts.log?.debug('UDP batch: no file descriptor on the dgram socket: sending with dgram');
+    }
+    return this.fd;
+  }
+}
