@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- --protocol webrtc [--readers 10,50,100 --duration 15 --profile]`: WebRTC fan-out cost of the server.
+ * `npm run bench -- --protocol webrtc [--readers 10,50,100 --duration 15 --profile --udp-mux]`: WebRTC fan-out cost of the server
+ * (`--udp-mux`: every session on one UDP port, webrtcICEUDPMuxAddress).
  * For each N, a fresh server process and one FFmpeg RTSP publisher of the 720p30 H264 4 Mbit/s + AAC test stream
  * (bench/fanout.ts's file, sent with -c copy in a loop), then, in turn, N RTSP/UDP readers and N WHEP viewers made
  * with node-datachannel (libdatachannel: native ICE/DTLS/SRTP, so the viewers cost this process little), both of the
@@ -100,7 +101,9 @@ async function openRtspUdpReader(stats: ViewerStats): Promise<BenchViewer> {
 /** Starts a server process; with `profileDir`, under `node --cpu-prof`. Resolves once RTSP and WebRTC listen. */
 async function startBenchServer(dir: string, profileDir?: string): Promise<ReturnType<typeof start>> {
   const conf = join(dir, 'bench.yml');
-  writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: no\nwebrtcAddress: 127.0.0.1:${WEBRTC_PORT}\nwebrtcICEServers: []\n`
+  // --udp-mux: every session on one UDP port (webrtcICEUDPMuxAddress), sent in sendmmsg batches when the addon is built.
+  const mux = args.includes('--udp-mux') ? `webrtcICEUDPMuxAddress: 127.0.0.1:${PORT + 6}\n` : '';
+  writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: no\nwebrtcAddress: 127.0.0.1:${WEBRTC_PORT}\nwebrtcICEServers: []\n${mux}`
     + `protocols: [udp, tcp]\nrtspAddress: 127.0.0.1:${PORT}\nrtmpAddress: 127.0.0.1:${PORT + 1}\nrtpAddress: 127.0.0.1:${PORT + 4}\nrtcpAddress: 127.0.0.1:${PORT + 5}\npaths:\n  all:\n`);
   const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   lastSpawn = Date.now();

@@ -258,6 +258,8 @@ describe('WebRTC on one UDP port (webrtcICEUDPMuxAddress)', () => {
     try {
       const stats = await Promise.all(pages.map((p) => waitForStats(p, (s) => (s.inbound.video?.framesDecoded ?? 0) >= 40, '40 frames', 20_000, () => logTail(server))));
       for (const s of stats) assert.match(s.pair, new RegExp(`<-> 127\\.0\\.0\\.1:${muxPort}$`), `the server side of the pair is the mux port: ${s.pair}`);
+      // npm test builds the UDP batching addon (scripts/test.sh): the frames above went out in sendmmsg batches.
+      assert.match(server.logs(), new RegExp(`ICE on UDP port ${muxPort} \\(sendmmsg batches\\)`), logTail(server));
     } finally {
       await Promise.all(pages.map((p) => p.close()));
     }

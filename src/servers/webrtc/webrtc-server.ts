@@ -77,7 +77,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
       // Shared ICE ports are opened at start (a busy port must fail the start), which loads werift then.
       if (!opts.createPeer && (opts.udpMuxAddress || opts.tcpMuxAddress)) {
         const stack = await loadWeriftStack();
-        if (opts.udpMuxAddress) server.udpMux = await stack.WeriftUdpMux.open(opts.udpMuxAddress);
+        if (opts.udpMuxAddress) server.udpMux = await stack.WeriftUdpMux.open(opts.udpMuxAddress, log);
         if (opts.tcpMuxAddress) server.tcpMux = await stack.WeriftTcpMux.open(opts.tcpMuxAddress);
       }
       server.http = await openHttpListener({
@@ -90,7 +90,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
       await server.close();
       throw err;
     }
-    const ice = [server.udpMux ? `ICE on UDP port ${server.udpMux.port}` : '', server.tcpMux ? `ICE on TCP port ${server.tcpMux.port}` : ''].filter((x) => x);
+    const ice = [server.udpMux ? `ICE on UDP port ${server.udpMux.port}${server.udpMux.isBatched ? ' (sendmmsg batches)' : ''}` : '', server.tcpMux ? `ICE on TCP port ${server.tcpMux.port}` : ''].filter((x) => x);
     log.info(`listener opened on ${opts.address}${ice.map((x) => `, ${x}`).join('')}`);
     return server;
   }

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { UdpTransport, type RTCPeerConnection } from 'werift';
-import { parseListenAddress } from '../../lib/index.ts';
+import { UdpBatchSender, loadUdpBatchAddon, parseListenAddress, type Logger } from '../../lib/index.ts';
 
 /** The part of werift's transport interface its ICE uses (werift 0.24.4, common/src/transport.ts). */
 interface VirtualTransport {
@@ -42,20 +42,28 @@ export class WeriftUdpMux {
   private readonly remotesOf = new Map<VirtualTransport, Set<string>>();
   private readonly unregistered = new Set<VirtualTransport>();
   private original: TransportInit | undefined;
+  private readonly batch: UdpBatchSender;
 
-  private constructor(private readonly socket: Socket, readonly port: number) {
+  private constructor(private readonly socket: Socket, readonly port: number, log: Logger | undefined) {
     socket.on('message', (data, rinfo) => this.onMessage(data, rinfo));
+    // Every viewer's SRTP leaves through this one socket: with the native addon, one sendmmsg (and GSO) per loop turn
+    // for all of them, as RTSP/UDP readers (docs/performance.md); MEDIAMTX_TS_UDP_BATCH as there.
+    const mode = process.env['MEDIAMTX_TS_UDP_BATCH'];
+    this.batch = new UdpBatchSender({ socket, addon: mode === 'off' ? undefined : loadUdpBatchAddon(log), log, useGso: mode !== 'sendmmsg' });
   }
 
+  /** True when sends go out in sendmmsg batches. */
+  get isBatched(): boolean { return this.batch.isNative; }
+
   /** Binds the shared socket and makes werift use it. */
-  static async open(address: string): Promise<WeriftUdpMux> {
+  static async open(address: string, log?: Logger): Promise<WeriftUdpMux> {
     const { host, port } = parseListenAddress(address);
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, host && host !== '' ? host : undefined, () => { socket.off('error', reject); resolve(); });
     });
-    const mux = new WeriftUdpMux(socket, socket.address().port);
+    const mux = new WeriftUdpMux(socket, socket.address().port, log);
     mux.original = UdpTransport.init;
     const original = mux.original;
     const patched = (async (type, options) => (type === 'udp4' && !options?.port ? mux.createTransport() : original(type, options))) as TransportInit;
@@ -77,6 +85,7 @@ export class WeriftUdpMux {
   /** Gives werift its own transports back and closes the socket. */
   close(): void {
     if (this.original && UdpTransport.init !== this.original) UdpTransport.init = this.original;
+    this.batch.close();
     this.socket.close();
   }
 
@@ -98,13 +107,14 @@ export class WeriftUdpMux {
     const t: VirtualTransport = {
       type: 'udp', closed: false, onData: () => undefined,
       address: { address: '0.0.0.0', family: 'IPv4', port }, host: '0.0.0.0', port,
-      send: (data, addr) => new Promise<void>((resolve) => {
-        if (t.closed || !addr) { resolve(); return; }
+      // Queued, not awaited: werift awaits each send, and a datagram's fate (dropped or not) is UDP's anyway.
+      send: async (data, addr) => {
+        if (t.closed || !addr) return;
         // Answers from an address this transport sent to first (a STUN or TURN server) come back to it.
         const key = `${addr[0]}:${addr[1]}`;
         if (!this.byRemote.has(key)) { this.byRemote.set(key, t); this.remotesOf.get(t)?.add(key); }
-        this.socket.send(data, addr[1], addr[0], () => resolve());
-      }),
+        this.batch.send(data, addr[1], addr[0]);
+      },
       close: async () => {
         t.closed = true;
         for (const k of this.remotesOf.get(t) ?? []) this.byRemote.delete(k);
