@@ -2,22 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseConf } from './parse-conf.ts';
-import { ConfError } from './conf-error.ts';
 import { GLOBAL_KEYS, type KeySpec } from './keys.ts';
 import { encryptConf } from './decrypt.ts';
+import { messageOf } from './test-support/conf-error-message.ts';
 
 const SHIPPED = readFileSync(new URL('../../mediamtx.yml', import.meta.url), 'utf8');
 
-/** The message of the ConfError `fn` throws (fails when it throws something else or nothing). */
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfError, `expected a ConfError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('expected a ConfError, but the configuration was accepted');
-}
 
 /** 1-based line of the first line of `text` that starts with `key:` (after indentation). */
 function lineOfKey(text: string, key: string): number {

@@ -5,20 +5,10 @@ import fc from 'fast-check';
 import { parseConf, confFromObject } from './parse-conf.ts';
 import { confToObject, formatByteSize, formatGoDuration } from './conf-object.ts';
 import { parseDuration, parseSize } from './value-parsers.ts';
-import { ConfError } from './conf-error.ts';
+import { messageOf } from './test-support/conf-error-message.ts';
 
 const SHIPPED = readFileSync(new URL('../../mediamtx.yml', import.meta.url), 'utf8');
 
-/** The message of the ConfError `fn` throws. */
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ConfError, `expected a ConfError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('expected a ConfError');
-}
 
 describe('formatGoDuration', () => {
   it('writes durations as Go time.Duration.String() does', () => {
