@@ -1,8 +1,9 @@
 /**
  * `node --import tsx bench/api-metrics.ts [--paths 1000 --readers 500]`: cost of observing the server, in process.
  * 1. Latency of `GET /v1/paths/list` with N configured paths (each exists, with its configuration in the answer).
- * 2. CPU time of one metrics scrape with M RTSP readers attached to one publisher while it streams, measured around
- *    the page build (process.cpuUsage) and over whole HTTP scrapes, and so the CPU share of scraping every second.
+ * 2. CPU time of one metrics scrape with M RTSP readers attached to one publisher: around the page build alone
+ *    (process.cpuUsage, while the stream flows), and over whole HTTP scrapes by curl (request, page, answer), with the
+ *    publisher paused and the CPU of an idle window as long taken off; and so the CPU share of scraping every second.
  * Bounded in count and time; everything runs on 127.0.0.1.
  */
 import { execFile } from 'node:child_process';
@@ -18,6 +19,8 @@ const opt = (name: string, def: number): number => { const i = args.indexOf(`--$
 const PATHS = Math.min(5000, opt('paths', 1000));
 const READERS = Math.min(1000, opt('readers', 500));
 
+const sleep = (msec: number): Promise<void> => new Promise((r) => setTimeout(r, msec));
+const cpuMs = (since: NodeJS.CpuUsage): number => { const c = process.cpuUsage(since); return (c.user + c.system) / 1000; };
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ms = (x: number): string => `${x.toFixed(2)} ms`;
 
@@ -68,12 +71,29 @@ async function metricsScrape(): Promise<void> {
       build.push((c.user + c.system) / 1000);
     }
     const url = `http://127.0.0.1:${srv.metricsPort}/metrics`;
-    const { stdout } = await promisify(execFile)('curl', ['-s', '-w', '%{time_total}\\n', ...Array.from({ length: 20 }, () => ['-o', '/dev/null', url]).flat()]);
-    const scrape = stdout.trim().split('\n').map((t) => Number(t) * 1000);
+    const curlScrapes = async (n: number): Promise<number[]> => {
+      const { stdout } = await promisify(execFile)('curl', ['-s', '-w', '%{time_total}\\n', ...Array.from({ length: n }, () => ['-o', '/dev/null', url]).flat()]);
+      return stdout.trim().split('\n').map((t) => Number(t) * 1000);
+    };
+    const scrape = await curlScrapes(20);
+    // The whole HTTP scrape in the server's process: the stream is paused (the readers stay attached), so the process
+    // does little else; the CPU of an idle window as long as the scrapes is taken off. Spawning curl is counted too.
+    clearInterval(timer);
+    timer = undefined;
+    await sleep(500);
+    const SCRAPES = 20;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await curlScrapes(SCRAPES);
+    const [scrapesCpu, wallMs] = [cpuMs(c0), performance.now() - t0];
+    const i0 = process.cpuUsage();
+    await sleep(wallMs);
+    const perScrape = Math.max(0, scrapesCpu - cpuMs(i0)) / SCRAPES;
     const steady = build.slice(10);
     console.log(`metrics page with ${READERS} RTSP readers (${lines} lines): CPU p50 ${ms(pct(steady, 0.5))}, max ${ms(Math.max(...steady))} per build`);
     console.log(`HTTP scrape seen by curl (while streaming to ${READERS} readers): p50 ${ms(pct(scrape, 0.5))}, max ${ms(Math.max(...scrape))}`);
-    console.log(`scraping every 1 s: ${(pct(steady, 0.5) / 10).toFixed(3)} % of one core for the page`);
+    console.log(`whole HTTP scrape, server CPU: ${ms(perScrape)} per scrape (${SCRAPES} scrapes in ${ms(wallMs)}, idle CPU taken off)`);
+    console.log(`scraping every 1 s: ${(pct(steady, 0.5) / 10).toFixed(3)} % of one core for the page, ${(perScrape / 10).toFixed(3)} % for the whole scrape`);
   } finally {
     clearInterval(timer);
     for (const r of readers) r.close();

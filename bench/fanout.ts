@@ -14,7 +14,7 @@
  * (MEDIAMTX_TS_UDP_BATCH=sendmmsg / off).
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { start, waitFor } from '../test/support/process.ts';
@@ -183,29 +183,33 @@ async function cell(n: number, file: string, dir: string, viaProxy = false, batc
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mtx-bench-'));
-const file = testFile(opt('cache', tmpdir()));
-const rowsByBatch = new Map<string, Record<string, number>[]>(BATCH_MODES.map((m) => [m, []]));
-const line = (r: Record<string, number>, label = ''): string =>
-  `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core\tRSS ${r.rssMiB!.toFixed(0)} MiB`;
-const batchLabel = (m: string): string => (m ? ` udp-batch ${m}` : '');
-for (const n of COUNTS) {
-  // With several batch modes, each N is measured once per mode back to back, so the modes see the same machine load.
-  for (const mode of BATCH_MODES) {
-    const r = await cell(n, file, dir, false, mode);
-    rowsByBatch.get(mode)!.push(r);
-    console.log(line(r, (IS_PROXY ? ' direct' : '') + batchLabel(mode)));
-    if (IS_PROXY) {
-      const p = await cell(n, file, dir, true, mode);
-      console.log(line(p, ' proxied' + batchLabel(mode)));
-      console.log(`N=${n}\tproxy overhead: ${(p.cpuPct! - r.cpuPct!).toFixed(1)} % of a core (${(((p.cpuPct! - r.cpuPct!) / r.cpuPct!) * 100).toFixed(0)} %), RSS ${(p.rssMiB! - r.rssMiB!).toFixed(0)} MiB`);
+try {
+  const file = testFile(opt('cache', tmpdir()));
+  const rowsByBatch = new Map<string, Record<string, number>[]>(BATCH_MODES.map((m) => [m, []]));
+  const line = (r: Record<string, number>, label = ''): string =>
+    `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core\tRSS ${r.rssMiB!.toFixed(0)} MiB`;
+  const batchLabel = (m: string): string => (m ? ` udp-batch ${m}` : '');
+  for (const n of COUNTS) {
+    // With several batch modes, each N is measured once per mode back to back, so the modes see the same machine load.
+    for (const mode of BATCH_MODES) {
+      const r = await cell(n, file, dir, false, mode);
+      rowsByBatch.get(mode)!.push(r);
+      console.log(line(r, (IS_PROXY ? ' direct' : '') + batchLabel(mode)));
+      if (IS_PROXY) {
+        const p = await cell(n, file, dir, true, mode);
+        console.log(line(p, ' proxied' + batchLabel(mode)));
+        console.log(`N=${n}\tproxy overhead: ${(p.cpuPct! - r.cpuPct!).toFixed(1)} % of a core (${(((p.cpuPct! - r.cpuPct!) / r.cpuPct!) * 100).toFixed(0)} %), RSS ${(p.rssMiB! - r.rssMiB!).toFixed(0)} MiB`);
+      }
     }
   }
-}
-const readerKind = PROTOCOL === 'rtmp' ? 'RTMP' : IS_UDP ? 'RTSP/UDP' : 'RTSP/TCP';
-for (const [mode, rows] of rowsByBatch) {
-  if (rows.length < 2) continue;
-  const a = rows[rows.length - 2]!;
-  const b = rows[rows.length - 1]!;
-  const marginal = ((b.cpuPct - a.cpuPct) / 100 / (b.readers - a.readers)) * 1e6;
-  console.log(`marginal cost of an ${readerKind} reader${batchLabel(mode)} (N ${a.readers} → ${b.readers}): ${marginal.toFixed(0)} µs of CPU per reader-second; RSS per reader ${(((b.rssMiB - a.rssMiB) * 1024) / (b.readers - a.readers)).toFixed(0)} KiB`);
+  const readerKind = PROTOCOL === 'rtmp' ? 'RTMP' : IS_UDP ? 'RTSP/UDP' : 'RTSP/TCP';
+  for (const [mode, rows] of rowsByBatch) {
+    if (rows.length < 2) continue;
+    const a = rows[rows.length - 2]!;
+    const b = rows[rows.length - 1]!;
+    const marginal = ((b.cpuPct - a.cpuPct) / 100 / (b.readers - a.readers)) * 1e6;
+    console.log(`marginal cost of an ${readerKind} reader${batchLabel(mode)} (N ${a.readers} → ${b.readers}): ${marginal.toFixed(0)} µs of CPU per reader-second; RSS per reader ${(((b.rssMiB - a.rssMiB) * 1024) / (b.readers - a.readers)).toFixed(0)} KiB`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -10,7 +10,7 @@
  * where its CPU went (self time by function and by package). Bounded in count and time.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ndc from 'node-datachannel';
@@ -182,25 +182,30 @@ async function cell(n: number, file: string, dir: string, kinds: readonly ('webr
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mtx-bench-webrtc-'));
-const file = testFile(opt('cache', tmpdir()));
-console.log(`WebRTC fan-out: ${WINDOW_S} s windows, 720p30 H264 4 Mbit/s video track; server CPU in % of one core (publisher alone subtracted for "per viewer")`);
-console.log('kind      \tN\tok\tpkt/s out\tMbit/s\tlost (%)\tserver CPU\tCPU/viewer\tviewers/core\tRSS MiB\tsetup s');
-for (const n of COUNTS) {
-  for (const r of await cell(n, file, dir, ['rtsp/udp', 'webrtc'])) {
-    const per = (Number(r.cpuPct) - Number(r.idlePct)) / n;
-    console.log(`${String(r.kind).padEnd(10)}\t${n}\t${r.ok}/${n}\t${Number(r.pktPerS).toFixed(0)}\t${Number(r.mbps).toFixed(0)}\t${r.lost} (${Number(r.lostPct).toFixed(3)})`
-      + `\t${Number(r.cpuPct).toFixed(1)} %\t${per.toFixed(2)} %\t${(100 / per).toFixed(0)}\t${Number(r.rssMiB).toFixed(0)}\t${Number(r.setupS).toFixed(1)}`);
+try {
+  const file = testFile(opt('cache', tmpdir()));
+  console.log(`WebRTC fan-out: ${WINDOW_S} s windows, 720p30 H264 4 Mbit/s video track; server CPU in % of one core (publisher alone subtracted for "per viewer")`);
+  console.log('kind      \tN\tok\tpkt/s out\tMbit/s\tlost (%)\tserver CPU\tCPU/viewer\tviewers/core\tRSS MiB\tsetup s');
+  for (const n of COUNTS) {
+    for (const r of await cell(n, file, dir, ['rtsp/udp', 'webrtc'])) {
+      const per = (Number(r.cpuPct) - Number(r.idlePct)) / n;
+      console.log(`${String(r.kind).padEnd(10)}\t${n}\t${r.ok}/${n}\t${Number(r.pktPerS).toFixed(0)}\t${Number(r.mbps).toFixed(0)}\t${r.lost} (${Number(r.lostPct).toFixed(3)})`
+        + `\t${Number(r.cpuPct).toFixed(1)} %\t${per.toFixed(2)} %\t${(100 / per).toFixed(0)}\t${Number(r.rssMiB).toFixed(0)}\t${Number(r.setupS).toFixed(1)}`);
+    }
   }
-}
-if (args.includes('--profile')) {
-  // Profiled at a load the server still carries (--profile-readers, 50 by default).
-  const n = Number(opt('profile-readers', '50'));
-  const profileDir = join(dir, 'profile');
-  const [r] = await cell(n, file, dir, ['webrtc'], profileDir);
-  console.log(`\nprofiled run (node --cpu-prof, N=${n} WebRTC): server CPU ${Number(r!.cpuPct).toFixed(1)} % of a core, lost ${r!.lost}`);
-  const prof = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-  // Only the measurement window: the server's start (tsx compiling the sources) and the viewers' setup are left out.
-  const window: [number, number] = [(lastWindow[0] - lastSpawn) / 1000, (lastWindow[1] - lastSpawn) / 1000];
-  if (prof) console.log(summarizeCpuProfile(JSON.parse(readFileSync(join(profileDir, prof), 'utf8')), ROOT, 25, window), `\n(profile: ${join(profileDir, prof)})`);
-  else console.log('no profile was written (the server did not exit cleanly)');
+  if (args.includes('--profile')) {
+    // Profiled at a load the server still carries (--profile-readers, 50 by default).
+    const n = Number(opt('profile-readers', '50'));
+    const profileDir = join(dir, 'profile');
+    const [r] = await cell(n, file, dir, ['webrtc'], profileDir);
+    console.log(`\nprofiled run (node --cpu-prof, N=${n} WebRTC): server CPU ${Number(r!.cpuPct).toFixed(1)} % of a core, lost ${r!.lost}`);
+    const prof = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    // Only the measurement window: the server's start (tsx compiling the sources) and the viewers' setup are left out.
+    const window: [number, number] = [(lastWindow[0] - lastSpawn) / 1000, (lastWindow[1] - lastSpawn) / 1000];
+    if (prof) console.log(summarizeCpuProfile(JSON.parse(readFileSync(join(profileDir, prof), 'utf8')), ROOT, 25, window), `\n(profile: ${join(profileDir, prof)})`);
+    else console.log('no profile was written (the server did not exit cleanly)');
+  }
+} finally {
+  // A profiled run keeps the folder: the profile printed above is in it.
+  if (!args.includes('--profile')) rmSync(dir, { recursive: true, force: true });
 }

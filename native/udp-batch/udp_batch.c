@@ -15,6 +15,14 @@
  * which the kernel splits into the same datagrams: one pass through the stack for up to 64 of them. The first GSO
  * message the kernel refuses (old kernel, no checksum offload on the route, segment larger than the path MTU) turns
  * GSO off for the process; that call returns what went before it and the caller sends the rest itself.
+ *
+ *   sendmmsgAsync(fd, buffers[], ports[], addresses[], count, useGso, callback) -> undefined
+ *
+ * The same send on a thread of libuv's pool (napi_create_async_work), so that the kernel's work of a large fan-out
+ * runs on another core than the event loop. The arguments are read on the calling thread (datagram pointers and
+ * lengths, parsed addresses); the caller keeps the buffers alive and unchanged until callback(sentOrNegErrno) runs on
+ * the event loop (the send uses a duplicate of fd, so the socket may be closed meanwhile). Datagrams to one destination stay in order only if the caller has at most one call in flight per
+ * destination (udp-batch-sender.ts partitions its readers for that).
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -23,8 +31,10 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* Messages per sendmmsg call: the kernel takes at most UIO_MAXIOV (1024); 256 keeps the stack frame ~20 KiB. */
 #define CHUNK 256
@@ -33,7 +43,10 @@
 #define GSO_MAX_SEGMENTS 64
 #define GSO_MAX_BYTES 65000
 
-static int gso_refused = 0; /* set once the kernel refused a GSO message */
+/* Set once the kernel refused a GSO message; read and written by the event loop and pool threads (relaxed atomics). */
+static int gso_refused = 0;
+#define GSO_REFUSED() __atomic_load_n(&gso_refused, __ATOMIC_RELAXED)
+#define REFUSE_GSO() __atomic_store_n(&gso_refused, 1, __ATOMIC_RELAXED)
 
 typedef union {
   struct sockaddr sa;
@@ -168,51 +181,32 @@ static void set_gso(batch_t *b, unsigned m) {
   }
 }
 
-static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 5) {
-    napi_throw_type_error(env, NULL, "sendmmsg(fd, buffers, ports, addresses, count[, useGso]): 5 arguments expected");
-    return NULL;
-  }
-  int32_t fd = -1;
-  uint32_t count = 0, nb = 0, np = 0, na = 0;
-  bool ok_b = false, ok_p = false, ok_a = false, want_gso = false;
-  napi_is_array(env, argv[1], &ok_b);
-  napi_is_array(env, argv[2], &ok_p);
-  napi_is_array(env, argv[3], &ok_a);
-  if (napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 || !ok_b || !ok_p || !ok_a ||
-      napi_get_value_uint32(env, argv[4], &count) != napi_ok) {
-    napi_throw_type_error(env, NULL, "sendmmsg(fd: number, buffers: Uint8Array[], ports: number[], addresses: (string|Uint8Array)[], count: number, useGso?: boolean)");
-    return NULL;
-  }
-  if (argc >= 6) napi_get_value_bool(env, argv[5], &want_gso); /* anything but a boolean: false */
-  CHECK(napi_get_array_length(env, argv[1], &nb));
-  CHECK(napi_get_array_length(env, argv[2], &np));
-  CHECK(napi_get_array_length(env, argv[3], &na));
-  if (count > nb || count > np || count > na) {
-    napi_throw_range_error(env, NULL, "sendmmsg: count exceeds an array's length");
-    return NULL;
-  }
+/* A send prepared on the event loop: every datagram's iovec and address, read from the JS arrays. */
+typedef struct {
+  int fd;
+  int want_gso;
+  uint32_t count;
+  uint32_t ready;      /* datagrams before the first malformed one (all of them when none is) */
+  int fill_err;        /* why datagram `ready` could not be read, when ready < count */
+  struct iovec *iovs;
+  addr_t *addrs;
+  int32_t result;      /* datagrams sent, or -errno when none was */
+  napi_ref callback;
+  napi_async_work work;
+} job_t;
 
-  static __thread batch_t b; /* ~40 KiB, kept off the stack (worker threads have small ones); one per thread */
+/* Sends iovs[i] to addrs[i] for i < n in sendmmsg chunks; returns datagrams sent, or -errno when none was. */
+static int32_t send_prepared(int fd, const struct iovec *iovs, const addr_t *addrs, uint32_t n, int fill_err, int want_gso) {
+  static __thread batch_t b; /* ~40 KiB, kept off the stack (pool threads have small ones); one per thread */
   uint32_t sent = 0;
   int first_err = 0;
-  while (sent < count) {
-    int use_gso = want_gso && !gso_refused;
+  while (sent < n) {
+    int use_gso = want_gso && !GSO_REFUSED();
     unsigned k = 0, m = 0;
-    int fill_err = 0;
-    addr_t addr;
-    while (k < CHUNK && sent + k < count) {
-      fill_err = fill(env, argv[1], argv[2], argv[3], sent + k, &b.iovs[k], &addr);
-      if (fill_err != 0) break;
-      m = append(&b, m, k, &addr, use_gso);
+    while (k < CHUNK && sent + k < n) {
+      b.iovs[k] = iovs[sent + k];
+      m = append(&b, m, k, &addrs[sent + k], use_gso);
       k++;
-    }
-    if (m == 0) { /* the next datagram is malformed: report it as not sent */
-      first_err = fill_err;
-      break;
     }
     if (use_gso) set_gso(&b, m);
     int r;
@@ -221,22 +215,152 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
     if (r < 0) r = 0;
     for (int i = 0; i < r; i++) sent += b.segs[i];
     if ((unsigned)r < m) {
-      /* The message at r failed (now, or its error comes with the next call). A refused GSO message turns GSO off. */
-      if (b.segs[r] > 1 && err != 0 && err != EAGAIN && err != EWOULDBLOCK && err != ENOBUFS) gso_refused = 1;
+      if (b.segs[r] > 1 && err != 0 && err != EAGAIN && err != EWOULDBLOCK && err != ENOBUFS) REFUSE_GSO();
       if (sent == 0) first_err = err != 0 ? -err : -EAGAIN;
-      break;
+      return sent > 0 ? (int32_t)sent : first_err;
     }
-    if (fill_err != 0) break;
+  }
+  if (sent == 0 && fill_err != 0) return fill_err;
+  return (int32_t)sent;
+}
+
+/* Checks the common arguments (fd, buffers, ports, addresses, count[, useGso]); false after throwing a TypeError. */
+static bool read_args(napi_env env, size_t argc, napi_value *argv, size_t want, int32_t *fd, uint32_t *count, bool *want_gso) {
+  if (argc < want) {
+    napi_throw_type_error(env, NULL, "udp_batch: sendmmsg(fd, buffers, ports, addresses, count[, useGso]) / sendmmsgAsync(..., useGso, callback)");
+    return false;
+  }
+  uint32_t nb = 0, np = 0, na = 0;
+  bool ok_b = false, ok_p = false, ok_a = false;
+  napi_is_array(env, argv[1], &ok_b);
+  napi_is_array(env, argv[2], &ok_p);
+  napi_is_array(env, argv[3], &ok_a);
+  if (napi_get_value_int32(env, argv[0], fd) != napi_ok || *fd < 0 || !ok_b || !ok_p || !ok_a ||
+      napi_get_value_uint32(env, argv[4], count) != napi_ok) {
+    napi_throw_type_error(env, NULL, "udp_batch: (fd: number, buffers: Uint8Array[], ports: number[], addresses: (string|Uint8Array)[], count: number, useGso?: boolean)");
+    return false;
+  }
+  *want_gso = false;
+  if (argc >= 6) napi_get_value_bool(env, argv[5], want_gso); /* anything but a boolean: false */
+  if (napi_get_array_length(env, argv[1], &nb) != napi_ok || napi_get_array_length(env, argv[2], &np) != napi_ok ||
+      napi_get_array_length(env, argv[3], &na) != napi_ok || *count > nb || *count > np || *count > na) {
+    napi_throw_range_error(env, NULL, "udp_batch: count exceeds an array's length");
+    return false;
+  }
+  return true;
+}
+
+/* Reads datagrams 0..count-1 into iovs/addrs; returns how many before the first malformed one (its error in *err). */
+static uint32_t prepare(napi_env env, napi_value *argv, uint32_t count, struct iovec *iovs, addr_t *addrs, int *err) {
+  *err = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    *err = fill(env, argv[1], argv[2], argv[3], i, &iovs[i], &addrs[i]);
+    if (*err != 0) return i;
+  }
+  return count;
+}
+
+static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd = -1;
+  uint32_t count = 0;
+  bool want_gso = false;
+  if (!read_args(env, argc, argv, 5, &fd, &count, &want_gso)) return NULL;
+  /* Datagrams are read one chunk at a time into fixed arrays, so a call allocates nothing. */
+  static __thread struct iovec iovs[CHUNK];
+  static __thread addr_t addrs[CHUNK];
+  uint32_t sent = 0;
+  int32_t result = 0;
+  while (sent < count) {
+    uint32_t n = count - sent < CHUNK ? count - sent : CHUNK;
+    int fill_err = 0;
+    uint32_t ready = 0;
+    for (; ready < n; ready++) {
+      fill_err = fill(env, argv[1], argv[2], argv[3], sent + ready, &iovs[ready], &addrs[ready]);
+      if (fill_err != 0) break;
+    }
+    int32_t r = send_prepared(fd, iovs, addrs, ready, fill_err, want_gso);
+    if (r <= 0) { result = sent > 0 ? (int32_t)sent : r; break; }
+    sent += (uint32_t)r;
+    result = (int32_t)sent;
+    if ((uint32_t)r < n) break; /* the kernel took part of it, or datagram `ready` is malformed */
   }
   napi_value out;
-  CHECK(napi_create_int32(env, sent > 0 ? (int32_t)sent : first_err, &out));
+  CHECK(napi_create_int32(env, result, &out));
   return out;
+}
+
+static void job_execute(napi_env env, void *data) {
+  (void)env; /* a pool thread: no Node-API calls here */
+  job_t *j = data;
+  if (j->fd < 0) { j->result = -EBADF; return; }
+  j->result = send_prepared(j->fd, j->iovs, j->addrs, j->ready, j->ready < j->count ? j->fill_err : 0, j->want_gso);
+  close(j->fd);
+}
+
+static void job_complete(napi_env env, napi_status status, void *data) {
+  job_t *j = data;
+  napi_value cb, global, arg;
+  if (napi_get_reference_value(env, j->callback, &cb) == napi_ok && napi_get_global(env, &global) == napi_ok &&
+      napi_create_int32(env, status == napi_ok ? j->result : -ECANCELED, &arg) == napi_ok) {
+    napi_call_function(env, global, cb, 1, &arg, NULL);
+  }
+  napi_delete_reference(env, j->callback);
+  napi_delete_async_work(env, j->work);
+  free(j->iovs);
+  free(j->addrs);
+  free(j);
+}
+
+static napi_value js_sendmmsg_async(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd = -1;
+  uint32_t count = 0;
+  bool want_gso = false;
+  if (!read_args(env, argc, argv, 7, &fd, &count, &want_gso)) return NULL;
+  napi_valuetype t;
+  if (napi_typeof(env, argv[6], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, NULL, "udp_batch: sendmmsgAsync needs a callback");
+    return NULL;
+  }
+  job_t *j = calloc(1, sizeof *j);
+  if (j != NULL && count > 0) {
+    j->iovs = malloc(count * sizeof *j->iovs);
+    j->addrs = malloc(count * sizeof *j->addrs);
+  }
+  if (j == NULL || (count > 0 && (j->iovs == NULL || j->addrs == NULL))) {
+    if (j != NULL) { free(j->iovs); free(j->addrs); free(j); }
+    napi_throw_error(env, "ENOMEM", "udp_batch: out of memory");
+    return NULL;
+  }
+  /* A duplicate of the descriptor, closed by the pool thread after the send: the socket's owner may close its own
+   * meanwhile, and the number could then name another socket. */
+  j->fd = dup(fd);
+  j->want_gso = want_gso;
+  j->count = count;
+  j->ready = prepare(env, argv, count, j->iovs, j->addrs, &j->fill_err);
+  napi_value name;
+  if (napi_create_reference(env, argv[6], 1, &j->callback) != napi_ok ||
+      napi_create_string_latin1(env, "udp_batch.sendmmsg", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, job_execute, job_complete, j, &j->work) != napi_ok ||
+      napi_queue_async_work(env, j->work) != napi_ok) {
+    if (j->fd >= 0) close(j->fd);
+    napi_throw_error(env, NULL, "udp_batch: could not queue the send");
+    return NULL; /* the job's memory leaks here only when Node-API itself fails, which it does not outside teardown */
+  }
+  return NULL;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   CHECK(napi_create_function(env, "sendmmsg", NAPI_AUTO_LENGTH, js_sendmmsg, NULL, &fn));
   CHECK(napi_set_named_property(env, exports, "sendmmsg", fn));
+  CHECK(napi_create_function(env, "sendmmsgAsync", NAPI_AUTO_LENGTH, js_sendmmsg_async, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "sendmmsgAsync", fn));
   return exports;
 }
 

@@ -10,6 +10,7 @@ import { parseDocument } from 'yaml';
 import type { FileEdit } from './api-conf-change.ts';
 import { startAppFromFile, LISTENERS } from '../../test/support/app.ts';
 import { httpGet, httpPost } from '../../test/support/http.ts';
+import { waitFor } from '../../test/support/process.ts';
 
 const SHIPPED = readFileSync(new URL('../../mediamtx.yml', import.meta.url), 'utf8');
 const comments = (text: string): string[] => text.split('\n').filter((l) => l.trimStart().startsWith('#'));
@@ -131,6 +132,10 @@ describe('apiPersist with a running server', () => {
     try {
       assert.equal((await httpPost(srv.apiPort, '/v1/config/paths/add/added', { runOnReady: 'ffmpeg -i rtsp://localhost:$RTSP_PORT/$MTX_PATH -c copy x.ts' })).status, 200);
       assert.equal((await httpPost(srv.apiPort, '/v1/config/set', { logLevel: 'debug', readTimeout: '15s' })).status, 200);
+      // readTimeout is one of the API server's settings: it restarts after answering (as MediaMTX's does), on a new
+      // port here (port 0), so the next request waits for it.
+      await waitFor(async () => srv.apiPort !== 0 && (await httpGet(srv.apiPort, '/v1/config/get').catch(() => undefined))?.status === 200,
+        { timeoutMs: 5000, what: 'the API back after its restart' });
       assert.equal((await httpPost(srv.apiPort, '/v1/config/paths/edit/cam', { readUser: 'u', readPass: 'p4ss' })).status, 200);
       assert.equal((await httpPost(srv.apiPort, '/v1/config/set', { readBufferCount: 500 })).status, 400, 'a refused change is not written');
       const text = readFileSync(file, 'utf8');

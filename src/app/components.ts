@@ -6,9 +6,9 @@ import { RtmpServer } from '../servers/rtmp/index.ts';
 import { HlsServer, createHlsMuxer } from '../servers/hls/index.ts';
 import { WebRtcServer } from '../servers/webrtc/index.ts';
 import { IpList } from '../auth/index.ts';
-import { ApiServer } from '../api/index.ts';
-import { MetricsServer } from '../metrics/index.ts';
-import { PprofServer } from '../pprof/index.ts';
+import type { ApiServer } from '../api/index.ts';
+import type { MetricsServer } from '../metrics/index.ts';
+import type { PprofServer } from '../pprof/index.ts';
 import { staticSourceFactories } from '../sources/index.ts';
 import { sameSettings, type PlanSpec } from './reload-plan.ts';
 import { COMPONENT_IDS, PLAN, type ComponentId, type SettingsOf } from './component-settings.ts';
@@ -115,9 +115,10 @@ const LIFECYCLES: { readonly [K in ComponentId]: Lifecycle<K> } = {
     },
     update: (srv, s) => srv.update(s),
   },
-  api: { create: (s, running) => ApiServer.listen({ ...s, host: apiHost(running, need(running, 'logger')), log: need(running, 'logger'), authGuard: guardOf(s, running, 'api') }) },
-  metrics: { create: (s, running) => MetricsServer.listen({ ...s, sources: metricsSources(running), log: need(running, 'logger'), authGuard: guardOf(s, running, 'metrics') }) },
-  pprof: { create: (s, running) => PprofServer.listen({ ...s, log: need(running, 'logger'), authGuard: guardOf(s, running, 'pprof') }) },
+  // The API, metrics and profiler are loaded when first enabled: off by default, and an idle server need not hold them.
+  api: { create: async (s, running) => (await import('../api/index.ts')).ApiServer.listen({ ...s, host: apiHost(running, need(running, 'logger')), log: need(running, 'logger'), authGuard: guardOf(s, running, 'api') }) },
+  metrics: { create: async (s, running) => (await import('../metrics/index.ts')).MetricsServer.listen({ ...s, sources: metricsSources(running), log: need(running, 'logger'), authGuard: guardOf(s, running, 'metrics') }) },
+  pprof: { create: async (s, running) => (await import('../pprof/index.ts')).PprofServer.listen({ ...s, log: need(running, 'logger'), authGuard: guardOf(s, running, 'pprof') }) },
 };
 
 /** Every component in start order: its pure row joined with its lifecycle. A new server is one more row in each table. */

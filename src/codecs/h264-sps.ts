@@ -1,6 +1,6 @@
 import { BitReader, unescapeRbsp } from './bit-reader.ts';
 import { CodecError } from './codec-error.ts';
-import { H26X_CLOCK_RATE } from './poc-dts.ts';
+import { VIDEO_CLOCK_RATE } from '../lib/index.ts';
 
 /** The SPS fields the server needs (ITU-T H.264 §7.3.2.1.1 and Annex E.1.1). */
 export interface H264Sps {
@@ -95,8 +95,8 @@ function parseVui(r: BitReader): { maxNumReorderFrames?: number; frameDuration90
     const timeScale = r.bits(32);
     r.skip(1);
     // A frame lasts two ticks (§E.2.1, field-based timing); rejected when absurd.
-    const d = (H26X_CLOCK_RATE * 2 * unitsInTick) / timeScale;
-    if (timeScale > 0 && d >= H26X_CLOCK_RATE / 1000 && d <= H26X_CLOCK_RATE * 10) out.frameDuration90k = d; // 1 ms to 10 s
+    const d = (VIDEO_CLOCK_RATE * 2 * unitsInTick) / timeScale;
+    if (timeScale > 0 && d >= VIDEO_CLOCK_RATE / 1000 && d <= VIDEO_CLOCK_RATE * 10) out.frameDuration90k = d; // 1 ms to 10 s
   }
   const nal = r.flag();
   if (nal) skipHrd(r);

@@ -1,6 +1,6 @@
 import { BitReader, unescapeRbsp } from './bit-reader.ts';
 import { CodecError } from './codec-error.ts';
-import { H26X_CLOCK_RATE } from './poc-dts.ts';
+import { VIDEO_CLOCK_RATE } from '../lib/index.ts';
 
 /** The H265 SPS fields the server needs (ITU-T H.265 §7.3.2.2.1). */
 export interface H265Sps {
@@ -97,6 +97,6 @@ export function parseH265VpsFrameDuration(nalu: Uint8Array): number | undefined 
   if (!r.flag()) return undefined;
   const unitsInTick = r.bits(32);
   const timeScale = r.bits(32);
-  const d = (H26X_CLOCK_RATE * unitsInTick) / timeScale;
-  return timeScale > 0 && d >= H26X_CLOCK_RATE / 1000 && d <= H26X_CLOCK_RATE * 10 ? d : undefined; // 1 ms to 10 s
+  const d = (VIDEO_CLOCK_RATE * unitsInTick) / timeScale;
+  return timeScale > 0 && d >= VIDEO_CLOCK_RATE / 1000 && d <= VIDEO_CLOCK_RATE * 10 ? d : undefined; // 1 ms to 10 s
 }

@@ -1,11 +1,9 @@
-/**
- * The clock of H264/H265 timestamps here: RTP (RFC 6184 §5.1, RFC 7798 §4.1) and MPEG-TS carry them at 90 kHz, so
- * DTS estimation and the frame durations read from parameter sets are in those ticks.
- */
-export const H26X_CLOCK_RATE = 90_000;
+import { VIDEO_CLOCK_RATE } from '../lib/index.ts';
 
+// Timestamps here (DTS estimation, frame durations read from parameter sets) are in the 90 kHz clock that RTP
+// (RFC 6184 §5.1, RFC 7798 §4.1) and MPEG-TS carry H264/H265 in.
 // Assumed frame duration (30 fps) when neither the bitstream nor earlier frames tell it.
-const DEFAULT_FRAME_DURATION = H26X_CLOCK_RATE / 30;
+const DEFAULT_FRAME_DURATION = VIDEO_CLOCK_RATE / 30;
 
 /** One picture as the DTS estimator needs it: whether it starts a GOP, and its picture order count. */
 export interface PocPicture { readonly randomAccess: boolean; readonly poc: number }

@@ -1,8 +1,8 @@
-import { isIP } from 'node:net';
 import type { Conf, PathConf } from './conf-types.ts';
 import { ConfError } from './conf-error.ts';
 import { V1_GLOBAL_KEYS } from './keys-v1.ts';
 import { parseValue } from './value-parsers.ts';
+import { isIpOrCidr } from './network-lists.ts';
 import type { KeyLocator } from './validate-conf.ts';
 
 type Globals = Record<string, unknown>;
@@ -46,12 +46,6 @@ export function usesV1Auth(conf: Conf): boolean { return v1AuthConfs.has(conf); 
 const HTTP_URL = /^https?:\/\//;
 // Plain credentials: MediaMTX's allowed characters; hashed ones are `sha256:` or (v1.5+) `argon2:`.
 const CREDENTIAL_CHARS = /^[a-zA-Z0-9!$()*+.;<=>[\]^_\-{}@#&]+$/;
-
-function isIpOrCidr(e: string): boolean {
-  const [ip, bits, extra] = e.split('/');
-  const v = isIP(ip ?? '');
-  return v !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128)));
-}
 
 function hasLegacyCredentials(p: Omit<PathConf, 'name' | 'regexp'>): boolean {
   return p.publishUser !== '' || p.publishPass !== '' || p.publishIPs.length > 0 || p.readUser !== '' || p.readPass !== '' || p.readIPs.length > 0;

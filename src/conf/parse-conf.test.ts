@@ -8,27 +8,9 @@ import { GLOBAL_KEYS, PATH_KEYS } from './keys.ts';
 import { encryptConf } from './decrypt.ts';
 import { loadConf } from './load-conf.ts';
 import { NOT_IMPLEMENTED } from './not-implemented.ts';
+import { keysMarkedNotBuilt } from './test-support/not-built-remarks.ts';
 
 const SHIPPED = new URL('../../mediamtx.yml', import.meta.url);
-
-/**
- * Global keys of the shipped file whose comment says "not built yet": the section header, or the comment block above
- * the key's group of lines (a blank line ends a group).
- */
-function keysMarkedNotBuilt(text: string): Set<string> {
-  const marked = new Set<string>();
-  let isSectionMarked = false;
-  let isGroupMarked = false;
-  for (const line of text.split('\n')) {
-    if (/^#{5,}/.test(line)) { isSectionMarked = false; isGroupMarked = false; continue; }
-    if (/^# .* settings/.test(line)) { isSectionMarked = /not built/.test(line); continue; }
-    if (line.trim() === '') { isGroupMarked = false; continue; }
-    if (line.startsWith('#')) { isGroupMarked ||= /not built/.test(line); continue; }
-    const key = /^(\w+):/.exec(line)?.[1];
-    if (key !== undefined && (isSectionMarked || isGroupMarked)) marked.add(key);
-  }
-  return marked;
-}
 
 function confError(fn: () => unknown, re: RegExp): void {
   assert.throws(fn, (e: unknown) => e instanceof ConfError && re.test(e.message));

@@ -1,5 +1,7 @@
 import { GLOBAL_KEYS, PATH_KEYS, type KeySpec } from './keys.ts';
 import { V1_GLOBAL_KEYS, V1_PATH_KEYS, ICE_SERVERS2 } from './keys-v1.ts';
+import { ValueError } from './value-parsers.ts';
+import { maskIceServerEntry } from '../lib/index.ts';
 
 /** Where a key lives: the top level (and `pathDefaults`' siblings) or a path section (`pathDefaults`, `paths.<name>`). */
 export type KeyScope = 'global' | 'path';
@@ -75,12 +77,15 @@ function replaced(old: string, by: string): string { return `parameter '${old}' 
 
 /** Turns `webrtcICEServers2` objects into v0.22.2's strings (`turn:user:pass:host:port` when there are credentials). */
 function iceServersToStrings(v: unknown): string[] {
-  return (v as { url: string; username: string; password: string; clientOnly: boolean }[]).map((s) => {
+  // The key is secret, so only a ValueError's `expected` reaches the message (the value would show passwords); the
+  // strings made here are checked with every other ICE server by validateConf, naming the key and its line.
+  return (v as { url: string; username: string; password: string; clientOnly: boolean }[]).map((s, i) => {
+    const server = `entry ${i + 1}, url '${maskIceServerEntry(s.url)}'`;
     // v0.22.2's form has no place for these: refused rather than dropped.
-    if (s.clientOnly) throw new Error(`'clientOnly' is not supported yet (server '${s.url}')`);
+    if (s.clientOnly) throw new ValueError(`no 'clientOnly', which is not supported yet (${server})`, v);
     if (s.username === '' && s.password === '') return s.url;
     const parts = s.url.split(':');
-    if (parts.length !== 3 || `${s.username}${s.password}`.includes(':')) throw new Error(`'${s.url}' with credentials must be type:host:port, and they can't contain ':'`);
+    if (parts.length !== 3 || `${s.username}${s.password}`.includes(':')) throw new ValueError(`a url type:host:port and a username and password without ':' (${server})`, v);
     return [parts[0], s.username, s.password, parts[1], parts[2]].join(':');
   });
 }

@@ -31,6 +31,9 @@ const V1_PATH_BUILT: ReadonlySet<string> = new Set([
 /** Path keys of v1.x features not built yet (recording, forwarding, SRT, MoQ, WHEP…). */
 const V1_PATH_NOT_IMPLEMENTED: readonly string[] = Object.keys(V1_PATH_KEYS).filter((k) => !V1_PATH_BUILT.has(k));
 
+/** Every v1.x key, global or path, of a feature not built yet (the shipped mediamtx.v1.yml's remarks are checked against it). */
+export const V1_NOT_BUILT_KEYS: readonly string[] = [...V1_GLOBAL_NOT_IMPLEMENTED.flatMap((r) => r.keys), ...V1_PATH_NOT_IMPLEMENTED];
+
 // Paths share their defaults' values (the same list objects), so the identity check settles most keys of a large file.
 function differs(a: unknown, b: unknown): boolean { return a !== b && JSON.stringify(a) !== JSON.stringify(b); }
 

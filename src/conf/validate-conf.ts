@@ -1,8 +1,8 @@
-import { isIP } from 'node:net';
 import type { Conf, PathConf } from './conf-types.ts';
 import { ConfError } from './conf-error.ts';
 import { redactUrl } from '../lib/index.ts';
 import { sourceSchemeOf, type SourceScheme } from './source-schemes.ts';
+import { checkIpList, validateNetworkLists } from './network-lists.ts';
 
 /** Where a key's value came from, for messages: ' at line 3', ' in environment variable MTX_X', or '' (default). */
 export type KeyLocator = (key: string) => string;
@@ -13,16 +13,6 @@ const CREDENTIAL_CHARS = /^[a-zA-Z0-9!$()*+.;<=>[\]^_\-{}@#&]+$/;
 /** Builds the error of one key, with its location, so every message names a key and, from a file, its line. */
 function invalid(locate: KeyLocator, key: string, reason: string): ConfError {
   return new ConfError(`invalid value for '${key}'${locate(key)}: ${reason}`);
-}
-
-function checkIpList(locate: KeyLocator, key: string, list: readonly string[]): void {
-  for (const e of list) {
-    const [ip, bits, extra] = e.split('/');
-    const v = isIP(ip ?? '');
-    const max = v === 4 ? 32 : 128;
-    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= max);
-    if (v === 0 || !okBits || extra !== undefined) throw invalid(locate, key, `'${e}' is not an IP address or CIDR`);
-  }
 }
 
 function checkCredential(locate: KeyLocator, key: string, v: string): void {
@@ -114,6 +104,7 @@ export function validateConf(conf: Conf, locate: KeyLocator = () => ''): void {
     throw bad('externalAuthenticationURL', 'must start with http:// or https://');
   }
   if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(conf.multicastIPRange)) throw bad('multicastIPRange', 'expected a CIDR like 224.1.0.0/16');
+  validateNetworkLists(conf, locate);
   const camIds = new Map<number, string>();
   for (const p of Object.values(conf.paths)) validatePath(conf, locate, p, camIds);
 }

@@ -165,7 +165,10 @@ export interface ConnectionInfo {
   readonly outboundDiscarded?: number;
 }
 
-/** What every protocol server offers the app, the API and metrics; a new server implements it and adds one row to the app's table. */
+/**
+ * What every protocol server offers the app, the API and metrics; a new server implements it and adds one row to the
+ * app's table. Starting is its class's `listen` (ProtocolServerFactory), not a method here.
+ */
 export interface ProtocolServer<S = unknown> {
   /** Closes the listeners, every connection and their hooks. */
   close(): Promise<void>;
@@ -175,4 +178,13 @@ export interface ProtocolServer<S = unknown> {
   kick(id: string): boolean;
   /** Takes settings the app's table declared live-updatable (e.g. runOnConnect, applied to new connections). */
   update(next: S): void;
+}
+
+/**
+ * How a protocol server starts: a static `listen(opts)` on its class that resolves once every
+ * listener is bound, or rejects having closed what it opened. A server object exists only while it listens, so there
+ * is no created-but-not-started state to guard, and a restart on reload is close() then a new listen().
+ */
+export interface ProtocolServerFactory<O, P extends ProtocolServer = ProtocolServer> {
+  listen(opts: O): Promise<P>;
 }

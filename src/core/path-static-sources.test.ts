@@ -86,6 +86,23 @@ describe('static sources on paths', () => {
     await pm.close();
   });
 
+  it('refuses the waiting readers and stops the source when it is not ready within sourceOnDemandStartTimeout', async () => {
+    const sources = new Sources();
+    const lines: string[] = [];
+    const pm = manager('paths:\n  cam:\n    source: rtsp://cam/x\n    sourceOnDemand: yes\n    sourceOnDemandStartTimeout: 200ms\n', sources, lines);
+    const started = Date.now();
+    const readers = [pm.addReader(request('cam'), participant()), pm.addReader(request('cam'), participant())];
+    await until(() => sources.runs.length === 1, 'the source to start');
+    // The upstream never answers: setReady is never called.
+    for (const r of readers) await assert.rejects(r, { name: 'NoStreamAvailableError' }, 'each waiting reader refused');
+    const waited = Date.now() - started;
+    assert.ok(waited >= 190, `refused after ${waited} ms, before the 200 ms timeout`);
+    await until(() => sources.runs[0]!.signal.aborted, 'the source run to be stopped');
+    assert.ok(lines.some((l) => l.includes('on-demand source stopped: source did not become ready in time')), `log:\n${lines.join('\n')}`);
+    assert.equal(sources.runs.length, 1, `${sources.runs.length} runs: no retry while nobody reads`);
+    await pm.close();
+  });
+
   it('stops an on-demand source that lost its stream; the next reader starts it again', async () => {
     const sources = new Sources();
     const pm = manager('paths:\n  cam:\n    source: rtsp://cam/x\n    sourceOnDemand: yes\n', sources);

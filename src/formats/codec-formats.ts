@@ -1,9 +1,10 @@
 import type { Av1Format, FormatOf, H264Format, H265Format, Mpeg4AudioFormat } from './format.ts';
 import { type H265ParameterSets } from './parameter-sets.ts';
+import { VIDEO_CLOCK_RATE } from '../lib/index.ts';
 import { parseFmtpParams } from './sdp/index.ts';
 
-// RFC 6184 §5.1, RFC 7798 §4.1, RFC 9628 §4.1, the AV1 RTP spec §7.1 and RFC 3551 §4.5.13: these formats tick at 90 kHz.
-const VIDEO_CLOCK_RATE = 90_000;
+// RFC 6184 §5.1, RFC 7798 §4.1, RFC 9628 §4.1, the AV1 RTP spec §7.1 and RFC 3551 §4.5.13: the video formats and MPA
+// tick at VIDEO_CLOCK_RATE (90 kHz).
 // RFC 7587 §4.1: Opus RTP always ticks at 48 kHz, whatever the sampling rate.
 const OPUS_CLOCK_RATE = 48_000;
 // RFC 3551 §4.5.14: G711 samples at 8 kHz.

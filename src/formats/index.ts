@@ -8,7 +8,7 @@ export {
 } from './codec-formats.ts';
 export {
   cacheFormatParameters, parseH264Sprop, parseH265Sprop, parseMpeg4AudioConfig,
-  setAv1SequenceHeader, setH264ParameterSets, setH265ParameterSets, type H264ParameterSets, type H265ParameterSets,
+  setAv1SequenceHeader, setH264ParameterSets, setH265ParameterSets, setMpeg4AudioConfig, type H264ParameterSets, type H265ParameterSets,
 } from './parameter-sets.ts';
 export * from './fmp4/index.ts';
 export * from './mpegts/index.ts';

@@ -1,5 +1,5 @@
 import { stripStartCode } from '../codecs/index.ts';
-import type { Av1Format, Format, H264Format, H265Format } from './format.ts';
+import type { Av1Format, Format, H264Format, H265Format, Mpeg4AudioFormat } from './format.ts';
 import { parseFmtpParams, setFmtpValues } from './sdp/fmtp-values.ts';
 
 /** H264 parameter sets. */
@@ -93,3 +93,14 @@ export function setH265ParameterSets(f: H265Format, ps: H265ParameterSets): void
 
 /** Makes `obu` the format's AV1 sequence header (SDP has no place for it: the fmtp stays as announced). */
 export function setAv1SequenceHeader(f: Av1Format, obu: Buffer): void { f.sequenceHeader = obu; }
+
+/**
+ * Makes `config` the format's AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1): its field and its fmtp's `config=`
+ * (RFC 3640 §4.1), so DESCRIBE and muxers set up later use it. The clock rate and rtpmap channels stay as announced:
+ * timestamps already sent are in that clock.
+ */
+export function setMpeg4AudioConfig(f: Mpeg4AudioFormat, config: Buffer): void {
+  f.config = config;
+  f.fmtp = setFmtpValues(f.fmtp, [{ key: 'config', value: config.toString('hex'), isAddedWhenMissing: true }]);
+  f.params = parseFmtpParams(f.fmtp);
+}

@@ -3,10 +3,11 @@ export { RingBuffer } from './ring-buffer.ts';
 export { deferred, type Deferred } from './deferred.ts';
 export { assertNever } from './assert-never.ts';
 export { ErrorCounter } from './error-counter.ts';
-export { rescale } from './clock.ts';
+export { rescale, VIDEO_CLOCK_RATE, type Rounding } from './clock.ts';
 export { parseListenAddress, normalizeIp, AddressError, type ListenAddress } from './net-address.ts';
 export { readStartupFile } from './startup-file.ts';
 export { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';
+export { splitIceServerEntry, maskIceServerEntry, IceServerEntryError, type IceServerEntry } from './ice-server-entry.ts';
 export { TypedEmitter, type EventMap } from './typed-emitter.ts';
 export { openTcpListener, type TcpListener, type TcpListenerOptions, type ListenerTls } from './tcp-listener.ts';
 export { ConnectionRegistry, type RegisteredConnection } from './connection-registry.ts';
@@ -16,3 +17,6 @@ export {
   normalizeFingerprint, certificateFingerprint, connectPinnedTls, pinnedHttpsOptions, isUntrustedCertificateError, tlsErrorMessage, type PinnedTlsOptions,
 } from './tls-fingerprint.ts';
 export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH, type UdpBatchAddon, type UdpBatchSenderOptions, type UdpBatchSenderStats } from './udp-batch-sender.ts';
+export {
+  holdYoungGeneration, capYoungGeneration, releaseYoungGeneration, youngGenerationBytes, youngGenerationCap, YOUNG_GENERATION_CAP_BYTES, YOUNG_GENERATION_ENV,
+} from './young-generation.ts';

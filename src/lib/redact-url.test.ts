@@ -68,11 +68,32 @@ describe('redactSecrets', () => {
     assert.equal(redactSecrets(`token ${jwt} refused`), `token ${REDACTED} refused`);
   });
 
+  it('hides TURN passwords and shared secrets of ICE servers, and keeps the user, host and port', () => {
+    assert.equal(redactSecrets("invalid ICE server 'turn:alice:TurnPass9:host:3478': x"), `invalid ICE server 'turn:alice:${REDACTED}:host:3478': x`);
+    assert.equal(redactSecrets('servers [stun:s.example.com:19302, turns:AUTH_SECRET:Sh4red:t.example.com:5349?transport=tcp]'),
+      `servers [stun:s.example.com:19302, turns:AUTH_SECRET:${REDACTED}:t.example.com:5349?transport=tcp]`);
+    assert.equal(redactSecrets('webrtcICEServers=turn:u:p#\'w:10.0.0.1:3478'), `webrtcICEServers=turn:u:${REDACTED}:10.0.0.1:3478`);
+    assert.equal(redactSecrets('{"urls":"turn:h:1","username":"u","credential":"Cr3d"}'), `{"urls":"turn:h:1","username":"u","credential":"${REDACTED}"}`);
+    assert.equal(redactSecrets('Link: <turn:h:1>; rel="ice-server"; username="u"; credential="Cr3d"; credential-type="password"'),
+      `Link: <turn:h:1>; rel="ice-server"; username="u"; credential="${REDACTED}"; credential-type="password"`);
+  });
+
+  it('hides any TURN password of the v0.22.2 form (property)', () => {
+    const pass = fc.stringMatching(/^[A-Za-z0-9!$()*+.;<=>[\]^_\-{}@#&'"?/]{6,24}$/).map((p) => `Pw${p}`);
+    const user = fc.stringMatching(/^[a-zA-Z0-9_.-]{1,12}$/);
+    fc.assert(fc.property(fc.constantFrom('turn', 'turns', 'stun', 'stuns'), user, pass, (scheme, u, p) => {
+      const out = redactSecrets(`ICE server ${scheme}:${u}:${p}:turn.example.com:3478 refused`);
+      // A password that looks like a query (`?pass=…`) may be masked by the query rule instead: only its absence matters.
+      assert.ok(!out.includes(p) && out.startsWith(`ICE server ${scheme}:${u}:`), out);
+    }), { numRuns: 500 });
+  });
+
   it('leaves ordinary log lines untouched', () => {
     for (const l of [
       '[RTSP] [conn 127.0.0.1:5000] opened', 'Basic authentication failed', '[path cam] stream is ready (1 track: H264)',
       '[RTSP] listener opened on :8554 (TCP), :8000 (UDP/RTP), :8001 (UDP/RTCP)', 'readBufferCount=512',
       "[auth] authentication failed for 'reader' from 127.0.0.1: wrong password",
+      'ICE servers: stun:stun.l.google.com:19302, turn:turn.example.com:3478', '[WebRTC] turn: relay 10:20:30',
     ]) assert.equal(redactSecrets(l), l);
   });
 });

@@ -17,8 +17,13 @@ const AUTH_TOKEN = /\b(Basic|Bearer)\s+([A-Za-z0-9+/._~-]+=*)/g;
 const DIGEST_RESPONSE = /\b(response\s*=\s*"?)[0-9a-f]{32,64}/gi;
 // A JWT anywhere (RFC 7519 §3: base64url header `{"…` . payload . signature), as an RTSP/RTMP password or query value.
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
-// JSON fields of MediaMTX's external authentication body.
-const JSON_SECRET = /("(?:password|pass|token)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
+// JSON fields of MediaMTX's external authentication body, and an RTCIceServer's TURN `credential`.
+const JSON_SECRET = /("(?:password|pass|token|credential)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
+// The TURN password of a WHIP/WHEP `Link: <turn:…>; credential="…"` header (draft-ietf-wish-whip §4.4).
+const LINK_CREDENTIAL = /\b(credential=")(?:[^"\\]|\\.)*"/gi;
+// MediaMTX v0.22.2's ICE server with credentials, `turn:user:pass:host:port` (or `turn:AUTH_SECRET:secret:…`): not
+// a URL, so URL_USERINFO misses it. A password can't hold ':' in this form; the user name is kept, as in URLs.
+const ICE_SERVER_CREDENTIALS = /\b((?:stun|turn)s?:[^:\s'"]*:)[^:\s]*(:[A-Za-z0-9._-]+:\d)/gi;
 
 function maskUserinfo(_m: string, scheme: string, userinfo: string): string {
   const colon = userinfo.indexOf(':');
@@ -42,15 +47,17 @@ export function redactUrl(url: string): string {
 
 /**
  * Free text (a log line, an error message) with every credential it can carry hidden: URL passwords, credential
- * query values, Authorization header values, Basic/Bearer tokens and JSON password fields.
+ * query values, Authorization header values, Basic/Bearer tokens, JSON password fields and TURN credentials.
  */
 export function redactSecrets(text: string): string {
   // Fast path: most log lines carry none of the markers the patterns below need.
-  if (!/:\/\/|[?&;=]|authorization|basic|bearer|response|"pass|"token|eyJ/i.test(text)) return text;
+  if (!/:\/\/|[?&;=]|authorization|basic|bearer|response|"pass|"token|"credential|eyJ|(?:stun|turn)s?:/i.test(text)) return text;
   return redactUrl(text)
+    .replace(ICE_SERVER_CREDENTIALS, `$1${REDACTED}$2`)
     .replace(AUTH_HEADER, `$1${REDACTED}`)
     .replace(AUTH_TOKEN, maskToken)
     .replace(DIGEST_RESPONSE, `$1${REDACTED}`)
     .replace(JSON_SECRET, `$1${REDACTED}"`)
+    .replace(LINK_CREDENTIAL, `$1${REDACTED}"`)
     .replace(JWT, REDACTED);
 }

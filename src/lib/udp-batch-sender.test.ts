@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Logger } from './logger.ts';
-import { UdpBatchSender, dgramSocketFd, loadUdpBatchAddon, type UdpBatchAddon } from './udp-batch-sender.ts';
+import { UDP_SEND_THREADS_ENV, UdpBatchSender, dgramSocketFd, loadUdpBatchAddon, udpSendThreads, type UdpBatchAddon } from './udp-batch-sender.ts';
 import { waitFor } from '../../test/support/process.ts';
 
 // The addon is compiled into a temporary folder by the same script npm runs at install, so this test covers the C
@@ -32,10 +32,13 @@ async function receiver(): Promise<{ socket: Socket; port: number; got: string[]
   return { socket, port: socket.address().port, got };
 }
 
-const modes: { name: string; addon: () => UdpBatchAddon | undefined; useGso: boolean }[] = [
-  { name: 'with the addon (sendmmsg and GSO)', addon: () => addon, useGso: true },
-  { name: 'with the addon (sendmmsg without GSO)', addon: () => addon, useGso: false },
-  { name: 'without the addon (dgram fallback)', addon: () => undefined, useGso: true },
+// sendThreads 0: sendmmsg on the event loop; > 0: on libuv's pool threads, every lot however small (asyncMin 0).
+const modes: { name: string; addon: () => UdpBatchAddon | undefined; useGso: boolean; sendThreads: number }[] = [
+  { name: 'with the addon (sendmmsg and GSO)', addon: () => addon, useGso: true, sendThreads: 0 },
+  { name: 'with the addon (sendmmsg without GSO)', addon: () => addon, useGso: false, sendThreads: 0 },
+  { name: 'with the addon on 2 send threads (sendmmsg and GSO)', addon: () => addon, useGso: true, sendThreads: 2 },
+  { name: 'with the addon on 1 send thread (sendmmsg without GSO)', addon: () => addon, useGso: false, sendThreads: 1 },
+  { name: 'without the addon (dgram fallback)', addon: () => undefined, useGso: true, sendThreads: 0 },
 ];
 
 for (const mode of modes) {
@@ -53,7 +56,7 @@ for (const mode of modes) {
       it(`delivers every datagram in order to the right port from a ${type === 'udp4' ? 'IPv4' : 'dual-stack'} socket`, async () => {
         a.got.length = 0; b.got.length = 0;
         const tx = await bound(type, host);
-        const sender = new UdpBatchSender({ socket: tx, addon: mode.addon(), useGso: mode.useGso });
+        const sender = new UdpBatchSender({ socket: tx, addon: mode.addon(), useGso: mode.useGso, sendThreads: mode.sendThreads, asyncMinDatagrams: 0 });
         // More than one sendmmsg chunk (256), interleaved between two readers as a fan-out is.
         for (let i = 0; i < 700; i++) {
           sender.send(Buffer.from(`a${i}`), a.port, dest);
@@ -64,9 +67,17 @@ for (const mode of modes) {
         assert.deepEqual(b.got, Array.from({ length: 700 }, (_, i) => `b${i}`));
         const native = mode.addon() !== undefined;
         assert.equal(sender.isNative, native);
-        assert.deepEqual(sender.stats, native
-          ? { sentBatched: 1400, sentDgram: 0, batches: 1, dropped: 0 }   // one flush for the whole turn
-          : { sentBatched: 0, sentDgram: 1400, batches: 0, dropped: 0 });
+        assert.equal(sender.sendThreads, mode.sendThreads, 'send threads in use');
+        if (mode.sendThreads > 0) {
+          // One flush for the whole turn, split over the lanes the two readers fall in: one send per lane.
+          const { asyncBatches, ...rest } = sender.stats;
+          assert.ok(asyncBatches >= 1 && asyncBatches <= mode.sendThreads, `one pool send per lane used, saw ${asyncBatches}`);
+          assert.deepEqual(rest, { sentBatched: 1400, sentDgram: 0, batches: asyncBatches, dropped: 0 });
+        } else {
+          assert.deepEqual(sender.stats, native
+            ? { sentBatched: 1400, sentDgram: 0, batches: 1, dropped: 0, asyncBatches: 0 }   // one flush for the whole turn
+            : { sentBatched: 0, sentDgram: 1400, batches: 0, dropped: 0, asyncBatches: 0 });
+        }
         sender.close();
         tx.close();
       });
@@ -75,7 +86,7 @@ for (const mode of modes) {
     it('keeps the boundaries of runs of equal-size datagrams to one reader (a frame\'s RTP packets)', async () => {
       a.got.length = 0; b.got.length = 0;
       const tx = await bound('udp6', '::');
-      const sender = new UdpBatchSender({ socket: tx, addon: mode.addon(), useGso: mode.useGso });
+      const sender = new UdpBatchSender({ socket: tx, addon: mode.addon(), useGso: mode.useGso, sendThreads: mode.sendThreads, asyncMinDatagrams: 0 });
       // Per reader and frame: 80 full packets (more than one GSO message takes), a shorter last one, an empty one.
       const frame = (tag: string, f: number): string[] => [
         ...Array.from({ length: 80 }, (_, i) => `${tag}${f}.${i}:`.padEnd(1200, '.')), `${tag}${f}.end`, '',
@@ -96,10 +107,12 @@ for (const mode of modes) {
     it('flushes at once when the queue is full, losing nothing', async () => {
       a.got.length = 0;
       const tx = await bound('udp4', '127.0.0.1');
-      const sender = new UdpBatchSender({ socket: tx, addon: mode.addon(), useGso: mode.useGso, maxQueued: 10 });
+      const sender = new UdpBatchSender({ socket: tx, addon: mode.addon(), useGso: mode.useGso, sendThreads: mode.sendThreads, asyncMinDatagrams: 0, maxQueued: 10 });
       for (let i = 0; i < 15; i++) sender.send(Buffer.from(`a${i}`), a.port, '127.0.0.1');
-      // The 11th send found the queue full and sent the first 10 before this turn ends; the other 5 wait for the flush.
-      assert.equal(sender.stats.sentBatched + sender.stats.sentDgram, 10);
+      // The 11th send found the queue full and sent the first 10 before this turn ends (on a pool thread: started
+      // them); the other 5 wait for the flush.
+      if (mode.sendThreads > 0) assert.equal(sender.stats.asyncBatches, 1, 'one pool send started');
+      else assert.equal(sender.stats.sentBatched + sender.stats.sentDgram, 10, 'the first 10 sent at once');
       await waitFor(() => a.got.length === 15, { timeoutMs: 5000, what: 'all datagrams' });
       assert.deepEqual(a.got, Array.from({ length: 15 }, (_, i) => `a${i}`));
       assert.equal(sender.stats.dropped, 0);
@@ -116,11 +129,11 @@ describe('UdpBatchSender with the addon, partial sends', () => {
     const tx = await bound('udp4', '127.0.0.1');
     // sendmmsg sends a prefix when the socket buffer fills (EAGAIN after some): here 3 of each call.
     const short: UdpBatchAddon = { sendmmsg: (fd, bufs, ports, addrs, count) => addon.sendmmsg(fd, bufs, ports, addrs, Math.min(3, count)) };
-    const sender = new UdpBatchSender({ socket: tx, addon: short });
+    const sender = new UdpBatchSender({ socket: tx, addon: short, sendThreads: 0 });
     for (let i = 0; i < 10; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1');
     await waitFor(() => r.got.length === 10, { timeoutMs: 5000, what: 'all datagrams' });
     assert.deepEqual(r.got, Array.from({ length: 10 }, (_, i) => `m${i}`));
-    assert.deepEqual(sender.stats, { sentBatched: 3, sentDgram: 7, batches: 1, dropped: 0 });
+    assert.deepEqual(sender.stats, { sentBatched: 3, sentDgram: 7, batches: 1, dropped: 0, asyncBatches: 0 });
     r.socket.close();
     tx.close();
   });
@@ -131,10 +144,10 @@ describe('UdpBatchSender with the addon, partial sends', () => {
     const short: UdpBatchAddon = { sendmmsg: (fd, bufs, ports, addrs, count) => addon!.sendmmsg(fd, bufs, ports, addrs, Math.min(3, count)) };
     const dropped: number[] = [];
     // maxPendingBytes 0: dgram's queue counts as full, as behind a link that returns EAGAIN.
-    const sender = new UdpBatchSender({ socket: tx, addon: short, maxPendingBytes: 0, onDropped: (n) => dropped.push(n) });
+    const sender = new UdpBatchSender({ socket: tx, addon: short, sendThreads: 0, maxPendingBytes: 0, onDropped: (n) => dropped.push(n) });
     for (let i = 0; i < 10; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1');
     sender.flush();
-    assert.deepEqual(sender.stats, { sentBatched: 3, sentDgram: 0, batches: 1, dropped: 7 });
+    assert.deepEqual(sender.stats, { sentBatched: 3, sentDgram: 0, batches: 1, dropped: 7, asyncBatches: 0 });
     assert.deepEqual(dropped, [7]);
     await waitFor(() => r.got.length === 3, { timeoutMs: 5000, what: 'the datagrams sendmmsg sent' });
     assert.deepEqual(r.got, ['m0', 'm1', 'm2']);
@@ -145,13 +158,100 @@ describe('UdpBatchSender with the addon, partial sends', () => {
   it('sends everything with dgram when sendmmsg sent nothing (EAGAIN)', async () => {
     const r = await receiver();
     const tx = await bound('udp4', '127.0.0.1');
-    const sender = new UdpBatchSender({ socket: tx, addon: { sendmmsg: () => -11 } });
+    const sender = new UdpBatchSender({ socket: tx, addon: { sendmmsg: () => -11 }, sendThreads: 0 });
     for (let i = 0; i < 5; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1');
     await waitFor(() => r.got.length === 5, { timeoutMs: 5000, what: 'all datagrams' });
     assert.deepEqual(r.got, ['m0', 'm1', 'm2', 'm3', 'm4']);
-    assert.deepEqual(sender.stats, { sentBatched: 0, sentDgram: 5, batches: 1, dropped: 0 });
+    assert.deepEqual(sender.stats, { sentBatched: 0, sentDgram: 5, batches: 1, dropped: 0, asyncBatches: 0 });
     r.socket.close();
     tx.close();
+  });
+});
+
+describe('UdpBatchSender on send threads', () => {
+  /** The real addon's sends, with the pool's answer held back by `delayMs` and cut to `limit` datagrams. */
+  function slowAddon(delayMs: number, limit = Infinity): UdpBatchAddon {
+    return {
+      sendmmsg: (...a) => addon!.sendmmsg(...a),
+      sendmmsgAsync: (fd, bufs, ports, addrs, count, gso, done) => {
+        const n = Math.min(count, limit);
+        addon!.sendmmsgAsync!(fd, bufs, ports, addrs, n, gso, (r) => { setTimeout(() => done(r), delayMs); });
+      },
+    };
+  }
+
+  /** Runs `body` with a receiver and a sending socket, closing both however it ends (an open socket keeps the run alive). */
+  async function withPair(body: (r: Awaited<ReturnType<typeof receiver>>, tx: Socket) => Promise<void>): Promise<void> {
+    const r = await receiver();
+    const tx = await bound('udp4', '127.0.0.1');
+    try {
+      await body(r, tx);
+    } finally {
+      r.socket.close();
+      try { tx.close(); } catch { /* closed by the test */ }
+    }
+  }
+
+  it('keeps each destination in order across flushes while a lane\'s send is in flight', async () => {
+    assert.ok(addon?.sendmmsgAsync, buildOutput);
+    await withPair(async (r, tx) => {
+      const sender = new UdpBatchSender({ socket: tx, addon: slowAddon(30), sendThreads: 1, asyncMinDatagrams: 0 });
+      for (let i = 0; i < 5; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1');
+      sender.flush(); // in flight for 30 ms
+      for (let i = 5; i < 10; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1');
+      sender.flush(); // waits in the lane
+      assert.equal(sender.stats.asyncBatches, 1, 'the second lot waits for the first send');
+      await waitFor(() => r.got.length === 10 && sender.stats.sentBatched === 10, { timeoutMs: 5000, what: 'all datagrams' });
+      assert.deepEqual(r.got, Array.from({ length: 10 }, (_, i) => `m${i}`));
+      assert.equal(sender.stats.asyncBatches, 2);
+    });
+  });
+
+  it('sends what a pool send left with dgram, in order, and drops what a busy lane cannot hold', async () => {
+    assert.ok(addon?.sendmmsgAsync, buildOutput);
+    await withPair(async (r, tx) => {
+      const dropped: number[] = [];
+      const sender = new UdpBatchSender({ socket: tx, addon: slowAddon(30, 3), sendThreads: 1, asyncMinDatagrams: 0, maxLaneDatagrams: 4, onDropped: (n) => dropped.push(n) });
+      for (let i = 0; i < 4; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1'); // 4 datagrams: the lane's limit
+      sender.flush();
+      for (let i = 4; i < 9; i++) sender.send(Buffer.from(`n${i}`), r.port, '127.0.0.1'); // 4 fit, 1 dropped
+      sender.flush();
+      await waitFor(() => r.got.length === 8, { timeoutMs: 5000, what: 'the datagrams kept' });
+      assert.deepEqual(r.got, ['m0', 'm1', 'm2', 'm3', 'n4', 'n5', 'n6', 'n7']);
+      assert.deepEqual(dropped, [1]);
+      assert.equal(sender.stats.dropped, 1);
+      assert.ok(sender.stats.sentDgram >= 1, `what the pool send left went through dgram, saw ${JSON.stringify(sender.stats)}`);
+    });
+  });
+
+  it('lets the socket\'s owner close it while a send is in flight (the pool thread sends on its own descriptor)', async () => {
+    assert.ok(addon?.sendmmsgAsync, buildOutput);
+    await withPair(async (r, tx) => {
+      const sender = new UdpBatchSender({ socket: tx, addon, sendThreads: 1, asyncMinDatagrams: 0 });
+      for (let i = 0; i < 50; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1');
+      sender.close();
+      tx.close();
+      await waitFor(() => r.got.length === 50, { timeoutMs: 5000, what: 'the datagrams of the send in flight' });
+      assert.deepEqual(r.got, Array.from({ length: 50 }, (_, i) => `m${i}`));
+    });
+  });
+
+  it('uses the send threads the environment asks for (at most 3), none by default', () => {
+    const CASES: readonly [NodeJS.ProcessEnv, number][] = [
+      [{}, 0], [{ [UDP_SEND_THREADS_ENV]: '0' }, 0], [{ [UDP_SEND_THREADS_ENV]: '2' }, 2], [{ [UDP_SEND_THREADS_ENV]: '9' }, 3],
+      [{ [UDP_SEND_THREADS_ENV]: 'x' }, 0], [{ [UDP_SEND_THREADS_ENV]: '' }, 0], [{ [UDP_SEND_THREADS_ENV]: '-1' }, 0],
+    ];
+    for (const [env, want] of CASES) assert.equal(udpSendThreads(env), want, JSON.stringify(env));
+  });
+
+  it('sends on the event loop when the addon has no pool send (an older build)', async () => {
+    await withPair(async (r, tx) => {
+      const sender = new UdpBatchSender({ socket: tx, addon: { sendmmsg: (...a) => addon!.sendmmsg(...a) }, sendThreads: 2 });
+      assert.equal(sender.sendThreads, 0);
+      for (let i = 0; i < 5; i++) sender.send(Buffer.from(`m${i}`), r.port, '127.0.0.1');
+      await waitFor(() => r.got.length === 5, { timeoutMs: 5000, what: 'all datagrams' });
+      assert.equal(sender.stats.asyncBatches, 0);
+    });
   });
 });
 

@@ -12,6 +12,14 @@ export interface UdpBatchAddon {
    * `useGso`: runs of equal-size datagrams to one destination go as one UDP_SEGMENT message (see udp_batch.c).
    */
   sendmmsg(fd: number, buffers: readonly Uint8Array[], ports: readonly number[], addresses: readonly (string | Uint8Array)[], count: number, useGso?: boolean): number;
+  /**
+   * The same send on a thread of libuv's pool; `done` gets what sendmmsg would return. The caller keeps the buffers
+   * unchanged until then, and has at most one call in flight per destination (order). Absent from older builds.
+   */
+  sendmmsgAsync?(
+    fd: number, buffers: readonly Uint8Array[], ports: readonly number[], addresses: readonly (string | Uint8Array)[], count: number, useGso: boolean,
+    done: (result: number) => void,
+  ): void;
 }
 
 /** Where the build script puts the addon; the same relative path from src/lib (tsx) and dist/lib (built). */
@@ -74,7 +82,34 @@ export interface UdpBatchSenderOptions {
   maxPendingBytes?: number;
   /** Called with the number of datagrams a flush dropped. */
   onDropped?: (count: number) => void;
+  /**
+   * Threads of libuv's pool that run the sendmmsg calls, each for a fixed share of the destinations, so the kernel's
+   * work of a fan-out runs beside the event loop (0: on the event loop). Default: udpSendThreads().
+   */
+  sendThreads?: number;
+  /** A share with fewer datagrams than this in a flush is sent on the event loop (a pool round trip costs more). */
+  asyncMinDatagrams?: number;
+  /**
+   * Datagrams a lane holds while its send is in flight, beyond which they are dropped and counted (default 65536).
+   * Counted in datagrams, not bytes: a fan-out's datagrams share their bytes (one packet, N readers).
+   */
+  maxLaneDatagrams?: number;
   log?: Logger;
+}
+
+/** Environment variable: how many pool threads send UDP fan-out (0: the event loop sends). */
+export const UDP_SEND_THREADS_ENV = 'MEDIAMTX_TS_UDP_SEND_THREADS';
+
+/**
+ * Number of send threads: what the environment says (at most 3: libuv's pool has 4 threads, and file and DNS work
+ * need one), else none. Why none by default: on this project's 2-core test machine a send thread lowered the event
+ * loop's share but lost datagrams at the readers (docs/performance.md, "UDP fan-out"); the default waits for a
+ * measurement where it wins.
+ */
+export function udpSendThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[UDP_SEND_THREADS_ENV];
+  const set = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isInteger(set) && set >= 0 ? Math.min(set, 3) : 0;
 }
 
 /** Counters of a UdpBatchSender. */
@@ -87,6 +122,8 @@ export interface UdpBatchSenderStats {
   batches: number;
   /** Datagrams dropped because the socket buffer and dgram's queue were full (or the socket closed under us). */
   dropped: number;
+  /** sendmmsg calls made on pool threads (part of `batches`). */
+  asyncBatches: number;
 }
 
 // At 500 RTSP/UDP readers of a 4 Mbit/s stream a loop turn queues 1–3 k datagrams, and over 16 k on a saturated
@@ -96,6 +133,23 @@ const DEFAULT_MAX_QUEUED = 4096;
 // As the TCP writers' high-water mark (rtsp-session.ts): what a slow route may hold before datagrams are dropped.
 const DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
+// Measured on the RTSP/UDP bench: below a few dozen datagrams the pool's round trip costs more than the send itself.
+const DEFAULT_ASYNC_MIN_DATAGRAMS = 32;
+// 500 readers of a 4 Mbit/s stream queue ~8 k datagrams per frame: a lane holds several frames' worth behind a send.
+const DEFAULT_MAX_LANE_DATAGRAMS = 65536;
+
+/** One pool thread's share of the destinations: its send in flight, and what waits for it. */
+interface Lane {
+  isBusy: boolean;
+  buffers: Buffer[];
+  ports: number[];
+  addresses: string[];
+}
+
+/** The lane of a destination: RTP and RTCP ports of a reader (2k, 2k+1) share one, readers spread over all. */
+function laneOf(port: number, address: string, lanes: number): number {
+  return ((port >>> 1) + address.charCodeAt(address.length - 1) * 31) % lanes;
+}
 
 /**
  * Queues datagrams for one UDP socket during an event-loop turn and sends them all at once with sendmmsg (one
@@ -104,7 +158,9 @@ const EMPTY = Buffer.alloc(0);
  */
 export class UdpBatchSender {
   /** Counters, for tests and metrics. */
-  readonly stats: UdpBatchSenderStats = { sentBatched: 0, sentDgram: 0, batches: 0, dropped: 0 };
+  readonly stats: UdpBatchSenderStats = { sentBatched: 0, sentDgram: 0, batches: 0, dropped: 0, asyncBatches: 0 };
+  private readonly lanes: Lane[];
+  private readonly asyncMin: number;
   private readonly buffers: Buffer[] = [];
   private readonly ports: number[] = [];
   private readonly addresses: string[] = [];
@@ -118,7 +174,13 @@ export class UdpBatchSender {
 
   constructor(private readonly opts: UdpBatchSenderOptions) {
     this.maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
+    const threads = opts.addon?.sendmmsgAsync ? (opts.sendThreads ?? udpSendThreads()) : 0;
+    this.lanes = Array.from({ length: threads }, () => ({ isBusy: false, buffers: [], ports: [], addresses: [] }));
+    this.asyncMin = opts.asyncMinDatagrams ?? DEFAULT_ASYNC_MIN_DATAGRAMS;
   }
+
+  /** Pool threads this sender sends on (0: the event loop sends). */
+  get sendThreads(): number { return this.lanes.length; }
 
   /** True when flushes go through sendmmsg. */
   get isNative(): boolean { return this.opts.addon !== undefined && this.socketFd() !== undefined; }
@@ -138,31 +200,96 @@ export class UdpBatchSender {
     if (!this.isScheduled) { this.isScheduled = true; setImmediate(this.flushNow); }
   }
 
-  /** Sends everything queued now. */
+  /** Sends everything queued now (on pool threads, when the sender has them: see sendThreads). */
   flush(): void {
     const n = this.count;
     if (n === 0) return;
     this.count = 0;
+    const fd = this.opts.addon ? this.socketFd() : undefined;
+    if (this.lanes.length > 0 && fd !== undefined) this.flushToLanes(fd, n);
+    else this.sendNow(fd, this.buffers, this.ports, this.addresses, 0, n);
+    this.buffers.fill(EMPTY, 0, n); // drop the references: the queue must not keep packets alive after they went
+  }
+
+  /**
+   * Sends datagrams from..n of the lists with sendmmsg on this thread, then what it left with dgram, which queues on
+   * EAGAIN and reports other errors on the socket's 'error' event, as before batching, up to maxPendingBytes unsent.
+   */
+  private sendNow(fd: number | undefined, buffers: Buffer[], ports: number[], addresses: string[], from: number, n: number): void {
     const { addon, socket } = this.opts;
-    const fd = addon ? this.socketFd() : undefined;
-    let i = 0;
+    let i = from;
     // While dgram still holds unsent datagrams (an earlier EAGAIN), sendmmsg would overtake them: dgram goes first.
-    if (addon && fd !== undefined && socket.getSendQueueCount() === 0) {
+    if (addon && fd !== undefined && i < n && socket.getSendQueueCount() === 0) {
       this.stats.batches++;
-      i = Math.max(0, addon.sendmmsg(fd, this.buffers, this.ports, this.addresses, n, this.opts.useGso ?? true));
-      this.stats.sentBatched += i;
+      const sent = Math.max(0, from === 0 ? addon.sendmmsg(fd, buffers, ports, addresses, n, this.opts.useGso ?? true)
+        : addon.sendmmsg(fd, buffers.slice(from, n), ports.slice(from, n), addresses.slice(from, n), n - from, this.opts.useGso ?? true));
+      this.stats.sentBatched += sent;
+      i += sent;
     }
-    // What sendmmsg left (socket buffer full, an address it refused) goes through dgram, which queues on EAGAIN and
-    // reports other errors on the socket's 'error' event, as before batching, up to maxPendingBytes unsent.
+    this.sendWithDgram(buffers, ports, addresses, i, n);
+  }
+
+  private sendWithDgram(buffers: Buffer[], ports: number[], addresses: string[], from: number, n: number): void {
+    const { socket } = this.opts;
     const maxPending = this.opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
+    let i = from;
     try {
-      for (; i < n && socket.getSendQueueSize() < maxPending; i++) { socket.send(this.buffers[i]!, this.ports[i], this.addresses[i]); this.stats.sentDgram++; }
+      for (; i < n && socket.getSendQueueSize() < maxPending; i++) { socket.send(buffers[i]!, ports[i], addresses[i]); this.stats.sentDgram++; }
     } catch (err) {
       // Only a socket closed under us throws here (ERR_SOCKET_DGRAM_NOT_RUNNING): the rest cannot go anywhere.
       this.opts.log?.debug(`UDP batch: datagrams not sent: ${(err as Error).message}`);
     }
-    if (i < n) { this.stats.dropped += n - i; this.opts.onDropped?.(n - i); }
-    this.buffers.fill(EMPTY, 0, n); // drop the references: the queue must not keep packets alive after they went
+    this.drop(n - i);
+  }
+
+  private drop(count: number): void {
+    if (count <= 0) return;
+    this.stats.dropped += count;
+    this.opts.onDropped?.(count);
+  }
+
+  /**
+   * Splits a flush by destination into the lanes (a destination always in the same lane, so its datagrams stay in
+   * order) and starts each idle lane's send; a busy lane keeps what comes until its send ends, up to maxLaneDatagrams.
+   */
+  private flushToLanes(fd: number, n: number): void {
+    const maxLane = this.opts.maxLaneDatagrams ?? DEFAULT_MAX_LANE_DATAGRAMS;
+    for (let i = 0; i < n; i++) {
+      const lane = this.lanes[laneOf(this.ports[i]!, this.addresses[i]!, this.lanes.length)]!;
+      if (lane.buffers.length >= maxLane) { this.drop(1); continue; }
+      lane.buffers.push(this.buffers[i]!);
+      lane.ports.push(this.ports[i]!);
+      lane.addresses.push(this.addresses[i]!);
+    }
+    for (const lane of this.lanes) if (!lane.isBusy) this.startLane(fd, lane);
+  }
+
+  /** Sends what a lane holds: on a pool thread when it is much, else here; then the next lot, when its send ends. */
+  private startLane(fd: number, lane: Lane): void {
+    const { buffers, ports, addresses } = lane;
+    const n = buffers.length;
+    if (n === 0) return;
+    lane.buffers = []; lane.ports = []; lane.addresses = [];
+    const { addon, socket } = this.opts;
+    // After close the owner may have closed the socket and its descriptor number may name another one by now: what a
+    // lane still held goes through dgram, which knows whether its socket is open.
+    if (this.isClosed) { this.sendWithDgram(buffers, ports, addresses, 0, n); return; }
+    // Small lots, and any while dgram holds unsent datagrams (which a pool send would overtake), go out here.
+    if (n < this.asyncMin || socket.getSendQueueCount() > 0) { this.sendNow(fd, buffers, ports, addresses, 0, n); return; }
+    lane.isBusy = true;
+    this.stats.batches++;
+    this.stats.asyncBatches++;
+    // `buffers` stays referenced by this closure until the pool thread is done with their bytes.
+    addon!.sendmmsgAsync!(fd, buffers, ports, addresses, n, this.opts.useGso ?? true, (result) => {
+      const sent = Math.max(0, result);
+      this.stats.sentBatched += sent;
+      const next = (): void => { lane.isBusy = false; this.startLane(fd, lane); };
+      if (sent === n) { next(); return; }
+      this.sendWithDgram(buffers, ports, addresses, sent, n);
+      // dgram sends after a process.nextTick (its address lookup): the lane's next lot waits one turn, so that it
+      // sees them in dgram's queue (then goes through dgram too) or gone, and cannot overtake them.
+      setImmediate(next);
+    });
   }
 
   /** Sends what is queued and stops accepting datagrams; the socket stays open (its owner closes it). */

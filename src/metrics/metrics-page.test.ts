@@ -85,16 +85,21 @@ describe('metricsPage', () => {
     assert.equal(families.find((f) => f.name === 'rtmp_conns_outbound_frames_discarded')!.type, 'COUNTER');
   });
 
-  it('adds process CPU, memory, heap and event-loop delay, typed and described', async () => {
+  it('adds process CPU, memory, heap, active resources and event-loop delay, typed and described', async () => {
     const pm = new ProcessMetrics();
     try {
       await new Promise((r) => setTimeout(r, 50));
+      const held = setTimeout(() => undefined, 60_000);
       const { points, families } = parsePromPage(metricsPage({ paths: () => [], servers: () => ({}) }, (t) => pm.write(t)));
+      clearTimeout(held);
       assert.ok(pointValue(points, 'process_cpu_seconds_total')! > 0);
       assert.ok(pointValue(points, 'process_resident_memory_bytes')! > 10e6);
       assert.ok(pointValue(points, 'nodejs_heap_size_used_bytes')! > 0);
       const start = pointValue(points, 'process_start_time_seconds')!;
       assert.ok(Math.abs(start - (Date.now() / 1000 - process.uptime())) < 2);
+      // The timer this test holds is counted at least.
+      const timeouts = pointValue(points, 'nodejs_active_resources', { type: 'Timeout' });
+      assert.ok(timeouts !== undefined && timeouts >= 1, `nodejs_active_resources{type="Timeout"} is ${timeouts}`);
       const p99 = pointValue(points, 'nodejs_eventloop_delay_p99_seconds')!;
       assert.ok(p99 >= 0 && p99 < 1, `p99 ${p99}`);
       for (const f of families.filter((x) => x.name.startsWith('process_') || x.name.startsWith('nodejs_'))) {

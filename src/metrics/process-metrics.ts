@@ -4,10 +4,17 @@ import type { PromText } from './prom-text.ts';
 // Resolution of the event-loop delay sampler, in milliseconds (the timer that measures how late it fires).
 const LOOP_RESOLUTION_MS = 10;
 
+/** Counts of the active resources by type (`TCPServerWrap`, `TCPSocketWrap`, `UDPWrap`, `Timeout`, `ProcessWrap`…), sorted. */
+function activeResources(): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
  * Our additions about the process, under the names the Prometheus client libraries use (`process_*`, `nodejs_*`,
- * none of which MediaMTX has): CPU seconds, resident memory, heap, start time, and event-loop delay since the
- * previous scrape (the delay a timer sees, which is what every socket callback waits too).
+ * none of which MediaMTX has): CPU seconds, resident memory, heap, start time, active resources by type, and
+ * event-loop delay since the previous scrape (the delay a timer sees, which is what every socket callback waits too).
  */
 export class ProcessMetrics {
   private readonly loop: IntervalHistogram;
@@ -34,6 +41,9 @@ export class ProcessMetrics {
       .sample('process_start_time_seconds', undefined, this.startTimeSeconds);
     t.describe('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use, in bytes.').sample('nodejs_heap_size_used_bytes', undefined, mem.heapUsed);
     t.describe('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap reserved, in bytes.').sample('nodejs_heap_size_total_bytes', undefined, mem.heapTotal);
+    // Listeners, sockets, timers and child processes that keep the event loop alive: what a leak makes grow.
+    t.describe('nodejs_active_resources', 'gauge', 'Resources that keep the event loop alive, by type (process.getActiveResourcesInfo()).');
+    for (const [type, n] of activeResources()) t.sample('nodejs_active_resources', [['type', type]], n);
     // The histogram is in nanoseconds; with no sample yet (a scrape right after the previous one) it reads 0.
     const h = this.loop;
     const seconds = (ns: number): number => (h.count === 0 || !Number.isFinite(ns) ? 0 : ns / 1e9);

@@ -47,7 +47,9 @@ function updateAv1(f: FormatOf<'av1'>, tu: PayloadByCodec['av1']): boolean {
 }
 
 // Codecs whose units can carry parameters that SDP or a muxer needs. MPEG-4 audio has none in band in what the
-// server decodes (RFC 3640 AUs, FLV raw AAC); LATM's in-band StreamMuxConfig is passed through undecoded.
+// server decodes (RFC 3640 AUs, FLV raw AAC): a new AAC sequence header of an RTMP publisher comes apart from the
+// frames, and RtmpToStream gives it to the format (setMpeg4AudioConfig). LATM's in-band StreamMuxConfig is passed
+// through undecoded.
 const UPDATERS: { readonly [C in Codec]?: FormatUpdater<C> } = { h264: updateH264, h265: updateH265, av1: updateAv1 };
 
 /** The format updater of a codec, when its units can carry parameters in band. */

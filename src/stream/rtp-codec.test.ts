@@ -25,8 +25,10 @@ const vec = <C extends Codec>(v: Vector<C>): Vector<C> => v;
 
 const VECTORS = [
   // RFC 6184 §5.6 single NAL unit packet.
-  vec({ name: 'H264 single NAL units', format: h264Format(96, SPS, PPS), payload: [SPS, PPS, hex('41 9a 02')], maxPacketSize: 1472,
-    packets: [{ head: '6742c01e95a0508a', marker: false }, { head: '68ce3c80', marker: false }, { head: '419a02', marker: true }] }),
+  vec({ name: 'H264 single NAL unit', format: h264Format(96, SPS, PPS), payload: [hex('41 9a 02')], maxPacketSize: 1472, packets: [{ head: '419a02', marker: true }] }),
+  // RFC 6184 §5.7.1 STAP-A: F|NRI (the highest, 3)|24 = 0x78, then each NAL unit behind its 16-bit size.
+  vec({ name: 'H264 STAP-A', format: h264Format(96, SPS, PPS), payload: [SPS, PPS, hex('41 9a 02')], maxPacketSize: 1472,
+    packets: [{ head: '78 0008 6742c01e95a0508a 0004 68ce3c80 0003 419a02', bytes: 22, marker: true }] }),
   // RFC 6184 §5.8 FU-A: indicator F|NRI|28 = 0x7c, header S|E|type 5; 1999 bytes after the NAL header in 998-byte pieces.
   vec({ name: 'H264 FU-A', format: h264Format(96, SPS, PPS), payload: [fill('65', 1999, 0xaa)], maxPacketSize: 1012,
     packets: [{ head: '7c85aa', bytes: 1000, marker: false }, { head: '7c05aa', bytes: 1000, marker: false }, { head: '7c45aa', bytes: 5, marker: true }] }),

@@ -1,6 +1,6 @@
 import { parseMpegAudioHeader } from '../codecs/index.ts';
 import {
-  Av1Packetizer, FramePacketizer, H264Packetizer, H265Packetizer, MjpegPacketizer, Mpeg4AudioPacketizer, SamplesPacketizer,
+  Av1Packetizer, FramePacketizer, H264Packetizer, H265Packetizer, MjpegPacketizer, Mpeg4AudioPacketizer, MpegVideoPacketizer, SamplesPacketizer,
   mpeg4VideoFraming, mpegAudioFraming, vp8Framing, vp9Framing, type Codec, type FormatOf, type PayloadByCodec, type RtpPacket,
 } from '../formats/index.ts';
 import { rescale } from '../lib/index.ts';
@@ -47,6 +47,7 @@ const ENCODERS: { readonly [C in Codec]?: EncoderFactory<C> } = {
   vp8: (f, max) => { const p = new FramePacketizer(f.payloadType, vp8Framing, max); return { encode: (fr, pts) => p.packetize(fr, pts) }; }, // RFC 7741
   vp9: (f, max) => { const p = new FramePacketizer(f.payloadType, vp9Framing(), max); return { encode: (fr, pts) => p.packetize(fr, pts) }; }, // RFC 9628
   mpeg4Video: (f, max) => { const p = new FramePacketizer(f.payloadType, mpeg4VideoFraming, max); return { encode: (fr, pts) => p.packetize(fr, pts) }; }, // RFC 6416
+  mpeg1Video: (f, max) => { const p = new MpegVideoPacketizer(f.payloadType, max); return { encode: (fr, pts) => p.packetize(fr, pts) }; }, // RFC 2250 §3
   mjpeg: (f, max) => { const p = new MjpegPacketizer(f.payloadType, max); return { encode: (jpeg, pts) => p.packetize(jpeg, pts) }; }, // RFC 2435
   // RFC 3640 AAC-hbr, one AU a packet, fragmented when larger than the packet.
   mpeg4Audio: (f, max) => { const p = new Mpeg4AudioPacketizer(f.payloadType, max); return { encode: (aus, pts) => p.packetize(aus, pts) }; },

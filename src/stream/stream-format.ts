@@ -2,7 +2,7 @@ import type { Codec, FormatOf, Media, RtpPacket } from '../formats/index.ts';
 import { formatUpdater, type FormatUpdater } from './format-updater.ts';
 import { RtpDecoder } from './rtp-decoder.ts';
 import { RtpOutput, type RtpOutputSnapshot, type RtpSource, type Target } from './rtp-output.ts';
-import type { StreamReader, UnitCallback } from './stream-reader.ts';
+import type { ReaderRtp, StreamReader, UnitCallback } from './stream-reader.ts';
 import { unitRemuxer, type UnitRemuxer } from './unit-remuxer.ts';
 import { unitBytes, type Unit } from './unit.ts';
 
@@ -21,13 +21,14 @@ export interface StreamFormatSnapshot {
 /**
  * The pipeline of one format of a stream: RTP decoding for RTP publishers, the format updater (in-band parameter
  * sets into the format, so DESCRIBE and muxers see the current ones), the unit remuxer, then fan-out to the readers
- * of units as written and, through one RtpOutput per packet size, to the readers of RTP.
+ * of units as written and, through one RtpOutput per kind and packet size, to the readers of RTP.
  */
 export class StreamFormat<C extends Codec = Codec> implements RtpSource<C> {
   /** Largest RTP packet received from the publisher so far. */
   maxSourcePacketBytes = 0;
   private readonly targets: Target[] = [];
-  private readonly outputs = new Map<number, RtpOutput<C>>();
+  /** Keyed `rtp:<size>` (the publisher's packets while they fit) or `payloads:<size>` (ReaderRtp.fromPayloads). */
+  private readonly outputs = new Map<string, RtpOutput<C>>();
   /** The outputs as an array, for the per-unit loop. */
   private outputList: RtpOutput<C>[] = [];
   private decoder: RtpDecoder<C> | undefined;
@@ -82,24 +83,26 @@ export class StreamFormat<C extends Codec = Codec> implements RtpSource<C> {
     }
   }
 
-  /** Adds a reader's callback: for units as written, or for RTP of at most `rtpMaxPacketSize` bytes. */
-  addTarget(reader: StreamReader, cb: UnitCallback, rtpMaxPacketSize: number | undefined): void {
-    if (rtpMaxPacketSize === undefined) { this.targets.push({ reader, cb }); return; }
-    let out = this.outputs.get(rtpMaxPacketSize);
+  /** Adds a reader's callback: for units as written, or for RTP as `rtp` asks; returns the RTP output it reads. */
+  addTarget(reader: StreamReader, cb: UnitCallback, rtp: ReaderRtp | undefined): RtpOutput<C> | undefined {
+    if (rtp === undefined) { this.targets.push({ reader, cb }); return undefined; }
+    const key = `${rtp.fromPayloads === true ? 'payloads' : 'rtp'}:${rtp.maxPacketSize}`;
+    let out = this.outputs.get(key);
     if (!out) {
-      out = new RtpOutput<C>(this, rtpMaxPacketSize);
-      this.outputs.set(rtpMaxPacketSize, out);
+      out = new RtpOutput<C>(this, rtp.maxPacketSize, rtp.fromPayloads === true);
+      this.outputs.set(key, out);
       this.outputList = [...this.outputs.values()];
     }
     out.targets.push({ reader, cb });
+    return out;
   }
 
   /** Removes a reader's callbacks; an RTP output left without readers goes (and with it, its packetizing). */
   removeReader(reader: StreamReader): void {
     removeTargetsOf(this.targets, reader);
-    for (const [size, out] of this.outputs) {
+    for (const [key, out] of this.outputs) {
       removeTargetsOf(out.targets, reader);
-      if (out.targets.length === 0) this.outputs.delete(size);
+      if (out.targets.length === 0) this.outputs.delete(key);
     }
     this.outputList = [...this.outputs.values()];
   }

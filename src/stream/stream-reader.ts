@@ -7,6 +7,9 @@ import { UnitQueue, type QueuedUnit } from './unit-queue.ts';
 /** Callback a reader registers for one format, typed by its codec. It may return a promise; the queue waits for it. */
 export type UnitCallback<C extends Codec = Codec> = (unit: Unit<C>) => void | Promise<void>;
 
+/** The unit a reader of RTP gets for a unit of the GOP log (with the packets of its size), or undefined to skip it. */
+export type LogView = (unit: Unit) => Unit | undefined;
+
 /**
  * What a reader's queue entries are, which is what its "discarding N …" log line and `discarded` count.
  * 'packets' (RTSP readers): every unit is queued; a dropped unit counts its RTP packets.
@@ -14,6 +17,19 @@ export type UnitCallback<C extends Codec = Codec> = (unit: Unit<C>) => void | Pr
  * the payload-less units of RTP sources (fragments of an access unit) mean nothing to such a reader and are skipped.
  */
 export type ReaderEntries = 'packets' | 'frames';
+
+/** The RTP a reader asks for (StreamReaderOptions.rtp). */
+export interface ReaderRtp {
+  /** Largest packet, header included. */
+  readonly maxPacketSize: number;
+  /**
+   * Packets made by the stream from each unit's payload, never the publisher's own: one unit per access unit, so the
+   * reader can join from the GOP cache and start at a key frame. The packets of the units a joining reader walks in
+   * the GOP log are made when it first needs them, out of the live order: the reader numbers packets itself (WebRTC
+   * peers do).
+   */
+  readonly fromPayloads?: boolean;
+}
 
 /** Options of a StreamReader. */
 export interface StreamReaderOptions {
@@ -24,10 +40,11 @@ export interface StreamReaderOptions {
   entries?: ReaderEntries;
   /**
    * Asks for RTP: every unit then carries RTP packets of at most `maxPacketSize` bytes, header included (RTSP
-   * readers: udpMaxPayloadSize), made by the stream once for all readers of that size unless the publisher's own
-   * packets fit. Without it, units come as written: payloads, and RTP only when the publisher sent RTP.
+   * readers: udpMaxPayloadSize; WebRTC: ~1,200 and `fromPayloads`), made by the stream once for all readers of that
+   * kind and size unless the publisher's own packets fit. Without it, units come as written: payloads, and RTP only
+   * when the publisher sent RTP.
    */
-  rtp?: { maxPacketSize: number };
+  rtp?: ReaderRtp;
   /** Called before a batch of callbacks runs (e.g. `socket.cork()`). */
   beforeBatch?: () => void;
   /** Called after a batch (e.g. `socket.uncork()`), so a batch becomes one writev. */
@@ -66,7 +83,7 @@ const LOG_BATCH = 64;
  */
 export class StreamReader {
   /** Callbacks per format, read by Stream.addReader. */
-  readonly callbacks = new Map<Format, { media: Media; cb: UnitCallback }>();
+  readonly callbacks = new Map<Format, { media: Media; cb: UnitCallback; logView?: LogView }>();
   /** What the queue holds and `discarded` counts. */
   readonly entries: ReaderEntries;
   private readonly queue: UnitQueue;
@@ -96,11 +113,8 @@ export class StreamReader {
     this.framesOnly = this.entries === 'frames';
   }
 
-  /** @deprecated Same as `discarded` (which counts packets or frames, as `entries` says). */
-  get framesDiscarded(): number { return this.discarded; }
-
-  /** Maximum RTP packet size the reader asked for (`rtp` option), or undefined for units as written. */
-  get rtpMaxPacketSize(): number | undefined { return this.opts.rtp?.maxPacketSize; }
+  /** The RTP the reader asked for (`rtp` option), or undefined for units as written. */
+  get rtp(): ReaderRtp | undefined { return this.opts.rtp; }
 
   /**
    * Registers the callback for units of `format`; call before Stream.addReader. The callback's units are typed by
@@ -113,6 +127,12 @@ export class StreamReader {
 
   /** Called by Stream.addReader: bytes delivered from now on are added to the stream's counters too. */
   countInto(counters: { bytesOut: number }): void { this.streamCounters = counters; }
+
+  /** Called by Stream.addReader for readers of RTP joining from the GOP cache: how units of `format` in the log are seen. */
+  viewLogWith(format: Format, view: LogView): void {
+    const r = this.callbacks.get(format);
+    if (r) r.logView = view;
+  }
 
   /** A read-only copy of the counters. */
   snapshot(): StreamReaderSnapshot {
@@ -235,7 +255,8 @@ export class StreamReader {
         const cu = c.seg.units[c.i++]!;
         if (this.framesOnly && cu.unit.payload === undefined) continue;
         const r = this.callbacks.get(cu.format);
-        if (r) { out.cb = r.cb; out.unit = cu.unit; out.bytes = unitBytes(cu.unit); return true; }
+        const unit = r?.logView ? r.logView(cu.unit) : cu.unit;
+        if (r && unit) { out.cb = r.cb; out.unit = unit; out.bytes = unitBytes(unit); return true; }
         continue;
       }
       if (c.seg.next) { c.seg = c.seg.next; c.i = 0; continue; }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { H264Packetizer, h264Format, parseRtpPacket, parseSdp, sdpToDescription, type Description, type Media, type RtpPacket } from '../formats/index.ts';
+import { H264Depacketizer, H264Packetizer, h264Format, parseRtpPacket, parseSdp, sdpToDescription, type Description, type Media, type RtpPacket } from '../formats/index.ts';
 import { Logger } from '../lib/index.ts';
 import { Stream } from './stream.ts';
 import { StreamReader, type ReaderEntries } from './stream-reader.ts';
@@ -11,6 +11,8 @@ const SPS = hex('6742c01e95a0508a');
 const PPS = hex('68ce3c80');
 const IDR = Buffer.concat([hex('65'), Buffer.alloc(5000, 7)]);
 const SLICE = Buffer.concat([hex('41'), Buffer.alloc(300, 9)]);
+// RFC 6184 §5.7.1: SPS and PPS in one STAP-A (NRI 3, type 24), each behind its 16-bit size.
+const STAP_A_SPS_PPS = Buffer.concat([hex('78 0008'), SPS, hex('0004'), PPS]);
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 function h264Stream(): { stream: Stream; media: Media; desc: Description } {
@@ -20,13 +22,16 @@ function h264Stream(): { stream: Stream; media: Media; desc: Description } {
   return { stream: new Stream(desc), media, desc };
 }
 
+interface ReaderOptions { rtpSize?: number; fromPayloads?: boolean; fromGop?: boolean; entries?: ReaderEntries }
+
 /** A reader that records what it gets: units as written, or RTP of at most `rtpSize` bytes. */
-function reader(stream: Stream, media: Media, o: { rtpSize?: number; entries?: ReaderEntries } = {}): { units: Unit[]; packets: RtpPacket[]; reader: StreamReader } {
+function reader(stream: Stream, media: Media, o: ReaderOptions = {}): { units: Unit[]; packets: RtpPacket[]; reader: StreamReader } {
   const units: Unit[] = [];
   const packets: RtpPacket[] = [];
-  const r = new StreamReader({ queueSize: 1024, log: Logger.silent(), ...(o.entries ? { entries: o.entries } : {}), ...(o.rtpSize ? { rtp: { maxPacketSize: o.rtpSize } } : {}) });
+  const rtp = o.rtpSize ? { rtp: { maxPacketSize: o.rtpSize, fromPayloads: o.fromPayloads === true } } : {};
+  const r = new StreamReader({ queueSize: 1024, log: Logger.silent(), ...(o.entries ? { entries: o.entries } : {}), ...rtp });
   r.onData(media, media.formats[0]!, (u) => { units.push(u); packets.push(...(u.rtpPackets ?? [])); });
-  stream.addReader(r);
+  stream.addReader(r, { fromGop: o.fromGop === true });
   return { units, packets, reader: r };
 }
 
@@ -58,8 +63,8 @@ describe('Stream RTP on demand', () => {
     assert.equal(a.units[0], b.units[0], 'one unit object for both readers');
     const outputs = stream.snapshot().formats[0]!.rtpOutputs;
     assert.deepEqual(outputs.map((o) => [o.maxPacketSize, o.mode, o.readers, o.packetsEncoded]), [[1472, 'encode', 2, a.packets.length], [1200, 'encode', 1, small.packets.length]]);
-    // The remuxer put the parameter sets before the IDR, so RTSP readers joining at it can decode.
-    assert.deepEqual(a.packets.slice(0, 2).map((p) => p.payload), [SPS, PPS]);
+    // The remuxer put the parameter sets before the IDR, so RTSP readers joining at it can decode: in one STAP-A.
+    assert.deepEqual(a.packets[0]!.payload, STAP_A_SPS_PPS, `first packet ${a.packets[0]!.payload.toString('hex')}`);
   });
 
   it('stops packetizing for a size once its last reader leaves', async () => {
@@ -104,7 +109,7 @@ describe('Stream RTP on demand', () => {
     await nextTurn();
     const sent1 = udp.packets.splice(0);
     assert.ok(sent1.length >= 6 && sent1.every((p) => p.raw.length <= 1000), `sizes ${sent1.map((p) => p.raw.length).join(',')}`);
-    assert.deepEqual(sent1.slice(0, 2).map((p) => p.payload), [SPS, PPS], 'parameter sets before the IDR');
+    assert.deepEqual(sent1[0]!.payload, STAP_A_SPS_PPS, 'parameter sets before the IDR, in one STAP-A');
     assert.deepEqual(big.packets, first, 'packets that fit 8000 bytes still pass through');
     assert.deepEqual(units.packets, first, 'readers of units get the units as written');
     // A small access unit afterwards is re-packetized too (one sequence numbering for readers).
@@ -120,6 +125,45 @@ describe('Stream RTP on demand', () => {
     await nextTurn();
     assert.equal(late.packets.length, 1);
     assert.equal(late.packets[0], udp.packets[0], 'the same output as the first reader of that size');
+  });
+
+  it('serves readers of RTP made from payloads (WebRTC) from the GOP cache: packets made once for all, then live', async () => {
+    const { stream, media } = h264Stream();
+    const f = media.formats[0]!;
+    stream.writeUnit(media, f, au(0, [IDR], true));
+    stream.writeUnit(media, f, au(3600, [SLICE]));
+    const a = reader(stream, media, { rtpSize: 1212, fromPayloads: true, fromGop: true, entries: 'frames' });
+    const rtsp = reader(stream, media, { rtpSize: 1212, fromGop: true });
+    await nextTurn();
+    assert.deepEqual(a.units.map((u) => u.pts), [0, 3600], 'the GOP from its key frame');
+    assert.ok(a.packets.length > 4 && a.packets.every((p) => p.raw.length <= 1212), `sizes ${a.packets.map((p) => p.raw.length).join(',')}`);
+    assert.deepEqual(a.packets[0]!.payload, STAP_A_SPS_PPS, 'parameter sets first');
+    assert.equal(rtsp.units.length, 0, 'a reader of the numbered packets (RTSP) starts live');
+    const b = reader(stream, media, { rtpSize: 1212, fromPayloads: true, fromGop: true, entries: 'frames' });
+    stream.writeUnit(media, f, au(7200, [SLICE]));
+    await nextTurn();
+    await nextTurn();
+    assert.deepEqual(b.units.map((u) => u.pts), [0, 3600, 7200], 'the second viewer: the GOP, then live');
+    assert.deepEqual(a.units.map((u) => u.pts), [0, 3600, 7200], 'the first viewer: live');
+    assert.equal(b.packets.length, a.packets.length);
+    b.packets.forEach((p, i) => assert.equal(p, a.packets[i], `packet ${i} is one object for both viewers`));
+    assert.deepEqual(rtsp.units.map((u) => u.pts), [7200]);
+    assert.notEqual(rtsp.packets[0], a.packets.at(-1), 'RTSP readers have an output of their own');
+    const outputs = stream.snapshot().formats[0]!.rtpOutputs;
+    assert.deepEqual(outputs.map((o) => [o.maxPacketSize, o.mode, o.readers]), [[1212, 'encode', 2], [1212, 'encode', 1]]);
+  });
+
+  it("packetizes an RTP publisher's access units for readers from payloads, even when its packets would fit", async () => {
+    const { stream, media } = h264Stream();
+    const webrtc = reader(stream, media, { rtpSize: 1212, fromPayloads: true, entries: 'frames' });
+    const sent = new H264Packetizer(96, 1000).packetize([SPS, PPS, IDR], 9000).map((p) => parseRtpPacket(p.raw));
+    for (const p of sent) stream.writeRtpPacket(media, media.formats[0]!, p, new Date());
+    await nextTurn();
+    assert.equal(webrtc.units.length, 1, 'one unit for the access unit, none for its other packets');
+    assert.equal(webrtc.units[0]!.randomAccess, true);
+    assert.ok(webrtc.packets.every((p) => !sent.includes(p)), "made by the stream, not the publisher's");
+    const d = new H264Depacketizer();
+    assert.deepEqual(webrtc.packets.flatMap((p) => d.push(p)).map((x) => x.nalus), [[SPS, PPS, IDR]], 'they carry the access unit');
   });
 
   it('reports an RTP decode error and still forwards the packet', async () => {

@@ -71,18 +71,22 @@ export class Stream implements SubStream {
 
   /**
    * Attaches a reader whose callbacks were registered with onData. With `fromGop`, the reader first receives
-   * the units since the last key frame, so it can decode at once (RTMP readers; RTSP readers start live as MediaMTX's do).
-   * It walks them in the GOP log at its own pace, not through its bounded queue, so a long GOP can't overflow it.
-   * Readers of RTP always start live: the log holds units as written, not the packets of their size.
+   * the units since the last key frame, so it can decode at once (RTMP and WebRTC readers; RTSP readers start live
+   * as MediaMTX's do). It walks them in the GOP log at its own pace, not through its bounded queue, so a long GOP
+   * can't overflow it. Readers of RTP join from it only with `rtp.fromPayloads`: the log holds units as written, and
+   * only packets made from their payloads can be made for a joining reader without breaking a live numbering.
    */
   addReader(reader: StreamReader, opts: { fromGop?: boolean } = {}): void {
     if (this.closed || this.readerSet.has(reader)) return;
     this.readerSet.add(reader);
     reader.countInto(this.stats);
-    const rtpSize = reader.rtpMaxPacketSize;
-    const head = opts.fromGop && rtpSize === undefined ? this.gop?.head() : undefined;
+    const rtp = reader.rtp;
+    const head = opts.fromGop && (rtp === undefined || rtp.fromPayloads === true) ? this.gop?.head() : undefined;
+    for (const [format, { cb }] of reader.callbacks) {
+      const out = this.formats.get(format)?.addTarget(reader, cb, rtp);
+      if (head && out) reader.viewLogWith(format, (u) => out.logView(u));
+    }
     if (head) reader.follow(head);
-    for (const [format, { cb }] of reader.callbacks) this.formats.get(format)?.addTarget(reader, cb, rtpSize);
   }
 
   /** Detaches a reader. */

@@ -116,10 +116,11 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
     const sessions = await get(V3RtspSessionListSchema, '/v3/rtspsessions/list');
     const byState = (s: string) => sessions.items.filter((x) => x.state === s).map((x) => x.id);
     assert.deepEqual(cam.source, { type: 'rtspSession', id: byState('publish')[0] });
-    assert.ok(cam.readers.some((r) => r.type === 'rtspSession' && r.id === byState('read')[0]));
+    assert.ok(cam.readers.some((r) => r.type === 'rtspSession' && r.id === byState('read')[0]),
+      `cam's readers ${JSON.stringify(cam.readers)} include the reading session ${byState('read')[0]}`);
     const reader = await get(V3RtspSessionSchema, `/v3/rtspsessions/get/${byState('read')[0]}`);
     assert.deepEqual([reader.path, reader.state], ['cam', 'read']);
-    assert.ok(reader.outboundBytes > 0);
+    assert.ok(reader.outboundBytes > 0, `the reader's outboundBytes: ${reader.outboundBytes}`);
     const conns = await get(V3RtspConnListSchema, '/v3/rtspconns/list');
     assert.equal(conns.itemCount, 2);
     await get(V3RtspConnSchema, `/v3/rtspconns/get/${conns.items[0]!.id}`);
@@ -166,7 +167,8 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
       return now.inboundBytes > first.inboundBytes && now.outboundBytes > first.outboundBytes;
     }, { timeoutMs: 10_000, what: 'inbound and outbound bytes to grow', detail: () => JSON.stringify(first) });
     const later = await get(V3PathSchema, '/v3/paths/get/cam');
-    assert.ok(later.outboundBytes > 0 && later.bytesSent === later.outboundBytes && later.bytesReceived === later.inboundBytes);
+    assert.ok(later.outboundBytes > 0 && later.bytesSent === later.outboundBytes && later.bytesReceived === later.inboundBytes,
+      `outbound/bytesSent, inbound/bytesReceived: ${JSON.stringify([later.outboundBytes, later.bytesSent, later.inboundBytes, later.bytesReceived])}`);
     assert.equal(later.readyTime, first.readyTime, 'the ready time stays while the stream lasts');
     assert.equal(later.inboundFramesInError, 0, 'FFmpeg sends nothing broken');
 
@@ -195,7 +197,7 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
     assert.deepEqual(confs.items.map((p) => p.name), ['cam', 'live']);
     const camConf = await get(V3PathConfSchema, '/v3/config/paths/get/cam');
     assert.deepEqual([camConf.readUser, camConf.readPass], ['viewer', '<redacted>']);
-    assert.ok(!JSON.stringify([g, confs]).includes('V1ewerPw'));
+    assert.ok(!JSON.stringify([g, confs]).includes('V1ewerPw'), `the password is not shown: ${JSON.stringify(confs.items.map((p) => [p.name, p.readPass]))}`);
 
     // A path added through v3 can be published to; deleting it closes its publisher.
     await shaped(V3OkSchema, 'POST', '/v3/config/paths/add/added', { overridePublisher: true });

@@ -3,9 +3,14 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { run, start, waitFor, type RunResult } from '../support/process.ts';
-import { allocatePorts, listenerConf } from '../support/server.ts';
+import { describeRunning, run, start, waitFor, type RunResult, type Running } from '../support/process.ts';
+import { allocatePorts, listenerConf, logTail, startServer } from '../support/server.ts';
 import { encryptConf } from '../../src/conf/index.ts';
+import { bindError } from '../support/ports.ts';
+import { httpGet } from '../support/http.ts';
+import { ffmpegPublish } from '../support/media.ts';
+import { hlsUrl } from '../support/hls-media.ts';
+import { closeWhepViewers, openWhepViewer, type WhepViewer } from '../support/whep-viewer.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'main.ts');
@@ -149,6 +154,68 @@ describe('command line', () => {
     assert.match(out, /configuration loaded from .*mediamtx\.yml/, out);
     const r = await proc.stop();
     assert.equal(r.code, 0, shown(r));
+  });
+});
+
+/** True while `pid` runs; a zombie (exited, waiting to be reaped by whoever adopted it) counts as gone. */
+function pidRuns(pid: number): boolean {
+  try { return !/^\d+ \(.*\) Z /s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
+}
+
+describe('shutdown', () => {
+  it('exits 0 within 5 s of SIGTERM with API, metrics, pprof (a profile running), HLS, WebRTC and a hook with a child of its own on, and leaves none of them', async () => {
+    const spare = allocatePorts();
+    const [api, metrics, pprof, webrtc] = [spare.rtsp, spare.rtsps, spare.rtp, spare.rtcp];
+    let hookDir = '';
+    const server = await startServer((dir) => {
+      hookDir = dir;
+      // The hook's child is a background job, which a non-interactive shell starts ignoring SIGINT (POSIX XCU §2.11):
+      // only the SIGKILL to the hook's process group ends it.
+      writeFileSync(join(dir, 'hook.sh'), `sleep 300 &\necho $! > "${dir}/child.pid"\necho $$ > "${dir}/hook.pid"\nwait\n`);
+      return `api: yes\napiAddress: 127.0.0.1:${api}\nmetrics: yes\nmetricsAddress: 127.0.0.1:${metrics}\npprof: yes\npprofAddress: 127.0.0.1:${pprof}\n`
+        + `webrtcAddress: 127.0.0.1:${webrtc}\nwebrtcICEServers: []\npaths:\n  cam:\n    runOnInit: sh ${dir}/hook.sh\n`;
+    }, { MTX_WEBRTCDISABLE: 'no' }, { hls: true });
+    const clients: Running[] = [];
+    let viewer: WhepViewer | undefined;
+    try {
+      await server.waitForLog(/\[WebRTC\] listener opened/);
+      await server.waitForLog(/\[pprof\] listener opened/);
+      // A 30 s CPU profile, still being taken when the signal comes.
+      const profile = httpGet(pprof, '/debug/pprof/profile?seconds=30').then(() => undefined, () => undefined);
+      clients.push(ffmpegPublish(server.url('cam'), { video: 'h264', seconds: 60 }));
+      await server.waitForLog(/\[path cam\] stream is ready/, 20_000);
+      clients.push(start('ffmpeg', ['-nostdin', '-loglevel', 'warning', '-i', hlsUrl(server, 'cam'), '-t', '60', '-c', 'copy', '-f', 'null', '-'], { timeoutMs: 80_000 }));
+      viewer = await openWhepViewer(`http://127.0.0.1:${webrtc}/cam/whep`);
+      const v = viewer;
+      await waitFor(async () => {
+        const muxers = (await httpGet(api, '/v1/hlsmuxers/list')).json as { items?: Record<string, { bytesSent: number }> } | undefined;
+        return v.frames >= 10 && (muxers?.items?.cam?.bytesSent ?? 0) > 0 && existsSync(join(hookDir, 'hook.pid')) && existsSync(join(hookDir, 'child.pid'));
+      }, {
+        timeoutMs: 20_000, what: 'WebRTC frames, an HLS muxer serving and the hook with its child',
+        detail: () => `viewer: ${v.frames} frames (${v.state()})\n${clients.map((c, i) => describeRunning(`client ${i}`, c)).join('\n')}\n${logTail(server)}`,
+      });
+      const hookPids = ['hook.pid', 'child.pid'].map((f) => Number(readFileSync(join(hookDir, f), 'utf8').trim()));
+      assert.ok(hookPids.every(pidRuns), `the hook and its child run: pids ${hookPids.join(', ')}`);
+      const ports = [['tcp', server.ports.rtsp], ['tcp', server.ports.rtmp], ['tcp', server.ports.hls], ['tcp', api], ['tcp', metrics], ['tcp', pprof], ['tcp', webrtc]] as const;
+
+      const t0 = Date.now();
+      // No SIGKILL before 10 s, so that a slow shutdown shows as such instead of as a killed process.
+      const code = await server.stop('SIGTERM', { killAfterMs: 10_000 });
+      const ms = Date.now() - t0;
+      assert.equal(code, 0, `exit code after SIGTERM\n${logTail(server)}`);
+      assert.ok(ms < 5000, `the shutdown took ${ms} ms\n${logTail(server)}`);
+      const busy = (await Promise.all(ports.map(async ([kind, port]) => `${kind} ${port}: ${await bindError(kind, port) ?? 'free'}`))).filter((p) => !p.endsWith('free'));
+      assert.deepEqual(busy, [], 'every listener\'s port is free right after the exit');
+      // The group's SIGKILL was sent before the exit; the kernel may take a moment to end what it reached.
+      await waitFor(() => !hookPids.some(pidRuns), { timeoutMs: 1000, what: 'the hook and its child to be gone', detail: () => `still running: ${hookPids.filter(pidRuns).join(', ')}` });
+      // The profile's request ends with the server (answered or cut); only its settling is awaited here.
+      await profile;
+    } finally {
+      viewer?.close();
+      closeWhepViewers();
+      await Promise.all(clients.map((c) => c.stop('SIGKILL')));
+      await server.stop('SIGKILL');
+    }
   });
 });
 

@@ -1,18 +1,21 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse, type types } from 'hls-parser';
 import { logTail, startServer, type TestServer } from '../support/server.ts';
 import { ffmpegPublish } from '../support/media.ts';
-import type { Running } from '../support/process.ts';
 import { fetchHttp, hlsUrl } from '../support/hls-media.ts';
+import { describeRun, run, waitFor, type Running } from '../support/process.ts';
 
 const LIVE_SECONDS = 300;
 // hls-parser's classes are exported as values of `types`; these are their instance types.
 type MediaPlaylist = InstanceType<typeof types.MediaPlaylist>;
 type MasterPlaylist = InstanceType<typeof types.MasterPlaylist>;
 
-/** The part number in a part URI (`part41.mp4` → 41). */
-const partNumber = (uri: string): number => Number(/^part(\d+)\./.exec(uri)?.[1] ?? NaN);
+/** The part number in a part URI (`<muxer prefix>_part41.mp4` → 41). */
+const partNumber = (uri: string): number => Number(/^[0-9a-f]+_part(\d+)\./.exec(uri)?.[1] ?? NaN);
 
 /** RFC 8216bis rules one Low-Latency media playlist must follow; returns the broken ones. */
 function llProblems(pl: MediaPlaylist): string[] {
@@ -48,6 +51,29 @@ function hintedPosition(pl: MediaPlaylist): { msn: number; part: number; uri: st
   const hint = last.parts.find((p) => p.hint)!;
   if (last.uri === '') return { msn: last.mediaSequenceNumber, part: last.parts.indexOf(hint), uri: hint.uri };
   return { msn: last.mediaSequenceNumber + 1, part: 0, uri: hint.uri };
+}
+
+/**
+ * The flags ffprobe gives the first video packet of each listed segment (the init segment put in front): `K` first
+ * when it is a key frame. The independent oracle of EXT-X-INDEPENDENT-SEGMENTS.
+ */
+async function firstVideoFlags(server: TestServer, path: string, pl: MediaPlaylist): Promise<{ uri: string; flags: string }[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'mtx-hls-seg-'));
+  try {
+    const init = (await fetchHttp(hlsUrl(server, path, 'init.mp4'))).body;
+    const out: { uri: string; flags: string }[] = [];
+    for (const seg of pl.segments.filter((x) => !x.gap && x.uri !== '')) {
+      const r = await fetchHttp(hlsUrl(server, path, seg.uri));
+      if (r.status !== 200) { out.push({ uri: seg.uri, flags: `status ${r.status}` }); continue; }
+      const file = join(dir, seg.uri);
+      writeFileSync(file, Buffer.concat([init, r.body]));
+      const p = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=flags', '-read_intervals', '%+#1', '-of', 'csv=p=0', file], { timeoutMs: 20_000 });
+      out.push({ uri: seg.uri, flags: p.code === 0 ? p.stdout.trim().split('\n')[0] ?? '' : describeRun('ffprobe', p, 300) });
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('HLS playlists served by the running server, checked with hls-parser against RFC 8216bis', () => {
@@ -106,6 +132,20 @@ describe('HLS playlists served by the running server, checked with hls-parser ag
     assert.ok(p95 <= partTargetMs + 150, `reload wait p95 ${p95} ms (part target ${partTargetMs} ms); all: ${waits.join(',')}`);
   });
 
+  it('promises EXT-X-INDEPENDENT-SEGMENTS only when every segment listed starts with a key frame (ffprobe reads each)', async () => {
+    // The muxer started with instant start: the segment after its early cut starts without a key frame, and
+    // index.m3u8 leaves the tag out until that segment has left the playlist.
+    let index = '';
+    await waitFor(async () => {
+      index = (await fetchHttp(hlsUrl(server, 'll'))).text;
+      return (parse(index) as MasterPlaylist).independentSegments;
+    }, { timeoutMs: 40_000, what: 'EXT-X-INDEPENDENT-SEGMENTS in index.m3u8', detail: () => `${index}\n${logTail(server)}` });
+    const pl = parse((await fetchHttp(hlsUrl(server, 'll', 'stream.m3u8'))).text) as MediaPlaylist;
+    const flags = await firstVideoFlags(server, 'll', pl);
+    assert.ok(flags.length >= 3, `segments probed: ${JSON.stringify(flags)}`);
+    assert.deepEqual(flags.filter((f) => !f.flags.startsWith('K')), [], `every segment starts with a key frame: ${JSON.stringify(flags)}`);
+  });
+
   it('serves the hinted part as soon as it exists, and delta updates with EXT-X-SKIP', async () => {
     const pl = parse((await fetchHttp(hlsUrl(server, 'll', 'stream.m3u8'))).text) as MediaPlaylist;
     const { uri } = hintedPosition(pl);
@@ -120,7 +160,7 @@ describe('HLS playlists served by the running server, checked with hls-parser ag
     assert.equal(parsed.skip, Number(skipped[1]));
     // The segments left out are the oldest: the first one listed follows them.
     const base = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(delta.text)?.[1]);
-    const firstListed = Number(/^seg(\d+)\.mp4$/m.exec(delta.text)?.[1]);
+    const firstListed = Number(/^[0-9a-f]+_seg(\d+)\.mp4$/m.exec(delta.text)?.[1]);
     assert.equal(firstListed, base + Number(skipped[1]), delta.text);
   });
 });

@@ -1,7 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { logTail, startServer, type TestServer } from '../support/server.ts';
@@ -138,8 +139,9 @@ describe('HLS over HTTP: authentication, IP lists, trusted proxies, CORS, and ho
     try {
       await waitForPlayback(canaryPage, { minFrames: 10, minAdvanceS: 0.5, timeoutMs: 30_000 });
       const watch = watchCanary(canaryPage);
-      const firstSegment = /^seg\d+\.mp4$/m.exec((await fetchHttp(hlsUrl(server, 'canary', 'stream.m3u8'))).text)?.[0];
-      assert.ok(firstSegment, 'the canary playlist lists a segment');
+      const firstListed = /^([0-9a-f]+)_seg\d+\.mp4$/m.exec((await fetchHttp(hlsUrl(server, 'canary', 'stream.m3u8'))).text);
+      assert.ok(firstListed, 'the canary playlist lists a segment');
+      const [firstSegment, prefix] = [firstListed[0], firstListed[1]!];
       const rssBefore = rssMiB(pid);
       const port = server.ports.hls;
       const seen: string[] = [];
@@ -171,8 +173,8 @@ describe('HLS over HTTP: authentication, IP lists, trusted proxies, CORS, and ho
       // sequence alone does not say it.)
       const stillListed = async (): Promise<boolean> => (await fetchHttp(hlsUrl(server, 'canary', 'stream.m3u8'))).text.includes(`\n${firstSegment}\n`);
       await waitFor(async () => !(await stillListed()), { timeoutMs: 20_000, what: `${firstSegment} leaving the canary playlist` });
-      await expect('part long gone', '/canary/part0.mp4', 404);
-      await expect('segment never made', '/canary/seg99999999.mp4', 404);
+      await expect('part long gone', `/canary/${prefix}_part0.mp4`, 404);
+      await expect('segment never made', `/canary/${prefix}_seg99999999.mp4`, 404);
       await expect('open redirect', '//evil.com', 301);
       const redirect = await fetchHttp(`http://127.0.0.1:${port}//evil.com`);
       if (redirect.headers.location !== '/evil.com/') seen.push(`open redirect: Location ${String(redirect.headers.location)}`);
@@ -193,17 +195,32 @@ describe('HLS over HTTP: authentication, IP lists, trusted proxies, CORS, and ho
       if (Math.max(...slow) > 3000 + 2500) seen.push(`slowloris: closed after ${Math.max(...slow)} ms (readTimeout 3 s)`);
       // A client that asks for many segments and never reads: the server gives up after writeTimeout.
       const pl = await fetchHttp(hlsUrl(server, 'canary', 'stream.m3u8'));
-      const seg = /^(seg\d+\.mp4)$/m.exec(pl.text)?.[1];
+      const seg = /^([0-9a-f]+_seg\d+\.mp4)$/m.exec(pl.text)?.[1];
       assert.ok(seg, `a segment in the playlist\n${pl.text}`);
       const sink = await rawConnect(port);
       sink.on('error', () => undefined);
       sink.pause();
       sink.write(`GET /canary/${seg} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(1000));
+      // A client that reads the same segments at 1 byte/s (one byte per read, then paused: a readable socket's
+      // read() would pull 64 KB from the kernel each time): the kernel's buffers fill, the server's writes stop
+      // progressing and writeTimeout ends it just the same (it is not a leak, whatever the pace).
+      let trickled = 0;
+      const trickle = connect({ host: '127.0.0.1', port, onread: { buffer: Buffer.alloc(1), callback: (n) => { trickled += n; return false; } } });
+      trickle.on('error', () => undefined);
+      await once(trickle, 'connect');
+      trickle.write(`GET /canary/${seg} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(1000));
+      const reader = setInterval(() => trickle.resume(), 1000);
       // Node's socket timeout lets one more period pass when the write queue changed since the last look: ≤ 2 × writeTimeout.
+      // This is the bound being tested, so it is waited out whole.
       await new Promise((r) => setTimeout(r, 2 * 3000 + 2500));
       const state = serverSideTcpState(port, sink.localPort!);
       if (state === 'ESTABLISHED') seen.push(`a client that does not read is still connected 8.5 s later (writeTimeout 3 s)`);
+      const trickleState = serverSideTcpState(port, trickle.localPort!);
+      if (trickleState === 'ESTABLISHED') seen.push(`a client reading 1 byte/s is still connected 8.5 s later (writeTimeout 3 s)`);
+      if (trickled === 0 || trickled > 20) seen.push(`the trickling client read ${trickled} bytes in about 8 s (1 byte/s wanted)`);
+      clearInterval(reader);
       sink.destroy();
+      trickle.destroy();
 
       const canary = await watch.stop();
       const rssAfter = rssMiB(pid);

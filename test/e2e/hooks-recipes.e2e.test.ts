@@ -4,7 +4,10 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { logTail, startServer } from '../support/server.ts';
 import { ffmpegPublish, ffmpegReadFrames } from '../support/media.ts';
-import { run, waitFor, type Running } from '../support/process.ts';
+import { describeRunning, run, waitFor, type Running } from '../support/process.ts';
+import { publishRaw } from '../support/rtmp-raw-publisher.ts';
+import { readWhenWritten } from '../support/hook-files.ts';
+import { x264FixtureFlv } from '../support/h264-fixture.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -92,6 +95,45 @@ paths:
       assert.equal(connect.get('MTX_CONN_TYPE'), 'rtspConn');
       assert.equal(connect.get('MTX_PATH'), '');
       assert.equal(existsSync(pwned), false, 'nothing in the query was run');
+    } finally {
+      await Promise.all(running.map((p) => p.stop()));
+      await server.stop();
+    }
+  });
+
+  it('refuses publishers whose path name carries $(...), backquotes or ;, so that no hook runs what the name says', async () => {
+    // The hook puts the name inside a shell command line: $MTX_PATH is expanded before sh reads it, so only the
+    // path-name check stands between such a name and the shell. The hooks run in the server's folder (its cwd).
+    const server = await startServer((dir) => `paths:
+  all:
+    runOnReady: sh -c 'echo "$MTX_PATH" >> ${dir}/ready.txt'
+`);
+    const running: Running[] = [];
+    try {
+      const names = ['inj$(touch pwned)', 'inj`touch pwned`', 'inj;touch pwned'];
+      const h264 = x264FixtureFlv();
+      for (const name of names) {
+        // RTSP: the name percent-encoded in the URL, as a client must send it.
+        const pub = ffmpegPublish(server.url(encodeURIComponent(name)), { video: 'h264', seconds: 5 });
+        running.push(pub);
+        const r = await pub.done;
+        assert.notEqual(r.code, 0, `FFmpeg publishing to ${JSON.stringify(name)} over RTSP is refused: ${describeRunning('publisher', pub)}\n${logTail(server)}`);
+        // RTMP: the name as it is in the publish command (RTMP names are not URL-encoded). The server takes the path once
+        // it knows the tracks: the publisher sends x264's stream, again and again, until the server closes it (at most 10 s).
+        const raw = publishRaw(server.ports.rtmp, 'live', name, { metadata: { videocodecid: 7 }, headers: [h264.header], media: h264.frames, loop: true });
+        let timer: NodeJS.Timeout | undefined;
+        const closed = await Promise.race([raw.done.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), 10_000); })]);
+        clearTimeout(timer);
+        raw.socket.destroy();
+        assert.ok(closed, `the server closes an RTMP publisher of ${JSON.stringify(name)}\n${logTail(server)}`);
+      }
+      const refusals = (): number => (server.logs().match(/invalid path name/g) ?? []).length;
+      await waitFor(() => refusals() >= 2 * names.length, { timeoutMs: 10_000, what: 'each RTSP and RTMP publish to be refused for its name', detail: () => logTail(server) });
+      // A valid name on the same entry runs the very same hook: it is there, and only the names kept it from running.
+      running.push(ffmpegPublish(server.url('injok'), { video: 'h264', seconds: 30 }));
+      assert.equal(await readWhenWritten(join(server.dir, 'ready.txt'), 20_000), 'injok\n', `runOnReady ran for the valid name only\n${logTail(server)}`);
+      assert.doesNotMatch(server.logs(), /\[path inj[$`;]/, `no path with such a name was made\n${logTail(server)}`);
+      assert.deepEqual(readdirSync(server.dir).filter((f) => f.includes('pwned')), [], 'nothing in a path name was run');
     } finally {
       await Promise.all(running.map((p) => p.stop()));
       await server.stop();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ffmpegPublish, ffmpegReadFrames } from '../support/media.ts';
-import { describeRunning, tail, type Running } from '../support/process.ts';
+import { describeRunning, tail, waitFor, type Running } from '../support/process.ts';
 import { instanceTail, startInstance, type Instance } from '../support/instances.ts';
 import { startNginx, type Nginx } from '../support/upstreams.ts';
 
@@ -68,8 +68,9 @@ describe('scale-out: one origin, two on-demand edges behind nginx (README config
 
   it('lets an edge drop the origin after its last reader, and pull it again for the next one', async () => {
     await Promise.all(edges.map((e) => e.waitForLog(/\[path cam\] on-demand source stopped: not needed anymore/, 20_000)));
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(origin.count(/\[path cam\] rtspSession \S+ is reading/) - origin.count(/\[path cam\] rtspSession \S+ stopped reading/), 0, context());
+    // The edges' TEARDOWNs reach the origin a moment after the edges log the stop: wait for its count to drop.
+    const originReaders = (): number => origin.count(/\[path cam\] rtspSession \S+ is reading/) - origin.count(/\[path cam\] rtspSession \S+ stopped reading/);
+    await waitFor(() => originReaders() === 0, { timeoutMs: 10_000, what: 'the origin to have no reader left', detail: () => `${originReaders()} readers\n${context()}` });
     const again = await ffmpegReadFrames('rtsp://127.0.0.1:8554/cam', 'tcp');
     assert.ok(again.frames >= 20, `${again.detail}\n${context()}`);
   });

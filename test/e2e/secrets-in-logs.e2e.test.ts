@@ -4,12 +4,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { start, waitFor, type RunResult } from '../support/process.ts';
+import { run, start, waitFor, type RunResult } from '../support/process.ts';
 import { allocatePorts, listenerConf, type ServerPorts } from '../support/server.ts';
 import { ffmpegPublish, ffmpegReadFrames } from '../support/media.ts';
 import { ffmpegPublishRtmp } from '../support/rtmp-media.ts';
 import { RawRtspClient } from '../support/rtsp-raw-client.ts';
 import { startAuthServer } from '../support/auth-server.ts';
+import { httpRequest } from '../support/http.ts';
+import { ffmpegDecodeHls, hlsUrl } from '../support/hls-media.ts';
+import { CHROMIUM_WHEP_OFFER } from '../support/webrtc-offers.ts';
+import { startCoturn } from '../support/webrtc-transports.ts';
+import { makeJwtKey, signJwt, startJwksServer } from '../support/jwt-issuer.ts';
 import { encryptConf } from '../../src/conf/index.ts';
 
 // RELIABILITY V13: a server started with every key that can hold a credential, at logLevel debug, and used with
@@ -28,16 +33,24 @@ after(() => { for (const d of tmpDirs) rmSync(d, { recursive: true, force: true 
 /** A running server whose log goes to stdout and to a file. */
 interface LoggedServer { readonly ports: ServerPorts; log(): string; stop(): Promise<RunResult> }
 
-/** Starts the server on an encrypted configuration (MTX_CONFKEY) at logLevel debug, logging to stdout and a file. */
-async function startEncrypted(yaml: (ports: ServerPorts) => string, env: NodeJS.ProcessEnv = {}): Promise<LoggedServer> {
-  const ports = allocatePorts();
+/** Writes an encrypted configuration (MTX_CONFKEY) at logLevel debug, logging to stdout and `dir`/mediamtx.log. */
+function writeEncrypted(ports: ServerPorts, yaml: string): { dir: string; confFile: string; logFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mtx-secrets-'));
   tmpDirs.push(dir);
   const logFile = join(dir, 'mediamtx.log');
-  const plain = `${listenerConf(ports)}logLevel: debug\nlogDestinations: [stdout, file]\nlogFile: ${logFile}\n${yaml(ports)}`;
+  const plain = `${listenerConf(ports)}logLevel: debug\nlogDestinations: [stdout, file]\nlogFile: ${logFile}\n${yaml}`;
   const confFile = join(dir, 'mediamtx.yml');
   writeFileSync(confFile, encryptConf(plain, CONF_KEY));
-  const proc = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), confFile], {
+  return { dir, confFile, logFile };
+}
+
+const serverArgs = (confFile: string): string[] => ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), confFile];
+
+/** Starts the server on an encrypted configuration (MTX_CONFKEY) at logLevel debug, logging to stdout and a file. */
+async function startEncrypted(yaml: (ports: ServerPorts) => string, env: NodeJS.ProcessEnv = {}): Promise<LoggedServer> {
+  const ports = allocatePorts();
+  const { dir, confFile, logFile } = writeEncrypted(ports, yaml(ports));
+  const proc = start(process.execPath, serverArgs(confFile), {
     timeoutMs: 5 * 60_000, cwd: dir, env: { ...process.env, MTX_CONFKEY: CONF_KEY, ...env },
   });
   let out = '';
@@ -96,6 +109,15 @@ async function describe1(port: number, url: string, headers: Record<string, stri
   } finally {
     c.close();
   }
+}
+
+/** GETs an HLS playlist until the muxer has one (it answers 404 before its first segment); the last answer. */
+async function waitForPlaylist(port: number, path: string, headers: Record<string, string>): Promise<Awaited<ReturnType<typeof httpRequest>>> {
+  let last = await httpRequest(port, 'GET', path, undefined, headers);
+  await waitFor(async () => (last = await httpRequest(port, 'GET', path, undefined, headers)).status !== 404, {
+    timeoutMs: 20_000, what: `${path} to have a playlist`, detail: () => `${last.status} ${last.text}`,
+  });
+  return last;
 }
 
 describe('secrets never reach the log', () => {
@@ -232,6 +254,168 @@ describe('secrets never reach the log', () => {
       const r = await server.stop();
       await auth.close();
       assertNoSecret(server.log() + r.stderr, { ...pairSecrets(pairs), MTX_CONFKEY: CONF_KEY });
+    }
+  });
+
+  it('a refused ICE server or trusted proxy stops the start naming its key and line, never the TURN password', async () => {
+    const turnPass = 'TurnPass7xZ';
+    for (const [yaml, re] of [
+      [`webrtcICEServers: [stun:stun.l.google.com:19302, trun:alice:${turnPass}:127.0.0.1:3478]\n`,
+        /invalid value for 'webrtcICEServers' at line \d+: entry 2: invalid ICE server 'trun:alice:xxxxx:127\.0\.0\.1:3478': unknown scheme/],
+      [`webrtcICEServers: [turn:alice:${turnPass}:127.0.0.1]\n`, /invalid value for 'webrtcICEServers' at line \d+: entry 1: invalid ICE server 'turn:…': expected/],
+      [`webrtcICEServers2:\n  - url: turn:127.0.0.1\n    username: alice\n    password: ${turnPass}\n`, /invalid value for 'webrtcICEServers2' at line \d+: expected a url type:host:port/],
+      ['hlsTrustedProxies: [proxy.local]\n', /invalid value for 'hlsTrustedProxies' at line \d+: 'proxy\.local' is not an IP address or CIDR/],
+    ] as const) {
+      const { dir, confFile } = writeEncrypted(allocatePorts(), yaml);
+      const r = await run(process.execPath, serverArgs(confFile), { timeoutMs: 60_000, cwd: dir, env: { ...process.env, MTX_CONFKEY: CONF_KEY } });
+      const out = `${r.stdout}\n${r.stderr}`;
+      assert.notEqual(r.code, 0, `the server refuses ${JSON.stringify(yaml)}; exit ${r.code}, output:\n${out}`);
+      assert.match(out, re, `the error of ${JSON.stringify(yaml)}`);
+      assertNoSecret(out, { 'TURN password': turnPass, MTX_CONFKEY: CONF_KEY });
+    }
+  });
+
+  it('a v1.x file: authInternalUsers passwords, TURN credentials and shared secret, HLS and WHEP Basic logins', async () => {
+    const pairs = {
+      publish: ['v1pub', 'V1Pub7xU'], viewer: ['v1view', 'V1View7xV'], hashedViewer: ['v1hash', 'V1Hash7xW'],
+      wrongViewer: ['v1view', 'V1Wrong7xX'], wrongHashed: ['v1hash', 'V1WrongHash7xY'], turn: ['turnuser', 'TurnPass7xZ'],
+    } as const satisfies Record<string, [string, string]>;
+    const turnSecret = 'TurnSecret7xA';
+    const turnA = allocatePorts();
+    const turnB = allocatePorts();
+    const webrtc = allocatePorts().rtsp;
+    const turns = [
+      await startCoturn(turnA.rtsp, [turnA.rtp, turnA.hls], { user: pairs.turn[0], pass: pairs.turn[1] }),
+      await startCoturn(turnB.rtsp, [turnB.rtp, turnB.hls], { secret: turnSecret }),
+    ];
+    const hashedPass = sha256(pairs.hashedViewer[1]);
+    const server = await startEncrypted(() => `webrtcAddress: 127.0.0.1:${webrtc}
+webrtcICEServers2:
+  - url: turn:127.0.0.1:${turnA.rtsp}
+    username: ${pairs.turn[0]}
+    password: ${pairs.turn[1]}
+  - url: turn:127.0.0.1:${turnB.rtsp}
+    username: AUTH_SECRET
+    password: ${turnSecret}
+authMethod: internal
+authInternalUsers:
+  - user: ${pairs.publish[0]}
+    pass: ${pairs.publish[1]}
+    permissions: [{action: publish}]
+  - user: ${pairs.viewer[0]}
+    pass: ${pairs.viewer[1]}
+    permissions: [{action: read}]
+  - user: ${pairs.hashedViewer[0]}
+    pass: '${hashedPass}'
+    permissions: [{action: read}]
+paths:
+  all_others:
+`, { MTX_HLSDISABLE: 'no', MTX_WEBRTCDISABLE: 'no' });
+    const basicHeader = (pair: readonly [string, string]): Record<string, string> => ({ Authorization: basic(...pair) });
+    let pub;
+    const handedOut: Record<string, string> = {};
+    try {
+      await waitFor(() => /\[HLS\] listener opened/.test(server.log()) && /\[WebRTC\] listener opened/.test(server.log()),
+        { timeoutMs: 20_000, what: 'the HLS and WebRTC listeners', detail: () => server.log().slice(-2000) });
+      pub = ffmpegPublish(`rtsp://${pairs.publish[0]}:${pairs.publish[1]}@127.0.0.1:${server.ports.rtsp}/v1cam`, { video: 'h264', seconds: 120 });
+      await waitFor(() => /\[path v1cam\] stream is ready/.test(server.log()), { timeoutMs: 20_000, what: `v1cam to be published; log:\n${server.log().slice(-2000)}` });
+
+      // HLS: FFmpeg with user:pass in the URL (Basic), plain and sha256 passwords; wrong ones refused.
+      for (const pair of [pairs.viewer, pairs.hashedViewer]) {
+        const hls = await ffmpegDecodeHls(hlsUrl(server, 'v1cam', 'index.m3u8', { user: pair[0], pass: pair[1] }));
+        assert.ok(hls.video >= 20, `${pair[0]} over HLS: ${hls.detail}`);
+      }
+      for (const pair of [pairs.wrongViewer, pairs.wrongHashed]) {
+        const r = await httpRequest(server.ports.hls, 'GET', '/v1cam/index.m3u8', undefined, basicHeader(pair));
+        assert.equal(r.status, 401, `${pair[0]} with a wrong password over HLS: ${r.status} ${r.text}`);
+      }
+
+      // WHEP: the ICE servers a client is handed (TURN credentials, and ones made from the shared secret), then logins.
+      const options = await httpRequest(webrtc, 'OPTIONS', '/v1cam/whep');
+      const links = [options.headers.link ?? []].flat().join(', ');
+      assert.match(links, new RegExp(`<turn:127\\.0\\.0\\.1:${turnA.rtsp}>; rel="ice-server"; username="${pairs.turn[0]}"; credential="${pairs.turn[1]}"`), `Link: ${links}`);
+      const made = new RegExp(`<turn:127\\.0\\.0\\.1:${turnB.rtsp}>; rel="ice-server"; username="([^"]+)"; credential="([^"]+)"`).exec(links);
+      assert.ok(made, `a TURN server with credentials made from the secret in Link: ${links}`);
+      handedOut['TURN credential made from the secret'] = made[2]!;
+      const sdp = { 'Content-Type': 'application/sdp' };
+      const whep = await httpRequest(webrtc, 'POST', '/v1cam/whep', CHROMIUM_WHEP_OFFER, { ...sdp, ...basicHeader(pairs.viewer) });
+      assert.equal(whep.status, 201, `WHEP with the viewer's password: ${whep.status} ${whep.text}\n${server.log().slice(-2000)}`);
+      const del = await httpRequest(webrtc, 'DELETE', String(whep.headers.location), undefined, basicHeader(pairs.viewer));
+      assert.equal(del.status, 200, `DELETE ${String(whep.headers.location)}: ${del.status} ${del.text}`);
+      for (const pair of [pairs.wrongViewer, pairs.wrongHashed]) {
+        const r = await httpRequest(webrtc, 'POST', '/v1cam/whep', CHROMIUM_WHEP_OFFER, { ...sdp, ...basicHeader(pair) });
+        assert.equal(r.status, 401, `WHEP as ${pair[0]} with a wrong password: ${r.status} ${r.text}`);
+      }
+
+      const log = server.log();
+      assert.match(log, /DEB .*\[WebRTC\] .*POST \/v1cam\/whep/, `the WHEP requests at debug level:\n${log.slice(-3000)}`);
+      assert.match(log, /authentication failed for 'v1view'/, `failed attempts are logged:\n${log.slice(-3000)}`);
+      assertNoSecret(log, {
+        ...pairSecrets(pairs), 'sha256 pass': hashedPass.slice('sha256:'.length), 'TURN secret': turnSecret, ...handedOut, MTX_CONFKEY: CONF_KEY,
+      });
+    } finally {
+      await pub?.stop();
+      const r = await server.stop();
+      for (const t of turns) await t.stop();
+      assertNoSecret(server.log() + r.stderr, { ...pairSecrets(pairs), 'TURN secret': turnSecret, ...handedOut, MTX_CONFKEY: CONF_KEY });
+    }
+  });
+
+  it('v1.x authHTTPAddress and authJWTJWKS with user:pass, and the logins and tokens sent over RTSP and HLS', async () => {
+    const pairs = {
+      authUrl: ['hookuser', 'HttpAuth7xB'], jwksUrl: ['jwksuser', 'JwksPass7xC'], publish: ['hpub', 'HPub7xD'], read: ['hread', 'HRead7xE'],
+      wrongRead: ['hread', 'HWrong7xF'],
+    } as const satisfies Record<string, [string, string]>;
+    const auth = await startAuthServer((b) => (b.user === pairs.publish[0] && b.password === pairs.publish[1])
+      || (b.user === pairs.read[0] && b.password === pairs.read[1]));
+    const key = makeJwtKey('RS256');
+    const jwks = await startJwksServer([key]);
+    const token = (perms: unknown[], exp = 600): string => signJwt(key, { sub: 'alice', exp: Math.floor(Date.now() / 1000) + exp, mediamtx_permissions: perms });
+    const tokens = { good: token([{ action: 'publish' }, { action: 'read' }]), expired: token([{ action: 'read' }], -60) };
+    const withUser = (url: string, [u, p]: readonly [string, string]): string => url.replace('http://', `http://${u}:${p}@`);
+    const secrets = { ...pairSecrets(pairs), 'good token': tokens.good, 'expired token': tokens.expired, MTX_CONFKEY: CONF_KEY };
+    const stops: (() => Promise<unknown>)[] = [() => auth.close(), () => jwks.close()];
+    try {
+      // authMethod http: the server's URL carries a password; RTSP Basic and HLS Basic logins go to it.
+      const http = await startEncrypted(() => `authMethod: http\nauthHTTPAddress: ${withUser(auth.url, pairs.authUrl)}\npaths:\n  all_others:\n`, { MTX_HLSDISABLE: 'no' });
+      let pub;
+      try {
+        pub = ffmpegPublish(`rtsp://${pairs.publish[0]}:${pairs.publish[1]}@127.0.0.1:${http.ports.rtsp}/httpcam`, { video: 'h264', seconds: 120 });
+        await waitFor(() => /\[path httpcam\] stream is ready/.test(http.log()), { timeoutMs: 20_000, what: `httpcam to be published; log:\n${http.log().slice(-2000)}` });
+        const hls = await ffmpegDecodeHls(hlsUrl(http, 'httpcam', 'index.m3u8', { user: pairs.read[0], pass: pairs.read[1] }));
+        assert.ok(hls.video >= 20, `HLS with the reader's password: ${hls.detail}`);
+        const wrong = await httpRequest(http.ports.hls, 'GET', '/httpcam/index.m3u8', undefined, { Authorization: basic(...pairs.wrongRead) });
+        assert.equal(wrong.status, 401, `HLS with a wrong password: ${wrong.status} ${wrong.text}`);
+        assert.ok(auth.bodies.some((b) => b.password === pairs.read[1]), `the HTTP auth server saw the reader's password: ${auth.bodies.length} bodies`);
+        const log = http.log();
+        assert.match(log, /authentication failed for 'hread'/, `failed attempts are logged:\n${log.slice(-3000)}`);
+        assertNoSecret(log, secrets);
+      } finally {
+        await pub?.stop();
+        const r = await http.stop();
+        assertNoSecret(http.log() + r.stderr, secrets);
+      }
+
+      // authMethod jwt: the JWKS URL carries a password; tokens come in the RTSP query and HLS Authorization: Bearer.
+      const jwt = await startEncrypted(() => `authMethod: jwt\nauthJWTJWKS: ${withUser(jwks.url, pairs.jwksUrl)}\npaths:\n  all_others:\n`, { MTX_HLSDISABLE: 'no' });
+      try {
+        const pubJwt = ffmpegPublish(`rtsp://127.0.0.1:${jwt.ports.rtsp}/jwtcam?token=${tokens.good}`, { video: 'h264', seconds: 120 });
+        stops.push(() => pubJwt.stop());
+        await waitFor(() => /\[path jwtcam\] stream is ready/.test(jwt.log()), { timeoutMs: 20_000, what: `jwtcam to be published; log:\n${jwt.log().slice(-2000)}` });
+        assert.ok(jwks.fetches > 0, `the JWKS was fetched: ${jwks.fetches}`);
+        const bearer = (t: string): Record<string, string> => ({ Authorization: `Bearer ${t}` });
+        const ok = await waitForPlaylist(jwt.ports.hls, '/jwtcam/index.m3u8', bearer(tokens.good));
+        assert.equal(ok.status, 200, `HLS with a good token: ${ok.status} ${ok.text}`);
+        const old = await httpRequest(jwt.ports.hls, 'GET', '/jwtcam/index.m3u8', undefined, bearer(tokens.expired));
+        assert.equal(old.status, 401, `HLS with an expired token: ${old.status} ${old.text}`);
+        await waitFor(() => /token is expired/.test(jwt.log()), { timeoutMs: 10_000, what: 'the expired token to be logged', detail: () => jwt.log().slice(-2000) });
+        assertNoSecret(jwt.log(), { ...secrets, 'good token signature': tokens.good.split('.')[2]!, 'expired token signature': tokens.expired.split('.')[2]! });
+      } finally {
+        const r = await jwt.stop();
+        assertNoSecret(jwt.log() + r.stderr, secrets);
+      }
+    } finally {
+      for (const stop of stops.reverse()) await stop();
     }
   });
 });

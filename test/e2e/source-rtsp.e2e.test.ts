@@ -2,11 +2,28 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { allocatePorts, logTail, startServer, type TestServer } from '../support/server.ts';
 import { ffmpegPublish, ffmpegReadFrames } from '../support/media.ts';
-import { describeRunning, waitFor, type Running } from '../support/process.ts';
+import { describeRunning, start, waitFor, type Running } from '../support/process.ts';
 import { instanceTail, startInstance, type Instance } from '../support/instances.ts';
 
 const MIN_FRAMES = 20;
 const TRANSPORTS = ['udp', 'tcp', 'multicast', 'automatic'] as const;
+
+/** The last frame count FFmpeg printed in its progress lines (`frame=  123`), 0 before the first. */
+const framesOf = (stderr: string): number => Number([...stderr.matchAll(/frame=\s*(\d+)/g)].pop()?.[1] ?? 0);
+
+/**
+ * A player that connects again every second after its session ended, as users' players and NVRs do: reads `url`
+ * with FFmpeg until one read decodes MIN_FRAMES or `deadline` (epoch ms) passes. Returns the attempts, when the last
+ * one started, and its result.
+ */
+async function readAgainUntilPlaying(url: string, deadline: number): Promise<{ attempts: number; startedAt: number; read: Awaited<ReturnType<typeof ffmpegReadFrames>> }> {
+  for (let attempts = 1; ; attempts++) {
+    const startedAt = Date.now();
+    const read = await ffmpegReadFrames(url, 'tcp');
+    if (read.frames >= MIN_FRAMES || Date.now() > deadline) return { attempts, startedAt, read };
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
 
 describe('RTSP source proxying a second instance of this server (UDP, TCP, multicast, automatic)', () => {
   const originPorts = allocatePorts();
@@ -41,25 +58,46 @@ describe('RTSP source proxying a second instance of this server (UDP, TCP, multi
     assert.ok(udp.frames >= MIN_FRAMES, `${udp.detail}\n${context()}`);
   });
 
-  it('serves again within 10 s once the killed upstream is back, and logs the outage once per path', async () => {
-    await origin.stop('SIGKILL');
-    await pub.stop();
-    for (const t of TRANSPORTS) await edge.waitForLog(new RegExp(`\\[path ${t}\\] \\[RTSP source\\] lost the upstream`), 15_000);
-    // Down for longer than a few retries: the log must not grow with them.
-    await new Promise((r) => setTimeout(r, 12_000));
-    await origin.restart();
-    pub = publish();
-    await waitFor(() => origin.count(/\[path cam\] stream is ready/) >= 2, { timeoutMs: 20_000, what: 'the origin stream again', detail: context });
-    const back = Date.now();
-    const ready = (t: string): number => edge.logs().split(`[path ${t}] stream is ready`).length - 1;
-    await waitFor(() => TRANSPORTS.every((t) => ready(t) >= 2), { timeoutMs: 10_000, what: 'every proxied path to be ready again within 10 s', detail: context });
-    const ms = Date.now() - back;
-    console.log(`proxied paths ready again ${ms} ms after the upstream stream was back`);
-    for (const t of TRANSPORTS) {
-      const errors = edge.logs().split('\n').filter((l) => l.includes(`[path ${t}] [RTSP source]`) && / ERR /.test(l));
-      assert.ok(errors.length <= 3, `${t}: ${errors.length} error lines for one outage:\n${errors.join('\n')}`);
+  it('serves again within 10 s once the killed upstream is back, logs the outage once per path, and its reader plays again', async () => {
+    // A reader attached before the outage: FFmpeg playing until the server ends its session.
+    const url = edge.url('automatic');
+    const attached = start('ffmpeg', ['-nostdin', '-stats_period', '0.2', '-rtsp_transport', 'tcp', '-i', url, '-map', '0:v:0', '-f', 'null', '-'], { timeoutMs: 180_000 });
+    const readerContext = (): string => `${describeRunning('attached reader', attached)}\n${context()}`;
+    try {
+      await waitFor(() => framesOf(attached.output().stderr) >= MIN_FRAMES, { timeoutMs: 20_000, what: 'the attached reader to decode frames', detail: readerContext });
+      const killed = Date.now();
+      await origin.stop('SIGKILL');
+      await pub.stop();
+      for (const t of TRANSPORTS) await edge.waitForLog(new RegExp(`\\[path ${t}\\] \\[RTSP source\\] lost the upstream`), 15_000);
+      // The stream went with its upstream, and its readers with it (as in MediaMTX): the player sees its session end.
+      await waitFor(() => attached.child.exitCode !== null || attached.child.signalCode !== null, { timeoutMs: 15_000, what: 'the attached reader to be closed', detail: readerContext });
+      const { stderr } = await attached.done;
+      console.log(`attached reader closed ${Date.now() - killed} ms after the upstream was killed, having decoded ${framesOf(stderr)} frames`);
+      // From now on the player tries again every second, through the outage and after it.
+      const replay = readAgainUntilPlaying(url, Date.now() + 90_000);
+      // Down for longer than a few retries: the log must not grow with them.
+      await new Promise((r) => setTimeout(r, 12_000));
+      await origin.restart();
+      pub = publish();
+      await waitFor(() => origin.count(/\[path cam\] stream is ready/) >= 2, { timeoutMs: 20_000, what: 'the origin stream again', detail: context });
+      const back = Date.now();
+      const ready = (t: string): number => edge.logs().split(`[path ${t}] stream is ready`).length - 1;
+      await waitFor(() => TRANSPORTS.every((t) => ready(t) >= 2), { timeoutMs: 10_000, what: 'every proxied path to be ready again within 10 s', detail: context });
+      const ms = Date.now() - back;
+      console.log(`proxied paths ready again ${ms} ms after the upstream stream was back`);
+      for (const t of TRANSPORTS) {
+        const errors = edge.logs().split('\n').filter((l) => l.includes(`[path ${t}] [RTSP source]`) && / ERR /.test(l));
+        assert.ok(errors.length <= 3, `${t}: ${errors.length} error lines for one outage:\n${errors.join('\n')}`);
+      }
+      const again = await replay;
+      assert.ok(again.read.frames >= MIN_FRAMES, `the reader did not play again after ${again.attempts} attempts: ${again.read.detail}\n${context()}`);
+      assert.ok(again.attempts > 1, `the first attempt, made during the outage, played: ${again.read.detail}`);
+      const late = again.startedAt - back;
+      // Ready within 10 s (asserted above), and the player tries every second (plus an FFmpeg run that failed).
+      assert.ok(late <= 15_000, `the read that played started ${late} ms after the upstream was back (${again.attempts} attempts)`);
+      console.log(`the reader played again on attempt ${again.attempts}, started ${late} ms after the upstream was back`);
+    } finally {
+      await attached.stop();
     }
-    const again = await ffmpegReadFrames(edge.url('automatic'), 'tcp');
-    assert.ok(again.frames >= MIN_FRAMES, `${again.detail}\n${context()}`);
   });
 });

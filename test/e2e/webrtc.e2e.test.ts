@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { allocatePorts, logTail, startServer, type TestServer } from '../support/server.ts';
 import { ffmpegPublish, ffmpegReadFrames } from '../support/media.ts';
 import { ffmpegPublishRtmp } from '../support/rtmp-media.ts';
-import { describeRun, run, start, type Running } from '../support/process.ts';
+import { describeRun, run, start, waitFor, type Running } from '../support/process.ts';
 import { join } from 'node:path';
 import { startAuthServer, type FakeAuthServer } from '../support/auth-server.ts';
 import { CHROMIUM_WHEP_OFFER } from '../support/webrtc-offers.ts';
@@ -151,12 +151,15 @@ describe('WebRTC: Chromium watches with WHEP and publishes with WHIP', () => {
         assert.ok(i.rtpPacketsLost >= 0 && i.inboundRTPPackets === 0, JSON.stringify(i));
       }
       const received = await Promise.all(pages.map(async (p) => { const s = await peerStats(p); return (s.inbound.video?.packetsReceived ?? 0) + (s.inbound.audio?.packetsReceived ?? 0); }));
-      await new Promise((r) => setTimeout(r, 1500));
-      const later = await sessions();
-      for (const i of later) {
-        const prev = before.find((x) => x.id === i.id)!;
-        assert.ok(i.rtpPacketsSent > prev.rtpPacketsSent + 50, `${JSON.stringify(prev)} then ${JSON.stringify(i)}`);
-      }
+      // The counts grow while the viewers play: each session sends 50 more packets within a few seconds.
+      const sentBefore = new Map(before.map((i) => [i.id, i.rtpPacketsSent]));
+      let later = before;
+      await waitFor(async () => {
+        later = await sessions();
+        return later.length === 2 && later.every((i) => i.rtpPacketsSent > (sentBefore.get(i.id) ?? Infinity) + 50);
+      }, {
+        timeoutMs: 10_000, what: 'each session to send 50 more RTP packets', detail: () => `${JSON.stringify(before)} then ${JSON.stringify(later)}`,
+      });
       // What the browsers received is what was counted as sent, less any loss.
       const sent = later.map((i) => i.rtpPacketsSent);
       assert.ok(received[0]! + received[1]! <= sent[0]! + sent[1]!, `received ${received.join(', ')}, sent ${sent.join(', ')}`);

@@ -1,16 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
 
 /** Debian's Chromium (scripts/ensure-clients.sh installs it); playwright-core downloads no browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-// The flags of ../shared/testing/REAL-CLIENTS.md §0: no GPU, no background traffic, autoplay allowed.
+// The flags of docs/testing.md §Chromium: no GPU, no background traffic; autoplay as launchChromium says.
 const ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required', '--mute-audio',
+  '--disable-component-update', '--disable-sync', '--mute-audio',
 ];
+// Autoplay with sound allowed (the tests' default). Without this flag Chromium applies its own policy: a fresh
+// profile may not play sound before a user gesture, only muted media starts by itself.
+const AUTOPLAY_ALLOWED = '--autoplay-policy=no-user-gesture-required';
 
 /** A headless Chromium with a fresh profile; `close()` ends it and removes the profile. */
 export interface TestBrowser {
@@ -20,13 +23,29 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium with a new empty --user-data-dir; `credentials` answer HTTP Basic challenges; `args` are added to the flags. */
-export async function launchChromium(opts: { ignoreHttpsErrors?: boolean; credentials?: { username: string; password: string }; args?: readonly string[] } = {}): Promise<TestBrowser> {
+/** How launchChromium starts the browser. */
+export interface ChromiumOptions {
+  ignoreHttpsErrors?: boolean;
+  /** Answers HTTP Basic challenges. */
+  credentials?: { username: string; password: string };
+  /** Added to the flags. */
+  args?: readonly string[];
+  /**
+   * false: without `--autoplay-policy=no-user-gesture-required`, so Chromium's own policy refuses sound before a
+   * user gesture and a page must fall back to muted autoplay. Default true. (videoState reads the page without
+   * lending it a user gesture, which Playwright's page.evaluate would.)
+   */
+  autoplayWithSound?: boolean;
+}
+
+/** Launches Chromium with a new empty --user-data-dir. */
+export async function launchChromium(opts: ChromiumOptions = {}): Promise<TestBrowser> {
+  const autoplay = opts.autoplayWithSound === false ? [] : [AUTOPLAY_ALLOWED];
   const profile = mkdtempSync(join(tmpdir(), 'mtx-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH, headless: true, args: [...ARGS, ...(opts.args ?? [])], timeout: 30_000,
+      executablePath: CHROMIUM_PATH, headless: true, args: [...ARGS, ...autoplay, ...(opts.args ?? [])], timeout: 30_000,
       ignoreHTTPSErrors: opts.ignoreHttpsErrors ?? false,
       ...(opts.credentials ? { httpCredentials: opts.credentials } : {}),
     });
@@ -81,9 +100,19 @@ const VIDEO_STATE_SCRIPT = `(() => {
   };
 })()`;
 
-/** Reads the state of the first `<video>` of the page. */
+// One DevTools session per page, for videoState.
+const sessions = new WeakMap<Page, Promise<CDPSession>>();
+
+/**
+ * Reads the state of the first `<video>` of the page. Through DevTools' Runtime.evaluate without a user gesture:
+ * Playwright's page.evaluate runs as one, which would let the page play sound as if the user had clicked.
+ */
 export async function videoState(page: Page): Promise<VideoState> {
-  return await page.evaluate(VIDEO_STATE_SCRIPT) as VideoState;
+  let session = sessions.get(page);
+  if (!session) { session = page.context().newCDPSession(page); sessions.set(page, session); }
+  const r = await (await session).send('Runtime.evaluate', { expression: VIDEO_STATE_SCRIPT, returnByValue: true, userGesture: false });
+  if (r.exceptionDetails) throw new Error(`reading the video state failed: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+  return r.result.value as VideoState;
 }
 
 /** One line for assertion messages. */

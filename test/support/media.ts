@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { avccToNalus, nalusToAnnexB, parseHevcConfig } from '../../src/codecs/index.ts';
+import { RtmpMessageType, parseFlvVideo } from '../../src/protocols/rtmp/index.ts';
 import { describeRun, run, start, tail, type RunResult, type Running } from './process.ts';
+import { playRtmpMessages } from './rtmp-raw-player.ts';
 
 /** Encoder arguments per codec for FFmpeg test sources (lavfi testsrc2 / sine). */
 export const FFMPEG_CODECS = {
@@ -10,6 +16,7 @@ export const FFMPEG_CODECS = {
   vp9: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-g', '25', '-strict', 'experimental'],
   mpeg4: ['-c:v', 'mpeg4', '-g', '25'],
   mpeg2video: ['-c:v', 'mpeg2video', '-g', '25'],
+  mpeg1video: ['-c:v', 'mpeg1video', '-g', '25'],
   mjpeg: ['-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p', '-huffman', '0'],
   aac: ['-c:a', 'aac', '-b:a', '64k'],
   opus: ['-c:a', 'libopus', '-b:a', '64k'],
@@ -68,6 +75,49 @@ export async function ffmpegReadFrames(url: string, transport: 'tcp' | 'udp' | '
   return { frames, code: r.code, stderr: r.stderr, detail };
 }
 
+/**
+ * Reads with FFmpeg and decodes `frames` frames of the first audio stream (`-frames:a`, written as framecrc: one line
+ * a decoded frame), bounded by a generous timeout. Returns the decoded count, the codec FFmpeg found (from its
+ * input description: `aac`, `opus`, `mp3`…) and `detail` for assertion messages.
+ */
+export async function ffmpegReadAudioFrames(url: string, transport: 'tcp' | 'udp' | undefined, frames = 40): Promise<{ frames: number; codec: string | undefined; detail: string }> {
+  const args = ['-nostdin', ...(transport ? ['-rtsp_transport', transport] : []), '-i', url, '-map', '0:a:0', '-frames:a', String(frames), '-f', 'framecrc', '-'];
+  const r = await run('ffmpeg', args, { timeoutMs: 30_000 });
+  const decoded = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+  const codec = /Stream #0:\d+[^:]*: Audio: (\w+)/.exec(r.stderr)?.[1];
+  const detail = `ffmpeg read ${url}${transport ? ` over ${transport}` : ''}: ${decoded} of ${frames} ${codec ?? 'unknown'} audio frames decoded; ${describeRun('ffmpeg', r)}`;
+  return { frames: decoded, codec, detail };
+}
+
+/**
+ * Reads `frames` H265 frames of `path` over Enhanced RTMP with our minimal player (Debian's FFmpeg 5.1 predates
+ * Enhanced RTMP, as in rtmp-hevc.e2e), from the first decoder configuration on, and decodes them with FFmpeg.
+ * Returns the frames received and decoded, and `detail` for assertion messages.
+ */
+export async function rtmpReadH265Frames(port: number, path: string, frames = 50): Promise<{ received: number; decoded: number; detail: string }> {
+  const parts: Buffer[] = [];
+  let received = 0;
+  let playError = '';
+  await playRtmpMessages(port, path, '', (m) => {
+    if (m.type !== RtmpMessageType.Video) return false;
+    const v = parseFlvVideo(m.body);
+    if (v.kind === 'config' && v.codec === 'h265') { const c = parseHevcConfig(v.config); parts.push(nalusToAnnexB([c.vps, c.sps, c.pps])); }
+    if (v.kind === 'frame' && v.codec === 'h265' && parts.length > 0) { parts.push(nalusToAnnexB(avccToNalus(v.data))); received++; }
+    return received >= frames;
+  }, 25_000).catch((e: Error) => { playError = `, then: ${e.message}`; });
+  const dir = mkdtempSync(join(tmpdir(), 'rtmp-h265-'));
+  try {
+    const file = join(dir, 'got.hevc');
+    writeFileSync(file, Buffer.concat(parts));
+    const r = await run('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'hevc', '-i', file, '-f', 'framecrc', '-'], { timeoutMs: 20_000 });
+    const decoded = r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+    const detail = `Enhanced RTMP read of ${path}: ${received} of ${frames} H265 frames received${playError}; FFmpeg decoded ${decoded}; ${describeRun('ffmpeg', r)}`;
+    return { received, decoded, detail };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The environment for gst-launch runs whose sinks are checked: fakesink's debug line "we are EOS" (see gstSinkDone). */
 export const GST_SINK_ENV = { GST_DEBUG: 'fakesink:5', GST_DEBUG_NO_COLOR: '1' } as const;
 
@@ -102,9 +152,10 @@ export function gstMessages(r: RunResult): string {
  * - linking the audio pad too (`src. ! application/x-rtp,media=audio ! fakesink`, as this helper did) stalled 3 runs
  *   in 80: no branch linked, nothing decoded, nothing on stderr, until the timeout killed it;
  * - linking only the video pad failed 1 run in 60, at once: "Delayed linking failed" then "not-linked".
- * So only the video pad is linked (rtspsrc leaves the other alone: REAL-CLIENTS.md §2), and a run that failed with
- * gst-launch's "Delayed linking failed" is started again, up to 3 runs: that failure is gst-launch's own, and a
- * stream it cannot link at all (wrong caps) fails all three. Any other failure is reported as it is.
+ * So only the video pad is linked (rtspsrc leaves the other alone: docs/testing.md §Verified command lines), and a
+ * run that failed with gst-launch's "Delayed linking failed" is started again, up to 3 runs: that failure is
+ * gst-launch's own, and a stream it cannot link at all (wrong caps) fails all three. Any other failure is reported as
+ * it is.
  * `detail` says what happened, for assertion messages.
  */
 export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-mcast', opts: { tls?: boolean; buffers?: number } = {}): Promise<{ ok: boolean; frames: number; stderr: string; detail: string }> {

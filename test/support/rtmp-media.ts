@@ -26,8 +26,8 @@ export function gstPublishRtmp(url: string, sink: 'rtmpsink' | 'rtmp2sink', seco
 
 /**
  * GStreamer reads RTMP and decodes 50 H264 frames and takes 50 audio buffers (both flvdemux pads linked:
- * REAL-CLIENTS §4; flvdemux adds them from one thread, so the two delayed links cannot race); ok when both sinks
- * rendered them all (gstSinkDone), whatever the exit code.
+ * docs/testing.md §Verified command lines; flvdemux adds them from one thread, so the two delayed links cannot race);
+ * ok when both sinks rendered them all (gstSinkDone), whatever the exit code.
  */
 export async function gstReadRtmp(url: string, src: 'rtmpsrc' | 'rtmp2src'): Promise<{ ok: boolean; frames: number; audio: number; stderr: string; detail: string }> {
   const p = [src, `location=${url}`, '!', 'flvdemux', 'name=d', 'd.video', '!', 'queue', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink', 'name=decoded', 'silent=false', 'num-buffers=50', 'sync=false',

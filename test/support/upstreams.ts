@@ -32,7 +32,7 @@ let vethCount = 0;
  * GStreamer's RTSP server (test/support/gst-rtsp-server.py) serving rtsp://HOST:port/cam on `protocols`. With
  * `isolated`, it runs in a network namespace of its own joined to the test's by a veth pair (10.254.42.1 ↔ .2):
  * gst-rtsp-server binds the multicast group port without SO_REUSEADDR, so a receiver in its own namespace could not
- * bind it (REAL-CLIENTS.md §3); across the veth, multicast flows as between two machines.
+ * bind it (docs/testing.md §Network namespace); across the veth, multicast flows as between two machines.
  */
 export async function startGstRtspServer(o: { port: number; protocols: string; isolated?: boolean }): Promise<Upstream> {
   const host = o.isolated ? '10.254.42.1' : '127.0.0.1';

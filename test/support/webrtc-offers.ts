@@ -1,4 +1,4 @@
-/** SDP offers shaped like Chromium 156's (REAL-CLIENTS.md §6 capabilities), for negotiation tests. */
+/** SDP offers shaped like Chromium 156's (its capabilities: docs/testing.md §Chromium), for negotiation tests. */
 
 const SESSION = [
   'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0 1', 'a=extmap-allow-mixed', 'a=msid-semantic: WMS',

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { waitFor } from './process.ts';
 
-/** Chromium flags for WebRTC on loopback (REAL-CLIENTS.md §6): loopback candidates, no mDNS names, fake devices. */
+/** Chromium flags for WebRTC on loopback (docs/testing.md §Chromium): loopback candidates, no mDNS names, fake devices. */
 export const WEBRTC_CHROMIUM_ARGS = [
   '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',

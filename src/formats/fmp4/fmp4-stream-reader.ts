@@ -1,4 +1,5 @@
 import { avccToNalus, h264IsRandomAccess, h265IsRandomAccess, parseAudioSpecificConfig, parseAv1SequenceHeader, splitAv1Obus, splitMpegAudioFrames } from '../../codecs/index.ts';
+import { rescale } from '../../lib/index.ts';
 import type { Codec, PayloadByCodec } from '../codec.ts';
 import { av1Format, h264Format, h265Format, mpeg4AudioFormat, mpegAudioFormat, opusFormat, vp9Format } from '../codec-formats.ts';
 import type { Format, Media } from '../format.ts';
@@ -68,11 +69,6 @@ function payloadOf(c: Fmp4Codec, s: Fmp4Sample): { payload: PayloadByCodec[Codec
   }
 }
 
-/** Ticks of `timeScale` in ticks of `clockRate`, rounded; exact for integers below 2^53 / clockRate. */
-function rescaleTicks(t: number, timeScale: number, clockRate: number): number {
-  return timeScale === clockRate ? t : Math.round((t * clockRate) / timeScale);
-}
-
 /**
  * The access units of a media part or segment (ISO/IEC 14496-12 §8.8.4), per the tracks of its initialization
  * segment, timestamps rescaled from each track's time scale to its format's clock (baseMediaDecodeTime based, so
@@ -86,8 +82,8 @@ export function fmp4PartUnits(part: Fmp4Part, tracks: readonly Fmp4StreamTrack[]
     const rate = track.format.clockRate;
     for (const s of pt.samples) {
       if (s.data.length === 0) continue;
-      const dts = rescaleTicks(s.dts, track.timeScale, rate);
-      const pts = rescaleTicks(s.dts + s.ptsOffset, track.timeScale, rate);
+      const dts = rescale(s.dts, track.timeScale, rate, 'round');
+      const pts = rescale(s.dts + s.ptsOffset, track.timeScale, rate, 'round');
       out.push({ track, pts, ...(pts !== dts ? { dts } : {}), ...payloadOf(track.codec, s) });
     }
   }

@@ -2,6 +2,7 @@ import {
   annexBToNalus, h264IsRandomAccess, h264NaluType, H264NaluType, H264_MAX_NALUS, h265IsRandomAccess, h265NaluType, H265NaluType,
   H265_MAX_NALUS, parseAdts, splitMpegAudioFrames,
 } from '../../codecs/index.ts';
+import { VIDEO_CLOCK_RATE } from '../../lib/index.ts';
 import type { Codec, PayloadByCodec } from '../codec.ts';
 import {
   h264Format, h265Format, mpeg1VideoFormat, mpeg4AudioFormat, mpeg4VideoFormat, mpegAudioFormat, opusFormat,
@@ -16,7 +17,6 @@ import { decodeOpusAccessUnits } from './opus-access-unit.ts';
 /** Dynamic RTP payload types given to the formats of an MPEG-TS program (RFC 3551 §6: 96–127). */
 const VIDEO_PAYLOAD_TYPE = 96;
 const AUDIO_PAYLOAD_TYPE = 97;
-const VIDEO_CLOCK_RATE = 90_000;
 
 /** One elementary-stream access unit of a PES, in its codec's payload terms, and the format it reveals, if any. */
 export interface MpegTsEsUnit {

@@ -1,4 +1,5 @@
 import { CodecError } from '../../codecs/index.ts';
+import { rescale, VIDEO_CLOCK_RATE } from '../../lib/index.ts';
 import type { Codec, PayloadByCodec } from '../codec.ts';
 import type { Description, Format, Media } from '../format.ts';
 import { MpegTsDemuxer, type MpegTsDemuxerOptions, type MpegTsDemuxerStats } from './mpegts-demuxer.ts';
@@ -48,7 +49,6 @@ interface TrackState {
   out: MpegTsStreamTrack | undefined;
 }
 
-const NINETY_KHZ = 90_000;
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
 function payloadLength(p: PayloadByCodec[Codec]): number {
@@ -81,7 +81,7 @@ export class MpegTsStreamReader {
 
   constructor(options: MpegTsStreamReaderOptions = {}) {
     this.demuxer = new MpegTsDemuxer(options);
-    this.probeTicks = options.probeTicks ?? 5 * NINETY_KHZ;
+    this.probeTicks = options.probeTicks ?? 5 * VIDEO_CLOCK_RATE;
     this.maxPending = options.maxPendingUnits ?? 512;
   }
 
@@ -112,7 +112,7 @@ export class MpegTsStreamReader {
       if (!same) throw new MpegTsError('the MPEG-TS program changed its tracks');
       return;
     }
-    this.tracks = supported.map((t) => ({ pid: t.pid, codec: t.codec, format: undefined, clockRate: NINETY_KHZ, out: undefined }));
+    this.tracks = supported.map((t) => ({ pid: t.pid, codec: t.codec, format: undefined, clockRate: VIDEO_CLOCK_RATE, out: undefined }));
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -134,8 +134,9 @@ export class MpegTsStreamReader {
       state.format = es.format;
       state.clockRate = es.clockRate ?? es.format.clockRate;
     }
-    const rescale = (t: number): number => (state.clockRate === NINETY_KHZ ? t : Math.round((t * state.clockRate) / NINETY_KHZ));
-    const unit = { state, pts: rescale(pts90), dts: rescale(dts90), payload: es.payload, randomAccess: es.randomAccess };
+    // PES timestamps tick at 90 kHz (ISO/IEC 13818-1 §2.4.3.7); audio formats tick at their sample rate.
+    const toTrack = (t: number): number => rescale(t, VIDEO_CLOCK_RATE, state.clockRate, 'round');
+    const unit = { state, pts: toTrack(pts90), dts: toTrack(dts90), payload: es.payload, randomAccess: es.randomAccess };
     if (this.isReady) {
       if (state.out) out.push({ kind: 'unit', unit: this.unitOf(unit) });
       return;

@@ -17,10 +17,22 @@ const nal = (header: number, size: number): Buffer => Buffer.from([header, ...Ar
 
 // [name, access unit (NAL units), maxPayload, packets as "payload" + marker]: packetize gives exactly these packets,
 // and depacketizing them gives the access unit back.
+// STAP-A (§5.7.1): NAL header F|NRI|24, F set if any unit's is, NRI the highest of the units' (§5.7); then for each
+// unit its 16-bit size and the unit itself. Consecutive units go together while they fit, as gortsplib's rtph264.
 const VECTORS: [string, string[], number, [string, boolean][]][] = [
   ['single NAL unit packet (RFC 6184 §5.6)', ['65 88 84 00'], 1460, [['65 88 84 00', true]]],
-  ['SPS, PPS and IDR slice: one single-NAL packet each, marker on the last (§5.6, §5.1)',
-    ['67 42 c0 1e', '68 ce 3c 80', '65 88 80 40'], 1460, [['67 42 c0 1e', false], ['68 ce 3c 80', false], ['65 88 80 40', true]]],
+  ['SPS, PPS and IDR slice that fit together: one STAP-A, marker set (§5.7.1, §5.1)',
+    ['67 42 c0 1e', '68 ce 3c 80', '65 88 80 40'], 1460, [['78 0004 6742c01e 0004 68ce3c80 0004 65888040', true]]],
+  ['SPS and PPS in a STAP-A, the IDR slice too big to join them in FU-A (§5.7.1, §5.8)',
+    ['67 42 c0 1e', '68 ce 3c 80', '65 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d'], 13,
+    [['78 0004 6742c01e 0004 68ce3c80', false], ['7c 85 01 02 03 04 05 06 07 08 09 0a 0b', false], ['7c 45 0c 0d', true]]],
+  ['STAP-A NRI is the highest of its units, F set if any unit has it: SEI (NRI 0), slice (NRI 2), forbidden bit', ['06 05 01', '41 9a', 'c1 9b'], 1460,
+    [['d8 0003 060501 0002 419a 0002 c19b', true]]],
+  ['a STAP-A of exactly maxPayload bytes; one byte more and the last unit goes alone', ['41 aa', '41 bb cc'], 10,
+    [['58 0002 41aa 0003 41bbcc', true]]],
+  ['one byte over maxPayload as a STAP-A: single NAL unit packets', ['41 aa', '41 bb cc dd'], 10, [['41 aa', false], ['41 bb cc dd', true]]],
+  ['a small unit after a fragmented one starts a new packet; the next small one joins it', ['65 01 02 03 04 05 06 07 08 09 0a', '41 aa', '41 bb'], 9,
+    [['7c 85 01 02 03 04 05 06 07', false], ['7c 45 08 09 0a', false], ['58 0002 41aa 0002 41bb', true]]],
   // FU indicator: F|NRI of the NAL unit, type 28; FU header: S|E|R=0|type of the NAL unit; the NAL header byte itself is not sent.
   ['FU-A start, middle and end of an IDR slice (§5.8)', ['65 01 02 03 04 05 06 07 08 09 0a'], 6,
     [['7c 85 01 02 03 04', false], ['7c 05 05 06 07 08', false], ['7c 45 09 0a', true]]],
@@ -33,15 +45,16 @@ const VECTORS: [string, string[], number, [string, boolean][]][] = [
 //   ffmpeg -f lavfi -i testsrc2=size=640x360:rate=25 -frames:v 3 -c:v libx264 -preset ultrafast -tune zerolatency -g 50 -f h264
 //     (FFmpeg 5.1, x264 core 164: two slices per picture)
 //   ffmpeg -f lavfi -i testsrc2=size=1280x720:rate=30 -frames:v 3 -c:v libx264 -g 60 -bf 0 -f h264
-// and, per maxPayload, each NAL unit's packet count and last payload size: FU-A carries maxPayload - 2 bytes of the
-// NAL unit after its header byte, so n bytes take ceil((n - 1) / (maxPayload - 2)) packets.
+// and, per maxPayload, the packet count and last payload size of each STAP-A or NAL unit: SPS, PPS and SEI go in one
+// STAP-A of 1 + Σ(2 + size) bytes; FU-A carries maxPayload - 2 bytes of the NAL unit after its header byte, so n
+// bytes take ceil((n - 1) / (maxPayload - 2)) packets.
 const X264_AUS: [string, [number, number][], Record<number, [number, number][]>][] = [
   ['640x360 ultrafast IDR: SPS, PPS, SEI, 2 slices', [[0x67, 25], [0x68, 4], [0x06, 603], [0x65, 8209], [0x65, 7914]],
-    { 1460: [[1, 25], [1, 4], [1, 603], [6, 920], [6, 625]], 1200: [[1, 25], [1, 4], [1, 603], [7, 1022], [7, 727]] }],
+    { 1460: [[1, 639], [6, 920], [6, 625]], 1200: [[1, 639], [7, 1022], [7, 727]] }],
   ['640x360 ultrafast P', [[0x41, 2115], [0x41, 5266]], { 1460: [[2, 658], [4, 893]], 1200: [[2, 918], [5, 475]] }],
   ['640x360 ultrafast P', [[0x41, 2432], [0x41, 5978]], { 1460: [[2, 975], [5, 147]], 1200: [[3, 37], [5, 1187]] }],
   ['1280x720 medium IDR', [[0x67, 24], [0x68, 6], [0x06, 623], [0x65, 21462]],
-    { 1460: [[1, 24], [1, 6], [1, 623], [15, 1051]], 1200: [[1, 24], [1, 6], [1, 623], [18, 1097]] }],
+    { 1460: [[1, 660], [15, 1051]], 1200: [[1, 660], [18, 1097]] }],
   ['1280x720 medium P', [[0x41, 12603]], { 1460: [[9, 940]], 1200: [[11, 624]] }],
   ['1280x720 medium P', [[0x41, 11396]], { 1460: [[8, 1191]], 1200: [[10, 615]] }],
 ];

@@ -15,9 +15,23 @@ const FU_A = {
     Buffer.from([(nalu[0]! & 0xe0) | H264NaluType.FuA, (first ? 0x80 : 0) | (last ? 0x40 : 0) | (nalu[0]! & 0x1f)]),
 };
 
-/** Splits H264 access units into RTP packets: single NAL unit or FU-A (RFC 6184 §5.6, §5.8), marker on the last. */
+/** STAP-A (RFC 6184 §5.7, §5.7.1): F set when any aggregated unit has it, NRI the highest of theirs, type 24. */
+const STAP_A = {
+  headerSize: 1,
+  header: (nalus: readonly Buffer[]): Buffer => {
+    let f = 0;
+    let nri = 0;
+    for (const n of nalus) { f |= n[0]! & 0x80; nri = Math.max(nri, n[0]! & 0x60); }
+    return Buffer.from([f | nri | H264NaluType.StapA]);
+  },
+};
+
+/**
+ * Splits H264 access units into RTP packets (packetization-mode 1): small consecutive NAL units together in a STAP-A,
+ * the others as single NAL unit packets or FU-A (RFC 6184 §5.6–5.8), marker on the last.
+ */
 export class H264Packetizer extends NaluPacketizer {
-  constructor(payloadType: number, maxPayload = 1460) { super(payloadType, maxPayload, FU_A); }
+  constructor(payloadType: number, maxPayload = 1460) { super(payloadType, maxPayload, FU_A, STAP_A); }
 }
 
 /** A depacketized access unit. */

@@ -11,3 +11,4 @@ export { Av1Packetizer, Av1Depacketizer } from './av1-rtp.ts';
 export { latmFraming, latmMuxElement, parseLatmMuxElements } from './latm-rtp.ts';
 export { MpegAudioDepacketizer } from './mpeg-audio-rtp.ts';
 export { MjpegPacketizer, MjpegDepacketizer, parseJpeg, buildJpeg, type JpegParts } from './mjpeg-rtp.ts';
+export { MpegVideoPacketizer, MpegVideoDepacketizer } from './mpeg-video-rtp.ts';

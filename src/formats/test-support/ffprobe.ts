@@ -14,7 +14,7 @@ const INSTALL = 'sudo apt-get install -y ffmpeg   (or run the test command as ro
 
 /**
  * Runs `ffprobe -show_streams -show_packets` on bytes written to a temporary file with the given extension. A
- * missing ffprobe is a loud failure naming the install command, never a skip (docs: REAL-CLIENTS).
+ * missing ffprobe is a loud failure naming the install command, never a skip (docs/testing.md §Real clients).
  */
 export function ffprobe(bytes: Uint8Array, extension: string): FfprobeResult {
   const dir = mkdtempSync(join(tmpdir(), 'mtx-ffprobe-'));

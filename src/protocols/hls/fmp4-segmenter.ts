@@ -1,4 +1,5 @@
 import { writeFmp4Part, type Fmp4PartTrack, type Fmp4Sample } from '../../formats/index.ts';
+import { rescale } from '../../lib/index.ts';
 import { HLS_LL_GAP_COUNT, partFileName, segmentFileName, type HlsPart } from './hls-segment.ts';
 import { compatiblePartTicks } from './part-duration.ts';
 import { Segmenter, type SegmenterOptions } from './segmenter.ts';
@@ -16,7 +17,7 @@ export interface Fmp4SegmenterOptions extends SegmenterOptions {
 }
 
 interface OpenPart { readonly startTicks: number; readonly video: Fmp4Sample[]; readonly audio: Fmp4Sample[]; isIndependent: boolean }
-interface OpenSegment { readonly startTicks: number; readonly parts: HlsPart[]; readonly chunks: Buffer[]; size: number }
+interface OpenSegment { readonly startTicks: number; readonly isIndependent: boolean; readonly parts: HlsPart[]; readonly chunks: Buffer[]; size: number }
 
 /**
  * Cuts fMP4 segments (moof + mdat per part, the segment's file being its parts one after the other), as gohlslib's
@@ -69,7 +70,7 @@ export class Fmp4Segmenter extends Segmenter {
     if (this.shouldCut({ ticks: s.dts, startTicks: this.seg.startTicks, isKey: s.isSync, force: isNewConfig })) {
       if (s.isSync) this.isPartAdjustFrozen = !isNewConfig; // new parameters may bring a new frame rate
       this.finishSegment(s.dts);
-      this.open(s.dts);
+      this.open(s.dts, s.isSync);
     }
   }
 
@@ -86,21 +87,21 @@ export class Fmp4Segmenter extends Segmenter {
     const prev = this.audioPending;
     this.audioPending = a;
     if (!this.seg || !prev) {
-      this.open(a.dts);
+      this.open(a.dts, true);
       this.shouldCut({ ticks: a.dts, startTicks: a.dts, isKey: true, force: false }); // the live edge's first unit
       return;
     }
     if (!this.fits(prev.data.length)) {
       this.reportOverflow(false);
       this.finishSegment(prev.dts);
-      this.open(a.dts);
+      this.open(a.dts, true);
       return;
     }
     this.part.audio.push({ dts: prev.dts, ptsOffset: 0, duration: a.dts - prev.dts, isSync: true, data: prev.data });
     if (this.isLowLatency && a.dts - this.part.startTicks >= this.f.partTicks) this.finishPart(a.dts);
     if (this.shouldCut({ ticks: a.dts, startTicks: this.seg.startTicks, isKey: true, force: false })) {
       this.finishSegment(a.dts);
-      this.open(a.dts);
+      this.open(a.dts, true);
     }
   }
 
@@ -114,12 +115,14 @@ export class Fmp4Segmenter extends Segmenter {
   private restartAt(s: VideoSampleIn): void {
     this.videoPending = s;
     this.audioPending = undefined;
-    this.open(s.dts);
+    this.open(s.dts, true);
     this.shouldCut({ ticks: s.dts, startTicks: s.dts, isKey: true, force: false }); // the live edge's first unit
   }
 
-  private open(startTicks: number): void {
-    this.seg = { startTicks, parts: [], chunks: [], size: 0 };
+  /** Starts a segment; `isIndependent`: its first sample is a key frame (audio frames all are). */
+  private open(startTicks: number, isIndependent: boolean): void {
+    this.seg = { startTicks, isIndependent, parts: [], chunks: [], size: 0 };
+    this.isOpenIndependent = isIndependent;
     this.part = newPart(startTicks);
     this.mediaBytes = 0;
   }
@@ -128,8 +131,8 @@ export class Fmp4Segmenter extends Segmenter {
   private adjustPartDuration(sampleTicks: number): void {
     if (!this.isLowLatency || this.isPartAdjustFrozen || sampleTicks <= 0 || this.sampleTicks.has(sampleTicks)) return;
     this.sampleTicks.add(sampleTicks);
-    const ms = this.f.timescale / 1000;
-    this.adjustedPartTicks = compatiblePartTicks(this.f.partTicks, this.sampleTicks, 5 * ms, 5000 * ms);
+    const ticksOfMs = (ms: number): number => rescale(ms, 1000, this.f.timescale, 'round');
+    this.adjustedPartTicks = compatiblePartTicks(this.f.partTicks, this.sampleTicks, ticksOfMs(5), ticksOfMs(5000));
   }
 
   private finishPart(endTicks: number): void {
@@ -145,7 +148,7 @@ export class Fmp4Segmenter extends Segmenter {
     if (this.isLowLatency) {
       const id = this.nextPartId++;
       const part: HlsPart = {
-        id, fileName: partFileName(id), durationTicks: endTicks - p.startTicks, isIndependent: p.isIndependent || !this.hasVideo,
+        id, fileName: partFileName(this.f.fileNamePrefix, id), durationTicks: endTicks - p.startTicks, isIndependent: p.isIndependent || !this.hasVideo,
         offset: seg.size, size: bytes.length, bytes,
       };
       seg.parts.push(part);
@@ -161,7 +164,8 @@ export class Fmp4Segmenter extends Segmenter {
     if (!seg || seg.chunks.length === 0) return;
     const id = this.nextSegmentId;
     this.publish({
-      kind: 'segment', id, fileName: segmentFileName(id, this.isLowLatency ? 'lowLatency' : 'fmp4'), startTicks: seg.startTicks,
+      kind: 'segment', id, fileName: segmentFileName(this.f.fileNamePrefix, id, this.isLowLatency ? 'lowLatency' : 'fmp4'),
+      startTicks: seg.startTicks, isIndependent: seg.isIndependent,
       durationTicks: endTicks - seg.startTicks, startWallMs: this.o.wallMsAt(seg.startTicks), size: seg.size, parts: seg.parts,
     }, seg.chunks);
   }

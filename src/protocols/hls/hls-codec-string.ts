@@ -3,6 +3,7 @@ import {
   parseH265VpsFrameDuration, unescapeRbsp, type PictureSize,
 } from '../../codecs/index.ts';
 import type { Fmp4Codec } from '../../formats/index.ts';
+import { HLS_VIDEO_TIMESCALE } from './hls-tracks.ts';
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 const dec2 = (n: number): string => String(n).padStart(2, '0');
@@ -78,7 +79,7 @@ export function hlsFrameRate(codec: Fmp4Codec): number | undefined {
   try {
     const ticks = codec.codec === 'h264' ? parseH264Sps(codec.sps).frameDuration90k
       : codec.codec === 'h265' ? parseH265VpsFrameDuration(codec.vps) : undefined;
-    return ticks !== undefined && ticks > 0 ? 90000 / ticks : undefined;
+    return ticks !== undefined && ticks > 0 ? HLS_VIDEO_TIMESCALE / ticks : undefined; // the parsers give 90 kHz ticks
   } catch {
     return undefined;
   }

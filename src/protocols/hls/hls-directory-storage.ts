@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Logger } from '../../lib/index.ts';
 import { joinChunks, type HlsBody, type HlsByteRange, type HlsStorage } from './hls-storage.ts';
 
@@ -21,8 +21,12 @@ export class HlsDirectoryStorage implements HlsStorage {
   private isClosed = false;
   private pendingBytes = 0;
 
-  /** `log`: where failed disk operations are reported (a full disk must not stop the stream). */
-  constructor(readonly directory: string, private readonly log?: Logger) {}
+  /**
+   * `log`: where failed disk operations are reported (a full disk must not stop the stream). `root`: the folder
+   * `directory` was made in (`hlsDirectory`); the folders between them (`a` of path `a/b`) are removed on close too
+   * when they are left empty.
+   */
+  constructor(readonly directory: string, private readonly log?: Logger, private readonly root?: string) {}
 
   put(fileName: string, chunks: readonly Buffer[]): void {
     if (this.isClosed) return;
@@ -70,9 +74,23 @@ export class HlsDirectoryStorage implements HlsStorage {
     this.enqueue(`remove ${this.directory}`, async () => {
       if (!this.isCreated) return;
       // MediaMTX removes the folder only when empty: other files there are not the muxer's.
-      await rmdir(this.directory).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOTEMPTY' && e.code !== 'ENOENT') throw e; });
+      for (const dir of this.foldersToRemove()) {
+        const isRemoved = await rmdir(dir).then(() => true, (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST' && e.code !== 'ENOENT') throw e;
+          return false;
+        });
+        if (!isRemoved) return; // a folder that stays keeps its parents
+      }
     });
     return this.chain;
+  }
+
+  /** The muxer's folder, then each parent below `root`, innermost first. */
+  private foldersToRemove(): string[] {
+    const out = [this.directory];
+    if (this.root === undefined) return out;
+    for (let dir = dirname(this.directory); isInside(dir, this.root); dir = dirname(dir)) out.push(dir);
+    return out;
   }
 
   /** Drops a file from the index; true when it was there. */
@@ -91,4 +109,10 @@ export class HlsDirectoryStorage implements HlsStorage {
   private enqueue(what: string, op: () => Promise<void>): void {
     this.chain = this.chain.then(op).catch((e: Error) => this.log?.warn(`HLS storage: can't ${what}: ${e.message}`));
   }
+}
+
+/** True when `dir` is strictly inside `root`. */
+function isInside(dir: string, root: string): boolean {
+  const rel = relative(root, dir);
+  return rel !== '' && rel.split(sep)[0] !== '..' && !isAbsolute(rel);
 }

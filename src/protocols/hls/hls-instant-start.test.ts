@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HlsMuxer, type HlsVariant } from './index.ts';
 import { checkMediaPlaylist } from './test-support/hls-oracle.ts';
-import { fmp4Segments, runChecked, segmentDurations } from './test-support/hls-run.ts';
+import { checkIndependentSegments, fmp4Segments, runChecked, segmentDurations } from './test-support/hls-run.ts';
 import { aacUnits, FakeClock, get, h264AacDescription, interleave, testOptions, textOf, videoUnits, type TimedUnit } from './test-support/hls-units.ts';
 
 // A stream flowing for 20 s, 25 fps, a key frame every 2 s. A muxer is created at `joinMs`: the server first writes
@@ -68,10 +68,30 @@ describe('instant start from the GOP cache', () => {
     assert.deepEqual(segmentDurations(last), [1.32, 0.68, 2, 2, 2]);
     assert.equal(checkMediaPlaylist(last).targetDuration, 2);
     const pl = checkMediaPlaylist(last);
-    assert.deepEqual(pl.segments.find((x) => x.uri === 'seg8.mp4')?.parts, [], 'parts only for the last two segments');
+    assert.deepEqual(pl.segments.find((x) => x.uri.endsWith('_seg8.mp4'))?.parts, [], 'parts only for the last two segments');
     const segments = await fmp4Segments(s.m, last);
     const firstSync = segments.map((x) => x.parts[0]!.tracks[0]!.samples[0]!.isSync);
     assert.deepEqual(firstSync, [true, false, true, true, true]);
+    assert.equal(await checkIndependentSegments(s.m, last), false, 'index.m3u8 does not promise independent segments while one starts without a key frame');
     s.m.close();
   });
+
+  it('EXT-X-INDEPENDENT-SEGMENTS comes back once the segment after the early cut has left the playlist', async () => {
+    const s = join('lowLatency', 3_300, true); // then 16 s of live: ten segments, seven entries kept
+    const seen = await runChecked(s.m, s.clock, s.live, s.origin); // the oracle checks every version
+    assert.ok(seen.some((v) => segmentDurations(v).includes(0.68)), 'the segment after the early cut was listed');
+    const last = seen.at(-1)!;
+    assert.ok(!segmentDurations(last).includes(0.68), `the short segment is gone\n${last}`);
+    assert.equal(await checkIndependentSegments(s.m, last), true, 'index.m3u8 promises independent segments again, and every segment listed starts with a key frame');
+    s.m.close();
+  });
+
+  for (const variant of ['lowLatency', 'fmp4', 'mpegts'] as const) {
+    it(`${variant} without instant start: EXT-X-INDEPENDENT-SEGMENTS, and every segment starts with a key frame`, async () => {
+      const s = join(variant, 11_300, false);
+      const last = (await runChecked(s.m, s.clock, s.live.filter((u) => u.atMs < 18_100), s.origin)).at(-1)!;
+      assert.equal(await checkIndependentSegments(s.m, last), true, last);
+      s.m.close();
+    });
+  }
 });

@@ -72,7 +72,7 @@ describe('LL-HLS blocking playlist reload (RFC 8216bis §6.2.5.2)', () => {
     assert.equal(await isSettled(pending), false, 'not before the segment is complete');
     for (const u of rest.filter((x) => x.atMs >= 1950 && x.atMs <= 2000)) { clock.ms = origin + u.atMs; m.writeUnit(u.format, u.unit); }
     const text = await textOf(await pending);
-    assert.match(text, new RegExp(`\\nseg${now.msn}\\.mp4\\n`));
+    assert.match(text, new RegExp(`\\n[0-9a-f]+_seg${now.msn}\\.mp4\\n`));
     m.close();
   });
 
@@ -122,10 +122,10 @@ describe('LL-HLS preload hint', () => {
   it('a request for the hinted part waits for it and gets its bytes; others get 404', async () => {
     const { m, clock, rest, origin } = started();
     const text = await textOf(await get(m, 'stream.m3u8'));
-    const hinted = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="(part\d+\.mp4)"/.exec(text)![1]!;
-    const pending = get(m, hinted);
+    const [, hinted, prefix, n] = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="(([0-9a-f]+)_part(\d+)\.mp4)"/.exec(text)!;
+    const pending = get(m, hinted!);
     assert.equal(await isSettled(pending), false);
-    const next = `part${Number(/\d+/.exec(hinted)![0]) + 1}.mp4`;
+    const next = `${prefix}_part${Number(n) + 1}.mp4`;
     assert.equal((await get(m, next)).status, 404, 'only the hinted part is waited for');
     for (const u of rest) {
       if (await isSettled(pending)) break;

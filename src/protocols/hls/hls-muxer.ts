@@ -1,18 +1,19 @@
-import { randomBytes } from 'node:crypto';
-import { writeFmp4Init, type Description, type Fmp4Codec, type Format, type Media, type PayloadByCodec } from '../../formats/index.ts';
-import { ErrorCounter, type Logger } from '../../lib/index.ts';
-import type { Unit } from '../../stream/index.ts';
+import { writeFmp4Init, type Description, type Fmp4Codec, type Format, type Media } from '../../formats/index.ts';
+import { ErrorCounter, rescale, type Logger } from '../../lib/index.ts';
+import { narrowFormatUnit, type FormatPayload, type Unit } from '../../stream/index.ts';
 import { Fmp4Segmenter } from './fmp4-segmenter.ts';
 import { hlsCodecString, hlsFrameRate, hlsVideoSize } from './hls-codec-string.ts';
 import type { MultivariantView } from './hls-playlist.ts';
 import { HlsRequestHandler } from './hls-request-handler.ts';
 import type { HlsRequest, HlsResponse } from './hls-response.ts';
 import { audioFrames, fmp4VideoSample, isVideoKey } from './hls-samples.ts';
-import type { HlsVariant } from './hls-segment.ts';
+import { newFileNamePrefix, type HlsVariant } from './hls-segment.ts';
 import { HlsMemoryStorage, type HlsStorage } from './hls-storage.ts';
 import { HlsTimeline } from './hls-timeline.ts';
 import { audioConfig, mp3HeaderOf, VideoParams } from './hls-track-params.ts';
-import { selectHlsTracks, type HlsAudioTrack, type HlsVideoCodec, type HlsVideoTrack } from './hls-tracks.ts';
+import {
+  HLS_VIDEO_TIMESCALE, selectHlsTracks, type HlsAudioCodec, type HlsAudioTrack, type HlsVideoCodec, type HlsVideoTrack,
+} from './hls-tracks.ts';
 import { MpegTsSegmenter } from './mpegts-segmenter.ts';
 import { SegmentWindow } from './segment-window.ts';
 import type { SegmenterOptions } from './segmenter.ts';
@@ -35,7 +36,8 @@ export interface HlsMuxerOptions {
   readonly now?: () => number;
   /**
    * Instant start (default on): the first segment (two with fMP4) may end before a key frame once the muxer has
-   * caught up with the live stream, so a muxer fed the GOP cache serves its first playlist at once.
+   * caught up with the live stream, so a muxer fed the GOP cache serves its first playlist at once. The segment
+   * after such a cut starts without a key frame: index.m3u8 leaves EXT-X-INDEPENDENT-SEGMENTS out until it is gone.
    */
   readonly instantStart?: boolean;
 }
@@ -99,18 +101,20 @@ export class HlsMuxer {
     this.audio = selection.audio;
     this.skipped = selection.skipped;
     this.tracks = [this.video, this.audio].filter((t) => t !== undefined).map((t) => ({ media: t.media, format: t.format }));
-    this.videoParams = this.video && new VideoParams(this.video);
+    this.videoParams = this.video && new VideoParams();
     this.storage = opts.storage ?? new HlsMemoryStorage();
     this.errors = new ErrorCounter(opts.log, 'HLS units in error');
-    const timescale = this.video ? this.video.timescale : this.audio?.timescale ?? 90000;
+    const timescale = this.video ? this.video.timescale : this.audio?.timescale ?? HLS_VIDEO_TIMESCALE;
+    const fileNamePrefix = newFileNamePrefix();
     this.window = new SegmentWindow({
-      variant: opts.variant, segmentCount: opts.segmentCount, timescale, storage: this.storage, onChange: () => this.handler.onChange(),
+      variant: opts.variant, segmentCount: opts.segmentCount, timescale, fileNamePrefix, storage: this.storage,
+      onChange: () => this.handler.onChange(),
     });
     this.handler = new HlsRequestHandler({
       variant: opts.variant, window: this.window, storage: this.storage, multivariant: () => this.multivariant(),
-      segmentDurationMs: opts.segmentDurationMs, tag: randomBytes(4).toString('hex'),
+      segmentDurationMs: opts.segmentDurationMs, tag: fileNamePrefix,
     });
-    const common = this.segmenterOptions(timescale);
+    const common = this.segmenterOptions(timescale, fileNamePrefix);
     if (opts.variant === 'mpegts') {
       const audio = this.audio?.format.codec === 'mpeg4Audio' ? { codec: 'mpeg4Audio' as const, config: this.audio.format.config! }
         : this.audio ? { codec: 'mpeg1Audio' as const } : undefined;
@@ -120,12 +124,21 @@ export class HlsMuxer {
     }
   }
 
-  /** Feeds one unit (typed per codec: see src/stream/unit.ts and src/formats/codec.ts PayloadByCodec). */
+  /** Feeds one unit of one of `tracks`' formats. */
   writeUnit(format: Format, unit: Unit): void {
-    if (this.isClosed || unit.payload === undefined) return;
+    if (this.isClosed) return;
+    const u = narrowFormatUnit(format, unit);
+    if (!u) return;
     try {
-      if (format === this.video?.format) this.writeVideo(this.video, unit as Unit<HlsVideoCodec>);
-      else if (format === this.audio?.format) this.writeAudio(this.audio, unit as Unit<'mpeg4Audio' | 'opus' | 'mpeg1Audio'>);
+      switch (u.codec) {
+        case 'h264': case 'h265': case 'av1': case 'vp9':
+          if (this.video && format === this.video.format) this.writeVideo(this.video, u);
+          return;
+        case 'mpeg4Audio': case 'opus': case 'mpeg1Audio':
+          if (this.audio && format === this.audio.format) this.writeAudio(this.audio, u);
+          return;
+        default: return;
+      }
     } catch (e) {
       this.errors.add(e as Error); // one malformed unit: counted and logged once a second, the stream goes on
     }
@@ -161,11 +174,11 @@ export class HlsMuxer {
     this.storage.close().catch((e: Error) => this.opts.log.warn(`HLS storage: ${e.message}`));
   }
 
-  private writeVideo(track: HlsVideoTrack, unit: Unit<HlsVideoCodec>): void {
-    const payload = unit.payload!;
-    const isKey = isVideoKey(track.format.codec, payload, unit.randomAccess);
+  private writeVideo(track: HlsVideoTrack, v: FormatPayload<HlsVideoCodec>): void {
+    const unit = v.unit;
+    const isKey = isVideoKey(v);
     const params = this.videoParams!;
-    const change = isKey ? params.update(payload) : 'same';
+    const change = isKey ? params.update(v) : 'same';
     if (change !== 'same') this.writeInit();
     // Nothing decodes before the configuration is known and a key frame came: the timeline starts there.
     if (!params.current || (!isKey && !this.timeline.has(track))) return;
@@ -174,23 +187,23 @@ export class HlsMuxer {
     this.noteWallClock(dts, track.timescale, unit.ntp);
     const ptsOffset = Math.max(0, this.timeline.ticks(track, unit.pts - dtsIn)); // pts < dts is broken input: shown at its dts
     if (this.fmp4) {
-      const data = fmp4VideoSample(track.format.codec, payload);
+      const data = fmp4VideoSample(v);
       if (data) this.fmp4.writeVideo({ dts, ptsOffset, isSync: isKey, data }, change === 'changed');
-    } else {
-      this.ts?.writeVideo({ dts, pts: dts + ptsOffset, isKey, nalus: payload as Buffer[] });
+    } else if (v.codec === 'h264') { // the only video codec MPEG-TS is given (selectHlsTracks)
+      this.ts?.writeVideo({ dts, pts: dts + ptsOffset, isKey, nalus: v.payload });
     }
   }
 
-  private writeAudio(track: HlsAudioTrack, unit: Unit<'mpeg4Audio' | 'opus' | 'mpeg1Audio'>): void {
-    const payload = unit.payload!;
-    if (track.format.codec === 'mpeg1Audio' && !this.mp3Header) {
-      this.mp3Header = mp3HeaderOf(payload);
+  private writeAudio(track: HlsAudioTrack, a: FormatPayload<HlsAudioCodec>): void {
+    const unit = a.unit;
+    if (a.codec === 'mpeg1Audio' && !this.mp3Header) {
+      this.mp3Header = mp3HeaderOf(a.payload);
       // The init segment written at the first key frame guessed the MP3 rate and channels: now they are known.
       if (this.mp3Header && this.hasInit) this.writeInit();
     }
     if (this.video && !this.timeline.has(this.video)) return; // audio waits for the video's first key frame
     if (!this.video && !this.hasInit) this.writeInit();
-    const frames = audioFrames(track, payload as PayloadByCodec['mpeg4Audio'], unit.dts ?? unit.pts);
+    const frames = audioFrames(a, unit.dts ?? unit.pts);
     if (frames.length === 0) return;
     if (this.fmp4) {
       for (const f of frames) {
@@ -231,22 +244,24 @@ export class HlsMuxer {
    * arrives late and all at once, does not shift them.
    */
   private noteWallClock(ticks: number, timescale: number, ntp: Date | undefined): void {
-    const at = (ntp?.getTime() ?? this.now()) - (ticks * 1000) / timescale;
+    const at = (ntp?.getTime() ?? this.now()) - rescale(ticks, timescale, 1000, 'round');
     if (at < this.wallOriginMs) this.wallOriginMs = at;
   }
 
-  private segmenterOptions(timescale: number): SegmenterOptions {
+  private segmenterOptions(timescale: number, fileNamePrefix: string): SegmenterOptions {
     const o = this.opts;
+    const ticksOfMs = (ms: number): number => rescale(ms, 1000, timescale, 'round');
     return {
-      segmentTicks: Math.round((o.segmentDurationMs * timescale) / 1000),
-      partTicks: Math.round((o.partDurationMs * timescale) / 1000),
+      segmentTicks: ticksOfMs(o.segmentDurationMs),
+      partTicks: ticksOfMs(o.partDurationMs),
       maxSegmentBytes: o.segmentMaxSize,
       timescale,
+      fileNamePrefix,
       earlyCuts: o.instantStart === false ? 0 : o.variant === 'fmp4' ? 2 : 1,
       // Low-Latency players start PART-HOLD-BACK (2.5 part durations) before the end: what follows the gaps must be
       // longer, or hls.js starts in a gap. Other variants start at the first segment when it is short.
-      earlyCutTicks: Math.round(((o.variant === 'lowLatency' ? 3 : 1) * o.partDurationMs * timescale) / 1000),
-      wallMsAt: (ticks) => Math.round(this.wallOriginMs + (ticks * 1000) / timescale),
+      earlyCutTicks: ticksOfMs((o.variant === 'lowLatency' ? 3 : 1) * o.partDurationMs),
+      wallMsAt: (ticks) => Math.round(this.wallOriginMs + rescale(ticks, timescale, 1000, 'round')),
       now: this.now,
       log: o.log,
       sink: {
@@ -271,8 +286,11 @@ export class HlsMuxer {
     if (this.audio) codecs.push(hlsCodecString(audioConfig(this.audio, this.mp3Header)) ?? '');
     const resolution = videoCodec && hlsVideoSize(videoCodec);
     const frameRate = videoCodec && hlsFrameRate(videoCodec);
+    // Instant start may cut a segment before a key frame: until the one after it has left the playlist (and while
+    // it is being written), index.m3u8 doesn't promise that every segment starts with one.
+    const independentSegments = this.window.allIndependent && (this.fmp4 ?? this.ts)?.isWritingIndependent !== false;
     return {
-      variant: this.opts.variant, bandwidth: peak, averageBandwidth: average, codecs: codecs.filter((c) => c !== ''),
+      variant: this.opts.variant, independentSegments, bandwidth: peak, averageBandwidth: average, codecs: codecs.filter((c) => c !== ''),
       ...(resolution ? { resolution } : {}), ...(frameRate !== undefined ? { frameRate } : {}),
     };
   }

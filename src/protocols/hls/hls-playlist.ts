@@ -1,5 +1,5 @@
 import {
-  HLS_GAP_FILE, HLS_INIT_FILE, HLS_MEDIA_PLAYLIST_FILE, partFileName, type HlsPart, type HlsPlaylistEntry, type HlsVariant,
+  HLS_GAP_FILE, HLS_INIT_FILE, HLS_MEDIA_PLAYLIST_FILE, type HlsPart, type HlsPlaylistEntry, type HlsVariant,
 } from './hls-segment.ts';
 
 /** What a media playlist shows: the published state of a muxer (SegmentWindow). */
@@ -7,7 +7,8 @@ export interface MediaPlaylistView {
   readonly entries: readonly HlsPlaylistEntry[];
   readonly pendingParts: readonly HlsPart[];
   readonly mediaSequence: number;
-  readonly nextPartId: number;
+  /** The part EXT-X-PRELOAD-HINT names: the next one. */
+  readonly nextPartFileName: string;
   /** Seconds, an integer. */
   readonly targetDuration: number;
   /** Seconds, whole milliseconds. */
@@ -18,6 +19,11 @@ export interface MediaPlaylistView {
 /** What the multivariant playlist says of the single variant. */
 export interface MultivariantView {
   readonly variant: HlsVariant;
+  /**
+   * EXT-X-INDEPENDENT-SEGMENTS (RFC 8216bis §4.4.2.1): every segment starts with a key frame, so a player may start
+   * at any of them. False while a segment that starts without one is listed or being written (instant start).
+   */
+  readonly independentSegments: boolean;
   /** Bits per second: the peak and the average of the segments held. */
   readonly bandwidth: number;
   readonly averageBandwidth: number;
@@ -44,7 +50,7 @@ export function formatProgramDateTime(ms: number): string {
  * (EXT-X-SKIP, EXT-X-PART and EXT-X-MAP without I-frames need 9, as gohlslib declares).
  */
 export function multivariantPlaylist(v: MultivariantView): string {
-  let s = `#EXTM3U\n#EXT-X-VERSION:${version(v.variant)}\n#EXT-X-INDEPENDENT-SEGMENTS\n\n`;
+  let s = `#EXTM3U\n#EXT-X-VERSION:${version(v.variant)}\n${v.independentSegments ? '#EXT-X-INDEPENDENT-SEGMENTS\n' : ''}\n`;
   s += `#EXT-X-STREAM-INF:BANDWIDTH=${v.bandwidth},AVERAGE-BANDWIDTH=${v.averageBandwidth},CODECS="${v.codecs.join(',')}"`;
   if (v.resolution) s += `,RESOLUTION=${v.resolution.width}x${v.resolution.height}`;
   if (v.frameRate !== undefined) s += `,FRAME-RATE=${v.frameRate.toFixed(3)}`;
@@ -96,7 +102,7 @@ export function mediaPlaylist(w: MediaPlaylistView, variant: HlsVariant, isDelta
   if (isLowLatency) {
     for (const p of w.pendingParts) lines.push(partLine(p, w.timescale));
     // Always present: hls.js loops on a Low-Latency playlist without one (gohlslib's note).
-    lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${partFileName(w.nextPartId)}"`);
+    lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${w.nextPartFileName}"`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,9 +1,10 @@
 import { BlockedRequests, type WaitOutcome } from './blocked-requests.ts';
 import { mediaPlaylist, multivariantPlaylist, type MultivariantView } from './hls-playlist.ts';
 import {
-  fileResponse, HLS_CONTENT_TYPE, parsePlaylistDirectives, playlistResponse, statusResponse, type HlsRequest, type HlsResponse,
+  etagMatches, fileResponse, HLS_CONTENT_TYPE, notModifiedResponse, parsePlaylistDirectives, playlistResponse, statusResponse,
+  type FileCaching, type HlsRequest, type HlsResponse,
 } from './hls-response.ts';
-import { HLS_INIT_FILE, HLS_MEDIA_PLAYLIST_FILE, HLS_MULTIVARIANT_FILE, partFileName, type HlsVariant } from './hls-segment.ts';
+import { HLS_INIT_FILE, HLS_MEDIA_PLAYLIST_FILE, HLS_MULTIVARIANT_FILE, type HlsVariant } from './hls-segment.ts';
 import type { HlsBody, HlsStorage } from './hls-storage.ts';
 import type { SegmentWindow } from './segment-window.ts';
 
@@ -16,7 +17,7 @@ export interface HlsRequestHandlerOptions {
   readonly multivariant: () => MultivariantView;
   /** `hlsSegmentDuration`, to bound the wait for the first playlist. */
   readonly segmentDurationMs: number;
-  /** Unique per muxer: ETags must differ when a new muxer reuses a file name (`seg7.mp4`). */
+  /** Unique per muxer (its file name prefix): the init segment's ETag must differ when a new muxer reuses `init.mp4`. */
   readonly tag: string;
 }
 
@@ -66,15 +67,12 @@ export class HlsRequestHandler {
       if (file === HLS_INIT_FILE && variant === 'mpegts') return statusResponse(404);
       const waited = await this.blocked.wait(() => window.hasContent, req.signal, Math.max(FIRST_CONTENT_WAIT_MS, 3 * this.o.segmentDurationMs));
       if (waited !== 'ready') return this.unavailable(waited);
-      return file === HLS_INIT_FILE ? this.init() : this.send(playlistResponse(Buffer.from(multivariantPlaylist(this.o.multivariant()))));
+      return file === HLS_INIT_FILE ? this.init(req) : this.send(playlistResponse(Buffer.from(multivariantPlaylist(this.o.multivariant()))));
     }
     if (file === HLS_MEDIA_PLAYLIST_FILE) return this.mediaPlaylist(req);
     const segment = window.segment(file);
-    if (segment) {
-      const body = this.o.storage.read(file);
-      return body ? this.file(body, segment.size, file) : statusResponse(404);
-    }
-    if (variant === 'lowLatency' && file.startsWith('part')) return this.part(req);
+    if (segment) return this.file(req, segment.size, () => this.o.storage.read(file));
+    if (variant === 'lowLatency') return this.part(req); // a part, the hinted one, or 404
     return statusResponse(404);
   }
 
@@ -110,29 +108,32 @@ export class HlsRequestHandler {
   /** A part; the one the preload hint names (EXT-X-PRELOAD-HINT) is waited for, as gohlslib does. */
   private async part(req: HlsRequest): Promise<HlsResponse> {
     const { window } = this.o;
-    if (!window.part(req.file) && req.file === partFileName(window.nextPartId) && window.hasContent) {
+    if (!window.part(req.file) && req.file === window.nextPartFileName && window.hasContent) {
       const waited = await this.blocked.wait(() => window.part(req.file) !== undefined, req.signal, this.blockTimeoutMs(true));
       if (waited !== 'ready') return this.unavailable(waited);
     }
     const found = window.part(req.file);
     if (!found) return statusResponse(404);
     const { part, segment } = found;
-    const body = part.bytes ?? (segment && this.o.storage.read(segment.fileName, { offset: part.offset, length: part.size }));
-    return body ? this.file(body, part.size, req.file) : statusResponse(404);
+    return this.file(req, part.size, () => part.bytes ?? (segment && this.o.storage.read(segment.fileName, { offset: part.offset, length: part.size })));
   }
 
-  private init(): HlsResponse {
-    const body = this.o.storage.read(HLS_INIT_FILE);
-    if (!body) return statusResponse(404);
+  private init(req: HlsRequest): HlsResponse {
     // The init segment is rewritten under the same name when the parameters change: revalidated, never kept.
-    return this.send(fileResponse(body, this.initSize, HLS_CONTENT_TYPE.mp4, { etag: `"${this.o.tag}-init${this.initVersion}"` }));
+    const caching: FileCaching = { isImmutable: false, etag: `"${this.o.tag}-init${this.initVersion}"` };
+    if (etagMatches(req.ifNoneMatch, caching.etag)) return notModifiedResponse(caching);
+    const body = this.o.storage.read(HLS_INIT_FILE);
+    return body ? this.send(fileResponse(body, this.initSize, HLS_CONTENT_TYPE.mp4, caching)) : statusResponse(404);
   }
 
-  private file(body: HlsBody, size: number, fileName: string): HlsResponse {
+  /** A segment or part: its name is unique to this muxer and its bytes never change, so caches keep it as is. */
+  private file(req: HlsRequest, size: number, read: () => HlsBody | undefined): HlsResponse {
+    const caching: FileCaching = { isImmutable: true, etag: `"${req.file}"` };
+    if (etagMatches(req.ifNoneMatch, caching.etag)) return notModifiedResponse(caching);
+    const body = read();
+    if (!body) return statusResponse(404);
     const contentType = this.o.variant === 'mpegts' ? HLS_CONTENT_TYPE.ts : HLS_CONTENT_TYPE.mp4;
-    // Segments and parts never change while listed: a CDN may keep them as long as the playlist shows them.
-    const maxAgeS = this.o.window.targetDuration * Math.max(this.o.window.entries.length, 1);
-    return this.send(fileResponse(body, size, contentType, { maxAgeS, etag: `"${this.o.tag}-${fileName}"` }));
+    return this.send(fileResponse(body, size, contentType, caching));
   }
 
   /** The media playlist of the current version, built once for every request of that version. */

@@ -2,9 +2,11 @@ import type { HlsBody } from './hls-storage.ts';
 
 /** One request for a file of a muxer, as the HTTP server hands it over (the path's prefix already taken off). */
 export interface HlsRequest {
-  /** File name: `index.m3u8`, `stream.m3u8`, `init.mp4`, `seg7.mp4`, `part12.mp4`, `seg3.ts`. */
+  /** File name: `index.m3u8`, `stream.m3u8`, `init.mp4`, `<prefix>_seg7.mp4`, `<prefix>_part12.mp4`, `<prefix>_seg3.ts`. */
   readonly file: string;
   readonly query: URLSearchParams;
+  /** The If-None-Match header: a file whose ETag it names is answered 304 without its body (RFC 9110 §13.1.2). */
+  readonly ifNoneMatch?: string;
   /** Aborts when the client goes away: a blocked request then ends at once. */
   readonly signal: AbortSignal;
 }
@@ -20,9 +22,12 @@ export interface HlsResponse {
 /** RFC 8216bis §4: playlists are `application/vnd.apple.mpegurl`; segments `video/mp4` or `video/MP2T` (§3.2, §3.3). */
 export const HLS_CONTENT_TYPE = { playlist: 'application/vnd.apple.mpegurl', mp4: 'video/mp4', ts: 'video/MP2T' } as const;
 
-/** A bodiless answer: 400, 404, 503. */
+/**
+ * A bodiless answer: 400, 404, 503. Never cached: a CDN that kept a 404 for a part asked before it existed would
+ * keep serving it after.
+ */
 export function statusResponse(status: number, headers: Record<string, string> = {}): HlsResponse {
-  return { status, headers };
+  return { status, headers: { 'Cache-Control': 'no-cache', ...headers } };
 }
 
 /**
@@ -37,21 +42,38 @@ export function playlistResponse(text: Buffer): HlsResponse {
   };
 }
 
-/** How a file may be cached: `maxAgeS` for segments and parts, which never change; revalidation for the rest. */
-export interface FileCaching { readonly maxAgeS?: number; readonly etag: string }
+/**
+ * How a file may be cached: segments and parts are `immutable` (their names are unique to their muxer, and their
+ * bytes never change), the init segment is revalidated (rewritten under its name when the video parameters change).
+ */
+export interface FileCaching { readonly isImmutable: boolean; readonly etag: string }
+
+// How long a CDN or browser may keep a segment or part. Long enough to outlive any playlist that lists it, short
+// enough that a cache in front of a 24/7 stream does not keep every segment it ever saw.
+const IMMUTABLE_MAX_AGE_S = 3600;
+
+function cachingHeaders(caching: FileCaching): Record<string, string> {
+  return { 'Cache-Control': caching.isImmutable ? `public, max-age=${IMMUTABLE_MAX_AGE_S}, immutable` : 'no-cache', ETag: caching.etag };
+}
 
 /** A segment, a part or the init segment. */
 export function fileResponse(body: HlsBody, size: number, contentType: string, caching: FileCaching): HlsResponse {
-  return {
-    status: 200,
-    headers: {
-      'Content-Type': contentType,
-      'Content-Length': String(size),
-      'Cache-Control': caching.maxAgeS !== undefined ? `public, max-age=${caching.maxAgeS}` : 'no-cache',
-      ETag: caching.etag,
-    },
-    body,
-  };
+  return { status: 200, headers: { 'Content-Type': contentType, 'Content-Length': String(size), ...cachingHeaders(caching) }, body };
+}
+
+/** 304 Not Modified for a file the client (or CDN) holds (RFC 9110 §15.4.5: the caching headers a 200 would carry). */
+export function notModifiedResponse(caching: FileCaching): HlsResponse {
+  return { status: 304, headers: cachingHeaders(caching) };
+}
+
+/**
+ * True when If-None-Match names `etag` (RFC 9110 §13.1.2): `*`, or a list of entity tags compared weakly (a
+ * `W/` prefix is ignored).
+ */
+export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
 /** What a media playlist request asks (RFC 8216bis §6.2.5): a delta update, and to wait for a part. */

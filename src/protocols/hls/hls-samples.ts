@@ -2,21 +2,21 @@ import {
   AAC_SAMPLES_PER_AU, av1ObuWithSize, H264NaluType, h264IsRandomAccess, h264NaluType, H265NaluType, h265IsRandomAccess,
   h265NaluType, nalusToAvcc, parseMpegAudioHeader, vp9IsKeyFrame, av1IsRandomAccess,
 } from '../../codecs/index.ts';
-import type { PayloadByCodec } from '../../formats/index.ts';
 import { rescale } from '../../lib/index.ts';
-import type { HlsAudioTrack, HlsVideoCodec } from './hls-tracks.ts';
+import type { FormatPayload } from '../../stream/index.ts';
+import type { HlsAudioCodec, HlsVideoCodec } from './hls-tracks.ts';
 
 /** One audio frame of a unit: its decode time in the format's ticks, and its bytes. */
 export interface AudioFrame { readonly dts: number; readonly data: Buffer }
 
-/** True when a decoder can start at this payload: the unit's flag when its writer set one, else the codec's rule. */
-export function isVideoKey(codec: HlsVideoCodec, payload: PayloadByCodec[HlsVideoCodec], flag: boolean | undefined): boolean {
-  if (flag !== undefined) return flag;
-  switch (codec) {
-    case 'h264': return h264IsRandomAccess(payload as Buffer[]);
-    case 'h265': return h265IsRandomAccess(payload as Buffer[]);
-    case 'av1': return av1IsRandomAccess(payload as Buffer[]);
-    case 'vp9': return vp9IsKeyFrame(payload as Buffer);
+/** True when a decoder can start at this unit: its flag when its writer set one, else the codec's rule. */
+export function isVideoKey(v: FormatPayload<HlsVideoCodec>): boolean {
+  if (v.unit.randomAccess !== undefined) return v.unit.randomAccess;
+  switch (v.codec) {
+    case 'h264': return h264IsRandomAccess(v.payload);
+    case 'h265': return h265IsRandomAccess(v.payload);
+    case 'av1': return av1IsRandomAccess(v.payload);
+    case 'vp9': return vp9IsKeyFrame(v.payload);
   }
 }
 
@@ -28,19 +28,23 @@ const isH265ParameterSet = (n: Uint8Array): boolean => {
   return t === H265NaluType.Vps || t === H265NaluType.Sps || t === H265NaluType.Pps;
 };
 
+/** AVCC/HVCC sample: the NAL units, length-prefixed, parameter sets left out. */
+function avccSample(nalus: readonly Buffer[], isParameterSet: (n: Uint8Array) => boolean): Buffer | undefined {
+  const kept = nalus.filter((n) => n.length > 0 && !isParameterSet(n));
+  return kept.length > 0 ? nalusToAvcc(kept) : undefined;
+}
+
 /** The bytes of a video sample in fMP4: AVCC/HVCC length-prefixed NAL units, AV1 OBUs with their sizes, a VP9 frame. */
-export function fmp4VideoSample(codec: HlsVideoCodec, payload: PayloadByCodec[HlsVideoCodec]): Buffer | undefined {
-  switch (codec) {
-    case 'h264': case 'h265': {
-      const nalus = (payload as Buffer[]).filter((n) => n.length > 0 && !(codec === 'h264' ? isH264ParameterSet(n) : isH265ParameterSet(n)));
-      return nalus.length > 0 ? nalusToAvcc(nalus) : undefined;
-    }
+export function fmp4VideoSample(v: FormatPayload<HlsVideoCodec>): Buffer | undefined {
+  switch (v.codec) {
+    case 'h264': return avccSample(v.payload, isH264ParameterSet);
+    case 'h265': return avccSample(v.payload, isH265ParameterSet);
     // ISOBMFF AV1 §2.4: the low-overhead format, every OBU with obu_size.
     case 'av1': {
-      const obus = (payload as Buffer[]).filter((o) => o.length > 0).map(av1ObuWithSize);
+      const obus = v.payload.filter((o) => o.length > 0).map(av1ObuWithSize);
       return obus.length > 0 ? Buffer.concat(obus) : undefined;
     }
-    case 'vp9': return (payload as Buffer).length > 0 ? payload as Buffer : undefined;
+    case 'vp9': return v.payload.length > 0 ? v.payload : undefined;
   }
 }
 
@@ -66,15 +70,15 @@ export function opusPacketSamples(packet: Uint8Array): number {
  * sample rate), Opus packets after the samples of those before them (48 kHz clock), MP3 frames likewise from their
  * headers. Frames that can't be timed (an MP3 frame without a header) are left out.
  */
-export function audioFrames(track: HlsAudioTrack, payload: PayloadByCodec['mpeg4Audio' | 'opus' | 'mpeg1Audio'], dts: number): AudioFrame[] {
+export function audioFrames(a: FormatPayload<HlsAudioCodec>, dts: number): AudioFrame[] {
   const out: AudioFrame[] = [];
-  switch (track.format.codec) {
+  switch (a.codec) {
     case 'mpeg4Audio':
-      payload.forEach((au, i) => { if (au.length > 0) out.push({ dts: dts + i * AAC_SAMPLES_PER_AU, data: au }); });
+      a.payload.forEach((au, i) => { if (au.length > 0) out.push({ dts: dts + i * AAC_SAMPLES_PER_AU, data: au }); });
       return out;
     case 'opus': {
       let at = dts;
-      for (const p of payload) {
+      for (const p of a.payload) {
         const n = opusPacketSamples(p);
         if (n > 0) out.push({ dts: at, data: p });
         at += n;
@@ -83,10 +87,10 @@ export function audioFrames(track: HlsAudioTrack, payload: PayloadByCodec['mpeg4
     }
     case 'mpeg1Audio': {
       let samples = 0;
-      for (const f of payload) {
+      for (const f of a.payload) {
         let h;
         try { h = parseMpegAudioHeader(f); } catch { continue; } // not a frame: left out, the stream goes on
-        out.push({ dts: dts + rescale(samples, h.sampleRate, track.format.clockRate, 'round'), data: f });
+        out.push({ dts: dts + rescale(samples, h.sampleRate, a.format.clockRate, 'round'), data: f });
         samples += h.samples;
       }
       return out;

@@ -1,17 +1,19 @@
+import { randomBytes } from 'node:crypto';
+
 /** The three muxers MediaMTX offers (`hlsVariant`): MPEG-TS segments, fMP4 segments, or fMP4 parts (LL-HLS). */
 export type HlsVariant = 'mpegts' | 'fmp4' | 'lowLatency';
 
 /**
- * A partial segment (RFC 8216bis §4.4.4.9): a moof + mdat of its parent segment, named `part<id>` as gohlslib
- * names them, with ids counting across segments.
+ * A partial segment (RFC 8216bis §4.4.4.9): a moof + mdat of its parent segment, named `<prefix>_part<id>` as
+ * gohlslib names them, with ids counting across segments.
  */
 export interface HlsPart {
   readonly id: number;
-  /** File name, `part<id>.mp4`. */
+  /** File name, `<prefix>_part<id>.mp4`. */
   readonly fileName: string;
   /** Ticks of the muxer's timeline (90 kHz with video, the audio clock rate without). */
   readonly durationTicks: number;
-  /** True when it starts with a key frame (INDEPENDENT=YES), or always for audio only. */
+  /** True when it holds a key frame (INDEPENDENT=YES), or always for audio only. */
   readonly isIndependent: boolean;
   /** Where its bytes start in the parent segment's file, and how many. */
   readonly offset: number;
@@ -20,13 +22,18 @@ export interface HlsPart {
   bytes: Buffer | undefined;
 }
 
-/** A media segment (RFC 8216bis §3), named `seg<id>.mp4|ts`. */
+/** A media segment (RFC 8216bis §3), named `<prefix>_seg<id>.mp4|ts`. */
 export interface HlsSegment {
   readonly kind: 'segment';
   readonly id: number;
-  /** File name, `seg<id>.mp4` or `seg<id>.ts`. */
+  /** File name, `<prefix>_seg<id>.mp4` or `<prefix>_seg<id>.ts`. */
   readonly fileName: string;
   readonly startTicks: number;
+  /**
+   * True when it starts with a key frame of the leading track (always for audio only), so a player can start there:
+   * what EXT-X-INDEPENDENT-SEGMENTS promises of every segment (RFC 8216bis §4.4.2.1).
+   */
+  readonly isIndependent: boolean;
   readonly durationTicks: number;
   /** Wall-clock time of its first sample (EXT-X-PROGRAM-DATE-TIME), in ms since the epoch. */
   readonly startWallMs: number;
@@ -45,12 +52,19 @@ export interface HlsGap { readonly kind: 'gap'; readonly durationTicks: number }
 /** An entry of a media playlist. */
 export type HlsPlaylistEntry = HlsSegment | HlsGap;
 
-/** `part<id>.mp4`. */
-export function partFileName(id: number): string { return `part${id}.mp4`; }
+/**
+ * The prefix of one muxer's segment and part names, random as gohlslib's: a republished stream's new muxer numbers
+ * its segments from the start again, and a CDN that cached the old muxer's `seg8.mp4` (immutable, for long) must
+ * never serve it for the new one.
+ */
+export function newFileNamePrefix(): string { return randomBytes(8).toString('hex'); }
 
-/** `seg<id>.mp4` or `seg<id>.ts`. */
-export function segmentFileName(id: number, variant: HlsVariant): string {
-  return `seg${id}.${variant === 'mpegts' ? 'ts' : 'mp4'}`;
+/** `<prefix>_part<id>.mp4`. */
+export function partFileName(prefix: string, id: number): string { return `${prefix}_part${id}.mp4`; }
+
+/** `<prefix>_seg<id>.mp4` or `<prefix>_seg<id>.ts`. */
+export function segmentFileName(prefix: string, id: number, variant: HlsVariant): string {
+  return `${prefix}_seg${id}.${variant === 'mpegts' ? 'ts' : 'mp4'}`;
 }
 
 /** The init segment of the fMP4 variants (EXT-X-MAP). */

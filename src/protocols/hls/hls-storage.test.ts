@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mpeg4AudioFormat } from '../../formats/index.ts';
@@ -44,6 +44,54 @@ describe('segment size bound (hlsSegmentMaxSize)', () => {
   });
 });
 
+/** A GET with an If-None-Match header. */
+function getIfNoneMatch(m: HlsMuxer, file: string, ifNoneMatch: string): ReturnType<typeof get> {
+  return m.handle({ file, query: new URLSearchParams(), signal: new AbortController().signal, ifNoneMatch });
+}
+
+describe('caching by a CDN or browser', () => {
+  async function running(): Promise<{ m: HlsMuxer; last: string }> {
+    const clock = new FakeClock();
+    const { desc, video, audio } = h264AacDescription();
+    const m = new HlsMuxer(desc, testOptions(clock));
+    return { m, last: (await runChecked(m, clock, interleave(videoUnits(video, 90), aacUnits(audio, 160)))).at(-1)! };
+  }
+
+  it('segments and parts are immutable, and answered 304 to an If-None-Match that names them', async () => {
+    const { m, last } = await running();
+    const seg = checkMediaPlaylist(last).segments.find((x) => x.uri !== '' && x.parts.length > 0)!;
+    for (const file of [seg.uri, seg.parts[0]!.uri]) {
+      const r = await get(m, file);
+      assert.equal(r.headers['Cache-Control'], 'public, max-age=3600, immutable', `${file}: ${JSON.stringify(r.headers)}`);
+      assert.equal(r.headers['ETag'], `"${file}"`, `${file}: ${JSON.stringify(r.headers)}`);
+      const again = await getIfNoneMatch(m, file, `W/"other", ${r.headers['ETag']!}`);
+      assert.deepEqual([again.status, again.body, again.headers['ETag'], again.headers['Cache-Control']], [304, undefined, r.headers['ETag'], r.headers['Cache-Control']], file);
+      assert.equal((await getIfNoneMatch(m, file, '"other"')).status, 200, `${file}: another ETag gets the body`);
+    }
+    const missing = await getIfNoneMatch(m, 'f00d_seg999.mp4', '*');
+    assert.deepEqual([missing.status, missing.headers['Cache-Control']], [404, 'no-cache'], 'a 404 is neither cached nor a 304');
+    m.close();
+  });
+
+  it('the init segment is revalidated: no-cache, and 304 while it has not changed', async () => {
+    const { m } = await running();
+    const r = await get(m, 'init.mp4');
+    assert.equal(r.headers['Cache-Control'], 'no-cache');
+    assert.equal((await getIfNoneMatch(m, 'init.mp4', r.headers['ETag']!)).status, 304);
+    m.close();
+  });
+
+  it('names segments and parts with a random prefix per muxer, so a new muxer never reuses an old one\'s URL', async () => {
+    const [a, b] = [await running(), await running()];
+    const names = (text: string): string[] => text.split('\n').flatMap((l) => /^[0-9a-f]+_seg\d+\.mp4$/.test(l) ? [l] : [...l.matchAll(/URI="([^"]+_part\d+\.mp4)"/g)].map((x) => x[1]!));
+    const [na, nb] = [names(a.last), names(b.last)];
+    assert.ok(na.length > 5 && na.every((n) => /^[0-9a-f]{16}_/.test(n)), na.join(' '));
+    assert.deepEqual(na.filter((n) => nb.includes(n)), [], `the same stream muxed twice shares no name\n${na.join(' ')}\n${nb.join(' ')}`);
+    a.m.close();
+    b.m.close();
+  });
+});
+
 describe('memory storage', () => {
   it('serves every request for a segment from the same bytes, and parts as views of them', async () => {
     const clock = new FakeClock();
@@ -57,8 +105,7 @@ describe('memory storage', () => {
     const p = (await get(m, withParts.parts[1]!.uri)).body as Buffer;
     assert.ok(p.buffer === a.buffer && p.byteOffset > a.byteOffset, 'a view into its segment');
     const r = await get(m, seg);
-    assert.deepEqual([r.headers['Content-Type'], r.headers['Cache-Control'], r.headers['Content-Length']], ['video/mp4', 'public, max-age=7', String(a.length)]);
-    assert.match(r.headers['ETag']!, /^"[0-9a-f]{8}-seg\d+\.mp4"$/);
+    assert.deepEqual([r.headers['Content-Type'], r.headers['Content-Length']], ['video/mp4', String(a.length)]);
     assert.equal((await get(m, 'stream.m3u8')).headers['Cache-Control'], 'no-cache');
     assert.equal((await get(m, 'seg999.mp4')).status, 404);
     assert.equal((await get(m, 'gap.mp4')).status, 404);
@@ -103,6 +150,28 @@ describe('directory storage (hlsDirectory)', () => {
       await storage.idle();
       assert.equal(existsSync(dir), false, 'the muxer\'s folder is removed');
       assert.ok(existsSync(join(root, 'keep.txt')));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('removes the empty folders of a nested path name (a/b) up to hlsDirectory, and no further', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mtx-hls-dir-'));
+    try {
+      const s = new HlsDirectoryStorage(join(root, 'a', 'b', 'c'), Logger.silent(), root);
+      s.put('init.mp4', [Buffer.from('init')]);
+      await s.idle();
+      assert.deepEqual(readdirSync(join(root, 'a', 'b', 'c')), ['init.mp4']);
+      await s.close();
+      assert.deepEqual(readdirSync(root), [], 'a, a/b and a/b/c are gone; the hlsDirectory stays');
+      assert.ok(existsSync(root));
+      // A parent that holds something else (another path's folder) stays.
+      mkdirSync(join(root, 'a', 'other'), { recursive: true });
+      const t = new HlsDirectoryStorage(join(root, 'a', 'b'), Logger.silent(), root);
+      t.put('init.mp4', [Buffer.from('init')]);
+      await t.idle();
+      await t.close();
+      assert.deepEqual(readdirSync(join(root, 'a')), ['other'], 'a/b is gone, a stays for a/other');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

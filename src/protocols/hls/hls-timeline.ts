@@ -23,7 +23,7 @@ export interface TimelineTrack { readonly id: number; readonly timescale: number
  * timestamps are compared directly. Afterwards each track advances by its own ticks, in integers.
  */
 export class HlsTimeline {
-  private ref: { readonly ntpMs: number | undefined; readonly seconds: number } | undefined;
+  private ref: { readonly ntpMs: number | undefined; readonly dtsIn: number; readonly clockRate: number } | undefined;
   private readonly clocks = new Map<number, TrackClock>();
   /** Jumps back that the timeline absorbed (publisher restarts, reordered input). */
   jumpsBack = 0;
@@ -61,14 +61,16 @@ export class HlsTimeline {
   }
 
   private anchor(track: TimelineTrack, dtsIn: number, ntp: Date | undefined): TrackClock {
-    const seconds = dtsIn / track.format.clockRate;
     const ntpMs = ntp?.getTime();
     const clock = { clockRate: track.format.clockRate, timescale: track.timescale, baseIn: dtsIn, lastOut: undefined, lastStep: 1 };
     if (!this.ref) {
-      this.ref = { ntpMs, seconds };
+      this.ref = { ntpMs, dtsIn, clockRate: track.format.clockRate };
       return { ...clock, startOut: 0 };
     }
-    const offsetSeconds = ntpMs !== undefined && this.ref.ntpMs !== undefined ? (ntpMs - this.ref.ntpMs) / 1000 : seconds - this.ref.seconds;
-    return { ...clock, startOut: Math.round(offsetSeconds * track.timescale) };
+    const ref = this.ref;
+    const ts = track.timescale;
+    const startOut = ntpMs !== undefined && ref.ntpMs !== undefined ? rescale(ntpMs - ref.ntpMs, 1000, ts, 'round')
+      : rescale(dtsIn, track.format.clockRate, ts, 'round') - rescale(ref.dtsIn, ref.clockRate, ts, 'round');
+    return { ...clock, startOut };
   }
 }

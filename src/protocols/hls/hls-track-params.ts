@@ -1,8 +1,9 @@
 import {
   Av1ObuType, av1ObuType, H264NaluType, h264NaluType, H265NaluType, h265NaluType, parseMpegAudioHeader, parseVp9KeyFrame,
 } from '../../codecs/index.ts';
-import { opusChannels, type Fmp4Codec, type PayloadByCodec } from '../../formats/index.ts';
-import type { HlsAudioTrack, HlsVideoCodec, HlsVideoTrack } from './hls-tracks.ts';
+import { opusChannels, type Fmp4Codec } from '../../formats/index.ts';
+import type { FormatPayload } from '../../stream/index.ts';
+import type { HlsAudioTrack, HlsVideoCodec } from './hls-tracks.ts';
 
 /** What a key frame did to the video configuration. */
 export type ParamsChange = 'same' | 'first' | 'changed';
@@ -13,29 +14,28 @@ const find = (nalus: readonly Buffer[], typeOf: (n: Uint8Array) => number, type:
 const same = (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && Buffer.compare(a, b) === 0);
 
-/** The configuration a key frame's payload carries, falling back on the format's parameters. */
-type ConfigOf<C extends HlsVideoCodec> = (track: HlsTrackFormat<C>, payload: PayloadByCodec[C]) => Fmp4Codec | undefined;
-type HlsTrackFormat<C extends HlsVideoCodec> = Extract<HlsVideoTrack, { format: { codec: C } }>['format'];
-
-const CONFIG: { readonly [C in HlsVideoCodec]: ConfigOf<C> } = {
-  h264: (f, au) => {
-    const sps = find(au, h264NaluType, H264NaluType.Sps) ?? f.sps;
-    const pps = find(au, h264NaluType, H264NaluType.Pps) ?? f.pps;
-    return sps && pps ? { codec: 'h264', sps, pps } : undefined;
-  },
-  h265: (f, au) => {
-    const vps = find(au, h265NaluType, H265NaluType.Vps) ?? f.vps;
-    const sps = find(au, h265NaluType, H265NaluType.Sps) ?? f.sps;
-    const pps = find(au, h265NaluType, H265NaluType.Pps) ?? f.pps;
-    return vps && sps && pps ? { codec: 'h265', vps, sps, pps } : undefined;
-  },
-  av1: (f, tu) => {
-    const sequenceHeader = tu.find((o) => av1ObuType(o) === Av1ObuType.SequenceHeader) ?? f.sequenceHeader;
-    return sequenceHeader ? { codec: 'av1', sequenceHeader } : undefined;
-  },
-  // VP9 has no configuration outside key frames: their uncompressed header says it all.
-  vp9: (_f, frame) => { const k = parseVp9KeyFrame(frame); return k && { codec: 'vp9', ...k }; },
-};
+/** The configuration a key frame carries, falling back on the format's parameters. */
+function configOf(v: FormatPayload<HlsVideoCodec>): Fmp4Codec | undefined {
+  switch (v.codec) {
+    case 'h264': {
+      const sps = find(v.payload, h264NaluType, H264NaluType.Sps) ?? v.format.sps;
+      const pps = find(v.payload, h264NaluType, H264NaluType.Pps) ?? v.format.pps;
+      return sps && pps ? { codec: 'h264', sps, pps } : undefined;
+    }
+    case 'h265': {
+      const vps = find(v.payload, h265NaluType, H265NaluType.Vps) ?? v.format.vps;
+      const sps = find(v.payload, h265NaluType, H265NaluType.Sps) ?? v.format.sps;
+      const pps = find(v.payload, h265NaluType, H265NaluType.Pps) ?? v.format.pps;
+      return vps && sps && pps ? { codec: 'h265', vps, sps, pps } : undefined;
+    }
+    case 'av1': {
+      const sequenceHeader = v.payload.find((o) => av1ObuType(o) === Av1ObuType.SequenceHeader) ?? v.format.sequenceHeader;
+      return sequenceHeader ? { codec: 'av1', sequenceHeader } : undefined;
+    }
+    // VP9 has no configuration outside key frames: their uncompressed header says it all.
+    case 'vp9': { const k = parseVp9KeyFrame(v.payload); return k && { codec: 'vp9', ...k }; }
+  }
+}
 
 function sameConfig(a: Fmp4Codec, b: Fmp4Codec): boolean {
   if (a.codec === 'h264' && b.codec === 'h264') return same(a.sps, b.sps) && same(a.pps, b.pps);
@@ -56,11 +56,9 @@ function sameConfig(a: Fmp4Codec, b: Fmp4Codec): boolean {
 export class VideoParams {
   current: Fmp4Codec | undefined;
 
-  constructor(private readonly track: HlsVideoTrack) {}
-
-  /** Reads the configuration of a key frame. Throws on malformed parameters (the caller counts the unit in error). */
-  update(payload: PayloadByCodec[HlsVideoCodec]): ParamsChange {
-    const next = (CONFIG[this.track.format.codec] as ConfigOf<HlsVideoCodec>)(this.track.format as HlsTrackFormat<HlsVideoCodec>, payload);
+  /** Reads the configuration of a key frame of the track. Throws on malformed parameters (the caller counts the unit in error). */
+  update(keyFrame: FormatPayload<HlsVideoCodec>): ParamsChange {
+    const next = configOf(keyFrame);
     if (!next) return 'same';
     const prev = this.current;
     if (prev && sameConfig(prev, next)) return 'same';

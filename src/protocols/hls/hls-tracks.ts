@@ -6,6 +6,9 @@ export type HlsVideoCodec = 'h264' | 'h265' | 'av1' | 'vp9';
 /** Audio codecs HLS carries: AAC and MP3 in every variant, Opus in fMP4 only. */
 export type HlsAudioCodec = 'mpeg4Audio' | 'mpeg1Audio' | 'opus';
 
+/** Ticks per second of the video output: 90 kHz, the MPEG-TS clock (ISO/IEC 13818-1 §2.4.2.2), kept for fMP4 too. */
+export const HLS_VIDEO_TIMESCALE = 90_000;
+
 /** One track of the muxer: the stream format it reads, and its place in the output. */
 export interface HlsTrack<C extends HlsVideoCodec | HlsAudioCodec = HlsVideoCodec | HlsAudioCodec> {
   readonly media: Media;
@@ -17,9 +20,9 @@ export interface HlsTrack<C extends HlsVideoCodec | HlsAudioCodec = HlsVideoCode
 }
 
 /** The video track, `format.codec` telling which codec. */
-export type HlsVideoTrack = { [C in HlsVideoCodec]: HlsTrack<C> }[HlsVideoCodec];
+export type HlsVideoTrack = HlsTrack<HlsVideoCodec>;
 /** The audio track, `format.codec` telling which codec. */
-export type HlsAudioTrack = { [C in HlsAudioCodec]: HlsTrack<C> }[HlsAudioCodec];
+export type HlsAudioTrack = HlsTrack<HlsAudioCodec>;
 
 /** What a muxer takes from a description: at most one video and one audio track, and why the others are left out. */
 export interface HlsTrackSelection {
@@ -31,18 +34,19 @@ export interface HlsTrackSelection {
 /** MPEG-TS video in every player HLS targets: Apple's authoring spec puts H265 in fMP4 only; hls.js reads H264 only from TS. */
 const MPEGTS_ONLY = 'the MPEG-TS variant of HLS carries H264 video and AAC or MP3 audio; use the fMP4 or Low-Latency variant';
 
-type Verdict = { kind: 'video' | 'audio' } | { kind: 'no'; reason: string };
+type Verdict = { kind: 'video'; format: FormatOf<HlsVideoCodec> } | { kind: 'audio'; format: FormatOf<HlsAudioCodec> } | { kind: 'no'; reason: string };
 
+// The verdict keeps the format, narrowed by the switch, so the tracks are built without casts.
 function verdict(format: Format, variant: HlsVariant): Verdict {
   const isTs = variant === 'mpegts';
   switch (format.codec) {
-    case 'h264': return { kind: 'video' };
-    case 'h265': case 'av1': case 'vp9': return isTs ? { kind: 'no', reason: MPEGTS_ONLY } : { kind: 'video' };
-    case 'mpeg4Audio': return format.config ? { kind: 'audio' } : { kind: 'no', reason: 'AAC without an AudioSpecificConfig can\'t be described' };
-    case 'mpeg1Audio': return { kind: 'audio' };
+    case 'h264': return { kind: 'video', format };
+    case 'h265': case 'av1': case 'vp9': return isTs ? { kind: 'no', reason: MPEGTS_ONLY } : { kind: 'video', format };
+    case 'mpeg4Audio': return format.config ? { kind: 'audio', format } : { kind: 'no', reason: 'AAC without an AudioSpecificConfig can\'t be described' };
+    case 'mpeg1Audio': return { kind: 'audio', format };
     case 'opus':
       if (isTs) return { kind: 'no', reason: MPEGTS_ONLY };
-      return format.clockRate === 48000 ? { kind: 'audio' } : { kind: 'no', reason: 'Opus must tick at 48 kHz' };
+      return format.clockRate === 48000 ? { kind: 'audio', format } : { kind: 'no', reason: 'Opus must tick at 48 kHz' };
     default: return { kind: 'no', reason: 'HLS can\'t carry this codec' };
   }
 }
@@ -60,8 +64,8 @@ export function selectHlsTracks(desc: Description, variant: HlsVariant): HlsTrac
       const name = `track ${format.encoding}/${format.clockRate}`;
       const v = verdict(format, variant);
       if (v.kind === 'no') skipped.push(`${name} is left out: ${v.reason}`);
-      else if (v.kind === 'video' && !video) video = { media, format, id: 1, timescale: 90000 } as HlsVideoTrack;
-      else if (v.kind === 'audio' && !audio) audio = { media, format, id: 1, timescale: format.clockRate } as HlsAudioTrack;
+      else if (v.kind === 'video' && !video) video = { media, format: v.format, id: 1, timescale: HLS_VIDEO_TIMESCALE };
+      else if (v.kind === 'audio' && !audio) audio = { media, format: v.format, id: 1, timescale: v.format.clockRate };
       else skipped.push(`${name} is left out: HLS carries one ${v.kind} track`);
     }
   }

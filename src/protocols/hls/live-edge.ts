@@ -1,3 +1,5 @@
+import { rescale } from '../../lib/index.ts';
+
 /**
  * Tells when a muxer that was fed a backlog (the stream's GOP cache, written to it at once) has reached the live
  * edge: units of a backlog arrive much faster than their timestamps advance, live units at the pace of their
@@ -27,9 +29,9 @@ export class LiveEdge {
       this.firstWallMs = wallMs;
       return false;
     }
-    const mediaMs = ((ticks - this.firstTicks) * 1000) / timescale;
+    const mediaMs = rescale(ticks - this.firstTicks, timescale, 1000, 'round');
     this.backlogMs = Math.max(this.backlogMs, mediaMs - (wallMs - this.firstWallMs));
-    const stepMs = ((ticks - prev) * 1000) / timescale;
+    const stepMs = rescale(ticks - prev, timescale, 1000, 'round');
     return stepMs > 0 && wallMs - prevWallMs >= stepMs / 2;
   }
 }

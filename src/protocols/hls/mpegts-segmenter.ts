@@ -1,6 +1,7 @@
 import { MpegTsMuxer, type MpegTsTrack, type MpegTsTrackSpec } from '../../formats/index.ts';
 import { rescale } from '../../lib/index.ts';
 import { segmentFileName } from './hls-segment.ts';
+import { HLS_VIDEO_TIMESCALE } from './hls-tracks.ts';
 import { Segmenter, type SegmenterOptions } from './segmenter.ts';
 
 /** What MPEG-TS carries in HLS here: H264 video, AAC or MP3 audio. */
@@ -19,8 +20,9 @@ export interface MpegTsSegmenterOptions extends SegmenterOptions {
 }
 
 // PES timestamps start 1 s in: the PCR runs 100 ms behind the DTS (MpegTsMuxer's pcrOffset) and must not go below 0.
-const TS_TIME_ORIGIN = 90000;
-const TS_CLOCK = 90000;
+// The video timeline is already on the 90 kHz MPEG-TS clock (ISO/IEC 13818-1 §2.4.2.2).
+const TS_CLOCK = HLS_VIDEO_TIMESCALE;
+const TS_TIME_ORIGIN = rescale(1, 1, TS_CLOCK);
 
 /**
  * Cuts MPEG-TS segments, as gohlslib's MPEG-TS segmenter does: one program for the muxer's life (continuity
@@ -31,7 +33,7 @@ export class MpegTsSegmenter extends Segmenter {
   private readonly ts: MpegTsMuxer;
   private readonly videoTrack: MpegTsTrack | undefined;
   private readonly audioTrack: MpegTsTrack | undefined;
-  private seg: { readonly startTicks: number; readonly chunks: Buffer[]; size: number } | undefined;
+  private seg: { readonly startTicks: number; readonly isIndependent: boolean; readonly chunks: Buffer[]; size: number } | undefined;
 
   constructor(private readonly t: MpegTsSegmenterOptions) {
     super(t, 0);
@@ -95,9 +97,12 @@ export class MpegTsSegmenter extends Segmenter {
   /** Drops the segment being written (the muxer closes). */
   close(): void { this.seg = undefined; }
 
-  // A key frame of the PCR track writes PAT and PMT itself; any other start needs them first.
+  // A key frame of the PCR track writes PAT and PMT itself; any other start needs them first. A segment starts
+  // independent with a key frame, or without video (audio frames all are).
   private open(startTicks: number, startsWithKeyFrame: boolean): void {
-    this.seg = { startTicks, chunks: [], size: 0 };
+    const isIndependent = startsWithKeyFrame || !this.t.hasVideo;
+    this.seg = { startTicks, isIndependent, chunks: [], size: 0 };
+    this.isOpenIndependent = isIndependent;
     this.mediaBytes = 0;
     if (!startsWithKeyFrame) this.add(this.ts.writeTables());
   }
@@ -113,7 +118,8 @@ export class MpegTsSegmenter extends Segmenter {
     if (!seg || seg.size === 0) return;
     const id = this.nextSegmentId;
     this.publish({
-      kind: 'segment', id, fileName: segmentFileName(id, 'mpegts'), startTicks: seg.startTicks, durationTicks: endTicks - seg.startTicks,
+      kind: 'segment', id, fileName: segmentFileName(this.o.fileNamePrefix, id, 'mpegts'), startTicks: seg.startTicks,
+      isIndependent: seg.isIndependent, durationTicks: endTicks - seg.startTicks,
       startWallMs: this.o.wallMsAt(seg.startTicks), size: seg.size, parts: [],
     }, seg.chunks);
   }

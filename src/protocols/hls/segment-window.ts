@@ -1,5 +1,5 @@
 import {
-  HLS_LL_GAP_COUNT, type HlsPart, type HlsPlaylistEntry, type HlsSegment, type HlsVariant,
+  HLS_LL_GAP_COUNT, partFileName, type HlsPart, type HlsPlaylistEntry, type HlsSegment, type HlsVariant,
 } from './hls-segment.ts';
 import type { HlsStorage } from './hls-storage.ts';
 
@@ -10,6 +10,8 @@ export interface SegmentWindowOptions {
   readonly segmentCount: number;
   /** Ticks per second of the muxer's timeline. */
   readonly timescale: number;
+  /** The muxer's random prefix of segment and part names. */
+  readonly fileNamePrefix: string;
   readonly storage: HlsStorage;
   /** Called after every change (a part or segment published), to wake blocked requests. */
   readonly onChange: () => void;
@@ -51,6 +53,14 @@ export class SegmentWindow {
   /** True once a playlist can be served: a segment, or two with the fMP4 variant (as gohlslib waits). */
   get hasContent(): boolean {
     return this.segments.size >= (this.o.variant === 'fmp4' ? 2 : 1);
+  }
+
+  /** The name of the next part (EXT-X-PRELOAD-HINT). */
+  get nextPartFileName(): string { return partFileName(this.o.fileNamePrefix, this.nextPartId); }
+
+  /** True when every segment listed starts with a key frame (HlsSegment.isIndependent). */
+  get allIndependent(): boolean {
+    return this.entries.every((e) => e.kind === 'gap' || e.isIndependent);
   }
 
   /** Real segments held. */

@@ -18,6 +18,8 @@ export interface SegmenterOptions {
   readonly maxSegmentBytes: number;
   /** Ticks per second of the leading track (video, else audio). */
   readonly timescale: number;
+  /** The muxer's random prefix of segment and part names (newFileNamePrefix). */
+  readonly fileNamePrefix: string;
   /** Segments that may be cut before a key frame at the live edge (instant start); 0 turns instant start off. */
   readonly earlyCuts: number;
   /** The shortest segment an early cut makes. */
@@ -34,7 +36,8 @@ export interface SegmenterOptions {
  * key frame once it lasts `segmentTicks` (at any frame without video). With instant start, the first segments also
  * end at the first unit that arrives at the live pace once they last `earlyCutTicks`, so a muxer fed the GOP cache
  * serves a playlist right after the cache instead of a whole GOP later; the segment after such a cut starts
- * without a key frame (a player starting there waits for the next key frame, as MSE drops frames until one).
+ * without a key frame (a player starting there waits for the next key frame, as MSE drops frames until one), so
+ * it is published with `isIndependent` false and index.m3u8 drops EXT-X-INDEPENDENT-SEGMENTS while it is listed.
  */
 export abstract class Segmenter {
   /** Media sequence number of the next segment. */
@@ -45,6 +48,8 @@ export abstract class Segmenter {
   protected mediaBytes = 0;
   /** True after an early cut: the next key frame ends the segment. */
   private isRealigning = false;
+  /** Whether the segment being written starts with a key frame (see HlsSegment.isIndependent). */
+  protected isOpenIndependent = true;
 
   constructor(protected readonly o: SegmenterOptions, firstSegmentId: number) {
     this.nextSegmentId = firstSegmentId;
@@ -53,6 +58,12 @@ export abstract class Segmenter {
 
   /** Media time received ahead of the wall clock when the muxer started (the backlog it was fed), in ms. */
   get backlogMs(): number { return this.liveEdge.backlogMs; }
+
+  /**
+   * False while the segment being written starts without a key frame (after an early cut that did not fall on
+   * one): the multivariant playlist must not promise independent segments until that segment left the playlist.
+   */
+  get isWritingIndependent(): boolean { return this.isOpenIndependent; }
 
   /**
    * Whether the segment started at `startTicks` ends before a unit at `ticks`: at a key frame after the segment

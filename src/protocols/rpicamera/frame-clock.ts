@@ -1,5 +1,5 @@
-// RFC 6184 §5.1: H264 RTP timestamps tick at 90 kHz; the stream keeps video in that clock.
-const VIDEO_CLOCK_RATE = 90_000;
+import { VIDEO_CLOCK_RATE } from '../../lib/index.ts';
+
 // How much of the gap between the nominal and the arrival time each frame closes: small, so that pipe jitter does
 // not reach the timestamps, large enough to follow a camera whose real rate differs from the configured one.
 const CORRECTION = 1 / 8;

@@ -4,7 +4,8 @@ import {
   type Av1Config, type AvcConfig, type HevcConfig,
 } from '../../codecs/index.ts';
 import {
-  av1Format, g711Format, h264Format, h265Format, mpeg4AudioFormat, mpegAudioFormat, opusFormat, vp9Format, type Description, type Format, type Media,
+  av1Format, g711Format, h264Format, h265Format, mpeg4AudioFormat, mpegAudioFormat, opusFormat, setMpeg4AudioConfig, vp9Format, type Description,
+  type Format, type Media,
 } from '../../formats/index.ts';
 import { rescale } from '../../lib/index.ts';
 import type { SubStream } from '../../stream/index.ts';
@@ -161,6 +162,7 @@ export class RtmpToStream {
     if (msg.type === RtmpMessageType.Video && this.video) this.writeVideo(msg, this.video);
     else if (msg.type === RtmpMessageType.Audio && this.audio) {
       const a = parseFlvAudio(msg.body);
+      if (a.kind === 'config' && a.codec === 'aac') { this.updateAacConfig(a.config); return; }
       if (a.kind !== 'frame' || a.codec !== this.audioConfig?.codec || a.data.length === 0) return;
       const { media, format } = this.audio;
       const pts = rescale(msg.timestamp, 1000, format.clockRate, 'round');
@@ -168,6 +170,19 @@ export class RtmpToStream {
       const payload = a.codec === 'mp3' ? splitMpegAudioFrames(a.data) : a.codec === 'pcma' || a.codec === 'pcmu' ? a.data : [a.data];
       this.sub.writeUnit(media, format, { pts, ntp: this.ntp(msg), payload });
     }
+  }
+
+  /**
+   * A new AAC sequence header while publishing (an encoder restarted with other settings): the format takes it, so
+   * players, RTSP readers (DESCRIBE) and muxers set up from now on decode with it. Malformed ones throw, as at the start.
+   */
+  private updateAacConfig(config: Buffer): void {
+    const format = this.audio?.format;
+    if (format?.codec !== 'mpeg4Audio' || format.config?.equals(config)) return;
+    const c = parseAudioSpecificConfig(config);
+    // Copied: the message body is a view into a chunk buffer, which the format would keep alive.
+    this.audioConfig = { codec: 'aac', config: Buffer.from(config), sampleRate: c.sampleRate, channels: c.channels };
+    setMpeg4AudioConfig(format, this.audioConfig.config);
   }
 
   private writeVideo(msg: RtmpMessage, track: Track): void {

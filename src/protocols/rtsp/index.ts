@@ -20,6 +20,7 @@ export {
 } from './rtcp-packets.ts';
 export { RtcpSender, type RtcpSenderStats } from './rtcp-sender.ts';
 export { RtcpReceiver, type RtcpReceiverOptions } from './rtcp-receiver.ts';
+export { RtcpReceiverReports } from './rtcp-receiver-reports.ts';
 export { parseAuthorization, computeDigestResponse, digestVerifier, type RtspAuthorization } from './auth-header.ts';
 export {
   RtspCredentialsSender, parseAuthChallenge, digestResponse, type AuthChallenge, type DigestAlgorithm, type DigestResponseInput,

@@ -24,6 +24,15 @@ describe('parseIceServer', () => {
     assert.throws(() => parseIceServer('turn:a:b:c'), /expected/);
   });
 
+  it('never puts a TURN password in its error', () => {
+    for (const entry of ['trun:alice:TurnPass9:host:3478', 'turn:alice:TurnPass9:host', 'turn:alice:TurnPass9:host:0']) {
+      let message = '(accepted)';
+      try { parseIceServer(entry); } catch (e) { message = (e as Error).message; }
+      assert.match(message, /^invalid ICE server '(turn:…|t\w+:alice:xxxxx:host:\d+)'/, `${entry} → ${message}`);
+      assert.ok(!message.includes('TurnPass9'), `${entry} → ${message}`);
+    }
+  });
+
   it('writes Link headers as draft-ietf-wish-whip §4.4 shows them', () => {
     assert.deepEqual(iceServerLinks([{ urls: 'stun:a:1' }, { urls: 'turn:b:2', username: 'u"x', credential: 'p' }]), [
       '<stun:a:1>; rel="ice-server"',

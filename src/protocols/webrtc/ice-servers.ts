@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { splitIceServerEntry } from '../../lib/index.ts';
 
 /** An ICE server as RTCPeerConnection takes it (W3C webrtc-pc §4.2.1). */
 export interface IceServer { readonly urls: string; readonly username?: string; readonly credential?: string }
@@ -9,19 +10,15 @@ const TURN_SECRET_TTL_S = 24 * 3600;
 /**
  * Parses one `webrtcICEServers` entry (MediaMTX v0.22.2): `stun:host:port`, `turn:user:pass:host:port`, or
  * `turn:AUTH_SECRET:secret:host:port`, for which a time-limited username and HMAC-SHA1 password are made now
- * (coturn `use-auth-secret`). `turns:` works like `turn:`. Throws on other shapes.
+ * (coturn `use-auth-secret`). `turns:` works like `turn:`. Throws on other shapes, with the password masked.
  */
 export function parseIceServer(entry: string, nowMs: number = Date.now()): IceServer {
-  const parts = entry.split(':');
-  const scheme = parts[0];
-  if (scheme !== 'stun' && scheme !== 'stuns' && scheme !== 'turn' && scheme !== 'turns') throw new Error(`invalid ICE server '${entry}': unknown scheme`);
-  if (parts.length === 3 || (parts.length === 2 && scheme.startsWith('stun'))) return { urls: entry };
-  if (parts.length !== 5) throw new Error(`invalid ICE server '${scheme}:…': expected ${scheme}:host:port or ${scheme}:user:pass:host:port`);
-  const [, user, pass, host, port] = parts as [string, string, string, string, string];
-  const urls = `${scheme}:${host}:${port}`;
-  if (user !== 'AUTH_SECRET') return { urls, username: user, credential: pass };
+  // The shape is checked by the same code the configuration loader uses, so a refused entry never gets this far.
+  const e = splitIceServerEntry(entry);
+  if (e.username === undefined) return { urls: e.url };
+  if (e.username !== 'AUTH_SECRET') return { urls: e.url, username: e.username, credential: e.password ?? '' };
   const username = `${Math.floor(nowMs / 1000) + TURN_SECRET_TTL_S}:${randomBytes(8).toString('hex')}`;
-  return { urls, username, credential: createHmac('sha1', pass).update(username).digest('base64') };
+  return { urls: e.url, username, credential: createHmac('sha1', e.password ?? '').update(username).digest('base64') };
 }
 
 /** Quotes a Link header parameter value (RFC 8288 §3, quoted-string). */

@@ -9,6 +9,8 @@ export interface HlsFileRequest {
   /** `index.m3u8`, a media playlist, the init section, a segment or a part. */
   readonly file: string;
   readonly query: URLSearchParams;
+  /** The If-None-Match header, when sent: a file it names is answered 304. */
+  readonly ifNoneMatch?: string;
   /** Aborted when the client goes away: a blocked playlist reload or preload-hint request ends with it. */
   readonly signal: AbortSignal;
 }

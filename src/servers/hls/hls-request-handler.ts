@@ -134,7 +134,8 @@ export class HlsRequestHandler {
       }
       const muxer = await this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
       if (abort.signal.aborted) return;
-      const r = await muxer.handle({ file, query: new URLSearchParams(query), signal: abort.signal });
+      const ifNoneMatch = req.headers['if-none-match'];
+      const r = await muxer.handle({ file, query: new URLSearchParams(query), signal: abort.signal, ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) });
       await writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, onBytes: (n) => { muxer.bytesSent += n; } });
     } catch (err) {
       this.fail(res, err, file === undefined);

@@ -70,7 +70,8 @@ export async function writeHlsResponse(req: IncomingMessage, res: ServerResponse
     }
   }
   if (Buffer.isBuffer(body) && !hasHeader(headers, 'content-length')) headers['Content-Length'] = body.length;
-  if (body === undefined && !hasHeader(headers, 'content-length')) headers['Content-Length'] = 0;
+  // A 304 has no body, and a Content-Length there would describe the body a 200 carries (RFC 9110 §8.6).
+  if (body === undefined && r.status !== 304 && !hasHeader(headers, 'content-length')) headers['Content-Length'] = 0;
   res.writeHead(r.status, headers);
   armWriteTimeout(res, o.writeTimeoutMs);
   if (body === undefined || req.method === 'HEAD') { res.end(); return; }

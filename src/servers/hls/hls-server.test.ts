@@ -1,4 +1,4 @@
-import { after, afterEach, describe, it } from 'node:test';
+import { afterEach, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { request } from 'node:http';
@@ -194,6 +194,15 @@ describe('HlsServer against a fake path manager and a fake muxer', () => {
     assert.equal(plain.text, r.text);
   });
 
+  it('passes If-None-Match to the muxer and sends its 304 with the caching headers and no body', async () => {
+    await start();
+    publish(paths, 'cam');
+    const full = await httpGet(server.port, '/cam/etag.mp4');
+    assert.deepEqual([full.status, full.text, full.headers['cache-control']], [200, 'segment', 'public, max-age=3600, immutable']);
+    const again = await httpGet(server.port, '/cam/etag.mp4', { headers: { 'if-none-match': String(full.headers.etag) } });
+    assert.deepEqual([again.status, again.text, again.headers.etag, again.headers['content-length']], [304, '', '"e1"', undefined], JSON.stringify(again.headers));
+  });
+
   it('ends a blocked request when its client goes away, and every blocked request when the server closes', async () => {
     await start();
     publish(paths, 'cam');
@@ -258,29 +267,91 @@ describe('HlsServer against a fake path manager and a fake muxer', () => {
 
 describe('HlsServer with hlsAlwaysRemux', () => {
   let server: HlsServer;
-  after(() => server?.close());
-
-  it('makes a muxer when a path becomes ready and closes it when it is not anymore', async () => {
-    const lines: string[] = [];
-    const paths = new FakePathAccess();
-    const events = new TypedEmitter<PathEvents>();
+  let lines: string[];
+  let paths: FakePathAccess;
+  let events: TypedEmitter<PathEvents>;
+  let made: FakeHlsMuxer[];
+  /** Set to make the muxers throw on the units written from then on: a muxer error, as a bad frame would cause. */
+  let breakMuxers: boolean;
+  afterEach(() => server?.close());
+  const start = async (): Promise<void> => {
+    lines = [];
+    paths = new FakePathAccess();
+    events = new TypedEmitter<PathEvents>();
+    breakMuxers = false;
     const f = fakeMuxerFactory();
+    made = f.made;
     server = await HlsServer.listen({
       address: '127.0.0.1:0', allowOrigin: '*', isTrustedProxy: () => false, alwaysRemux: true, pathEvents: events,
       muxer: { variant: 'lowLatency', segmentCount: 7, segmentDurationMs: 1000, partDurationMs: 200, segmentMaxSize: 50 << 20, directory: '' },
-      readTimeoutMs: 2000, writeTimeoutMs: 2000, readBufferCount: 64, paths, createMuxer: f.factory, muxerCloseAfterMs: 200,
+      readTimeoutMs: 2000, writeTimeoutMs: 2000, readBufferCount: 64, paths, muxerCloseAfterMs: 200,
+      createMuxer: (d, o) => {
+        const m = f.factory(d, o) as FakeHlsMuxer;
+        const write = m.writeUnit.bind(m);
+        m.writeUnit = (format, unit) => { if (breakMuxers) throw new Error('broken frame'); write(format, unit); };
+        return m;
+      },
       log: Logger.create({ level: 'info', destinations: [], sink: (l) => lines.push(l) }),
     });
+  };
+  /** Publishes `cam`, announces it ready, waits for its GOP in the automatic muxer, then breaks that muxer. */
+  const publishAndBreak = async (t: TestContext): Promise<ReturnType<typeof publish>> => {
+    const published = publish(paths, 'cam');
+    events.emit('pathReady', 'cam', published.stream);
+    await waitFor(() => made[0]?.units.length === 10, { timeoutMs: 2000, what: 'the GOP to reach the first muxer' });
+    // Only setTimeout is mocked: the stream reader runs on setImmediate and the listener on Node's internal timers.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    breakMuxers = true;
+    published.writeFrame(15000);
+    for (let i = 0; i < 1000 && server.muxerList().length > 0; i++) await new Promise((r) => setImmediate(r));
+    breakMuxers = false;
+    assert.deepEqual(server.muxerList(), [], `the broken muxer is gone (log: ${lines.join(' | ')})`);
+    assert.match(lines.join('\n'), /\[muxer cam\] destroyed \(muxer error: broken frame\)/, lines.join('\n'));
+    assert.equal(made[0]!.closed, true, 'the broken muxer was closed');
+    return published;
+  };
+
+  it('makes a muxer when a path becomes ready and closes it when it is not anymore', async () => {
+    await start();
     const { stream } = publish(paths, 'cam');
     events.emit('pathReady', 'cam', stream);
     assert.match(lines.join('\n'), /\[HLS\] \[muxer cam\] created automatically/);
-    await waitFor(() => f.made[0]?.units.length === 10, { timeoutMs: 2000, what: 'the GOP to reach the muxer' });
+    await waitFor(() => made[0]?.units.length === 10, { timeoutMs: 2000, what: 'the GOP to reach the muxer' });
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(server.muxerList().length, 1, 'not closed for lack of requests');
     assert.equal((await httpGet(server.port, '/cam/index.m3u8')).status, 200);
-    assert.equal(f.made.length, 1, 'the request used the muxer made at ready');
+    assert.equal(made.length, 1, 'the request used the muxer made at ready');
     events.emit('pathNotReady', 'cam');
     assert.deepEqual(server.muxerList(), []);
     assert.match(lines.join('\n'), /\[muxer cam\] destroyed \(the stream is not available anymore\)/);
+  });
+
+  it('makes a failed muxer again after 10 s while its stream lasts, as MediaMTX (hlsMuxerRecreatePause)', async (t) => {
+    await start();
+    const { writeFrame } = await publishAndBreak(t);
+    t.mock.timers.tick(9_999);
+    assert.equal(made.length, 1, `nothing made before the pause ends (${made.length} muxers)`);
+    assert.deepEqual(server.muxerList(), [], 'no muxer during the pause');
+    t.mock.timers.tick(1);
+    t.mock.timers.reset();
+    assert.equal(made.length, 2, `a new muxer after 10 s (${made.length} muxers)`);
+    assert.deepEqual(server.muxerList().map((m) => m.name), ['cam'], 'the path has its muxer again');
+    assert.equal(lines.filter((l) => /\[muxer cam\] created automatically/.test(l)).length, 2, lines.join('\n'));
+    writeFrame(18000, true);
+    await waitFor(() => made[1]!.units.some((u) => u.pts === 18000), { timeoutMs: 2000, what: 'the new frame to reach the new muxer' });
+    const r = await httpGet(server.port, '/cam/index.m3u8');
+    assert.equal(r.status, 200, `the new muxer serves the playlist: ${r.status} ${r.text}`);
+    assert.match(r.text, /#UNITS:.*\b18000\b/, `the playlist comes from the new muxer, fed by the stream: ${r.text}`);
+    assert.equal(made.length, 2, 'the request used the re-created muxer');
+  });
+
+  it('does not make a failed muxer again when its stream ended during the pause', async (t) => {
+    await start();
+    const { stream } = await publishAndBreak(t);
+    stream.close();
+    t.mock.timers.tick(10_000);
+    t.mock.timers.reset();
+    assert.equal(made.length, 1, `no muxer for an ended stream (${made.length} muxers)`);
+    assert.deepEqual(server.muxerList(), [], 'none listed');
   });
 });

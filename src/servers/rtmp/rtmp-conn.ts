@@ -54,7 +54,7 @@ export class RtmpConn {
   private publishing: { target: RtmpTarget; toStream: RtmpToStream; pending: RtmpMessage[]; timer?: NodeJS.Timeout; lease?: PublisherLease; announcing?: boolean } | undefined;
   private player: RtmpPlayer | undefined;
   /** Frames dropped because this player was too slow. */
-  get outboundDiscarded(): number { return this.player?.framesDiscarded ?? 0; }
+  get outboundDiscarded(): number { return this.player?.discarded ?? 0; }
   private readerLease: ReaderLease | undefined;
   private readonly setupTimer: NodeJS.Timeout;
   private closed = false;

@@ -56,7 +56,7 @@ export class RtmpPlayer {
   }
 
   /** Frames dropped because the player was too slow. */
-  get framesDiscarded(): number { return this.reader.discarded; }
+  get discarded(): number { return this.reader.discarded; }
 
   /** Detaches from the stream. */
   close(): void {

@@ -53,7 +53,7 @@ const host: RtspSessionHost = {
 
 const registries: RtspSessionRegistry[] = [];
 afterEach(() => {
-  for (const r of registries.splice(0)) for (const s of [...r.values()]) s.close();
+  for (const r of registries.splice(0)) for (const s of r.list()) s.close();
 });
 
 function harness() {

@@ -1,9 +1,8 @@
-import type { Socket } from 'node:net';
-import { ConnectionRegistry, openTcpListener, type Logger, type TcpListener } from '../../lib/index.ts';
+import type { Logger } from '../../lib/index.ts';
 import type { AuthMethod, RtspTransport } from '../../conf/index.ts';
-import type { ConnectionInfo, PathAccess, ProtocolServer } from '../../core/index.ts';
+import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
-import { ConnectionHooks } from '../../hooks/index.ts';
+import { ConnectionHost, type ConnectionHookSettings } from '../connection-host.ts';
 import { RtspConn } from './rtsp-conn.ts';
 import { RtspSession, type RtspSessionHost } from './rtsp-session.ts';
 import { RtspUdpListener } from './rtsp-udp-listener.ts';
@@ -13,7 +12,7 @@ import { RtspServerHandler } from './rtsp-request-handler.ts';
 import { RtspSessionRegistry } from './rtsp-session-registry.ts';
 
 /** The settings an RTSP server takes while running: runOnConnect/runOnDisconnect apply to connections opened from then on. */
-export interface RtspLiveSettings { runOnConnect: string; runOnConnectRestart: boolean; runOnDisconnect: string }
+export type RtspLiveSettings = ConnectionHookSettings;
 
 /** Settings of one RTSP or RTSPS listener (MediaMTX keys, durations in ms). */
 export interface RtspServerOptions extends RtspLiveSettings {
@@ -47,15 +46,12 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
   readonly udpMaxPayloadSize: number;
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
-  private readonly conns = new ConnectionRegistry<RtspConn>();
-  private listener: TcpListener | undefined;
+  private readonly host: ConnectionHost<RtspConn>;
   private readonly sessions: RtspSessionRegistry;
-  private readonly connHooks: ConnectionHooks<RtspConn>;
   private readonly multicastStreams = new Map<Stream, RtspMulticastStream>();
   private readonly handler: RtspServerHandler;
   private readonly log: Logger;
   private readonly deadlineTimer: NodeJS.Timeout;
-  private closed = false;
 
   private constructor(
     private readonly opts: RtspServerOptions,
@@ -63,7 +59,6 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     private readonly multicast: { allocator: MulticastAllocator; sender: MulticastSender } | undefined,
     log: Logger,
   ) {
-    this.connHooks = new ConnectionHooks({ command: opts.runOnConnect, restart: opts.runOnConnectRestart, offCommand: opts.runOnDisconnect, rtspPort: opts.rtspPort });
     this.log = log;
     this.udpRtp = udp?.rtp;
     this.udpRtcp = udp?.rtcp;
@@ -82,10 +77,19 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
       multicastGroups: (stream) => this.multicastFor(stream).groups,
       isUdpClientPortTaken: (ip, port) => (this.udpRtp?.isRegistered(ip, port) ?? false) || (this.udpRtcp?.isRegistered(ip, port) ?? false),
     });
+    const secure = opts.tls !== undefined;
+    this.host = new ConnectionHost<RtspConn>({
+      connType: secure ? 'rtspsConn' : 'rtspConn',
+      hooks: opts,
+      create: (socket, onClose) => new RtspConn({
+        socket, secure, log, readTimeoutMs: this.readTimeoutMs, handler: this.handler, sessions: this.sessions, onClose,
+      }),
+      hookLog: (c) => c.log,
+    });
     // One sweep for every connection's deadlines: cheaper than re-arming a timer per received message.
     this.deadlineTimer = setInterval(() => {
       const now = Date.now();
-      for (const c of this.conns.list()) c.checkDeadlines(now);
+      for (const c of this.host.list()) c.checkDeadlines(now);
     }, Math.max(100, Math.min(1000, opts.readTimeoutMs / 4)));
     this.deadlineTimer.unref();
   }
@@ -116,11 +120,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
       }
       const s = new RtspServer(opts, udp, multicast, log);
       cleanup.push(() => clearInterval(s.deadlineTimer));
-      s.listener = await openTcpListener({
-        address: opts.address,
-        ...(opts.tls ? { tls: { ...opts.tls, keyName: 'serverKey', certName: 'serverCert' } } : {}),
-        onSocket: (socket) => s.onConnection(socket),
-      });
+      await s.host.listen(opts.address, opts.tls ? { ...opts.tls, keyName: 'serverKey', certName: 'serverCert' } : undefined);
       const parts = [`${opts.address} (TCP)`];
       if (udp) parts.push(`${opts.rtpAddress} (UDP/RTP)`, `${opts.rtcpAddress} (UDP/RTCP)`);
       log.info(`listener opened on ${parts.join(', ')}`);
@@ -132,7 +132,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
   }
 
   /** Port the TCP listener is bound to. */
-  get port(): number { return this.listener?.port ?? 0; }
+  get port(): number { return this.host.port; }
 
   /** Gets (creating on first use) the multicast writer of a stream, counting one more session. */
   acquireMulticast(stream: Stream): RtspMulticastStream {
@@ -143,12 +143,12 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
 
   /** TCP connections for the API (`rtspconns`). */
   connections(): ConnectionInfo[] {
-    return this.conns.list().map((c) => ({ id: c.id, created: c.created, remoteAddr: c.remoteAddr, bytesReceived: c.bytesReceived, bytesSent: c.bytesSent }));
+    return this.host.list().map((c) => ({ id: c.id, created: c.created, remoteAddr: c.remoteAddr, bytesReceived: c.bytesReceived, bytesSent: c.bytesSent }));
   }
 
   /** Sessions for the API (`rtspsessions`). */
   sessionList(): ConnectionInfo[] {
-    return [...this.sessions.values()].map((s) => ({
+    return this.sessions.list().map((s) => ({
       id: s.id, created: s.created, remoteAddr: s.remoteAddr, path: s.pathName ?? '',
       state: s.state === 'play' ? 'read' : s.state === 'record' ? 'publish' : 'idle',
       bytesReceived: s.bytesReceived, bytesSent: s.bytesSent, outboundDiscarded: s.outboundDiscarded,
@@ -156,25 +156,19 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
   }
 
   /** Closes the session with this id; false when there is none. */
-  kick(id: string): boolean {
-    const s = this.sessions.get(id);
-    if (!s) return false;
-    s.close(new Error('kicked'));
-    return true;
-  }
+  kick(id: string): boolean { return this.sessions.kick(id); }
 
   /** Takes new runOnConnect/runOnDisconnect commands for connections opened from now on. */
-  update(next: RtspLiveSettings): void { this.connHooks.update({ command: next.runOnConnect, restart: next.runOnConnectRestart, offCommand: next.runOnDisconnect }); }
+  update(next: RtspLiveSettings): void { this.host.update(next); }
 
   /** Closes listeners, connections, sessions and hooks. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.host.isClosed) return;
     clearInterval(this.deadlineTimer);
-    const closing = this.listener?.close();
-    this.conns.closeAll(new Error('server is shutting down'));
+    // The host closes the connections (and so their sessions) before its first await; multicast writers go next.
+    const closing = this.host.close();
     for (const m of [...this.multicastStreams.values()]) m.close();
-    await Promise.all([closing, this.udpRtp?.close(), this.udpRtcp?.close(), this.connHooks.closeAll()]);
+    await Promise.all([closing, this.udpRtp?.close(), this.udpRtcp?.close()]);
     this.multicast?.sender.close();
     this.log.info('listener closed');
   }
@@ -195,18 +189,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     }
     return m;
   }
-
-  private onConnection(socket: Socket): void {
-    if (this.closed) { socket.destroy(); return; }
-    const conn = new RtspConn({
-      socket, secure: this.opts.tls !== undefined, log: this.log, readTimeoutMs: this.readTimeoutMs, handler: this.handler,
-      sessions: this.sessions,
-      onClose: (c) => {
-        this.conns.remove(c);
-        this.connHooks.close(c);
-      },
-    });
-    this.conns.add(conn);
-    this.connHooks.open(conn, conn.log, { type: this.opts.tls ? 'rtspsConn' : 'rtspConn', id: conn.id });
-  }
 }
+
+// Started by RtspServer.listen: the server exists only while it listens (ProtocolServerFactory).
+RtspServer satisfies ProtocolServerFactory<RtspServerOptions, RtspServer>;

@@ -46,4 +46,21 @@ describe('RtspSessionRegistry', () => {
     assert.equal(reg.latestOf(a), undefined);
     assert.deepEqual(a.closed.map((e) => e?.message), [undefined, 'kicked']);
   });
+
+  it('kicks a session by id for the API, whoever owns it, and lists the open ones', () => {
+    const reg = new RtspSessionRegistry((seed) => new RtspSession({ ...seed, secure: false, host }));
+    const a = owner();
+    const b = owner();
+    const a1 = reg.open(a);
+    const b1 = reg.open(b);
+    const listed = (): string => `listed: ${reg.list().map((s) => s.id).join(', ')} (a1 ${a1.id}, b1 ${b1.id})`;
+    assert.deepEqual(reg.list(), [a1, b1], `oldest first; ${listed()}`);
+    assert.equal(reg.kick(b1.id), true, `b1 is open; ${listed()}`);
+    const reasons = b.closed.map((e) => e?.message);
+    assert.deepEqual(reasons, ['kicked'], `the owner learns why: ${JSON.stringify(reasons)}`);
+    assert.deepEqual(reg.list(), [a1], `b1 left the registry; ${listed()}`);
+    assert.equal(reg.kick(b1.id), false, `b1 is already gone; ${listed()}`);
+    assert.equal(reg.kick('no-such-id'), false, `an unknown id; ${listed()}`);
+    a1.close();
+  });
 });

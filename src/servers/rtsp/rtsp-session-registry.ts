@@ -1,4 +1,4 @@
-import type { Logger } from '../../lib/index.ts';
+import { ConnectionRegistry, type Logger } from '../../lib/index.ts';
 import type { RtspSession } from './rtsp-session.ts';
 
 /** The connection that created a session: only it may reach the session, and it carries the session's TCP frames. */
@@ -23,10 +23,11 @@ const NO_SESSIONS: ReadonlySet<RtspSession> = new Set();
 
 /**
  * Every RTSP session of one server, by id (API, kick) and by the connection that created it (request routing,
- * interleaved frames, timeouts). It is the only place sessions are kept: a session leaves it when it closes.
+ * interleaved frames, timeouts). It is the only place sessions are kept: a session leaves it when it closes. The by-id
+ * index is the ConnectionRegistry every server lists and kicks its connections with.
  */
 export class RtspSessionRegistry {
-  private readonly byId = new Map<string, RtspSession>();
+  private readonly byId = new ConnectionRegistry<RtspSession>();
   private readonly byOwner = new Map<RtspSessionOwner, Set<RtspSession>>();
   private readonly ownerOf = new Map<RtspSession, RtspSessionOwner>();
 
@@ -44,7 +45,7 @@ export class RtspSessionRegistry {
         owner.onSessionClosed(s, err);
       },
     });
-    this.byId.set(session.id, session);
+    this.byId.add(session);
     this.ownerOf.set(session, owner);
     let owned = this.byOwner.get(owner);
     if (!owned) { owned = new Set(); this.byOwner.set(owner, owned); }
@@ -71,11 +72,14 @@ export class RtspSessionRegistry {
     return last;
   }
 
-  /** Every open session. */
-  values(): IterableIterator<RtspSession> { return this.byId.values(); }
+  /** Every open session, oldest first. */
+  list(): RtspSession[] { return this.byId.list(); }
+
+  /** Closes the session with this id ("kicked"), whoever owns it; false when there is none. */
+  kick(id: string): boolean { return this.byId.kick(id); }
 
   private remove(s: RtspSession): void {
-    if (this.byId.get(s.id) === s) this.byId.delete(s.id);
+    this.byId.remove(s);
     const owner = this.ownerOf.get(s);
     if (!owner) return;
     this.ownerOf.delete(s);

@@ -3,11 +3,11 @@ import { ErrorCounter, type Logger } from '../../lib/index.ts';
 import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
 import { StreamReader, type Stream, type Unit } from '../../stream/index.ts';
 import type { ParticipantInfo, PublisherLease, ReaderLease } from '../../core/index.ts';
+import { RtcpReceiverReports } from '../../protocols/rtsp/index.ts';
 import type { RtspUdpListener } from './rtsp-udp-listener.ts';
 import type { RtspMulticastStream } from './rtsp-multicast-stream.ts';
 import type { InterleavedWriter, MediaTransport, SessionState, SetupMedia, TransportKind } from './rtsp-session-types.ts';
 import { RtcpPlayReporter } from './rtcp-play-reporter.ts';
-import { RtcpRecordReporter } from './rtcp-record-reporter.ts';
 
 // RFC 2326 §12.37: the timeout advertised in the Session header; UDP readers must show activity within it.
 export const SESSION_TIMEOUT_MS = 60_000;
@@ -66,7 +66,7 @@ export class RtspSession {
   private checkTimer: NodeJS.Timeout | undefined;
   private writeTimer: NodeJS.Timeout | undefined;
   private reporter: RtcpPlayReporter | undefined;
-  private recordReporter: RtcpRecordReporter | undefined;
+  private recordReporter: RtcpReceiverReports | undefined;
   private closed = false;
   readonly decodeErrors: ErrorCounter;
   readonly log: Logger;
@@ -164,7 +164,7 @@ export class RtspSession {
     this.publisherLease?.start();
     this.lastPacket = Date.now();
     const announced = this.announced?.description.medias ?? [];
-    this.recordReporter ??= new RtcpRecordReporter(announced, (i, pkt) => this.sendRtcp(i, pkt));
+    this.recordReporter ??= new RtcpReceiverReports(announced, (i, pkt) => this.sendRtcp(i, pkt));
     if (this.transportKind === 'udp') {
       const { udpRtp, udpRtcp } = this.opts.host;
       for (const sm of this.medias.values()) {

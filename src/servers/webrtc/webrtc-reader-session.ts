@@ -4,7 +4,6 @@ import type { Format, Media } from '../../formats/index.ts';
 import { StreamReader } from '../../stream/index.ts';
 import type { Negotiation } from '../../protocols/webrtc/index.ts';
 import type { PeerState, WebRtcPeer } from './webrtc-peer.ts';
-import type { SharedRtpPackets } from './shared-rtp-packets.ts';
 import { PeerLifecycle } from './peer-lifecycle.ts';
 import { sessionInfo, type WebRtcConnInfo, type WebRtcSession } from './webrtc-session.ts';
 
@@ -17,17 +16,20 @@ export interface WebRtcReaderSessionOptions {
   /** Asks the path's publisher for a key frame, when it can be asked (a WebRTC publisher). */
   requestKeyframe: (pathName: string) => void;
   queueSize: number;
-  /** The server's packets per unit, shared by every viewer. */
-  packets: SharedRtpPackets;
   handshakeTimeoutMs: number;
   log: Logger;
   onClose: (s: WebRtcReaderSession) => void;
 }
 
+/** Largest RTP packet sent to a viewer: 1,200 bytes of payload plus the 12-byte header, under any path MTU with SRTP and TURN overhead. */
+export const WEBRTC_MAX_PACKET_BYTES = 1212;
+
 /**
  * A viewer (WHEP, draft-ietf-wish-whep): once ICE and DTLS are up, it reads the stream from its GOP cache (the
- * picture shows at once, instead of at the next key frame) and then live, packetizing each negotiated track at
- * ≤ 1,200-byte payloads (RFC 6184 FU-A, RFC 7741, RFC 7587) for its peer.
+ * picture shows at once, instead of at the next key frame) and then live. The stream packetizes each negotiated
+ * track at ≤ 1,200-byte payloads (RFC 6184, RFC 7741, RFC 7587) once for every viewer (docs/performance.md,
+ * "serialise once"); each viewer's peer numbers the packets itself, so its sequence stays continuous across the GOP
+ * burst and the live units.
  */
 export class WebRtcReaderSession implements WebRtcSession, Reader {
   readonly role = 'whep';
@@ -95,7 +97,10 @@ export class WebRtcReaderSession implements WebRtcSession, Reader {
     const lease = this.lease;
     const negotiation = this.negotiation;
     if (!lease || !negotiation || this.reader || this.closed) return;
-    const reader = new StreamReader({ queueSize: this.o.queueSize, log: this.o.log, entries: 'frames', onError: (err) => this.close(err) });
+    const reader = new StreamReader({
+      queueSize: this.o.queueSize, log: this.o.log, entries: 'frames', rtp: { maxPacketSize: WEBRTC_MAX_PACKET_BYTES, fromPayloads: true },
+      onError: (err) => this.close(err),
+    });
     const hasVideo = negotiation.tracks.some((t) => t.kind === 'video');
     let started = !hasVideo;
     negotiation.tracks.forEach((t, i) => {
@@ -117,7 +122,7 @@ export class WebRtcReaderSession implements WebRtcSession, Reader {
         if (!isVideo || !u.randomAccess) return;
         start();
       }
-      for (const p of this.o.packets.of(format, u) ?? []) this.peer_?.sendRtp(track, p);
+      for (const p of u.rtpPackets ?? []) this.peer_?.sendRtp(track, p);
     });
   }
 }

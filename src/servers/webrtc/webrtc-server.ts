@@ -5,7 +5,6 @@ import { negotiateWhep, negotiateWhip, parseIceServer, type IceServer } from '..
 import type { TrustedProxyCheck } from '../http-request-identity.ts';
 import { WebRtcPublisherSession } from './webrtc-publisher-session.ts';
 import { WebRtcReaderSession } from './webrtc-reader-session.ts';
-import { SharedRtpPackets } from './shared-rtp-packets.ts';
 import { WebRtcRequestHandler } from './webrtc-request-handler.ts';
 import type { WebRtcPeerFactory } from './webrtc-peer.ts';
 import type { WebRtcConnInfo, WebRtcSession } from './webrtc-session.ts';
@@ -48,7 +47,6 @@ export interface WebRtcServerOptions extends WebRtcLiveSettings {
  */
 export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
   private readonly sessions = new Map<string, WebRtcSession>();
-  private readonly packets = new SharedRtpPackets();
   private readonly handler: WebRtcRequestHandler;
   /** The stack's peer factory: the injected one, or werift's once the first session loaded it. */
   private createPeer: WebRtcPeerFactory | undefined;
@@ -148,7 +146,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
     const onClose = (s: WebRtcSession): void => { if (this.sessions.get(s.id) === s) this.sessions.delete(s.id); };
     if (role === 'whep') {
       const s = new WebRtcReaderSession({
-        id, remoteAddr, queueSize: this.opts.readBufferCount, packets: this.packets, handshakeTimeoutMs, log, onClose,
+        id, remoteAddr, queueSize: this.opts.readBufferCount, handshakeTimeoutMs, log, onClose,
         createPeer: (negotiation, onState, onKeyframeRequest) => createPeer({ ...peerOpts, role: 'send', negotiation, onState, onKeyframeRequest }),
         requestKeyframe: (pathName) => this.requestKeyframe(pathName),
       });

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket as WeriftRtpPacket, type RTCRtpTransceiver } from 'werift';
 import type { Format, RtpPacket } from '../../formats/index.ts';
+import { VIDEO_CLOCK_RATE } from '../../lib/index.ts';
 import type { TrickleCandidate } from '../../protocols/webrtc/index.ts';
 import { addNat1To1Candidates, type PeerState, type WebRtcPeer, type WebRtcPeerOptions, type WebRtcPeerStats } from './webrtc-peer.ts';
 import { WeriftPeerStats } from './werift-peer-stats.ts';
@@ -20,7 +21,7 @@ function codecParameters(kind: string, f: Format): RTCRtpCodecParameters {
   });
 }
 
-/** The werift implementation of WebRtcPeer (werift 0.24.4, pinned: see ../shared/design/LIBRARIES.md §3). */
+/** The werift implementation of WebRtcPeer (werift 0.24.4, pinned: see docs/testing.md §Pinned versions). */
 export class WeriftPeer implements WebRtcPeer {
   private readonly pc: RTCPeerConnection;
   private readonly sendTracks = new Map<number, MediaStreamTrack>();
@@ -79,7 +80,7 @@ export class WeriftPeer implements WebRtcPeer {
         this.counts.watchSender(i, t.sender);
       } else {
         this.counts.watchReceiver(t.receiver);
-        const clockRate = negotiation.tracks[i]?.offered.clockRate ?? 90000;
+        const clockRate = negotiation.tracks[i]?.offered.clockRate ?? VIDEO_CLOCK_RATE;
         // The stack made the receiving track while applying the offer; a later one (new SSRC) comes through onTrack.
         const seen = new Set<MediaStreamTrack>();
         const listen = (track: MediaStreamTrack): void => {

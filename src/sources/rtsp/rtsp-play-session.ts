@@ -1,9 +1,8 @@
 import { ErrorCounter, type Logger } from '../../lib/index.ts';
 import { RtpParseError, parseRtpPacket, type Description } from '../../formats/index.ts';
-import type { RtspClientUrl, TransportKind } from '../../protocols/rtsp/index.ts';
+import { RtcpReceiverReports, type RtspClientUrl, type TransportKind } from '../../protocols/rtsp/index.ts';
 import type { SubStream } from '../../stream/index.ts';
 import { RtspClientConn } from './rtsp-client-conn.ts';
-import { RtcpReceiverReports } from './rtcp-receiver-reports.ts';
 import { SwitchToTcpError, describeAndSetup, type SetupMedia, type SetupResult } from './rtsp-setup.ts';
 
 // gortsplib's InitialUDPReadTimeout: in automatic mode, UDP that brought nothing by then is given up for TCP.

@@ -27,13 +27,17 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-/** Sends `ts` in datagrams of 7 packets (1316 bytes, as FFmpeg and GStreamer do). */
-async function sendTs(port: number, ts: Buffer, o: { skipDatagram?: number } = {}): Promise<void> {
+/** Sends `ts` in datagrams of 7 packets (1316 bytes, as FFmpeg and GStreamer do), to 127.0.0.1 or `host` (a broadcast address: SO_BROADCAST). */
+async function sendTs(port: number, ts: Buffer, o: { skipDatagram?: number; host?: string } = {}): Promise<void> {
   const s = createSocket('udp4');
+  if (o.host !== undefined) {
+    await new Promise<void>((r) => s.bind(0, r));
+    s.setBroadcast(true); // Linux refuses to send to a broadcast address (EACCES) without it
+  }
   const size = 7 * MPEGTS_PACKET_SIZE;
   for (let pos = 0, i = 0; pos < ts.length; pos += size, i++) {
     if (i === o.skipDatagram) continue;
-    await new Promise<void>((r, j) => s.send(ts.subarray(pos, pos + size), port, '127.0.0.1', (e) => (e ? j(e) : r())));
+    await new Promise<void>((r, j) => s.send(ts.subarray(pos, pos + size), port, o.host ?? '127.0.0.1', (e) => (e ? j(e) : r())));
   }
   s.close();
 }
@@ -54,6 +58,21 @@ describe('UDP MPEG-TS source', () => {
     abort.abort();
     await run;
     assert.ok(record.lines.some((l) => /WAR 2 MPEG-TS errors, last was: continuity counter of PID 25\d went from/.test(l)), record.lines.join('\n'));
+  });
+
+  it('receives datagrams sent to a broadcast address (127.255.255.255, the broadcast address of lo)', async () => {
+    const port = await freeUdpPort();
+    const { ctx, record, abort } = fakeSourceContext(`udp://127.255.255.255:${port}`);
+    const run = new UdpSource({ ...settings, readTimeoutMs: 5000 }).run(ctx);
+    let failure: Error | undefined;
+    run.catch((e: Error) => { failure = e; });
+    await until(() => record.lines.some((l) => l.includes('listening on')) || failure !== undefined, 'the socket');
+    await sendTs(port, fixtureTs(), { host: '127.255.255.255' });
+    await until(() => (record.units.get('h264')?.length ?? 0) >= 5 || failure !== undefined, 'units');
+    assert.equal(failure, undefined, `${failure?.message}\n${record.lines.join('\n')}`);
+    assert.deepEqual(record.readies[0]?.medias.map((m) => m.formats[0]!.codec), ['h264', 'mpeg4Audio'], record.lines.join('\n'));
+    abort.abort();
+    await run;
   });
 
   it('ends the run when no datagram came for readTimeout', async () => {

@@ -1,6 +1,8 @@
-import { parseFmp4Init, parseFmp4Parts, type Fmp4Part } from '../../../formats/index.ts';
+import assert from 'node:assert/strict';
+import { annexBToNalus, h264IsRandomAccess } from '../../../codecs/index.ts';
+import { MpegTsDemuxer, parseFmp4Init, parseFmp4Parts, type Fmp4Part } from '../../../formats/index.ts';
 import type { HlsMuxer } from '../index.ts';
-import { checkMediaPlaylist } from './hls-oracle.ts';
+import { checkMediaPlaylist, checkMultivariantPlaylist } from './hls-oracle.ts';
 import { bodyOf, get, textOf, type FakeClock, type TimedUnit } from './hls-units.ts';
 
 /**
@@ -17,20 +19,24 @@ export async function runChecked(m: HlsMuxer, clock: FakeClock, units: readonly 
     if (text === seen.at(-1)) continue;
     seen.push(text);
     checkMediaPlaylist(text);
+    await checkIndependentSegments(m, text);
     if (text.includes('CAN-SKIP-UNTIL')) checkMediaPlaylist(await textOf(await get(m, 'stream.m3u8', '_HLS_skip=YES')));
   }
   return seen;
 }
 
+/** A segment's name: the muxer's random prefix, `_seg`, its number. */
+export const SEGMENT_NAME = /^[0-9a-f]+_seg\d+\.(mp4|ts)$/;
+
 /** The segment file names a media playlist lists, in order. */
 export function segmentNames(playlist: string): string[] {
-  return playlist.split('\n').filter((l) => /^seg\d+\./.test(l));
+  return playlist.split('\n').filter((l) => SEGMENT_NAME.test(l));
 }
 
 /** The EXTINF durations of a media playlist's segments (gaps left out). */
 export function segmentDurations(playlist: string): number[] {
   const lines = playlist.split('\n');
-  return lines.flatMap((l, i) => (/^seg\d+\./.test(lines[i + 1] ?? '') && l.startsWith('#EXTINF:') ? [Number(l.slice(8, -1))] : []));
+  return lines.flatMap((l, i) => (SEGMENT_NAME.test(lines[i + 1] ?? '') && l.startsWith('#EXTINF:') ? [Number(l.slice(8, -1))] : []));
 }
 
 /** The init segment and every listed segment of an fMP4 muxer, parsed. */
@@ -40,4 +46,34 @@ export async function fmp4Segments(m: HlsMuxer, playlist: string): Promise<{ nam
     const bytes = await bodyOf(await get(m, name));
     return { name, parts: parseFmp4Parts(bytes, init), bytes };
   }));
+}
+
+/**
+ * The oracle of EXT-X-INDEPENDENT-SEGMENTS (RFC 8216bis §4.4.2.1): when index.m3u8 declares it, the first sample of
+ * every segment the media playlist lists is a sync sample (fMP4 variants, read with the fMP4 reader). Returns
+ * whether the tag was there.
+ */
+export async function checkIndependentSegments(m: HlsMuxer, playlist: string): Promise<boolean> {
+  const isPromised = checkMultivariantPlaylist(await textOf(await get(m, 'index.m3u8'))).independentSegments;
+  if (!isPromised) return false;
+  if (!playlist.includes('#EXT-X-MAP')) {
+    for (const name of segmentNames(playlist)) {
+      const isKey = firstTsVideoIsKey(await bodyOf(await get(m, name)));
+      assert.notEqual(isKey, false, `index.m3u8 has EXT-X-INDEPENDENT-SEGMENTS but ${name} starts with a non-IDR access unit\n${playlist}`);
+    }
+    return true;
+  }
+  for (const seg of await fmp4Segments(m, playlist)) {
+    const first = seg.parts[0]?.tracks[0]?.samples[0];
+    assert.ok(first?.isSync, `index.m3u8 has EXT-X-INDEPENDENT-SEGMENTS but ${seg.name} starts with ${first ? 'a non-sync sample' : 'no sample'}\n${playlist}`);
+  }
+  return true;
+}
+
+/** Whether the first H264 access unit of an MPEG-TS segment is an IDR, read from its NAL units; undefined without video. */
+function firstTsVideoIsKey(ts: Buffer): boolean | undefined {
+  const d = new MpegTsDemuxer();
+  const events = [...d.push(ts), ...d.flush()];
+  const first = events.find((e) => e.kind === 'pes' && e.track.codec.codec === 'h264');
+  return first?.kind === 'pes' ? h264IsRandomAccess(annexBToNalus(first.data)) : undefined;
 }

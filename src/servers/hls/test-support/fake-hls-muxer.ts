@@ -6,7 +6,8 @@ import type { HlsResponseLike } from '../hls-response-writer.ts';
 /**
  * A muxer that records what it is fed and answers from that, for server tests: `index.m3u8` lists the pts of the
  * units so far; `block.m3u8` waits for the request's signal (a blocked LL-HLS reload); `big.mp4` is `bigBytes`
- * long; `stream.m3u8` is a playlist large enough to be gzip-compressed; other files are 404.
+ * long; `stream.m3u8` is a playlist large enough to be gzip-compressed; `etag.mp4` is answered 304 to
+ * `If-None-Match: "e1"`; other files are 404.
  */
 export class FakeHlsMuxer implements HlsServerMuxer {
   readonly tracks: { media: Media; format: Format }[];
@@ -38,6 +39,11 @@ export class FakeHlsMuxer implements HlsServerMuxer {
       case 'stream.m3u8': {
         const body = Buffer.from(`#EXTM3U\n${'#EXTINF:1.00000,\nseg.mp4\n'.repeat(200)}`);
         return { status: 200, headers: { ...playlist, 'Content-Length': String(body.length) }, body };
+      }
+      case 'etag.mp4': {
+        const caching = { 'Cache-Control': 'public, max-age=3600, immutable', ETag: '"e1"' };
+        if (req.ifNoneMatch === '"e1"') return { status: 304, headers: caching };
+        return { status: 200, headers: { 'Content-Type': 'video/mp4', ...caching }, body: Buffer.from('segment') };
       }
       case 'big.mp4':
         return { status: 200, headers: { 'Content-Type': 'video/mp4' }, body: Buffer.alloc(this.bigBytes, 1) };

@@ -1,0 +1,59 @@
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+// Why: V8 doubles its young generation (the "new space", up to 32 MiB on 64-bit) whenever enough objects survive a
+// scavenge. Loading the server's modules alone grows it to 16–32 MiB, and it never gives that memory back, which is
+// most of the gap between an idle server and Node itself. V8 fixes the maximum at start (--max-semi-space-size can
+// only come from the command line or NODE_OPTIONS), but reads --semi-space-growth-factor at each growth: a factor of 1
+// holds the current size. So the entry point holds it while modules load, and once the server runs it may grow
+// again up to a small cap, measured to cost no CPU at 200 readers (docs/performance.md, Memory).
+
+/** The young generation's default cap once the server runs: 4 MiB (two 2 MiB semi-spaces). */
+export const YOUNG_GENERATION_CAP_BYTES = 4 * 1024 * 1024;
+
+/** The environment variable that sets the cap in MiB; 0 leaves V8's own sizing. */
+export const YOUNG_GENERATION_ENV = 'MEDIAMTX_TS_YOUNG_GENERATION_MIB';
+
+/** V8 flags that size the young generation by hand: when the user passes one, ours stays out of the way. */
+const USER_SIZING = /--(max-|min-)?semi-space-size|--semi-space-growth-factor/;
+
+/** Cap in bytes from the environment (`undefined`: V8 sizes it alone), or the default. */
+export function youngGenerationCap(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): number | undefined {
+  if (USER_SIZING.test(`${execArgv.join(' ')} ${env.NODE_OPTIONS ?? ''}`)) return undefined;
+  const raw = env[YOUNG_GENERATION_ENV];
+  if (raw === undefined || raw.trim() === '') return YOUNG_GENERATION_CAP_BYTES;
+  const mib = Number(raw);
+  if (!Number.isFinite(mib) || mib < 0) return YOUNG_GENERATION_CAP_BYTES;
+  return mib === 0 ? undefined : Math.round(mib * 1024 * 1024);
+}
+
+/** Holds the young generation at its current size (call before loading modules). */
+export function holdYoungGeneration(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+/** Current size of the young generation (both semi-spaces), in bytes. */
+export function youngGenerationBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+}
+
+/**
+ * Lets the young generation grow again (doubling, as V8 does by default) until it reaches `capBytes`, then holds it
+ * there. Growth needs a young generation's worth of survivors since the last growth, so it takes many scavenges: a
+ * check every `pollMs` catches it within one doubling. Returns a function that stops the check.
+ */
+export function capYoungGeneration(capBytes: number, pollMs = 200): () => void {
+  if (youngGenerationBytes() >= capBytes) { holdYoungGeneration(); return () => {}; }
+  setFlagsFromString('--semi-space-growth-factor=2');
+  const timer = setInterval(() => {
+    if (youngGenerationBytes() < capBytes) return;
+    holdYoungGeneration();
+    clearInterval(timer);
+  }, pollMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Gives V8 back its own sizing (the default growth factor). */
+export function releaseYoungGeneration(): void {
+  setFlagsFromString('--semi-space-growth-factor=2');
+}

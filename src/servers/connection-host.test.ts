@@ -1,0 +1,65 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { Logger } from '../lib/index.ts';
+import { waitFor } from '../../test/support/process.ts';
+import { ConnectionHost } from './connection-host.ts';
+
+/** The least a server's connection does: an id, and closing its socket once, telling the host. */
+class FakeConn {
+  static next = 0;
+  readonly id = `c${FakeConn.next++}`;
+  /** Why it closed: the host's reason, or 'socket closed' when the client went away. */
+  reason: string | undefined;
+  constructor(private readonly socket: Socket, private readonly onClose: (c: FakeConn) => void) {
+    socket.on('close', () => this.close());
+  }
+  close(reason?: Error): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason?.message ?? 'socket closed';
+    this.socket.destroy();
+    this.onClose(this);
+  }
+}
+
+/** A client socket to the host's port and a promise of its close. */
+function client(port: number): { socket: Socket; closed: Promise<void> } {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => { /* resets are expected when the host closes */ });
+  return { socket, closed: new Promise((r) => socket.on('close', () => r())) };
+}
+
+describe('ConnectionHost', () => {
+  it('registers accepted connections, kicks one by id, forgets closed ones and closes the rest when it closes', async () => {
+    const hookLines: string[] = [];
+    const host = new ConnectionHost<FakeConn>({
+      connType: 'testConn', hooks: { runOnConnect: '', runOnConnectRestart: false, runOnDisconnect: '', rtspPort: 8554 },
+      create: (socket, onClose) => new FakeConn(socket, onClose),
+      hookLog: () => Logger.create({ level: 'debug', destinations: [], sink: (l) => hookLines.push(l) }),
+    });
+    await host.listen('127.0.0.1:0', undefined);
+    assert.ok(host.port > 0, `bound port: ${host.port}`);
+    const ids = (): string => host.list().map((c) => c.id).join(', ');
+    const [a, b, c] = [client(host.port), client(host.port), client(host.port)];
+    await waitFor(() => host.list().length === 3, { timeoutMs: 5000, what: 'three accepted connections', detail: ids });
+    const [ca, cb, cc] = host.list();
+
+    assert.equal(host.kick(cb!.id), true, `kick ${cb!.id} of ${ids()}`);
+    assert.equal(cb!.reason, 'kicked', `the kicked connection's close reason: ${cb!.reason}`);
+    assert.equal(host.kick(cb!.id), false, `already gone: ${ids()}`);
+    await b.closed;
+
+    a.socket.destroy();
+    await waitFor(() => !host.list().includes(ca!), { timeoutMs: 5000, what: 'the client-closed connection to leave the list', detail: ids });
+    assert.equal(ca!.reason, 'socket closed', `closed by its client: ${ca!.reason}`);
+
+    const closing = host.close();
+    assert.equal(host.isClosed, true, 'closed at once');
+    assert.equal(cc!.reason, 'server is shutting down', `closed before the first await: ${cc!.reason}`);
+    assert.deepEqual(host.list(), [], `nothing left: ${ids()}`);
+    await closing;
+    await c.closed;
+    await host.close();
+    assert.deepEqual(hookLines, [], `no hook commands configured, nothing logged: ${hookLines.join('\n')}`);
+  });
+});
