@@ -12,9 +12,9 @@ import { ffmpegDecodeHls, hlsUrl } from '../support/hls-media.ts';
 import { closeWhepViewers, openWhepViewer, type WhepViewer } from '../support/whep-viewer.ts';
 import { httpGet, httpPost, type HttpAnswer } from '../support/http.ts';
 import { parsePromPage, pointValue } from '../support/prometheus.ts';
-import { ffmpegPublish } from '../support/media.ts';
+import { ffmpegCopyRead, ffmpegPublish } from '../support/media.ts';
 import { ffmpegPublishRtmp } from '../support/rtmp-media.ts';
-import { describeRunning, start, waitFor, type Running } from '../support/process.ts';
+import { describeRunning, isRunning, waitFor, type Running } from '../support/process.ts';
 import { makeSelfSignedCert } from '../support/tls.ts';
 
 // The API, metrics and pprof listeners get ports from a block of their own.
@@ -61,14 +61,6 @@ function shaped<T>(a: HttpAnswer, schema: z.ZodType<T>, what: string): T {
   return r.data;
 }
 
-/** FFmpeg reading `url` for up to a minute, decoding nothing (stream copy to null). */
-function ffmpegRead(url: string): Running {
-  const args = ['-nostdin', '-loglevel', 'warning', ...(url.startsWith('rtsp') ? ['-rtsp_transport', 'tcp'] : []), '-i', url, '-t', '60', '-c', 'copy', '-f', 'null', '-'];
-  return start('ffmpeg', args, { timeoutMs: 80_000 });
-}
-
-const isRunning = (r: Running): boolean => r.child.exitCode === null && r.child.signalCode === null;
-
 describe('control API, metrics and profiler with FFmpeg over RTSP and RTMP', () => {
   let srv: TestServer;
   const procs: Running[] = [];
@@ -97,8 +89,8 @@ describe('control API, metrics and profiler with FFmpeg over RTSP and RTMP', () 
   });
 
   it('answers every list endpoint with the v0.22.2 shapes, field by field', async () => {
-    const rtspReader = run(ffmpegRead(srv.url('cam')));
-    const rtmpReader = run(ffmpegRead(srv.rtmpUrl('live')));
+    const rtspReader = run(ffmpegCopyRead(srv.url('cam')));
+    const rtmpReader = run(ffmpegCopyRead(srv.rtmpUrl('live')));
     await waitFor(async () => Object.values((await paths()).items).every((p) => p.readers.length === 1), {
       timeoutMs: 15_000, what: 'one reader on each path', detail: () => logTail(srv),
     });
@@ -178,8 +170,8 @@ describe('control API, metrics and profiler with FFmpeg over RTSP and RTMP', () 
   it('lists and kicks live HLS, WebRTC, RTSPS and RTMPS clients with the v0.22.2 shapes', async () => {
     const viewer = await openWhepViewer(`http://127.0.0.1:${WEBRTC}/cam/whep`);
     viewers.push(viewer);
-    const rtspsReader = run(ffmpegRead(srv.url('cam', { secure: true })));
-    const rtmpsReader = run(ffmpegRead(srv.rtmpUrl('live', { secure: true })));
+    const rtspsReader = run(ffmpegCopyRead(srv.url('cam', { secure: true })));
+    const rtmpsReader = run(ffmpegCopyRead(srv.rtmpUrl('live', { secure: true })));
     // FFmpeg decodes the HLS stream of cam: its muxer exists from the first request on.
     const hls = await ffmpegDecodeHls(hlsUrl(srv, 'cam'), 2);
     assert.ok(hls.video >= 25, `HLS of cam decodes: ${hls.detail}`);
@@ -253,8 +245,8 @@ describe('control API, metrics and profiler with FFmpeg over RTSP and RTMP', () 
     run(ffmpegPublish(srv.url('added'), { video: 'h264', seconds: 60 }));
     await waitFor(async () => (await paths()).items.added?.sourceReady === true, { timeoutMs: 15_000, what: 'the added path to be published', detail: () => logTail(srv) });
 
-    const camReader = run(ffmpegRead(srv.url('cam')));
-    const liveReader = run(ffmpegRead(srv.rtmpUrl('live')));
+    const camReader = run(ffmpegCopyRead(srv.url('cam')));
+    const liveReader = run(ffmpegCopyRead(srv.rtmpUrl('live')));
     await waitFor(async () => ((await paths()).items.cam?.readers.length ?? 0) > 0 && ((await paths()).items.live?.readers.length ?? 0) > 0, { timeoutMs: 15_000, what: 'readers on cam and live' });
     assert.equal((await httpPost(API, '/v1/config/paths/edit/cam', { runOnReady: 'true' })).status, 200);
     await waitFor(() => !isRunning(camReader), { timeoutMs: 10_000, what: 'the reader of the edited path to be closed' });

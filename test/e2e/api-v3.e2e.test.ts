@@ -9,9 +9,9 @@ import {
 } from '../../src/api/index.ts';
 import { allocatePorts, logTail, startServer, type TestServer } from '../support/server.ts';
 import { httpRequest, type HttpAnswer } from '../support/http.ts';
-import { ffmpegPublish } from '../support/media.ts';
+import { ffmpegCopyRead, ffmpegPublish } from '../support/media.ts';
 import { ffmpegPublishRtmp } from '../support/rtmp-media.ts';
-import { describeRunning, start, waitFor, type Running } from '../support/process.ts';
+import { describeRunning, isRunning, waitFor, type Running } from '../support/process.ts';
 import { makeSelfSignedCert } from '../support/tls.ts';
 
 const API = allocatePorts().rtsp;
@@ -62,14 +62,6 @@ async function refused(method: string, path: string, status: number, reason: Reg
   assert.match(r.data.error, reason);
 }
 
-/** FFmpeg reading `url` for up to a minute (stream copy to null). */
-function ffmpegRead(url: string): Running {
-  const args = ['-nostdin', '-loglevel', 'warning', ...(url.startsWith('rtsp') ? ['-rtsp_transport', 'tcp'] : []), '-i', url, '-t', '60', '-c', 'copy', '-f', 'null', '-'];
-  return start('ffmpeg', args, { timeoutMs: 80_000 });
-}
-
-const isRunning = (r: Running): boolean => r.child.exitCode === null && r.child.signalCode === null;
-
 describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
   let srv: TestServer;
   const procs: Running[] = [];
@@ -97,8 +89,8 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
   it('answers every list and get endpoint with upstream\'s v3 shapes, and kicks readers', async () => {
     const info = await get(V3InfoSchema, '/v3/info');
     assert.match(info.version, /\S/);
-    const rtspReader = run(ffmpegRead(srv.url('cam', { user: 'viewer', pass: 'V1ewerPw' })));
-    const rtmpReader = run(ffmpegRead(srv.rtmpUrl('live')));
+    const rtspReader = run(ffmpegCopyRead(srv.url('cam', { user: 'viewer', pass: 'V1ewerPw' })));
+    const rtmpReader = run(ffmpegCopyRead(srv.rtmpUrl('live')));
     await waitFor(async () => (await paths()).items.every((p) => p.readers.filter((r) => r.type !== 'hidden').length === 1), {
       timeoutMs: 15_000, what: 'one reader on each path', detail: () => logTail(srv),
     });
@@ -148,7 +140,7 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
   });
 
   it('shows a path\'s ready time, growing byte counters and the codec properties of what FFmpeg publishes', async () => {
-    const reader = run(ffmpegRead(srv.url('cam', { user: 'viewer', pass: 'V1ewerPw' })));
+    const reader = run(ffmpegCopyRead(srv.url('cam', { user: 'viewer', pass: 'V1ewerPw' })));
     await waitFor(async () => (await get(V3PathSchema, '/v3/paths/get/cam')).readers.some((r) => r.type === 'rtspSession'), {
       timeoutMs: 15_000, what: 'an RTSP reader on cam', detail: () => `${describeRunning('reader', reader)}\n${logTail(srv)}`,
     });
@@ -210,7 +202,7 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
 
     // Sent back as shown with one change: the stored password stays, so the reader still gets in.
     await shaped(V3OkSchema, 'PATCH', '/v3/config/paths/patch/cam', { ...camConf, runOnRead: '' });
-    const again = run(ffmpegRead(srv.url('cam', { user: 'viewer', pass: 'V1ewerPw' })));
+    const again = run(ffmpegCopyRead(srv.url('cam', { user: 'viewer', pass: 'V1ewerPw' })));
     await waitFor(async () => (await get(V3PathSchema, '/v3/paths/get/cam')).readers.some((r) => r.type === 'rtspSession'), { timeoutMs: 15_000, what: 'the reader to get in with the kept password' });
     await again.stop('SIGKILL');
     await shaped(V3OkSchema, 'POST', '/v3/config/paths/replace/live', { rtspTransport: 'tcp' });

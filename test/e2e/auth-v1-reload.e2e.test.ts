@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logTail, startServer } from '../support/server.ts';
 import { ffmpegPublish } from '../support/media.ts';
-import { describeRunning, start, waitFor, type Running } from '../support/process.ts';
+import { describeRunning, isRunning, start, waitFor, type Running } from '../support/process.ts';
 
 /** A v1.x users block: anyone publishes, each of `readers` reads with password `<name>pw1`. */
 function users(readers: readonly string[]): string {
@@ -22,7 +22,6 @@ function ffmpegReader(url: string): { run: Running; frames: () => number } {
   return { run, frames };
 }
 
-const isRunning = (r: Running): boolean => r.child.exitCode === null && r.child.signalCode === null;
 
 describe('hot reload of MediaMTX v1.x authentication, with FFmpeg readers', () => {
   it('drops the reader whose user was removed from authInternalUsers while another user\'s reader keeps decoding', async () => {

@@ -34,6 +34,12 @@ const VIDEO_IN = ['-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25'];
 const AUDIO_IN = ['-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
 
 /** Starts FFmpeg publishing test media over RTSP. */
+/** FFmpeg reading `url` (over TCP for RTSP) for up to a minute, decoding nothing: a stream copy to null. */
+export function ffmpegCopyRead(url: string): Running {
+  const args = ['-nostdin', '-loglevel', 'warning', ...(url.startsWith('rtsp') ? ['-rtsp_transport', 'tcp'] : []), '-i', url, '-t', '60', '-c', 'copy', '-f', 'null', '-'];
+  return start('ffmpeg', args, { timeoutMs: 80_000 });
+}
+
 export function ffmpegPublish(url: string, o: { video?: TestCodec; audio?: TestCodec; transport?: 'tcp' | 'udp'; seconds: number; pktSize?: number }): Running {
   const args = ['-nostdin', '-loglevel', 'warning'];
   if (o.video) args.push(...VIDEO_IN);

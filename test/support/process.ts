@@ -85,3 +85,6 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, opts: { ti
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** True while the process has neither exited nor been killed by a signal. */
+export const isRunning = (r: Running): boolean => r.child.exitCode === null && r.child.signalCode === null;
