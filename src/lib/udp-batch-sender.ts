@@ -207,24 +207,22 @@ export class UdpBatchSender {
     this.count = 0;
     const fd = this.opts.addon ? this.socketFd() : undefined;
     if (this.lanes.length > 0 && fd !== undefined) this.flushToLanes(fd, n);
-    else this.sendNow(fd, this.buffers, this.ports, this.addresses, 0, n);
+    else this.sendNow(fd, this.buffers, this.ports, this.addresses, n);
     this.buffers.fill(EMPTY, 0, n); // drop the references: the queue must not keep packets alive after they went
   }
 
   /**
-   * Sends datagrams from..n of the lists with sendmmsg on this thread, then what it left with dgram, which queues on
+   * Sends the first n datagrams of the lists with sendmmsg on this thread, then what it left with dgram, which queues on
    * EAGAIN and reports other errors on the socket's 'error' event, as before batching, up to maxPendingBytes unsent.
    */
-  private sendNow(fd: number | undefined, buffers: Buffer[], ports: number[], addresses: string[], from: number, n: number): void {
+  private sendNow(fd: number | undefined, buffers: Buffer[], ports: number[], addresses: string[], n: number): void {
     const { addon, socket } = this.opts;
-    let i = from;
+    let i = 0;
     // While dgram still holds unsent datagrams (an earlier EAGAIN), sendmmsg would overtake them: dgram goes first.
-    if (addon && fd !== undefined && i < n && socket.getSendQueueCount() === 0) {
+    if (addon && fd !== undefined && n > 0 && socket.getSendQueueCount() === 0) {
       this.stats.batches++;
-      const sent = Math.max(0, from === 0 ? addon.sendmmsg(fd, buffers, ports, addresses, n, this.opts.useGso ?? true)
-        : addon.sendmmsg(fd, buffers.slice(from, n), ports.slice(from, n), addresses.slice(from, n), n - from, this.opts.useGso ?? true));
-      this.stats.sentBatched += sent;
-      i += sent;
+      i = Math.max(0, addon.sendmmsg(fd, buffers, ports, addresses, n, this.opts.useGso ?? true));
+      this.stats.sentBatched += i;
     }
     this.sendWithDgram(buffers, ports, addresses, i, n);
   }
@@ -275,7 +273,7 @@ export class UdpBatchSender {
     // lane still held goes through dgram, which knows whether its socket is open.
     if (this.isClosed) { this.sendWithDgram(buffers, ports, addresses, 0, n); return; }
     // Small lots, and any while dgram holds unsent datagrams (which a pool send would overtake), go out here.
-    if (n < this.asyncMin || socket.getSendQueueCount() > 0) { this.sendNow(fd, buffers, ports, addresses, 0, n); return; }
+    if (n < this.asyncMin || socket.getSendQueueCount() > 0) { this.sendNow(fd, buffers, ports, addresses, n); return; }
     lane.isBusy = true;
     this.stats.batches++;
     this.stats.asyncBatches++;
