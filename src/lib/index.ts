@@ -16,6 +16,7 @@ export { withAuthGuard, type HttpAuthGuard, type HttpAuthVerdict } from './http-
 export {
   normalizeFingerprint, certificateFingerprint, connectPinnedTls, pinnedHttpsOptions, isUntrustedCertificateError, tlsErrorMessage, type PinnedTlsOptions,
 } from './tls-fingerprint.ts';
+export { FrameBatchedSocket, FRAME_FLUSH_DELAY_MS } from './frame-batched-socket.ts';
 export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH, type UdpBatchAddon, type UdpBatchSenderOptions, type UdpBatchSenderStats } from './udp-batch-sender.ts';
 export {
   holdYoungGeneration, capYoungGeneration, releaseYoungGeneration, youngGenerationBytes, youngGenerationCap, YOUNG_GENERATION_CAP_BYTES, YOUNG_GENERATION_ENV,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { normalizeIp, type Logger } from '../../lib/index.ts';
+import { FrameBatchedSocket, normalizeIp, type Logger } from '../../lib/index.ts';
 import {
   INTERLEAVED_HEADER_BYTES, RtspConnReader, serializeResponse, sharedInterleavedFrame, type RtspRequest,
 } from '../../protocols/rtsp/index.ts';
@@ -43,6 +43,7 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   /** The connection itself writes its TCP sessions' frames. */
   readonly interleaved: InterleavedWriter = this;
   private readonly reader = new RtspConnReader();
+  private readonly batched: FrameBatchedSocket;
   /** When the last whole message (request or interleaved frame) arrived. */
   private lastMessageAt = Date.now();
   /** Since when part of a message has been waiting for the rest, with no message completed meanwhile. */
@@ -61,6 +62,7 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
     this.remoteAddr = `${this.remoteIp}:${s.remotePort ?? 0}`;
     this.log = opts.log.child(`[conn ${this.remoteAddr}]`);
     this.log.info('opened');
+    this.batched = new FrameBatchedSocket(s);
     s.setNoDelay(true);
     s.on('data', (chunk: Buffer) => this.onData(chunk));
     s.on('error', (err) => this.close(err));
@@ -69,8 +71,9 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
 
   get isSecure(): boolean { return this.opts.secure; }
   get writableLength(): number { return this.opts.socket.writableLength; }
-  cork(): void { this.opts.socket.cork(); }
-  uncork(): void { this.opts.socket.uncork(); }
+  holdWrites(): void { this.batched.hold(); }
+  endBatch(isFrameEnd: boolean): void { this.batched.endBatch(isFrameEnd); }
+  flushWrites(): void { this.batched.flush(); }
   onceDrain(cb: () => void): void { this.opts.socket.once('drain', cb); }
 
   /** Writes `$ channel length payload` (RFC 2326 §10.12), framed once per packet and shared by readers. */
@@ -137,6 +140,7 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   end(err: Error): void {
     if (this.closed || this.ending) return;
     this.ending = err;
+    this.batched.flush();
     this.opts.socket.end();
     const t = setTimeout(() => this.close(err), 1000);
     t.unref();
@@ -148,6 +152,7 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
     if (this.closed) return;
     this.closed = true;
     this.log.info(`closed${err ? `: ${err.message}` : ''}`);
+    this.batched.flush();
     for (const s of [...this.opts.sessions.ownedBy(this)]) s.close();
     this.opts.socket.destroy();
     this.opts.onClose(this);
@@ -203,6 +208,8 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
     res.headers.set('Server', 'mediamtx-ts');
     if (this.log.enabled('debug')) this.log.debug(`[s->c] ${res.statusCode} ${res.statusMessage}`);
     const bytes = serializeResponse(res);
+    // A response never waits behind held media frames.
+    this.batched.flush();
     this.opts.socket.write(bytes);
     this.bytesSent += bytes.length;
     this.updateTimeout();

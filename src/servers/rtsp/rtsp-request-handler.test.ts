@@ -30,7 +30,7 @@ class FakeConn implements RtspConnContext, RtspSessionOwner {
   readonly log = Logger.silent();
   readonly frames: [number, Buffer][] = [];
   readonly interleaved: InterleavedWriter = {
-    writeInterleaved: (ch, p) => { this.frames.push([ch, p]); }, cork() {}, uncork() {}, writableLength: 0, onceDrain() {},
+    writeInterleaved: (ch, p) => { this.frames.push([ch, p]); }, holdWrites() {}, endBatch() {}, flushWrites() {}, writableLength: 0, onceDrain() {},
   };
   timeoutUpdates = 0;
 

@@ -17,8 +17,12 @@ export type SessionState = 'initial' | 'prePlay' | 'play' | 'preRecord' | 'recor
 export interface InterleavedWriter {
   /** Queues `$ channel length` + payload. */
   writeInterleaved(channel: number, payload: Buffer): void;
-  cork(): void;
-  uncork(): void;
+  /** Holds the frames written from now on (a reader's batch), see FrameBatchedSocket. */
+  holdWrites(): void;
+  /** Ends a batch: held frames go out now at the end of a frame, else within a few milliseconds. */
+  endBatch(isFrameEnd: boolean): void;
+  /** Sends held frames now. */
+  flushWrites(): void;
   /** Bytes waiting in the socket's user-space buffer. */
   readonly writableLength: number;
   /** Resolves on the socket's next 'drain'. */

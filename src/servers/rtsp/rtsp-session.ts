@@ -13,6 +13,8 @@ import { RtcpPlayReporter } from './rtcp-play-reporter.ts';
 export const SESSION_TIMEOUT_MS = 60_000;
 // Above this much unsent data the reader stops draining its queue (which then drops and counts).
 const SOCKET_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+// Held bytes past this go out without waiting for the frame's end (a join burst, a huge key frame).
+const FLUSH_AT_BYTES = 256 * 1024;
 
 /** What a session needs from its server. */
 export interface RtspSessionHost {
@@ -65,6 +67,10 @@ export class RtspSession {
   private lastPacket = Date.now();
   private checkTimer: NodeJS.Timeout | undefined;
   private writeTimer: NodeJS.Timeout | undefined;
+  /** A packet ending a frame was written in the current TCP batch. */
+  private isFrameEnd = false;
+  /** The set-up medias include video: frames end at video markers only (audio rides along). */
+  private hasVideo = false;
   private reporter: RtcpPlayReporter | undefined;
   private recordReporter: RtcpReceiverReports | undefined;
   private closed = false;
@@ -141,13 +147,14 @@ export class RtspSession {
     const reader = new StreamReader({
       queueSize: this.opts.host.readBufferCount,
       log: this.log,
-      beforeBatch: tcp ? () => tcp.cork() : undefined,
-      afterBatch: tcp ? () => { tcp.uncork(); this.checkBackpressure(); } : undefined,
+      beforeBatch: tcp ? () => tcp.holdWrites() : undefined,
+      afterBatch: tcp ? () => { this.endTcpBatch(tcp); this.checkBackpressure(); } : undefined,
       onError: (err) => this.close(err),
       // Packets that fit UDP, for TCP readers too (as MediaMTX): the stream makes them once for all RTSP readers.
       rtp: { maxPacketSize: this.opts.host.udpMaxPayloadSize },
     });
     this.reporter = new RtcpPlayReporter([...this.medias.values()].map((m) => m.media), (i, pkt) => this.sendRtcp(i, pkt));
+    this.hasVideo = [...this.medias.values()].some((m) => m.media.kind === 'video');
     for (const sm of this.medias.values()) {
       for (const format of sm.media.formats) reader.onData(sm.media, format, (u) => this.writeUnit(sm, format, u));
     }
@@ -250,12 +257,22 @@ export class RtspSession {
     }
   }
 
+  /**
+   * A reader's batch went to the TCP connection: sent at once when it ends a frame (the marker of a video packet,
+   * or of any packet without video), else held a few milliseconds for the rest, so a frame is one write.
+   */
+  private endTcpBatch(tcp: InterleavedWriter): void {
+    tcp.endBatch(this.isFrameEnd || tcp.writableLength >= FLUSH_AT_BYTES);
+    this.isFrameEnd = false;
+  }
+
   private writeUnit(sm: SetupMedia, _format: Format, unit: Unit): void {
     if (!unit.rtpPackets) return;
     const t = sm.transport;
     for (const p of unit.rtpPackets) {
       if (t.kind === 'tcp') {
         this.tcp?.writeInterleaved(t.rtpChannel, p.raw);
+        if (p.marker && (sm.media.kind === 'video' || !this.hasVideo)) this.isFrameEnd = true;
       } else if (t.kind === 'udp') {
         if (p.raw.length > this.opts.host.udpMaxPayloadSize) {
           this.decodeErrors.add(`RTP packet is too big (${p.raw.length} bytes) to be sent with UDP (udpMaxPayloadSize ${this.opts.host.udpMaxPayloadSize})`);
@@ -291,6 +308,7 @@ export class RtspSession {
     const tcp = this.tcp;
     const reader = this.reader;
     if (!tcp || !reader || tcp.writableLength <= SOCKET_HIGH_WATER_BYTES || this.writeTimer) return;
+    tcp.flushWrites(); // 'drain' comes only for bytes handed to the socket
     reader.pause();
     this.writeTimer = setTimeout(() => this.close(new Error('write timeout')), this.opts.host.writeTimeoutMs);
     tcp.onceDrain(() => {
