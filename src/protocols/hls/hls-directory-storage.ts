@@ -4,22 +4,31 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Logger } from '../../lib/index.ts';
 import { joinChunks, type HlsBody, type HlsByteRange, type HlsStorage } from './hls-storage.ts';
 
-/** A file of the directory: its bytes until they are on disk. */
-interface Entry { pending: Buffer | undefined }
+/** A file of the directory: its bytes while they are not on disk yet or the file is one of the newest. */
+interface Entry { bytes: Buffer | undefined; isWritten: boolean }
+
+// The newest files stay in memory after they are written: every live reader asks for the newest segment within a
+// second of each other, so they are served the same bytes, not one disk read each; older ones come from disk.
+const RECENT_IN_MEMORY = 2;
+// One read per request for a file up to this size (a segment), not 64 KiB chunks each waiting for the thread pool.
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * Writes the files of one muxer in a folder (`hlsDirectory`; MediaMTX uses `<hlsDirectory>/<path name>`), removes
  * each when it leaves the playlist, and the files and the folder when the muxer closes. Disk work runs in order on
- * one promise chain, off the event loop; until a file is written, requests are served from memory. A file is
+ * one promise chain, off the event loop; until a file is written, and while it is one of the RECENT_IN_MEMORY newest,
+ * requests are served from memory. A file is
  * written under a temporary name and renamed, so a request never reads half a file (the init segment is rewritten
  * when the video parameters change).
  */
 export class HlsDirectoryStorage implements HlsStorage {
   private readonly files = new Map<string, Entry>();
+  /** The newest files put, oldest first. */
+  private readonly recent: Entry[] = [];
   private chain: Promise<void> = Promise.resolve();
   private isCreated = false;
   private isClosed = false;
-  private pendingBytes = 0;
+  private heldBytes = 0;
 
   /**
    * `log`: where failed disk operations are reported (a full disk must not stop the stream). `root`: the folder
@@ -31,10 +40,15 @@ export class HlsDirectoryStorage implements HlsStorage {
   put(fileName: string, chunks: readonly Buffer[]): void {
     if (this.isClosed) return;
     const bytes = joinChunks(chunks);
-    const entry: Entry = { pending: bytes };
+    const entry: Entry = { bytes, isWritten: false };
     this.forget(fileName);
     this.files.set(fileName, entry);
-    this.pendingBytes += bytes.length;
+    this.heldBytes += bytes.length;
+    this.recent.push(entry);
+    if (this.recent.length > RECENT_IN_MEMORY) {
+      const old = this.recent.shift()!;
+      if (old.isWritten) this.drop(old);
+    }
     const path = join(this.directory, fileName);
     this.enqueue(`write ${path}`, async () => {
       try {
@@ -42,8 +56,8 @@ export class HlsDirectoryStorage implements HlsStorage {
         await writeFile(`${path}.tmp`, bytes);
         await rename(`${path}.tmp`, path);
       } finally {
-        this.pendingBytes -= bytes.length;
-        entry.pending = undefined;
+        entry.isWritten = true;
+        if (!this.recent.includes(entry)) this.drop(entry);
       }
     });
   }
@@ -51,9 +65,9 @@ export class HlsDirectoryStorage implements HlsStorage {
   read(fileName: string, range?: HlsByteRange): HlsBody | undefined {
     const entry = this.files.get(fileName);
     if (!entry) return undefined;
-    if (entry.pending) return range ? entry.pending.subarray(range.offset, range.offset + range.length) : entry.pending;
+    if (entry.bytes) return range ? entry.bytes.subarray(range.offset, range.offset + range.length) : entry.bytes;
     const path = join(this.directory, fileName);
-    const options = range ? { start: range.offset, end: range.offset + range.length - 1 } : {};
+    const options = { highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.offset, end: range.offset + range.length - 1 } : {}) };
     // A ReadStream yields Buffers; a segment removed before the request reads it ends the stream with ENOENT.
     return () => createReadStream(path, options) as AsyncIterable<Buffer>;
   }
@@ -62,7 +76,7 @@ export class HlsDirectoryStorage implements HlsStorage {
     if (this.forget(fileName)) this.unlinkLater(fileName);
   }
 
-  get memoryBytes(): number { return this.pendingBytes; }
+  get memoryBytes(): number { return this.heldBytes; }
 
   /** Resolves when every disk operation queued so far is done. */
   idle(): Promise<void> { return this.chain; }
@@ -93,12 +107,23 @@ export class HlsDirectoryStorage implements HlsStorage {
     return out;
   }
 
-  /** Drops a file from the index; true when it was there. */
+  /** Drops a file from the index (and its bytes from memory); true when it was there. */
   private forget(fileName: string): boolean {
     const entry = this.files.get(fileName);
     if (!entry) return false;
     this.files.delete(fileName);
+    const i = this.recent.indexOf(entry);
+    if (i >= 0) this.recent.splice(i, 1);
+    // Bytes still being written stay referenced by the write; they are counted until it ends.
+    if (entry.isWritten) this.drop(entry);
     return true;
+  }
+
+  /** Lets a file's bytes go from memory. */
+  private drop(entry: Entry): void {
+    if (!entry.bytes) return;
+    this.heldBytes -= entry.bytes.length;
+    entry.bytes = undefined;
   }
 
   private unlinkLater(fileName: string): void {
