@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --protocol rtsp|rtmp --transport tcp|udp --readers 1,50,200 --duration 15 --proxy]`: fan-out cost of the server (`--protocol hls`:
- * see bench/hls-fanout.ts and bench/hls-browser.ts). For each
+ * see bench/hls-fanout.ts and bench/hls-browser.ts; `--anchors`: beside nginx-rtmp and GStreamer, bench/anchors.ts). For each
  * N, a fresh server process, one FFmpeg publisher of the same protocol (720p30 H264 4 Mbit/s + AAC, encoded once,
  * then sent with -c copy in a loop) and N readers in this process (RTSP/TCP, RTSP/UDP or RTMP); over a fixed window it reports
  * readers served, gaps (RTP sequence gaps; RTMP video timestamps that jump back or by more than 100 ms), server CPU
@@ -26,6 +26,11 @@ import { cpuSeconds, isListening, rssMiB, testFile } from './bench-process.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] ?? def : def; };
+// Beside nginx-rtmp and GStreamer's RTSP server, in one interleaved run of the load generator (anchors.ts).
+if (args.includes('--anchors')) {
+  await import('./anchors.ts');
+  process.exit(0);
+}
 // HLS has its own benchmarks: delivery to many readers (hls-fanout.ts), and what a browser sees (hls-browser.ts, --measure).
 if (opt('protocol', 'rtsp') === 'hls') {
   await import(args.includes('--measure') ? './hls-browser.ts' : './hls-fanout.ts');
