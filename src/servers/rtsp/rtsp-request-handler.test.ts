@@ -5,6 +5,7 @@ import type { AccessRequest, Action } from '../../core/index.ts';
 import { Stream } from '../../stream/index.ts';
 import { parseSdp, sdpToDescription, type Description } from '../../formats/index.ts';
 import { RtspHeaders, type RtspRequest } from '../../protocols/rtsp/index.ts';
+import { buildRtpPacket } from '../../formats/rtp/rtp-packet.ts';
 import { FakePathAccess } from '../../../test/support/fake-path-access.ts';
 import { RtspServerHandler } from './rtsp-request-handler.ts';
 import { RtspSession, type RtspSessionHost } from './rtsp-session.ts';
@@ -29,8 +30,13 @@ class FakeConn implements RtspConnContext, RtspSessionOwner {
   readonly nonce = '0123abcd';
   readonly log = Logger.silent();
   readonly frames: [number, Buffer][] = [];
+  /** What the session asked of the connection's write batching, in order: `hold`, `frame` (end of a frame: sent now), `later`. */
+  readonly batching: string[] = [];
   readonly interleaved: InterleavedWriter = {
-    writeInterleaved: (ch, p) => { this.frames.push([ch, p]); }, holdWrites() {}, endBatch() {}, flushWrites() {}, writableLength: 0, onceDrain() {},
+    writeInterleaved: (ch, p) => { this.frames.push([ch, p]); },
+    holdWrites: () => { this.batching.push('hold'); },
+    endBatch: (isFrameEnd) => { this.batching.push(isFrameEnd ? 'frame' : 'later'); },
+    flushWrites() {}, writableLength: 0, onceDrain() {},
   };
   timeoutUpdates = 0;
 
@@ -147,6 +153,26 @@ describe('RtspServerHandler', () => {
     assert.equal(session.state, 'play');
     assert.equal((await h.send('PAUSE', URL, { Session: id })).response.statusCode, 200);
     assert.equal(session.state, 'prePlay');
+  });
+
+  it('sends a TCP reader\'s packets at the end of each video frame (the marker bit), holding the packets before it', async () => {
+    const h = harness();
+    const id = await setUpReader(h);
+    const stream = h.paths.streams.get('cam')!;
+    const play = await h.send('PLAY', URL, { Session: id });
+    play.afterSend!();
+    const [video] = DESCRIPTION.medias;
+    const drained = (): Promise<void> => new Promise((r) => setImmediate(r));
+    const written: string[] = [];
+    // A frame in three packets, each arriving in a read of its own (its own batch), then the next frame's first packet.
+    for (const [seq, marker] of [[1, false], [2, false], [3, true], [4, false]] as const) {
+      const pkt = buildRtpPacket({ marker, payloadType: 96, sequenceNumber: seq, timestamp: seq < 4 ? 3000 : 6000, ssrc: 1, payload: Buffer.from([0x41, seq]) });
+      assert.equal(stream.writeRtpPacket(video!, video!.formats[0]!, pkt, new Date()), undefined);
+      await drained();
+      written.push(`${h.conn.frames.length}:${h.conn.batching.at(-1)}`);
+    }
+    assert.deepEqual(written, ['1:later', '2:later', '3:frame', '4:later'], 'each packet is written at once, and sent with its frame');
+    assert.deepEqual(h.conn.frames.map(([ch]) => ch), [0, 0, 0, 0], 'RTP on the interleaved channel of SETUP');
   });
 
   it('continues the connection\'s session when SETUP and RECORD carry no Session header', async () => {
