@@ -22,8 +22,9 @@ export class BlockedRequests {
   /** Resolves when `isReady()` holds (checked now and after each wake()), or on timeout, abort or close. */
   wait(isReady: () => boolean, signal: AbortSignal, timeoutMs: number): Promise<WaitOutcome> {
     if (this.isClosed) return Promise.resolve('closed');
-    if (signal.aborted) return Promise.resolve('aborted');
+    // Ready first: most requests never wait, and their signal is then never read (the server makes it lazily).
     if (isReady()) return Promise.resolve('ready');
+    if (signal.aborted) return Promise.resolve('aborted');
     return new Promise((resolve) => {
       const onAbort = (): void => settle('aborted');
       const timer = setTimeout(() => settle('timeout'), timeoutMs);

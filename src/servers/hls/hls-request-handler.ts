@@ -26,6 +26,29 @@ export interface HlsRequestHandlerOptions {
 
 const PAGE = Buffer.from(HLS_PAGE_HTML);
 
+/**
+ * A request's cancellation (the client went away, the server closes). Its AbortSignal is made only when a wait reads
+ * it: most requests are answered at once, and an AbortController per request is a measurable part of their cost.
+ */
+class RequestAbort {
+  isAborted = false;
+  private controller: AbortController | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.isAborted) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.controller?.abort();
+  }
+}
+
 /** The muxer of the path could not be made; `cause` says why. */
 class MuxerUnavailable extends Error {
   override readonly name = 'MuxerUnavailable';
@@ -41,12 +64,22 @@ const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|
  * hls.js, and, after the path's read authentication (every request, as MediaMTX), the muxer's files.
  */
 export class HlsRequestHandler {
-  /** hlsAllowOrigin; live-updatable. */
-  allowOrigin: string;
-  private readonly inFlight = new Set<AbortController>();
+  private readonly inFlight = new Set<RequestAbort>();
+  /** Server and CORS headers of every response, given to writeHead with the response's own (one header pass). */
+  private common: Record<string, string> = {};
+  private origin = '';
 
   constructor(private readonly opts: HlsRequestHandlerOptions) {
     this.allowOrigin = opts.allowOrigin;
+  }
+
+  /** hlsAllowOrigin; live-updatable. */
+  get allowOrigin(): string { return this.origin; }
+  set allowOrigin(origin: string) {
+    this.origin = origin;
+    // With `*` browsers refuse credentialed responses anyway; the literal `*` is sent, never the caller's Origin
+    // (MediaMTX #5975: a reflected origin with credentials let any site read authenticated streams).
+    this.common = { Server: 'mediamtx', 'Access-Control-Allow-Origin': origin, ...(origin !== '*' ? { 'Access-Control-Allow-Credentials': 'true' } : {}) };
   }
 
   /** Ends blocked requests (server closing). */
@@ -56,15 +89,15 @@ export class HlsRequestHandler {
   handle(req: IncomingMessage, res: ServerResponse): void {
     const { log } = this.opts;
     if (log.enabled('debug')) log.debug(`[conn ${req.socket.remoteAddress}:${req.socket.remotePort}] ${req.method} ${req.url}`);
-    res.setHeader('Server', 'mediamtx');
-    this.setCors(res);
+    const route = req.method === 'GET' || req.method === 'HEAD' ? parseHlsRoute(req.url ?? '') : undefined;
+    // The muxer files (nearly every request) get these headers in writeHead; every other answer here.
+    if (route?.kind !== 'file') for (const [k, v] of Object.entries(this.common)) res.setHeader(k, v);
     if (req.method === 'OPTIONS') { this.preflight(req, res); return; }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (!route) {
       res.setHeader('Allow', 'GET, HEAD, OPTIONS');
       this.text(res, 405, 'method not allowed');
       return;
     }
-    const route = parseHlsRoute(req.url ?? '');
     switch (route.kind) {
       case 'notFound': this.text(res, 404, 'not found'); return;
       case 'bad': this.text(res, route.status, route.reason); return;
@@ -76,13 +109,6 @@ export class HlsRequestHandler {
       case 'page': void this.serveStream(req, res, route.pathName, route.query, undefined); return;
       case 'file': void this.serveStream(req, res, route.pathName, route.query, route.file); return;
     }
-  }
-
-  private setCors(res: ServerResponse): void {
-    res.setHeader('Access-Control-Allow-Origin', this.allowOrigin);
-    // With `*` browsers refuse credentialed responses anyway; the literal `*` is sent, never the caller's Origin
-    // (MediaMTX #5975: a reflected origin with credentials let any site read authenticated streams).
-    if (this.allowOrigin !== '*') res.setHeader('Access-Control-Allow-Credentials', 'true');
   }
 
   private preflight(req: IncomingMessage, res: ServerResponse): void {
@@ -118,14 +144,14 @@ export class HlsRequestHandler {
       pathName, query, protocol: 'hls', action: 'read',
       ...httpRequestIdentity(req, this.opts.isTrustedProxy),
     };
-    const abort = new AbortController();
+    const abort = new RequestAbort();
     const onClose = (): void => { if (!res.writableFinished) abort.abort(); };
     res.on('close', onClose);
     this.inFlight.add(abort);
     try {
       const d = await this.opts.paths.describe(access);
       if (!('stream' in d)) throw new NoStreamAvailableError(pathName);
-      if (abort.signal.aborted) return;
+      if (abort.isAborted) return;
       if (file === undefined) {
         // The page makes the muxer at once (as MediaMTX), so the playlist is under way while hls.js loads.
         this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => this.opts.log.debug(`muxer of ${pathName}: ${(err as Error).message}`));
@@ -133,10 +159,12 @@ export class HlsRequestHandler {
         return;
       }
       const muxer = await this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
-      if (abort.signal.aborted) return;
+      if (abort.isAborted) return;
       const ifNoneMatch = req.headers['if-none-match'];
-      const r = await muxer.handle({ file, query: new URLSearchParams(query), signal: abort.signal, ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}) });
-      await writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, onBytes: (n) => { muxer.bytesSent += n; } });
+      const r = await muxer.handle({
+        file, query: new URLSearchParams(query), get signal() { return abort.signal; }, ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}),
+      });
+      await writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, headers: this.common, onBytes: (n) => { muxer.bytesSent += n; } });
     } catch (err) {
       this.fail(res, err, file === undefined);
     } finally {
@@ -148,6 +176,7 @@ export class HlsRequestHandler {
   /** Maps a refusal to its status: 401 with the Basic challenge, 404 for a missing stream (the page, for browsers), 400, 503. */
   private fail(res: ServerResponse, err: unknown, isPage: boolean): void {
     if (res.headersSent) { res.destroy(); return; }
+    for (const [k, v] of Object.entries(this.common)) if (!res.hasHeader(k)) res.setHeader(k, v);
     if (err instanceof MuxerUnavailable) {
       // A muxer that could not start (no track HLS can carry, stream gone meanwhile): nothing to serve, as MediaMTX.
       if (!(err.cause instanceof AuthError || err.cause instanceof InvalidStateError)) { this.text(res, 404, err.message); return; }

@@ -14,6 +14,8 @@ export interface HlsWriteOptions {
   writeTimeoutMs: number;
   /** Called with the size of each part of the body handed to the socket. */
   onBytes?: (n: number) => void;
+  /** Headers every response of the server carries (Server, CORS), sent with the response's own in one writeHead. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 // Playlists change every part, so each one is compressed once and the same bytes go to every client: muxers hand
@@ -59,7 +61,7 @@ function drained(res: ServerResponse): Promise<boolean> {
 export async function writeHlsResponse(req: IncomingMessage, res: ServerResponse, r: HlsResponseLike, o: HlsWriteOptions): Promise<void> {
   if (res.destroyed) return;
   let body = r.body;
-  const headers: Record<string, string | number> = { ...r.headers };
+  const headers: Record<string, string | number> = { ...o.headers, ...r.headers };
   const isPlaylist = /mpegurl/i.test(r.headers['Content-Type'] ?? r.headers['content-type'] ?? '');
   if (isPlaylist && Buffer.isBuffer(body)) {
     headers.Vary = 'Accept-Encoding';

@@ -169,6 +169,9 @@ describe('HlsServer against a fake path manager and a fake muxer', () => {
     const r = await httpGet(server.port, '/cam/index.m3u8', { headers: { origin: 'https://evil.example' } });
     assert.equal(r.headers['access-control-allow-origin'], '*');
     assert.equal(r.headers['access-control-allow-credentials'], undefined, 'never credentials with *');
+    assert.equal(r.headers.server, 'mediamtx');
+    const missing = await httpGet(server.port, '/cam/nothing_seg9.mp4');
+    assert.deepEqual([missing.status, missing.headers['access-control-allow-origin'], missing.headers.server], [404, '*', 'mediamtx'], 'a refused file too');
     const pre = await httpGet(server.port, '/cam/index.m3u8', { method: 'OPTIONS', headers: { origin: 'https://a.example', 'access-control-request-headers': 'range, authorization' } });
     assert.equal(pre.status, 200);
     assert.equal(pre.headers['access-control-allow-methods'], 'GET, OPTIONS');
