@@ -17,9 +17,8 @@ const READ_CHUNK_BYTES = 4 * 1024 * 1024;
  * Writes the files of one muxer in a folder (`hlsDirectory`; MediaMTX uses `<hlsDirectory>/<path name>`), removes
  * each when it leaves the playlist, and the files and the folder when the muxer closes. Disk work runs in order on
  * one promise chain, off the event loop; until a file is written, and while it is one of the RECENT_IN_MEMORY newest,
- * requests are served from memory. A file is
- * written under a temporary name and renamed, so a request never reads half a file (the init segment is rewritten
- * when the video parameters change).
+ * requests are served from memory. A file is written under a temporary name and renamed, so a request never reads
+ * half a file (the init segment is rewritten when the video parameters change).
  */
 export class HlsDirectoryStorage implements HlsStorage {
   private readonly files = new Map<string, Entry>();
