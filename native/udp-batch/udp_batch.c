@@ -225,7 +225,14 @@ static int32_t send_prepared(int fd, const struct iovec *iovs, const addr_t *add
 }
 
 /* Checks the common arguments (fd, buffers, ports, addresses, count[, useGso]); false after throwing a TypeError. */
-static bool read_args(napi_env env, size_t argc, napi_value *argv, size_t want, int32_t *fd, uint32_t *count, bool *want_gso) {
+/* Reads the call's arguments (at most `max` into argv, `want` required) and checks the common ones. */
+static bool read_args(napi_env env, napi_callback_info info, napi_value *argv, size_t max, size_t want, int32_t *fd, uint32_t *count,
+                      bool *want_gso) {
+  size_t argc = max;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) {
+    napi_throw_error(env, NULL, "udp_batch: could not read the arguments");
+    return false;
+  }
   if (argc < want) {
     napi_throw_type_error(env, NULL, "udp_batch: sendmmsg(fd, buffers, ports, addresses, count[, useGso]) / sendmmsgAsync(..., useGso, callback)");
     return false;
@@ -250,24 +257,22 @@ static bool read_args(napi_env env, size_t argc, napi_value *argv, size_t want, 
   return true;
 }
 
-/* Reads datagrams 0..count-1 into iovs/addrs; returns how many before the first malformed one (its error in *err). */
-static uint32_t prepare(napi_env env, napi_value *argv, uint32_t count, struct iovec *iovs, addr_t *addrs, int *err) {
+/* Reads datagrams first..first+count-1 into iovs/addrs; returns how many before the first malformed one (its error in *err). */
+static uint32_t prepare(napi_env env, napi_value *argv, uint32_t first, uint32_t count, struct iovec *iovs, addr_t *addrs, int *err) {
   *err = 0;
   for (uint32_t i = 0; i < count; i++) {
-    *err = fill(env, argv[1], argv[2], argv[3], i, &iovs[i], &addrs[i]);
+    *err = fill(env, argv[1], argv[2], argv[3], first + i, &iovs[i], &addrs[i]);
     if (*err != 0) return i;
   }
   return count;
 }
 
 static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int32_t fd = -1;
   uint32_t count = 0;
   bool want_gso = false;
-  if (!read_args(env, argc, argv, 5, &fd, &count, &want_gso)) return NULL;
+  if (!read_args(env, info, argv, 6, 5, &fd, &count, &want_gso)) return NULL;
   /* Datagrams are read one chunk at a time into fixed arrays, so a call allocates nothing. */
   static __thread struct iovec iovs[CHUNK];
   static __thread addr_t addrs[CHUNK];
@@ -276,11 +281,7 @@ static napi_value js_sendmmsg(napi_env env, napi_callback_info info) {
   while (sent < count) {
     uint32_t n = count - sent < CHUNK ? count - sent : CHUNK;
     int fill_err = 0;
-    uint32_t ready = 0;
-    for (; ready < n; ready++) {
-      fill_err = fill(env, argv[1], argv[2], argv[3], sent + ready, &iovs[ready], &addrs[ready]);
-      if (fill_err != 0) break;
-    }
+    uint32_t ready = prepare(env, argv, sent, n, iovs, addrs, &fill_err);
     int32_t r = send_prepared(fd, iovs, addrs, ready, fill_err, want_gso);
     if (r <= 0) { result = sent > 0 ? (int32_t)sent : r; break; }
     sent += (uint32_t)r;
@@ -315,13 +316,11 @@ static void job_complete(napi_env env, napi_status status, void *data) {
 }
 
 static napi_value js_sendmmsg_async(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
   napi_value argv[7];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   int32_t fd = -1;
   uint32_t count = 0;
   bool want_gso = false;
-  if (!read_args(env, argc, argv, 7, &fd, &count, &want_gso)) return NULL;
+  if (!read_args(env, info, argv, 7, 7, &fd, &count, &want_gso)) return NULL;
   napi_valuetype t;
   if (napi_typeof(env, argv[6], &t) != napi_ok || t != napi_function) {
     napi_throw_type_error(env, NULL, "udp_batch: sendmmsgAsync needs a callback");
@@ -342,7 +341,7 @@ static napi_value js_sendmmsg_async(napi_env env, napi_callback_info info) {
   j->fd = dup(fd);
   j->want_gso = want_gso;
   j->count = count;
-  j->ready = prepare(env, argv, count, j->iovs, j->addrs, &j->fill_err);
+  j->ready = prepare(env, argv, 0, count, j->iovs, j->addrs, &j->fill_err);
   napi_value name;
   if (napi_create_reference(env, argv[6], 1, &j->callback) != napi_ok ||
       napi_create_string_latin1(env, "udp_batch.sendmmsg", NAPI_AUTO_LENGTH, &name) != napi_ok ||

@@ -91,7 +91,7 @@ export class HlsRequestHandler {
     if (log.enabled('debug')) log.debug(`[conn ${req.socket.remoteAddress}:${req.socket.remotePort}] ${req.method} ${req.url}`);
     const route = req.method === 'GET' || req.method === 'HEAD' ? parseHlsRoute(req.url ?? '') : undefined;
     // The muxer files (nearly every request) get these headers in writeHead; every other answer here.
-    if (route?.kind !== 'file') for (const [k, v] of Object.entries(this.common)) res.setHeader(k, v);
+    if (route?.kind !== 'file') this.setCommonHeaders(res);
     if (req.method === 'OPTIONS') { this.preflight(req, res); return; }
     if (!route) {
       res.setHeader('Allow', 'GET, HEAD, OPTIONS');
@@ -109,6 +109,10 @@ export class HlsRequestHandler {
       case 'page': void this.serveStream(req, res, route.pathName, route.query, undefined); return;
       case 'file': void this.serveStream(req, res, route.pathName, route.query, route.file); return;
     }
+  }
+
+  private setCommonHeaders(res: ServerResponse): void {
+    for (const [k, v] of Object.entries(this.common)) res.setHeader(k, v);
   }
 
   private preflight(req: IncomingMessage, res: ServerResponse): void {
@@ -176,7 +180,7 @@ export class HlsRequestHandler {
   /** Maps a refusal to its status: 401 with the Basic challenge, 404 for a missing stream (the page, for browsers), 400, 503. */
   private fail(res: ServerResponse, err: unknown, isPage: boolean): void {
     if (res.headersSent) { res.destroy(); return; }
-    for (const [k, v] of Object.entries(this.common)) if (!res.hasHeader(k)) res.setHeader(k, v);
+    this.setCommonHeaders(res);
     if (err instanceof MuxerUnavailable) {
       // A muxer that could not start (no track HLS can carry, stream gone meanwhile): nothing to serve, as MediaMTX.
       if (!(err.cause instanceof AuthError || err.cause instanceof InvalidStateError)) { this.text(res, 404, err.message); return; }
