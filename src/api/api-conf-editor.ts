@@ -17,7 +17,8 @@ export class ConfEditor {
 
   /** Validates, applies and (with apiPersist) persists one change; rejects with ApiError. */
   apply(change: ConfChange): Promise<void> {
-    const run = this.queue.then(() => this.run(change));
+    const { host } = this;
+    const run = this.queue.then(() => (host.exclusive ? host.exclusive(() => this.run(change)) : this.run(change)));
     this.queue = run.then(() => undefined, () => undefined);
     return run;
   }

@@ -44,6 +44,11 @@ export interface ApiHost {
    * change restarts the API itself (it is then applied right after the answer is sent, as MediaMTX does).
    */
   applyConf(next: Conf): Promise<void>;
+  /**
+   * Runs a change (validate, apply, write to the file) so that no reload of the file runs in the middle of it; without
+   * it, changes are only ordered among themselves.
+   */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
   /** Read-only views of the paths that exist now. */
   paths(): PathSnapshot[];
   /** The protocol servers running now. */

@@ -19,11 +19,15 @@ export class App {
   private conf: Conf;
   private closing: Promise<void> | undefined;
   private reloading: Promise<void> = Promise.resolve();
+  private changing: Promise<void> = Promise.resolve();
 
   constructor(conf: Conf, private readonly log: Logger, private readonly specs: readonly AnyComponentSpec[] = COMPONENTS, opts: AppOptions = {}) {
     this.conf = conf;
     // The API reads and applies the configuration through this, never through App itself.
-    const control = { conf: () => this.conf, applyConf: (next: Conf) => this.applyConf(next), confFile: opts.confFile, env: opts.env ?? process.env };
+    const control = {
+      conf: () => this.conf, applyConf: (next: Conf) => this.applyConf(next),
+      exclusive: <T>(fn: () => Promise<T>) => this.exclusiveConfChange(fn), confFile: opts.confFile, env: opts.env ?? process.env,
+    };
     this.running = { logger: log, control };
   }
 
@@ -62,6 +66,17 @@ export class App {
   applyConf(next: Conf): Promise<Map<ComponentId, ReloadAction>> {
     const run = this.reloading.then(() => this.reloadOrRollBack(next));
     this.reloading = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  /**
+   * Runs one configuration change as a whole (an API change with its write to the file, or a reload of the file) after
+   * the ones before it. A reload then reads the file only once an API change in flight has been written, never the
+   * copy from before it, which would undo the change (and restart what it stopped) until the next reload.
+   */
+  exclusiveConfChange<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.changing.then(fn);
+    this.changing = run.then(() => undefined, () => undefined);
     return run;
   }
 

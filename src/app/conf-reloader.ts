@@ -19,7 +19,8 @@ export interface ConfReloaderOptions {
  * why — MediaMTX exits instead; an operator's typo must not drop every stream (docs/limits.md §Reload).
  */
 export function watchAndReload(o: ConfReloaderOptions): { close(): void } {
-  const reload = async (): Promise<void> => {
+  // In turn with API changes: the file is read once an API change in flight is written (App.exclusiveConfChange).
+  const reload = (): Promise<void> => o.app.exclusiveConfChange(async () => {
     o.log.info('configuration file changed, reloading');
     let loaded: LoadedConf;
     try {
@@ -35,7 +36,7 @@ export function watchAndReload(o: ConfReloaderOptions): { close(): void } {
     } catch (err) {
       o.log.error(`the new configuration could not be applied: ${(err as Error).message}`);
     }
-  };
+  });
   return watchConfFile({
     file: o.file, ...(o.debounceMs !== undefined ? { debounceMs: o.debounceMs } : {}),
     onChange: () => { void reload(); },

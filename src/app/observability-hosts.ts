@@ -11,6 +11,8 @@ import { VERSION } from './version.ts';
 export interface AppControl {
   conf(): Conf;
   applyConf(next: Conf): Promise<unknown>;
+  /** Runs a configuration change after the ones before it (App.exclusiveConfChange). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** The file the configuration was loaded from, if any. */
   readonly confFile?: string;
   /** The environment the configuration was read with (MTX_CONFKEY / RTSP_CONFKEY decrypt the file). */
@@ -52,6 +54,7 @@ export function apiHost(running: Running, log: Logger): ApiHost {
           .finally(() => { if (pending === next) pending = undefined; });
       });
     },
+    exclusive: (fn) => control.exclusive(fn),
     paths: () => running.pathManager?.list() ?? [],
     servers: () => servers(running),
     refreshJwks: () => running.auth?.refreshJwks(),
