@@ -1,6 +1,9 @@
 /** How a wait ended. */
 export type WaitOutcome = 'ready' | 'timeout' | 'aborted' | 'closed';
 
+/** What a waiting request can be aborted by; `signal` is read only when the request really waits. */
+export interface AbortSource { readonly signal: AbortSignal }
+
 interface Waiter {
   readonly isReady: () => boolean;
   readonly settle: (o: WaitOutcome) => void;
@@ -19,11 +22,14 @@ export class BlockedRequests {
   /** Requests waiting now. */
   get size(): number { return this.waiters.size; }
 
-  /** Resolves when `isReady()` holds (checked now and after each wake()), or on timeout, abort or close. */
-  wait(isReady: () => boolean, signal: AbortSignal, timeoutMs: number): Promise<WaitOutcome> {
+  /**
+   * Resolves when `isReady()` holds (checked now and after each wake()), or on timeout, abort or close. The signal is
+   * taken from `abort` only when the request has to wait: most requests never do, and the server makes it lazily.
+   */
+  wait(isReady: () => boolean, abort: AbortSource, timeoutMs: number): Promise<WaitOutcome> {
     if (this.isClosed) return Promise.resolve('closed');
-    // Ready first: most requests never wait, and their signal is then never read (the server makes it lazily).
     if (isReady()) return Promise.resolve('ready');
+    const { signal } = abort;
     if (signal.aborted) return Promise.resolve('aborted');
     return new Promise((resolve) => {
       const onAbort = (): void => settle('aborted');

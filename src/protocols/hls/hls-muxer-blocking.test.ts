@@ -64,6 +64,21 @@ describe('LL-HLS blocking playlist reload (RFC 8216bis §6.2.5.2)', () => {
     m.close();
   });
 
+  it('does not ask a request answered at once for its abort signal (the server makes one only for waits)', async () => {
+    const { m } = started();
+    let reads = 0;
+    const ask = (file: string, query = ''): Promise<HlsResponse> => m.handle({
+      file, query: new URLSearchParams(query), get signal() { reads++; return new AbortController().signal; },
+    });
+    const text = await textOf(await ask('stream.m3u8'));
+    const now = lastPart(text);
+    for (const r of [await ask('index.m3u8'), await ask('stream.m3u8', `_HLS_msn=${now.msn}&_HLS_part=${now.part}`), await ask(now.uri)]) {
+      assert.equal(r.status, 200);
+    }
+    assert.equal(reads, 0);
+    m.close();
+  });
+
   it('without _HLS_part waits for the whole segment', async () => {
     const { m, clock, rest, origin } = started();
     const now = lastPart(await textOf(await get(m, 'stream.m3u8')));

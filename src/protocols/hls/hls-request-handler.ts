@@ -65,7 +65,7 @@ export class HlsRequestHandler {
     const file = req.file;
     if (file === HLS_MULTIVARIANT_FILE || file === HLS_INIT_FILE) {
       if (file === HLS_INIT_FILE && variant === 'mpegts') return statusResponse(404);
-      const waited = await this.blocked.wait(() => window.hasContent, req.signal, Math.max(FIRST_CONTENT_WAIT_MS, 3 * this.o.segmentDurationMs));
+      const waited = await this.blocked.wait(() => window.hasContent, req, Math.max(FIRST_CONTENT_WAIT_MS, 3 * this.o.segmentDurationMs));
       if (waited !== 'ready') return this.unavailable(waited);
       return file === HLS_INIT_FILE ? this.init(req) : this.send(playlistResponse(Buffer.from(multivariantPlaylist(this.o.multivariant()))));
     }
@@ -86,7 +86,7 @@ export class HlsRequestHandler {
       // Without _HLS_part the request waits for the whole segment (§6.2.5.2).
       isReady = d.part === undefined ? () => window.hasContent && (d.msn < window.nextSegmentId) : () => window.hasPart(d.msn, d.part!);
     }
-    const waited = await this.blocked.wait(isReady, req.signal, this.blockTimeoutMs(d.kind === 'block'));
+    const waited = await this.blocked.wait(isReady, req, this.blockTimeoutMs(d.kind === 'block'));
     if (waited !== 'ready') return this.unavailable(waited);
     return this.send(playlistResponse(this.playlist(d.isDelta)));
   }
@@ -109,7 +109,7 @@ export class HlsRequestHandler {
   private async part(req: HlsRequest): Promise<HlsResponse> {
     const { window } = this.o;
     if (!window.part(req.file) && req.file === window.nextPartFileName && window.hasContent) {
-      const waited = await this.blocked.wait(() => window.part(req.file) !== undefined, req.signal, this.blockTimeoutMs(true));
+      const waited = await this.blocked.wait(() => window.part(req.file) !== undefined, req, this.blockTimeoutMs(true));
       if (waited !== 'ready') return this.unavailable(waited);
     }
     const found = window.part(req.file);
