@@ -12,3 +12,4 @@ export { latmFraming, latmMuxElement, parseLatmMuxElements } from './latm-rtp.ts
 export { MpegAudioDepacketizer } from './mpeg-audio-rtp.ts';
 export { MjpegPacketizer, MjpegDepacketizer, parseJpeg, buildJpeg, type JpegParts } from './mjpeg-rtp.ts';
 export { MpegVideoPacketizer, MpegVideoDepacketizer } from './mpeg-video-rtp.ts';
+export { rtpCarriesRandomAccess } from './rtp-random-access.ts';

@@ -29,19 +29,26 @@ export class RtcpSender {
   /** Counters, for the API. */
   get stats(): RtcpSenderStats { return { ssrc: this.ssrc, packetsSent: this.packets, octetsSent: this.octets }; }
 
-  /** Records one RTP packet sent at `nowMs`. */
-  onPacketSent(p: Pick<RtpPacket, 'ssrc' | 'timestamp' | 'payload'>, nowMs: number): void {
-    this.hasSentAny = true;
+  /**
+   * Records one RTP packet sent at `nowMs`. With `isAnchor` false (a video packet that may be reordered, such as a
+   * B-frame's) it is counted but does not move the RTP↔wall-clock anchor of the reports: its RTP time is its PTS,
+   * which runs ahead of or behind its sending by a frame or two, and receivers such as FFmpeg re-base their
+   * timestamps on each report, so an anchor on it makes their timestamps step back. The first packet always anchors.
+   */
+  onPacketSent(p: Pick<RtpPacket, 'ssrc' | 'timestamp' | 'payload'>, nowMs: number, isAnchor = true): void {
     this.ssrc = p.ssrc;
     // RFC 3550 §6.4.1: both counts wrap at 32 bits.
     this.packets = (this.packets + 1) >>> 0;
     this.octets = (this.octets + p.payload.length) >>> 0;
-    this.lastTimestamp = p.timestamp;
-    this.lastSentAt = nowMs;
+    if (isAnchor || !this.hasSentAny) {
+      this.lastTimestamp = p.timestamp;
+      this.lastSentAt = nowMs;
+    }
+    this.hasSentAny = true;
   }
 
   /**
-   * The SR for `nowMs`, or undefined before the first packet. Its RTP time is the last packet's, advanced by the
+   * The SR for `nowMs`, or undefined before the first packet. Its RTP time is the anchor packet's, advanced by the
    * wall time since it was sent, so that NTP and RTP time name the same instant.
    */
   senderReport(nowMs: number): Buffer | undefined {
