@@ -16,14 +16,13 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { start, waitFor } from '../test/support/process.ts';
 import { RawRtspClient } from '../test/support/rtsp-raw-client.ts';
 import { playRtmpMessages } from '../test/support/rtmp-raw-player.ts';
 import { RtmpMessageType } from '../src/protocols/rtmp/index.ts';
-import { cpuSeconds, isListening, rssMiB, testFile } from './bench-process.ts';
+import { cpuSeconds, isListening, rssMiB, serverArgs, testFile } from './bench-process.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] ?? def : def; };
 // Beside nginx-rtmp and GStreamer's RTSP server, in one interleaved run of the load generator (anchors.ts).
@@ -139,7 +138,7 @@ async function startBenchServer(name: string, dir: string, rtspPort: number, pat
   const udp = IS_UDP && rtspPort === PORT ? `protocols: [tcp, udp]\nrtpAddress: 127.0.0.1:${RTP_PORT}\nrtcpAddress: 127.0.0.1:${RTP_PORT + 1}\n` : 'protocols: [tcp]\n';
   writeFileSync(conf, `logLevel: warn\nhlsDisable: yes\nwebrtcDisable: yes\n${udp}rtspAddress: 127.0.0.1:${rtspPort}\nrtmpAddress: 127.0.0.1:${rtspPort + 1}\npaths:\n${paths}`);
   const env = batch === 'off' || batch === 'sendmmsg' ? { ...process.env, MEDIAMTX_TS_UDP_BATCH: batch } : process.env;
-  const server = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), conf], { timeoutMs: 600_000, cwd: dir, env });
+  const server = start(process.execPath, serverArgs(conf), { timeoutMs: 600_000, cwd: dir, env });
   // The publisher gives up when the server is not listening yet (a loaded machine starts it in more than a second or two).
   await waitFor(async () => await isListening(rtspPort) && await isListening(rtspPort + 1), { timeoutMs: 30_000, what: `${name} to listen` });
   return server;

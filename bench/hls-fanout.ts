@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { run, start, waitFor, type Running } from '../test/support/process.ts';
 import { fetchHttp } from '../test/support/hls-media.ts';
 import { argOf, hlsTestFile, publishLoop } from './hls-media.ts';
+import { serverArgs } from './bench-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LOADGEN = resolve(ROOT, '..', 'shared', 'tools', 'loadgen', 'loadgen.js');
@@ -83,7 +84,7 @@ async function cell(n: number, file: string, dir: string, modes: readonly string
   const conf = join(dir, 'bench.yml');
   writeFileSync(conf, `logLevel: info\nwebrtcDisable: yes\nrtmpDisable: yes\nprotocols: [tcp]\nrtspAddress: 127.0.0.1:${RTSP_PORT}\n`
     + `hlsAddress: 127.0.0.1:${HLS_PORT}\nhlsAlwaysRemux: yes\n${isDirectory ? `hlsDirectory: ${hlsDir}\n` : ''}paths:\n  all:\n`);
-  const server = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'main.ts'), conf], { timeoutMs: 1_800_000, cwd: dir });
+  const server = start(process.execPath, serverArgs(conf), { timeoutMs: 1_800_000, cwd: dir });
   const running: Running[] = [server];
   const rows: Row[] = [];
   try {

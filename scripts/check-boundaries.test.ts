@@ -156,6 +156,8 @@ const RULES: [string, string, string, string[]][] = [
   ['package', 'lib/a.ts', "import fc from 'fast-check';", ['lib/a.ts:1 package']],
   ['package', 'servers/webrtc/a.ts', "import { RTCPeerConnection } from 'werift';", ['servers/webrtc/a.ts:1 package']], // not in package.json yet
   ['package', 'servers/rtsp/a.ts', "const w = await import('werift');", ['servers/rtsp/a.ts:1 package']],
+  ['package', 'conf/a.ts', "const y = requireCjsPackage<typeof Yaml>('yaml');\nconst n = requireCjsPackage('tweetnacl');", []],
+  ['package', 'core/a.ts', "// x\nconst y = requireCjsPackage<typeof Yaml>('yaml');\nconst l = requireCjsPackage('lodash');", ['core/a.ts:2 package', 'core/a.ts:3 package']],
   ['layer', 'stream/a.ts', "import { RtpPacket } from '../formats/index.ts';\nimport { Logger } from '../lib/index.ts';", []],
   ['layer', 'formats/a.ts', "import { PathManager } from '../core/index.ts';", ['formats/a.ts:1 layer']],
   ['layer', 'core/a.ts', "import './../servers/rtmp/index.ts';", ['core/a.ts:1 layer']],

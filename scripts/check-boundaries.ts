@@ -262,6 +262,9 @@ function cycles(edges: ReadonlyMap<string, ReadonlyMap<string, Violation>>): Vio
   return out;
 }
 
+// `requireCjsPackage<T>('name')` or `requireCjsPackage('name')` (lib/cjs-package.ts).
+const CJS_LOAD = /\brequireCjsPackage\s*(?:<[^>()]*>)?\s*\(\s*'([^']+)'/g;
+
 /** Checks in-memory sources: `files` maps src-relative paths (`core/path.ts`) to their text. */
 export function checkSources(files: ReadonlyMap<string, string>, pkg: PackageJson): Violation[] {
   const scans = new Map([...files].map(([f, text]) => [f, scanModule(text)] as const));
@@ -271,6 +274,12 @@ export function checkSources(files: ReadonlyMap<string, string>, pkg: PackageJso
     const lines = text.split('\n').length;
     if (lines > MAX_LINES && !isTest(file) && !file.endsWith('-vectors.ts')) {
       out.push({ file, line: MAX_LINES + 1, rule: 'file-size', message: `${lines} lines (ceiling ${MAX_LINES})` });
+    }
+    // A CommonJS package loaded with lib's requireCjsPackage('name') is held to the package table like an import.
+    for (const m of text.matchAll(CJS_LOAD)) {
+      const line = text.slice(0, m.index).split('\n').length;
+      const message = packageError(file, m[1]!, pkg);
+      if (message !== undefined) out.push({ file, line, rule: 'package', message });
     }
     for (const ref of scans.get(file)!.refs) {
       const add = (rule: Rule, message: string | undefined): void => {

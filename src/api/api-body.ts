@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import { ApiError } from './api-error.ts';
 
 /** Largest request body accepted (MediaMTX's API limit). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 // The shapes of MediaMTX v0.22.2's `apidocs/openapi.yaml`, written out field by field from that document (not derived
 // from our configuration table), so that tests compare what the API sends with the document and requests are
@@ -10,7 +10,7 @@ const int = z.number().int();
 const num = z.number();
 const strList = z.array(z.string());
 // Go's encoding/json writes time.Time as RFC 3339.
-const time = z.iso.datetime({ offset: true });
+const time = z.string().datetime({ offset: true });
 // Go's uint64 byte counters.
 const bytes = z.number().int().nonnegative();
 

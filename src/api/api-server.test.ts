@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import { startApp, type InProcessApp } from '../../test/support/app.ts';
 import { waitFor } from '../../test/support/process.ts';
 import { httpGet, httpPost, httpRequest, type HttpAnswer } from '../../test/support/http.ts';

@@ -2,10 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { isMap, isScalar, isSeq, parseDocument, YAMLMap, type Document, type Node, type Pair } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import { requireCjsPackage } from '../lib/index.ts';
 import { decryptConf, encryptConf } from '../conf/index.ts';
 import type { FileEdit } from './api-conf-change.ts';
 import { dropAliasKeys, spliceConfEdit, YAML_OUTPUT } from './conf-text-splice.ts';
+
+// yaml is CommonJS: required, not imported (lib/cjs-package.ts says why).
+const { isMap, isScalar, isSeq, parseDocument, YAMLMap } = requireCjsPackage<typeof Yaml>('yaml');
+type YAMLMap = Yaml.YAMLMap;
 
 /** The configuration file API changes are written back to, and the key when it is encrypted (MTX_CONFKEY). */
 export interface ConfFile {

@@ -1,7 +1,13 @@
-import { Document, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node, Pair, YAMLMap } from 'yaml';
+import { requireCjsPackage } from '../lib/index.ts';
 import { namesOfKey, type KeyScope } from '../conf/index.ts';
 import type { FileEdit } from './api-conf-change.ts';
 import { keyOfName } from './api-conf-object.ts';
+
+// yaml is CommonJS: required, not imported (lib/cjs-package.ts says why).
+const { Document, isMap, isScalar, isSeq } = requireCjsPackage<typeof Yaml>('yaml');
+type Document = Yaml.Document;
 
 /** How values are written: as MediaMTX's files write them (yes/no, `[a, b]`), one line each. */
 export const YAML_OUTPUT = { trueStr: 'yes', falseStr: 'no', nullStr: '', lineWidth: 0, flowCollectionPadding: false } as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { KeyScope } from '../conf/index.ts';
 import { parseJsonBody } from './api-body.ts';
 import { ApiError } from './api-error.ts';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import { parseConf, type Conf } from '../conf/index.ts';
 import type { ConnectionInfo, PathSnapshot } from '../core/index.ts';
 import { Logger } from '../lib/index.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 // The shapes of MediaMTX's current control API (upstream HEAD `api/openapi.yaml`, `/v3/...`), written out field by
 // field from that document, so that tests compare what our `/v3` endpoints send with it. Objects are strict: a field
@@ -12,8 +12,8 @@ const uint = z.number().int().nonnegative();
 const num = z.number();
 const strList = z.array(z.string());
 /** Go's encoding/json writes time.Time as RFC 3339. */
-const time = z.iso.datetime({ offset: true });
-const uuid = z.uuid();
+const time = z.string().datetime({ offset: true });
+const uuid = z.string().uuid();
 /** A deprecated pointer field: absent unless set. */
 const dep = <T extends z.ZodType>(s: T) => s.optional();
 

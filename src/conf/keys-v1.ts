@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import type { KeySpec } from './keys.ts';
 
 // MediaMTX v1.x settings that have no v0.22.2 name, with upstream HEAD's defaults (internal/conf/conf.go, path.go).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { parseListenAddress } from '../lib/index.ts';
 
 /** Kinds of configuration values. */

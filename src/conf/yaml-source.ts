@@ -1,6 +1,12 @@
-import { LineCounter, parseDocument, isCollection, isMap, isNode, isScalar, isSeq, visit, type Document, type ScalarTag, type YAMLError } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Document, ScalarTag, YAMLError } from 'yaml';
+import { requireCjsPackage } from '../lib/index.ts';
 import { ConfError } from './conf-error.ts';
 import { goYamlNumberTags } from './yaml-numbers.ts';
+
+// yaml is CommonJS: required, not imported (lib/cjs-package.ts says why).
+const { LineCounter, parseDocument, isCollection, isMap, isNode, isScalar, isSeq, visit } = requireCjsPackage<typeof Yaml>('yaml');
+type LineCounter = Yaml.LineCounter;
 
 /** Parsed YAML plus a way to find the line of a key path. */
 export interface YamlSource {

@@ -6,6 +6,7 @@ export { ErrorCounter } from './error-counter.ts';
 export { rescale, VIDEO_CLOCK_RATE, type Rounding } from './clock.ts';
 export { parseListenAddress, normalizeIp, AddressError, type ListenAddress } from './net-address.ts';
 export { readStartupFile } from './startup-file.ts';
+export { requireCjsPackage } from './cjs-package.ts';
 export { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';
 export { splitIceServerEntry, maskIceServerEntry, IceServerEntryError, type IceServerEntry } from './ice-server-entry.ts';
 export { TypedEmitter, type EventMap } from './typed-emitter.ts';
@@ -21,3 +22,4 @@ export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH,
 export {
   holdYoungGeneration, capYoungGeneration, releaseYoungGeneration, youngGenerationBytes, youngGenerationCap, YOUNG_GENERATION_CAP_BYTES, YOUNG_GENERATION_ENV,
 } from './young-generation.ts';
+export { limitOldGenerationGrowth, oldGenerationGrowthPercent, OLD_GENERATION_GROWTH_ENV, OLD_GENERATION_GROWTH_PERCENT } from './old-generation.ts';

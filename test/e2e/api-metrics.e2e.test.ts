@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import { Profile } from 'pprof-format';
 import {
   ConfSchema, HlsMuxersListSchema, PathsListSchema, RtmpConnsListSchema, RtspConnsListSchema, RtspSessionsListSchema, WebRtcConnsListSchema,

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
 import {
   V3ErrorSchema, V3GlobalConfSchema, V3HlsMuxerListSchema, V3HlsMuxerSchema, V3InfoSchema, V3OkSchema, V3PathConfListSchema,
   V3PathConfSchema, V3PathListSchema, V3PathSchema, V3RtmpConnListSchema, V3RtmpConnSchema, V3RtspConnListSchema, V3RtspConnSchema,
