@@ -46,5 +46,5 @@ export interface HlsMuxerContext {
   readonly instantStart: boolean;
 }
 
-/** Makes the muxer of one path's stream. */
-export type HlsMuxerFactory = (description: Description, opts: HlsMuxerSettings & HlsMuxerContext) => HlsServerMuxer;
+/** Makes the muxer of one path's stream (the real factory loads the muxer's modules first, hence the promise). */
+export type HlsMuxerFactory = (description: Description, opts: HlsMuxerSettings & HlsMuxerContext) => HlsServerMuxer | Promise<HlsServerMuxer>;

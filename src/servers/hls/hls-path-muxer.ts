@@ -113,7 +113,7 @@ export class HlsPathMuxer implements Reader {
         stream = s.stream;
       }
       this.stream = stream;
-      this.attach(stream);
+      await this.attach(stream);
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       throw err;
@@ -125,9 +125,11 @@ export class HlsPathMuxer implements Reader {
     this.close(err);
   }
 
-  private attach(stream: Stream): void {
+  private async attach(stream: Stream): Promise<void> {
     const { settings, pathName } = this.opts;
-    const muxer = this.opts.createMuxer(stream.description, { ...settings, pathName, log: this.log, instantStart: this.opts.gopReplay });
+    const muxer = await this.opts.createMuxer(stream.description, { ...settings, pathName, log: this.log, instantStart: this.opts.gopReplay });
+    // Closed while the muxer's modules loaded: it never started, and its directory (hlsDirectory) goes now.
+    if (this.closed) { muxer.close(); throw new Error('terminated'); }
     this.muxer = muxer;
     for (const s of muxer.skipped) this.log.warn(s);
     if (muxer.tracks.length === 0) {
