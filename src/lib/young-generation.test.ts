@@ -10,12 +10,15 @@ const MODULE = fileURLToPath(new URL('./young-generation.ts', import.meta.url));
  * Runs `mode` in a fresh Node (a V8 heap whose young generation was never grown) that keeps many objects alive across
  * scavenges, the pattern that makes V8 grow the young generation, and returns its size in bytes afterwards.
  */
-function youngGenerationAfterChurn(mode: 'none' | 'hold' | 'cap'): { before: number; after: number } {
+function youngGenerationAfterChurn(mode: 'none' | 'hold' | 'cap' | 'busy' | 'calm'): { before: number; after: number } {
   const script = `
     import { capYoungGeneration, holdYoungGeneration, youngGenerationBytes } from ${JSON.stringify(MODULE)};
     const before = youngGenerationBytes();
     if (${JSON.stringify(mode)} === 'hold') holdYoungGeneration();
     if (${JSON.stringify(mode)} === 'cap') { holdYoungGeneration(); capYoungGeneration(before * 2, 5); }
+    // Following the load: the churn scavenges far more than once a second (busy), never a billion times (calm).
+    if (${JSON.stringify(mode)} === 'busy') { holdYoungGeneration(); capYoungGeneration(before, 5, { busyCapBytes: before * 4, scavengesPerSecond: 1, windowMs: 50 }); }
+    if (${JSON.stringify(mode)} === 'calm') { holdYoungGeneration(); capYoungGeneration(before, 5, { busyCapBytes: before * 4, scavengesPerSecond: 1e9, windowMs: 50 }); }
     const keep = [];
     for (let round = 0; round < 40; round++) {
       for (let i = 0; i < 20000; i++) keep.push({ round, i, s: 'x' + i });
@@ -40,6 +43,15 @@ describe('young generation sizing', () => {
     assert.ok(grown.after >= 4 * grown.before, `without a hold the churn should grow it at least twice (the test's premise), saw ${show(grown)}`);
     assert.equal(held.after, held.before, `held: no growth expected, saw ${show(held)}`);
     assert.ok(capped.after >= 2 * capped.before && capped.after <= 4 * capped.before, `capped at twice its size: one or two doublings expected (one past a check), saw ${show(capped)}`);
+  });
+
+  it('following the load: a busy heap gets the larger cap, a calm one keeps the base cap', () => {
+    const busy = youngGenerationAfterChurn('busy');
+    const calm = youngGenerationAfterChurn('calm');
+    const MiB = 1024 * 1024;
+    const show = (r: { before: number; after: number }): string => `${r.before / MiB} → ${r.after / MiB} MiB`;
+    assert.ok(busy.after >= 2 * busy.before && busy.after <= 8 * busy.before, `busy: growth past the base cap toward 4× expected, saw ${show(busy)}`);
+    assert.equal(calm.after, calm.before, `calm: held at the base cap, saw ${show(calm)}`);
   });
 
   it('reads its cap from the environment, and steps aside when the user sizes the young generation', () => {

@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 // Why: V8 doubles its young generation (the "new space", up to 32 MiB on 64-bit) whenever enough objects survive a
@@ -36,21 +37,65 @@ export function youngGenerationBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
+/** The young generation's cap while the server is busy: 16 MiB (two 8 MiB semi-spaces). */
+export const BUSY_YOUNG_GENERATION_CAP_BYTES = 16 * 1024 * 1024;
+
+/** Scavenges per second from which the server counts as busy (200 LL-HLS readers make about 20). */
+export const BUSY_SCAVENGES_PER_SECOND = 12;
+
+/** How capYoungGeneration follows the load. */
+export interface YoungGenerationLoad {
+  /** The cap while scavenges are at least `scavengesPerSecond`, in bytes (not below the base cap). */
+  readonly busyCapBytes: number;
+  readonly scavengesPerSecond: number;
+  /** Window the rate is measured over, ms (1000 by default). */
+  readonly windowMs?: number;
+}
+
 /**
  * Lets the young generation grow again (doubling, as V8 does by default) until it reaches `capBytes`, then holds it
  * there. Growth needs a young generation's worth of survivors since the last growth, so it takes many scavenges: a
- * check every `pollMs` catches it within one doubling. Returns a function that stops the check.
+ * check every `pollMs` catches it within one doubling. With `load`, the cap rises to `load.busyCapBytes` once the
+ * scavenge rate reaches `load.scavengesPerSecond` over a window. Why: many objects that live a little while (LL-HLS
+ * requests blocked for up to a part) make a small young generation scavenge twenty times a second and copy the same
+ * survivors each time, while an idle or fan-out-only server (200 RTMP readers: 6 a second) keeps the small one. V8
+ * never shrinks it again. Returns a function that stops the checks.
  */
-export function capYoungGeneration(capBytes: number, pollMs = 200): () => void {
-  if (youngGenerationBytes() >= capBytes) { holdYoungGeneration(); return () => {}; }
-  setFlagsFromString('--semi-space-growth-factor=2');
+export function capYoungGeneration(capBytes: number, pollMs = 200, load?: YoungGenerationLoad): () => void {
+  let cap = capBytes;
+  let scavenges = 0;
+  let since = Date.now();
+  let factor = 0;
+  const observer = load ? new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+  }) : undefined;
+  observer?.observe({ entryTypes: ['gc'] });
+  const check = (): boolean => {
+    if (load) {
+      const now = Date.now();
+      if (now - since >= (load.windowMs ?? 1000)) {
+        const isBusy = (scavenges * 1000) / (now - since) >= load.scavengesPerSecond;
+        if (isBusy) cap = Math.max(capBytes, load.busyCapBytes);
+        scavenges = 0;
+        since = now;
+      }
+    }
+    const isGrowing = youngGenerationBytes() < cap;
+    if (factor !== (isGrowing ? 2 : 1)) {
+      factor = isGrowing ? 2 : 1;
+      setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+    }
+    // Without a load to follow, the check ends once the cap is reached; with one, it goes on until the busy cap is.
+    return isGrowing || (load !== undefined && cap < load.busyCapBytes);
+  };
+  if (!check()) { observer?.disconnect(); return () => {}; }
   const timer = setInterval(() => {
-    if (youngGenerationBytes() < capBytes) return;
-    holdYoungGeneration();
+    if (check()) return;
     clearInterval(timer);
+    observer?.disconnect();
   }, pollMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => { clearInterval(timer); observer?.disconnect(); };
 }
 
 /** Gives V8 back its own sizing (the default growth factor). */
