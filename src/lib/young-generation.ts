@@ -40,12 +40,12 @@ export function youngGenerationBytes(): number {
 /** The young generation's cap while the server is busy: 16 MiB (two 8 MiB semi-spaces). */
 export const BUSY_YOUNG_GENERATION_CAP_BYTES = 16 * 1024 * 1024;
 
-/** Scavenges per second from which the server counts as busy (200 LL-HLS readers make about 20). */
+/** Scavenges per second from which the server counts as busy (200 LL-HLS readers made 26 with a 4 MiB one). */
 export const BUSY_SCAVENGES_PER_SECOND = 12;
 
 /** How capYoungGeneration follows the load. */
 export interface YoungGenerationLoad {
-  /** The cap while scavenges are at least `scavengesPerSecond`, in bytes (not below the base cap). */
+  /** The cap once scavenges reach `scavengesPerSecond`, in bytes (never below the base cap). */
   readonly busyCapBytes: number;
   readonly scavengesPerSecond: number;
   /** Window the rate is measured over, ms (1000 by default). */
@@ -57,7 +57,7 @@ export interface YoungGenerationLoad {
  * there. Growth needs a young generation's worth of survivors since the last growth, so it takes many scavenges: a
  * check every `pollMs` catches it within one doubling. With `load`, the cap rises to `load.busyCapBytes` once the
  * scavenge rate reaches `load.scavengesPerSecond` over a window. Why: many objects that live a little while (LL-HLS
- * requests blocked for up to a part) make a small young generation scavenge twenty times a second and copy the same
+ * requests blocked for up to a part) make a small young generation scavenge 26 times a second and copy the same
  * survivors each time, while an idle or fan-out-only server (200 RTMP readers: 6 a second) keeps the small one. V8
  * never shrinks it again. Returns a function that stops the checks.
  */
