@@ -2,7 +2,7 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 // Why: V8 doubles its young generation (the "new space", up to 32 MiB on 64-bit) whenever enough objects survive a
-// scavenge. Loading the server's modules alone grows it to 16–32 MiB, and it never gives that memory back, which is
+// scavenge. Loading the server's modules alone grows it to 16–32 MiB, and it seldom gives that memory back, which is
 // most of the gap between an idle server and Node itself. V8 fixes the maximum at start (--max-semi-space-size can
 // only come from the command line or NODE_OPTIONS), but reads --semi-space-growth-factor at each growth: a factor of 1
 // holds the current size. So the entry point holds it while modules load, and once the server runs it may grow
@@ -59,7 +59,7 @@ export interface YoungGenerationLoad {
  * scavenge rate reaches `load.scavengesPerSecond` over a window. Why: many objects that live a little while (LL-HLS
  * requests blocked for up to a part) make a small young generation scavenge 26 times a second and copy the same
  * survivors each time, while an idle or fan-out-only server (200 RTMP readers: 6 a second) keeps the small one. V8
- * never shrinks it again. Returns a function that stops the checks.
+ * seldom shrinks it again. Returns a function that stops the checks.
  */
 export function capYoungGeneration(capBytes: number, pollMs = 200, load?: YoungGenerationLoad): () => void {
   let cap = capBytes;
