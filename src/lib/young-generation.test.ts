@@ -17,8 +17,8 @@ function youngGenerationAfterChurn(mode: 'none' | 'hold' | 'cap' | 'busy' | 'cal
     if (${JSON.stringify(mode)} === 'hold') holdYoungGeneration();
     if (${JSON.stringify(mode)} === 'cap') { holdYoungGeneration(); capYoungGeneration(before * 2, 5); }
     // Following the load: the churn scavenges far more than once a second (busy), never a billion times (calm).
-    if (${JSON.stringify(mode)} === 'busy') { holdYoungGeneration(); capYoungGeneration(before, 5, { busyCapBytes: before * 4, scavengesPerSecond: 1, windowMs: 50 }); }
-    if (${JSON.stringify(mode)} === 'calm') { holdYoungGeneration(); capYoungGeneration(before, 5, { busyCapBytes: before * 4, scavengesPerSecond: 1e9, windowMs: 50 }); }
+    if (${JSON.stringify(mode)} === 'busy') { holdYoungGeneration(); capYoungGeneration(before, 5, { busyCapBytes: before * 8, scavengesPerSecond: 1, windowMs: 50 }); }
+    if (${JSON.stringify(mode)} === 'calm') { holdYoungGeneration(); capYoungGeneration(before, 5, { busyCapBytes: before * 8, scavengesPerSecond: 1e9, windowMs: 50 }); }
     const keep = [];
     for (let round = 0; round < 40; round++) {
       for (let i = 0; i < 20000; i++) keep.push({ round, i, s: 'x' + i });
@@ -50,9 +50,10 @@ describe('young generation sizing', () => {
     const calm = youngGenerationAfterChurn('calm');
     const MiB = 1024 * 1024;
     const show = (r: { before: number; after: number }): string => `${r.before / MiB} → ${r.after / MiB} MiB`;
-    assert.ok(busy.after >= 2 * busy.before && busy.after <= 8 * busy.before, `busy: growth past the base cap toward 4× expected, saw ${show(busy)}`);
-    // V8 may shrink it when allocation slows (seen once in CI: 4 → 2 MiB), so the check is that it did not grow.
-    assert.ok(calm.after <= calm.before, `calm: held at the base cap, saw ${show(calm)}`);
+    assert.ok(busy.after >= 4 * busy.before && busy.after <= 8 * busy.before, `busy: growth toward the busy cap (8×) expected, saw ${show(busy)}`);
+    // V8 may shrink it when allocation slows (seen in CI: 4 → 2 MiB); growing back to the base cap may then overshoot
+    // by one doubling before a check (seen in CI: 4 → 8 MiB), as the cap test allows. Never toward the busy cap.
+    assert.ok(calm.after <= 2 * calm.before, `calm: held at the base cap (one doubling past it at most), saw ${show(calm)}`);
   });
 
   it('reads its cap from the environment, and steps aside when the user sizes the young generation', () => {
