@@ -65,7 +65,7 @@ export function capYoungGeneration(capBytes: number, pollMs = 200, load?: YoungG
   let cap = capBytes;
   let scavenges = 0;
   let since = Date.now();
-  let factor = 0;
+  let wasGrowing: boolean | undefined;
   const observer = load ? new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
   }) : undefined;
@@ -81,9 +81,9 @@ export function capYoungGeneration(capBytes: number, pollMs = 200, load?: YoungG
       }
     }
     const isGrowing = youngGenerationBytes() < cap;
-    if (factor !== (isGrowing ? 2 : 1)) {
-      factor = isGrowing ? 2 : 1;
-      setFlagsFromString(`--semi-space-growth-factor=${factor}`);
+    if (isGrowing !== wasGrowing) {
+      wasGrowing = isGrowing;
+      if (isGrowing) releaseYoungGeneration(); else holdYoungGeneration();
     }
     // Without a load to follow, the check ends once the cap is reached; with one, it goes on until the busy cap is.
     return isGrowing || (load !== undefined && cap < load.busyCapBytes);
