@@ -71,7 +71,8 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   hooks: ['conf', 'lib'],
   core: ['stream', 'formats', 'auth', 'hooks', 'conf', 'lib'], // never protocols/servers/sources: factories are injected
   protocols: ['stream', 'formats', 'codecs', 'lib'],
-  servers: ['protocols', 'core', 'stream', 'formats', 'auth', 'hooks', 'conf', 'lib'],
+  fanout: ['lib'],                                          // fan-out shard processes: move bytes to sockets, know no protocol
+  servers: ['fanout', 'protocols', 'core', 'stream', 'formats', 'auth', 'hooks', 'conf', 'lib'],
   sources: ['protocols', 'core', 'stream', 'formats', 'auth', 'hooks', 'conf', 'lib'],
   api: ['core', 'conf', 'lib'],
   metrics: ['core', 'conf', 'lib'],

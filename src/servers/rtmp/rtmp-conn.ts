@@ -9,6 +9,8 @@ import {
   type AmfValue, type RtmpCommand, type RtmpMessage, type RtmpStreamMuxer, type RtmpTarget,
 } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
+import type { RemoteSocket } from '../../fanout/index.ts';
+import type { RtmpFanout, RtmpShardSeat } from './rtmp-fanout.ts';
 import { RtmpPlayer } from './rtmp-player.ts';
 
 // Shared object messages (RTMP spec §7.1.3): valid, but this server has no shared objects.
@@ -29,8 +31,13 @@ export interface RtmpConnHost {
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly readBufferCount: number;
+  /** Fan-out shards players move to; undefined: players stay in this process. */
+  readonly fanout: RtmpFanout | undefined;
   muxerFor(stream: Stream, caps: EnhancedCaps): RtmpStreamMuxer;
 }
+
+// Unsent bytes above which a player on a shard stops taking frames, as RtmpPlayer does here.
+const SHARD_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 /** One RTMP connection: handshake, connect, then one publish or play (MediaMTX's rtmpConn). */
 export class RtmpConn {
@@ -53,8 +60,10 @@ export class RtmpConn {
   get bytesReceived(): number { return this.flow.bytesReceived; }
   private publishing: { target: RtmpTarget; toStream: RtmpToStream; pending: RtmpMessage[]; timer?: NodeJS.Timeout; lease?: PublisherLease; announcing?: boolean } | undefined;
   private player: RtmpPlayer | undefined;
-  /** Frames dropped because this player was too slow. */
-  get outboundDiscarded(): number { return this.player?.discarded ?? 0; }
+  /** Set once a fan-out shard writes to the client: every write and close goes through it from then on. */
+  private remote: RemoteSocket | undefined;
+  /** Frames dropped because this player was too slow (here, then on its shard). */
+  get outboundDiscarded(): number { return (this.player?.discarded ?? 0) + (this.remote?.discarded ?? 0); }
   private readerLease: ReaderLease | undefined;
   private readonly setupTimer: NodeJS.Timeout;
   private closed = false;
@@ -82,7 +91,8 @@ export class RtmpConn {
     this.publishing?.lease?.release();
     this.player?.close();
     this.readerLease?.release();
-    this.socket.destroy();
+    if (this.remote) this.remote.destroy();
+    else this.socket.destroy();
     this.log.info(`closed${err ? `: ${err.message}` : ''}`);
     this.opts.onClose(this);
   }
@@ -90,7 +100,32 @@ export class RtmpConn {
   private send(msg: RtmpMessage): void {
     const b = serializeRtmpMessage(msg, OUT_CHUNK_SIZE);
     this.bytesSent += b.length;
-    this.socket.write(b);
+    (this.remote ?? this.socket).write(b);
+  }
+
+  /** The player has sent everything it had: the socket goes to its shard, which writes the stream from `seat.seq`. */
+  private moveTo(seat: RtmpShardSeat): void {
+    if (this.closed) { seat.release(); return; }
+    const s = this.socket;
+    s.pause(); // what arrives from now on waits in the kernel for the shard, or in the buffer read below
+    s.removeAllListeners('data');
+    s.removeAllListeners('error');
+    s.removeAllListeners('close');
+    s.on('error', () => undefined); // the handle leaves with the message; errors after that are the shard's
+    // Bytes read but not yet delivered (the socket was paused) are this process's to parse.
+    const held: Buffer[] = [];
+    for (let b = s.read() as Buffer | null; b !== null; b = s.read() as Buffer | null) held.push(b);
+    const remote = seat.adopt(s, { queueSize: this.host.readBufferCount, highWaterBytes: SHARD_HIGH_WATER_BYTES, writeTimeoutMs: this.host.writeTimeoutMs });
+    if (!remote) { this.close(new Error('moving the player to a fan-out shard failed')); return; }
+    this.remote = remote;
+    this.log.debug(`moved to fan-out shard at record ${seat.seq}`);
+    // The path's bytesSent counts what its readers were sent; the shard's reports stand in for the player's deliveries.
+    const streamStats = this.readerLease?.stream.stats;
+    remote.onBytes = (n) => { this.bytesSent += n; if (streamStats) streamStats.bytesOut += n; };
+    remote.on('data', (d: Buffer) => this.onData(d));
+    remote.on('error', (err: Error) => this.close(err));
+    remote.on('close', () => this.close());
+    for (const b of held) this.onData(b);
   }
 
   private onData(d: Buffer): void {
@@ -98,7 +133,7 @@ export class RtmpConn {
     try {
       if (!this.reader) {
         const r = this.handshake.push(d);
-        if (r.send) this.socket.write(r.send);
+        if (r.send) (this.remote ?? this.socket).write(r.send);
         if (!r.done) return;
         this.reader = new RtmpChunkReader();
         d = r.rest ?? Buffer.alloc(0);
@@ -215,7 +250,8 @@ export class RtmpConn {
       this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Play.Reset', `Playing and resetting ${name}.`));
       this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Play.Start', `Started playing ${name}.`));
       this.send({ chunkStreamId: 5, type: RtmpMessageType.DataAmf0, timestamp: 0, messageStreamId: RTMP_MEDIA_STREAM_ID, body: encodeAmf0('|RtmpSampleAccess', true, true) });
-      this.player = new RtmpPlayer({ socket: this.socket, stream: lease.stream, muxer, queueSize: this.host.readBufferCount, writeTimeoutMs: this.host.writeTimeoutMs, log: this.log, onError: (e) => this.close(e), onBytes: (n) => { this.bytesSent += n; } });
+      this.player = new RtmpPlayer({ socket: this.socket, stream: lease.stream, muxer, queueSize: this.host.readBufferCount, writeTimeoutMs: this.host.writeTimeoutMs, log: this.log, onError: (e) => this.close(e), onBytes: (n) => { this.bytesSent += n; },
+        ...(this.host.fanout ? { fanout: this.host.fanout, moveTo: (seat: RtmpShardSeat) => this.moveTo(seat) } : {}) });
     } catch (err) {
       this.close(err as Error);
     }

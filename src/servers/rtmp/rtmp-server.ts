@@ -1,9 +1,11 @@
 import type { Logger } from '../../lib/index.ts';
+import { ShardPool, fanoutShardCount } from '../../fanout/index.ts';
 import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
 import { RtmpStreamMuxer, type EnhancedCaps } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import { ConnectionHost, type ConnectionHookSettings } from '../connection-host.ts';
 import { OUT_CHUNK_SIZE, RtmpConn, type RtmpConnHost } from './rtmp-conn.ts';
+import { RtmpFanout } from './rtmp-fanout.ts';
 
 /** The settings an RTMP server takes while running: runOnConnect/runOnDisconnect apply to connections opened from then on. */
 export type RtmpLiveSettings = ConnectionHookSettings;
@@ -18,6 +20,11 @@ export interface RtmpServerOptions extends RtmpLiveSettings {
   rtspPort: number;
   paths: PathAccess;
   log: Logger;
+  /**
+   * Fan-out shard processes players move to (docs/multicore-fanout.md); default: fanoutShardCount(), from
+   * MEDIAMTX_TS_FANOUT_SHARDS or the core count. RTMPS players always stay: their TLS state lives here.
+   */
+  fanoutShards?: number;
 }
 
 /** RTMP/RTMPS server: accepts connections and shares one muxer per stream among its players. */
@@ -26,6 +33,7 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly readBufferCount: number;
+  readonly fanout: RtmpFanout | undefined;
   private readonly host: ConnectionHost<RtmpConn>;
   private readonly muxers = new WeakMap<Stream, Map<string, RtmpStreamMuxer>>();
 
@@ -41,6 +49,8 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
     this.readBufferCount = opts.readBufferCount;
+    const shards = secure ? 0 : opts.fanoutShards ?? fanoutShardCount();
+    this.fanout = shards > 0 ? new RtmpFanout(new ShardPool({ shards, ringSize: opts.readBufferCount, log }), log) : undefined;
   }
 
   /** Opens the listener. */
@@ -82,6 +92,7 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
   async close(): Promise<void> {
     if (this.host.isClosed) return;
     await this.host.close();
+    this.fanout?.close();
     this.log.info('listener closed');
   }
 }

@@ -1,0 +1,30 @@
+/**
+ * Entry of a fan-out shard process, forked by ShardPool (docs/multicore-fanout.md): media records arrive on fd 4 (a
+ * pipe), sockets and control on the IPC channel (fd 3). The shard lives as long as its IPC channel.
+ */
+import { Socket } from 'node:net';
+import { Shard } from './shard.ts';
+import type { FromShard, ToShard } from './shard-wire.ts';
+
+const ringSize = Number(process.argv[2]);
+const send = (m: FromShard): void => { if (process.connected) process.send!(m); };
+const shard = new Shard(Number.isInteger(ringSize) && ringSize > 0 ? ringSize : 512, send);
+const pipe = new Socket({ fd: 4, readable: true, writable: false });
+
+function exit(code: number): void {
+  shard.close();
+  process.exit(code);
+}
+
+pipe.on('data', (d: Buffer) => {
+  try {
+    shard.onPipe(d);
+  } catch (err) {
+    process.stderr.write(`[fan-out shard ${process.pid}] ${(err as Error).message}\n`);
+    exit(1);
+  }
+});
+pipe.on('close', () => exit(0));
+process.on('message', (m: ToShard, handle?: unknown) => shard.onMessage(m, handle instanceof Socket ? handle : undefined));
+process.on('disconnect', () => exit(0));
+send({ t: 'ready' });

@@ -1,0 +1,103 @@
+/**
+ * What the main process and a fan-out shard say to each other (docs/multicore-fanout.md).
+ *
+ * Media and a connection's own outgoing bytes go down a pipe as length-prefixed records, 13-byte header then body:
+ *   u8 kind | u32 id (feed or connection) | u32 seq (media: the feed's record number; otherwise 0) | u32 length
+ * all big-endian. Control travels over Node's IPC channel as the JSON messages typed below; an `adopt` carries the
+ * socket handle.
+ */
+
+/**
+ * Record kinds on the pipe. Media: one wire message of a feed, shared by every reader of the feed on the shard.
+ * Conn: bytes for one connection only (its control messages).
+ */
+export const RecordKind = { Media: 1, Conn: 2 } as const;
+
+/** A record kind's value. */
+export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
+
+/** Bytes before a record's body. */
+export const RECORD_HEADER_BYTES = 13;
+/** Largest record body accepted: a record is one wire message (an RTMP frame), so this is a corrupt pipe. */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+
+/** One record read from the pipe. */
+export interface ShardRecord { readonly kind: RecordKind; readonly id: number; readonly seq: number; readonly body: Buffer }
+
+/** The header of a record; written before its body, so the body is never copied. */
+export function recordHeader(kind: RecordKind, id: number, seq: number, length: number): Buffer {
+  const h = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
+  h.writeUInt8(kind, 0);
+  h.writeUInt32BE(id >>> 0, 1);
+  h.writeUInt32BE(seq >>> 0, 5);
+  h.writeUInt32BE(length, 9);
+  return h;
+}
+
+/** Splits the pipe's byte stream back into records, whatever the chunking. */
+export class RecordParser {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  /** Feeds a chunk; returns the records it completes. Throws on a kind or length no sender writes. */
+  push(chunk: Buffer): ShardRecord[] {
+    let buf = chunk;
+    if (this.pendingBytes > 0) {
+      this.pending.push(chunk);
+      buf = Buffer.concat(this.pending, this.pendingBytes + chunk.length);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    const out: ShardRecord[] = [];
+    let off = 0;
+    while (buf.length - off >= RECORD_HEADER_BYTES) {
+      const kind = buf.readUInt8(off);
+      if (kind !== RecordKind.Media && kind !== RecordKind.Conn) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
+      const length = buf.readUInt32BE(off + 9);
+      if (length > MAX_RECORD_BYTES) throw new Error(`fan-out pipe: record of ${length} bytes`);
+      if (buf.length - off - RECORD_HEADER_BYTES < length) break;
+      const start = off + RECORD_HEADER_BYTES;
+      out.push({ kind, id: buf.readUInt32BE(off + 1), seq: buf.readUInt32BE(off + 5), body: buf.subarray(start, start + length) });
+      off = start + length;
+    }
+    if (off < buf.length) {
+      const rest = buf.subarray(off);
+      this.pending.push(rest);
+      this.pendingBytes = rest.length;
+    }
+    return out;
+  }
+}
+
+/** Per-reader limits a shard applies, as the main process would (docs/limits.md § Readers). */
+export interface ShardReaderLimits {
+  /** Records a reader may be behind the feed before the oldest are dropped and counted (readBufferCount). */
+  readonly queueSize: number;
+  /** Unsent bytes above which the reader stops taking records until its socket drains. */
+  readonly highWaterBytes: number;
+  /** A reader that stays above the high-water mark this long is closed (writeTimeout). */
+  readonly writeTimeoutMs: number;
+}
+
+/** IPC messages from the main process to a shard. */
+export type ToShard =
+  /** Take over the socket sent with this message; write the feed's records from `seq` on. */
+  | { t: 'adopt'; conn: number; feed: number; seq: number; limits: ShardReaderLimits }
+  /** Close this connection's socket. */
+  | { t: 'close'; conn: number }
+  /** The main process sends no more records of this feed; drop them. */
+  | { t: 'feed-end'; feed: number };
+
+/** Counters of one connection since the last report: [conn, bytes written, records dropped, unsent bytes]. */
+export type ConnStats = [conn: number, bytes: number, drops: number, unsent: number];
+
+/** IPC messages from a shard to the main process. */
+export type FromShard =
+  /** The shard listens and can take sockets. */
+  | { t: 'ready' }
+  /** Bytes the client sent, base64: a player's acknowledgements, pings and commands are few and small. */
+  | { t: 'data'; conn: number; b64: string }
+  /** The connection's socket closed; `error` when it failed rather than ended. */
+  | { t: 'closed'; conn: number; error?: string }
+  /** Counters of the connections that changed, once a second. */
+  | { t: 'stats'; conns: ConnStats[] };

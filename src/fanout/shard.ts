@@ -1,0 +1,123 @@
+import type { Socket } from 'node:net';
+import { FeedRing } from './feed-ring.ts';
+import { ShardReader } from './shard-reader.ts';
+import { RecordKind, RecordParser, type ConnStats, type FromShard, type ShardReaderLimits, type ShardRecord, type ToShard } from './shard-wire.ts';
+
+// A player sends acknowledgements, pings and the odd command; more than this per second is not a player.
+const MAX_INBOUND_BYTES_PER_S = 1024 * 1024;
+// Bytes kept for connections whose socket has not arrived yet (their control messages raced the handle).
+const MAX_EARLY_BYTES = 1024 * 1024;
+
+interface Conn { socket: Socket; reader: ShardReader; feed: number; inbound: number; drops: number; reported: boolean }
+/** Bytes for a connection whose socket has not arrived, and the end of each feed's ring when they came. */
+interface Early { body: Buffer; ends: Map<number, number> }
+
+/**
+ * A fan-out shard's state: the feeds' rings, the sockets it was given and their readers. It writes media only;
+ * everything a client sends goes back to the main process, which answers through `Conn` records.
+ */
+export class Shard {
+  private readonly parser = new RecordParser();
+  private readonly rings = new Map<number, FeedRing>();
+  private readonly conns = new Map<number, Conn>();
+  private readonly early = new Map<number, Early[]>();
+  private earlyBytes = 0;
+  private readonly statsTimer: NodeJS.Timeout;
+
+  /** `ringSize`: records kept per feed, the readers' queue size (readBufferCount). */
+  constructor(private readonly ringSize: number, private readonly send: (m: FromShard) => void) {
+    this.statsTimer = setInterval(() => this.report(), 1000);
+  }
+
+  /** Bytes from the pipe. Throws on a corrupt pipe (the process then exits and the main process respawns it). */
+  onPipe(chunk: Buffer): void {
+    const touched = new Set<number>();
+    for (const r of this.parser.push(chunk)) {
+      if (r.kind === RecordKind.Media) { this.ring(r.id).put(r.seq, r.body); touched.add(r.id); } else this.own(r);
+    }
+    if (touched.size === 0) return;
+    for (const c of this.conns.values()) if (touched.has(c.feed)) c.reader.pump();
+  }
+
+  /** An IPC message, with the socket of an `adopt`. */
+  onMessage(m: ToShard, socket?: Socket): void {
+    switch (m.t) {
+      case 'adopt': {
+        if (!socket) return;
+        this.adopt(m.conn, m.feed, m.seq, m.limits, socket);
+        return;
+      }
+      case 'close': this.conns.get(m.conn)?.socket.destroy(); this.dropEarly(m.conn); return;
+      case 'feed-end': this.rings.delete(m.feed); return;
+    }
+  }
+
+  /** Closes every socket and stops the timer. */
+  close(): void {
+    clearInterval(this.statsTimer);
+    for (const c of this.conns.values()) c.socket.destroy();
+  }
+
+  private ring(feed: number): FeedRing {
+    let r = this.rings.get(feed);
+    if (!r) { r = new FeedRing(this.ringSize); this.rings.set(feed, r); }
+    return r;
+  }
+
+  private adopt(id: number, feed: number, seq: number, limits: ShardReaderLimits, socket: Socket): void {
+    const ring = this.ring(feed);
+    const c: Conn = { socket, feed, inbound: 0, drops: 0, reported: false,
+      reader: new ShardReader(socket, ring, seq, limits, () => socket.destroy(new Error('write timeout'))) };
+    this.conns.set(id, c);
+    socket.on('data', (d: Buffer) => {
+      c.inbound += d.length;
+      if (c.inbound > MAX_INBOUND_BYTES_PER_S) { socket.destroy(new Error('the player sent more than 1 MiB in a second')); return; }
+      this.send({ t: 'data', conn: id, b64: d.toString('base64') });
+    });
+    let error: string | undefined;
+    socket.on('error', (err) => { error = err.message; });
+    socket.on('close', () => {
+      c.reader.close();
+      this.conns.delete(id);
+      this.send(error ? { t: 'closed', conn: id, error } : { t: 'closed', conn: id });
+    });
+    // Early bytes go where they were in the pipe: after the feed's records that came before them.
+    for (const e of this.early.get(id) ?? []) { c.reader.pump(e.ends.get(feed) ?? 0); c.reader.writeOwn(e.body); }
+    this.dropEarly(id);
+    c.reader.pump();
+  }
+
+  private own(r: ShardRecord): void {
+    const c = this.conns.get(r.id);
+    // The media records before this one in the pipe go first: a chunk's records are only pumped after the chunk.
+    if (c) { c.reader.pump(); c.reader.writeOwn(r.body); return; }
+    if (this.earlyBytes + r.body.length > MAX_EARLY_BYTES) return;
+    // Copied: the body is a view of a pipe chunk that would otherwise stay referenced.
+    const list = this.early.get(r.id) ?? [];
+    list.push({ body: Buffer.from(r.body), ends: new Map([...this.rings].map(([feed, ring]) => [feed, ring.end])) });
+    this.early.set(r.id, list);
+    this.earlyBytes += r.body.length;
+  }
+
+  private dropEarly(id: number): void {
+    for (const e of this.early.get(id) ?? []) this.earlyBytes -= e.body.length;
+    this.early.delete(id);
+  }
+
+  private report(): void {
+    const conns: ConnStats[] = [];
+    for (const [id, c] of this.conns) {
+      c.inbound = 0;
+      const r = c.reader;
+      if (r.bytes === 0 && r.drops === 0 && c.reported) continue;
+      conns.push([id, r.bytes, r.drops, c.socket.writableLength]);
+      r.bytes = 0;
+      r.drops = 0;
+      c.reported = true;
+    }
+    if (conns.length > 0) this.send({ t: 'stats', conns });
+    // Early bytes of a connection whose socket never came (its adopt failed) do not outlive a report.
+    this.early.clear();
+    this.earlyBytes = 0;
+  }
+}
