@@ -4,7 +4,8 @@
  */
 export class FeedRing {
   private readonly slots: (Buffer | undefined)[];
-  private readonly seqs: Int32Array;
+  // Float64: sequence numbers go past 2^31 on a stream that runs for months.
+  private readonly seqs: Float64Array;
   /** Sequence number after the newest record received (0 before any). */
   end = 0;
   /** True once a record arrived; `end` means nothing before. */
@@ -12,7 +13,7 @@ export class FeedRing {
 
   constructor(readonly capacity: number) {
     this.slots = new Array<Buffer | undefined>(capacity);
-    this.seqs = new Int32Array(capacity).fill(-1);
+    this.seqs = new Float64Array(capacity).fill(-1);
   }
 
   /** Stores record `seq`; records are stored in order, a gap (records the main process dropped) stays empty. */

@@ -61,7 +61,8 @@ export class RemoteSocket extends EventEmitter {
   /** Called by the pool: the socket is gone on the shard (or the shard is). */
   ended(error?: string): void {
     if (this.closed) return;
-    if (error) this.emit('error', new Error(error));
+    // 'error' without a listener would throw into the pool's message handler.
+    if (error && this.listenerCount('error') > 0) this.emit('error', new Error(error));
     this.gone();
   }
 

@@ -142,7 +142,7 @@ export class ShardPool {
       const n = (feed.slots.get(slot) ?? 1) - 1;
       if (n > 0) { feed.slots.set(slot, n); return; }
       feed.slots.delete(slot);
-      slot.send({ t: 'feed-end', feed: feed.id });
+      slot.send({ t: 'feed-end', feed: feed.id, seq: feed.nextSeq });
     };
     return {
       release,

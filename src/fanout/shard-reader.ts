@@ -75,6 +75,6 @@ export class ShardReader {
   private pause(): void {
     this.paused = true;
     this.socket.once('drain', this.onDrain);
-    this.timer = setTimeout(() => { this.timer = undefined; if (!this.closed) this.onTimeout(); }, this.limits.writeTimeoutMs / 10);
+    this.timer = setTimeout(() => { this.timer = undefined; if (!this.closed) this.onTimeout(); }, this.limits.writeTimeoutMs);
   }
 }

@@ -1,9 +1,9 @@
 /**
  * What the main process and a fan-out shard say to each other (docs/multicore-fanout.md).
  *
- * Media and a connection's own outgoing bytes go down a pipe as length-prefixed records, 13-byte header then body:
- *   u8 kind | u32 id (feed or connection) | u32 seq (media: the feed's record number; otherwise 0) | u32 length
- * all big-endian. Control travels over Node's IPC channel as the JSON messages typed below; an `adopt` carries the
+ * Media and a connection's own outgoing bytes go down a pipe as length-prefixed records, 15-byte header then body:
+ *   u8 kind | u32 id (feed or connection) | u48 seq (media: the feed's record number; otherwise 0) | u32 length
+ * all big-endian. 48 bits, as a feed of 100 records a second passes 2^32 in about 16 months. Control travels over Node's IPC channel as the JSON messages typed below; an `adopt` carries the
  * socket handle.
  */
 
@@ -17,7 +17,9 @@ export const RecordKind = { Media: 1, Conn: 2 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
 /** Bytes before a record's body. */
-export const RECORD_HEADER_BYTES = 13;
+export const RECORD_HEADER_BYTES = 15;
+/** Largest sequence number (48 bits): a feed would need 89,000 years at 100 records a second to reach it. */
+export const MAX_SEQ = 2 ** 48 - 1;
 /** Largest record body accepted: a record is one wire message (an RTMP frame), so this is a corrupt pipe. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
@@ -29,8 +31,8 @@ export function recordHeader(kind: RecordKind, id: number, seq: number, length: 
   const h = Buffer.allocUnsafe(RECORD_HEADER_BYTES);
   h.writeUInt8(kind, 0);
   h.writeUInt32BE(id >>> 0, 1);
-  h.writeUInt32BE(seq >>> 0, 5);
-  h.writeUInt32BE(length, 9);
+  h.writeUIntBE(seq, 5, 6);
+  h.writeUInt32BE(length, 11);
   return h;
 }
 
@@ -38,34 +40,40 @@ export function recordHeader(kind: RecordKind, id: number, seq: number, length: 
 export class RecordParser {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** Bytes the pending chunks must reach before a record can complete: a large record is joined once, not per chunk. */
+  private need = RECORD_HEADER_BYTES;
 
   /** Feeds a chunk; returns the records it completes. Throws on a kind or length no sender writes. */
   push(chunk: Buffer): ShardRecord[] {
-    let buf = chunk;
-    if (this.pendingBytes > 0) {
-      this.pending.push(chunk);
-      buf = Buffer.concat(this.pending, this.pendingBytes + chunk.length);
-      this.pending = [];
-      this.pendingBytes = 0;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < this.need) {
+      if (this.pending.length > 1 && this.need === RECORD_HEADER_BYTES) this.join(); // a header split over chunks
+      return [];
     }
+    const buf = this.join();
     const out: ShardRecord[] = [];
     let off = 0;
+    this.need = RECORD_HEADER_BYTES;
     while (buf.length - off >= RECORD_HEADER_BYTES) {
       const kind = buf.readUInt8(off);
       if (kind !== RecordKind.Media && kind !== RecordKind.Conn) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
-      const length = buf.readUInt32BE(off + 9);
+      const length = buf.readUInt32BE(off + 11);
       if (length > MAX_RECORD_BYTES) throw new Error(`fan-out pipe: record of ${length} bytes`);
-      if (buf.length - off - RECORD_HEADER_BYTES < length) break;
+      if (buf.length - off - RECORD_HEADER_BYTES < length) { this.need = RECORD_HEADER_BYTES + length; break; }
       const start = off + RECORD_HEADER_BYTES;
-      out.push({ kind, id: buf.readUInt32BE(off + 1), seq: buf.readUInt32BE(off + 5), body: buf.subarray(start, start + length) });
+      out.push({ kind, id: buf.readUInt32BE(off + 1), seq: buf.readUIntBE(off + 5, 6), body: buf.subarray(start, start + length) });
       off = start + length;
     }
-    if (off < buf.length) {
-      const rest = buf.subarray(off);
-      this.pending.push(rest);
-      this.pendingBytes = rest.length;
-    }
+    this.pending = off < buf.length ? [buf.subarray(off)] : [];
+    this.pendingBytes = buf.length - off;
     return out;
+  }
+
+  private join(): Buffer {
+    const b = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [b];
+    return b;
   }
 }
 
@@ -85,8 +93,8 @@ export type ToShard =
   | { t: 'adopt'; conn: number; feed: number; seq: number; limits: ShardReaderLimits }
   /** Close this connection's socket. */
   | { t: 'close'; conn: number }
-  /** The main process sends no more records of this feed; drop them. */
-  | { t: 'feed-end'; feed: number };
+  /** The main process sends no more records of this feed numbered below `seq`; drop them, and any still on the way. */
+  | { t: 'feed-end'; feed: number; seq: number };
 
 /** Counters of one connection since the last report: [conn, bytes written, records dropped, unsent bytes]. */
 export type ConnStats = [conn: number, bytes: number, drops: number, unsent: number];

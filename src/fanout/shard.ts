@@ -10,7 +10,9 @@ const MAX_EARLY_BYTES = 1024 * 1024;
 
 interface Conn { socket: Socket; reader: ShardReader; feed: number; inbound: number; drops: number; reported: boolean }
 /** Bytes for a connection whose socket has not arrived, and the end of each feed's ring when they came. */
-interface Early { body: Buffer; ends: Map<number, number> }
+interface Early { body: Buffer; ends: Map<number, number>; at: number }
+// Bytes for a socket that has not arrived are dropped after this long (its adopt failed).
+const EARLY_TTL_MS = 2000;
 
 /**
  * A fan-out shard's state: the feeds' rings, the sockets it was given and their readers. It writes media only;
@@ -21,6 +23,8 @@ export class Shard {
   private readonly rings = new Map<number, FeedRing>();
   private readonly conns = new Map<number, Conn>();
   private readonly early = new Map<number, Early[]>();
+  /** Feeds the main process ended, with the record number below which their records still on the pipe are dropped. */
+  private readonly ended = new Map<number, number>();
   private earlyBytes = 0;
   private readonly statsTimer: NodeJS.Timeout;
 
@@ -33,7 +37,14 @@ export class Shard {
   onPipe(chunk: Buffer): void {
     const touched = new Set<number>();
     for (const r of this.parser.push(chunk)) {
-      if (r.kind === RecordKind.Media) { this.ring(r.id).put(r.seq, r.body); touched.add(r.id); } else this.own(r);
+      if (r.kind !== RecordKind.Media) { this.own(r); continue; }
+      const end = this.ended.get(r.id);
+      if (end !== undefined) {
+        if (r.seq < end) continue; // sent before the feed-end, which overtook it on the IPC channel
+        this.ended.delete(r.id);
+      }
+      this.ring(r.id).put(r.seq, r.body);
+      touched.add(r.id);
     }
     if (touched.size === 0) return;
     for (const c of this.conns.values()) if (touched.has(c.feed)) c.reader.pump();
@@ -48,7 +59,7 @@ export class Shard {
         return;
       }
       case 'close': this.conns.get(m.conn)?.socket.destroy(); this.dropEarly(m.conn); return;
-      case 'feed-end': this.rings.delete(m.feed); return;
+      case 'feed-end': this.rings.delete(m.feed); this.ended.set(m.feed, m.seq); return;
     }
   }
 
@@ -65,6 +76,7 @@ export class Shard {
   }
 
   private adopt(id: number, feed: number, seq: number, limits: ShardReaderLimits, socket: Socket): void {
+    this.ended.delete(feed); // a reader of the feed again: its records from `seq` on are coming
     const ring = this.ring(feed);
     const c: Conn = { socket, feed, inbound: 0, drops: 0, reported: false,
       reader: new ShardReader(socket, ring, seq, limits, () => socket.destroy(new Error('write timeout'))) };
@@ -94,7 +106,7 @@ export class Shard {
     if (this.earlyBytes + r.body.length > MAX_EARLY_BYTES) return;
     // Copied: the body is a view of a pipe chunk that would otherwise stay referenced.
     const list = this.early.get(r.id) ?? [];
-    list.push({ body: Buffer.from(r.body), ends: new Map([...this.rings].map(([feed, ring]) => [feed, ring.end])) });
+    list.push({ body: Buffer.from(r.body), ends: new Map([...this.rings].map(([feed, ring]) => [feed, ring.end])), at: Date.now() });
     this.early.set(r.id, list);
     this.earlyBytes += r.body.length;
   }
@@ -116,8 +128,10 @@ export class Shard {
       c.reported = true;
     }
     if (conns.length > 0) this.send({ t: 'stats', conns });
-    // Early bytes of a connection whose socket never came (its adopt failed) do not outlive a report.
-    this.early.clear();
-    this.earlyBytes = 0;
+    // Early bytes of a connection whose socket never came (its adopt failed) go; those of one on its way stay.
+    const now = Date.now();
+    for (const [id, list] of this.early) if (now - list[0]!.at > EARLY_TTL_MS) this.dropEarly(id);
+    // Bounded: an entry only guards records already on the pipe when the feed ended, long gone after a report.
+    if (this.ended.size > 1024) this.ended.clear();
   }
 }

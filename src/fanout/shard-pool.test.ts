@@ -1,0 +1,214 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { Logger } from '../lib/index.ts';
+import type { RemoteSocket } from './remote-socket.ts';
+import { ShardPool, type ShardSeat } from './shard-pool.ts';
+import type { ShardReaderLimits } from './shard-wire.ts';
+
+const LIMITS: ShardReaderLimits = { queueSize: 64, highWaterBytes: 4 * 1024 * 1024, writeTimeoutMs: 5000 };
+// A shard starts a Node process with tsx: slow on a loaded machine, but bounded.
+const START_MS = 8000;
+
+/** Polls `f` every few ms until it returns something other than undefined/false. */
+async function until<T>(f: () => T | undefined | false, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** A connected loopback pair: `server` is the side a media server accepted, `client` the player's. */
+interface Pair { readonly client: Socket; readonly server: Socket; readonly received: () => Buffer; readonly ended: () => boolean; close(): void }
+
+async function tcpPair(): Promise<Pair> {
+  const listener: Server = createServer();
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const port = (listener.address() as { port: number }).port;
+  const accepted = once(listener, 'connection') as Promise<[Socket]>;
+  const client = connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  let ended = false;
+  client.on('data', (d: Buffer) => chunks.push(d));
+  client.on('error', () => undefined);
+  client.on('close', () => { ended = true; });
+  await once(client, 'connect');
+  const [server] = await accepted;
+  listener.close();
+  return {
+    client, server, received: () => Buffer.concat(chunks), ended: () => ended,
+    close: () => { client.destroy(); server.destroy(); listener.close(); },
+  };
+}
+
+/** Waits for the pool's shard to be ready and takes a seat on it for `feed`. */
+async function seatOf(pool: ShardPool, feed: ReturnType<ShardPool['feed']>): Promise<ShardSeat> {
+  return until(() => pool.seat(feed), START_MS, 'a ready shard');
+}
+
+const record = (i: number, size = 20): Buffer => {
+  const head = Buffer.from(`<record ${i}:`);
+  const b = Buffer.alloc(Math.max(size, head.length + 1), 0x61 + (i % 26));
+  head.copy(b);
+  b[b.length - 1] = 0x3e; // '>'
+  return b;
+};
+
+/** The records and own messages in `b`, in order, as short tokens: `r3` (record 3), `[own 1]`, or `?n` for n stray bytes. */
+function sketch(b: Buffer): string {
+  const text = b.toString('latin1');
+  const out: string[] = [];
+  const re = /\[own \d+\]|<record (\d+):[a-z]*>/g;
+  let at = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > at) out.push(`?${m.index - at}`);
+    out.push(m[1] === undefined ? m[0] : `r${m[1]}`);
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push(`?${text.length - at}`);
+  return out.join(' ');
+}
+
+/** Asserts `got` is exactly `want`, with a readable message when it is not. */
+function assertSameBytes(got: Buffer, want: Buffer): void {
+  assert.equal(sketch(got), sketch(want));
+  assert.ok(got.equals(want), 'same records, different bytes');
+}
+
+describe('ShardPool with a forked shard', () => {
+  it('moves a socket to the shard and writes the feed from the seat seq on, with the connection\'s own bytes between records', { timeout: 20_000 }, async () => {
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
+    let pair: Pair | undefined;
+    try {
+      const feed = pool.feed();
+      assert.equal(pool.seat(feed), undefined, 'no shard is ready at first (this call starts it)');
+      assert.deepEqual(pool.pids, [], 'a shard that is not ready is not listed');
+      const seat = await seatOf(pool, feed);
+      assert.equal(pool.pids.length, 1);
+      const pid = pool.pids[0]!;
+      assert.ok(alive(pid));
+      pair = await tcpPair();
+      const p = pair;
+
+      // Records before the seat's seq reach the shard but are not this reader's.
+      feed.write(record(0));
+      feed.write(record(1));
+      const start = feed.nextSeq;
+      assert.equal(start, 2);
+      const remote = seat.adopt(p.server, start, LIMITS);
+      assert.ok(remote);
+      const errors: Error[] = [];
+      remote.on('error', (e: Error) => errors.push(e));
+      let closes = 0;
+      remote.on('close', () => { closes++; });
+      const inbound: Buffer[] = [];
+      remote.on('data', (d: Buffer) => inbound.push(d));
+
+      const expected: Buffer[] = [];
+      const own = (b: Buffer): void => { remote.write(b); expected.push(b); };
+      const media = (i: number, size?: number): void => { const b = record(i, size); feed.write(b); expected.push(b); };
+      own(Buffer.from('[own 0]')); // written right after the adopt: before every record from the seq on
+      media(2);
+      media(3, 300_000); // several pipe reads
+      media(4);
+      media(5, 70_000);
+      await until(() => p.received().length >= Buffer.concat(expected).length, 5000, 'the first records');
+      assertSameBytes(p.received(), Buffer.concat(expected));
+
+      // The socket is on the shard now: the connection's own bytes land exactly between the records written around them.
+      media(6);
+      own(Buffer.from('[own 1]'));
+      media(7);
+      own(Buffer.from('[own 2]'));
+      own(Buffer.from('[own 3]'));
+      media(8);
+      await new Promise((r) => setTimeout(r, 20));
+      media(9);
+      own(Buffer.from('[own 4]'));
+      const all = Buffer.concat(expected);
+      await until(() => p.received().length >= all.length, 5000, 'all records');
+      await new Promise((r) => setTimeout(r, 50)); // nothing more arrives
+      assertSameBytes(p.received(), all);
+      assert.equal(feed.nextSeq, 10);
+
+      // What the client sends comes back as 'data'.
+      p.client.write('hello from the player');
+      await until(() => Buffer.concat(inbound).length >= 21, 3000, 'the client\'s bytes');
+      assert.equal(Buffer.concat(inbound).toString(), 'hello from the player');
+
+      // Once a second the shard reports what it wrote.
+      await until(() => remote.bytesWritten === all.length, 2500, `bytesWritten ${all.length} (now ${remote.bytesWritten})`);
+      assert.equal(remote.discarded, 0);
+      assert.deepEqual(errors, []);
+
+      // Destroying the remote closes the client's connection.
+      remote.destroy();
+      assert.equal(remote.destroyed, true);
+      await until(() => p.ended(), 3000, 'the client to see the end');
+      await until(() => closes === 1, 1000, 'the remote\'s close');
+      assert.deepEqual(errors, []);
+      remote.write(Buffer.from('after close')); // ignored, no throw
+
+      pool.close();
+      await until(() => !alive(pid), 3000, `shard ${pid} to exit`);
+      assert.deepEqual(pool.pids, []);
+      assert.equal(pool.seat(feed), undefined, 'a closed pool seats nobody');
+    } finally {
+      pool.close();
+      pair?.close();
+    }
+  });
+
+  it('keeps each connection\'s order when several sockets move at once, and closes them all, with an error, when the shard dies', { timeout: 20_000 }, async () => {
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
+    const pairs: Pair[] = [];
+    try {
+      const feed = pool.feed();
+      pool.seat(feed);
+      const seats = [await seatOf(pool, feed), pool.seat(feed)!, pool.seat(feed)!];
+      assert.ok(seats.every((s) => s !== undefined));
+      const pid = pool.pids[0]!;
+      for (let i = 0; i < seats.length; i++) pairs.push(await tcpPair());
+      // Handles go one at a time over the IPC channel: the records and bytes of the later ones arrive before them.
+      const start = feed.nextSeq;
+      const remotes: RemoteSocket[] = seats.map((seat, i) => seat.adopt(pairs[i]!.server, start, LIMITS)!);
+      const errors: Error[][] = remotes.map(() => []);
+      const closes = remotes.map(() => 0);
+      remotes.forEach((r, i) => { r.on('error', (e: Error) => errors[i]!.push(e)); r.on('close', () => { closes[i]!++; }); });
+      const a = record(0);
+      const b = record(1);
+      feed.write(a);
+      remotes.forEach((r, i) => r.write(Buffer.from(`[own ${i}]`)));
+      feed.write(b);
+      for (let i = 0; i < pairs.length; i++) {
+        const want = Buffer.concat([a, Buffer.from(`[own ${i}]`), b]);
+        await until(() => pairs[i]!.received().length >= want.length, 5000, `the records of connection ${i}`);
+        assertSameBytes(pairs[i]!.received(), want);
+      }
+
+      process.kill(pid, 'SIGKILL');
+      await until(() => closes.every((n) => n === 1), 3000, 'the remotes\' close');
+      for (const e of errors) {
+        assert.equal(e.length, 1);
+        assert.match(e[0]!.message, /exited/);
+      }
+      assert.ok(remotes.every((r) => r.destroyed));
+      await until(() => pairs.every((p) => p.ended()), 3000, 'the clients to see the end');
+      assert.deepEqual(pool.pids, []);
+      assert.equal(pool.seat(feed), undefined, 'no shard is ready until the respawn');
+      feed.write(record(2)); // no shard to send it to: nothing throws
+    } finally {
+      pool.close();
+      for (const p of pairs) p.close();
+    }
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect, createServer, type Socket } from 'node:net';
+import { Shard } from './shard.ts';
+import { RecordKind, recordHeader, type FromShard, type ShardReaderLimits } from './shard-wire.ts';
+
+const LIMITS: ShardReaderLimits = { queueSize: 64, highWaterBytes: 1 << 20, writeTimeoutMs: 5000 };
+
+const media = (feed: number, seq: number, text: string): Buffer =>
+  Buffer.concat([recordHeader(RecordKind.Media, feed, seq, Buffer.byteLength(text)), Buffer.from(text)]);
+const own = (conn: number, text: string): Buffer =>
+  Buffer.concat([recordHeader(RecordKind.Conn, conn, 0, Buffer.byteLength(text)), Buffer.from(text)]);
+
+async function until(f: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A loopback pair: `server` is the socket a shard is given, the client's bytes are collected. */
+async function tcpPair(): Promise<{ server: Socket; client: Socket; text: () => string; ended: () => boolean; close(): void }> {
+  const listener = createServer();
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const accepted = once(listener, 'connection') as Promise<[Socket]>;
+  const client = connect((listener.address() as { port: number }).port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  let ended = false;
+  client.on('data', (d: Buffer) => chunks.push(d));
+  client.on('error', () => undefined);
+  client.on('close', () => { ended = true; });
+  await once(client, 'connect');
+  const [server] = await accepted;
+  listener.close();
+  return { server, client, text: () => Buffer.concat(chunks).toString(), ended: () => ended, close: () => { client.destroy(); server.destroy(); } };
+}
+
+describe('Shard', () => {
+  it('writes a connection\'s own bytes where they were in the pipe, between the media records around them', async () => {
+    const sent: FromShard[] = [];
+    const shard = new Shard(16, (m) => sent.push(m));
+    const p = await tcpPair();
+    try {
+      shard.onPipe(media(7, 0, '<0>'));
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 1, limits: LIMITS }, p.server);
+      // One pipe chunk: its records are in the ring before the chunk's media is pumped.
+      shard.onPipe(Buffer.concat([media(7, 1, '<1>'), own(1, '[a]'), media(7, 2, '<2>'), own(1, '[b]'), own(1, '[c]'), media(7, 3, '<3>')]));
+      const want = '<1>[a]<2>[b][c]<3>';
+      await until(() => p.text().length >= want.length, 3000, 'the records');
+      assert.equal(p.text(), want);
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('keeps the bytes of a connection whose socket has not arrived, in their place among the records', async () => {
+    const sent: FromShard[] = [];
+    const shard = new Shard(16, (m) => sent.push(m));
+    const p = await tcpPair();
+    try {
+      shard.onPipe(media(7, 0, '<0>'));
+      // The records and the connection's bytes overtake the socket (another channel).
+      shard.onPipe(Buffer.concat([media(7, 1, '<1>'), own(1, '[a]'), media(7, 2, '<2>'), media(9, 0, '<other feed>'), own(1, '[b]'), media(7, 3, '<3>')]));
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 1, limits: LIMITS }, p.server);
+      shard.onPipe(media(7, 4, '<4>'));
+      const want = '<1>[a]<2>[b]<3><4>';
+      await until(() => p.text().length >= want.length, 3000, 'the records');
+      assert.equal(p.text(), want);
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('writes early bytes first for a feed that had no record yet', async () => {
+    const shard = new Shard(16, () => undefined);
+    const p = await tcpPair();
+    try {
+      shard.onPipe(Buffer.concat([own(1, '[a]'), media(7, 0, '<0>')]));
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 0, limits: LIMITS }, p.server);
+      await until(() => p.text().length >= 6, 3000, 'the records');
+      assert.equal(p.text(), '[a]<0>');
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('forwards what the client sends, and reports the close', async () => {
+    const sent: FromShard[] = [];
+    const shard = new Shard(16, (m) => sent.push(m));
+    const p = await tcpPair();
+    try {
+      shard.onMessage({ t: 'adopt', conn: 3, feed: 1, seq: 0, limits: LIMITS }, p.server);
+      p.client.write('ping');
+      await until(() => sent.some((m) => m.t === 'data'), 3000, 'the client\'s bytes');
+      const data = sent.filter((m) => m.t === 'data').map((m) => (m.t === 'data' ? Buffer.from(m.b64, 'base64').toString() : '')).join('');
+      assert.equal(data, 'ping');
+      assert.ok(sent.every((m) => m.t !== 'data' || m.conn === 3));
+      shard.onMessage({ t: 'close', conn: 3 });
+      await until(() => p.ended() && sent.some((m) => m.t === 'closed'), 3000, 'the close');
+      assert.deepEqual(sent.find((m) => m.t === 'closed'), { t: 'closed', conn: 3 });
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('drops records of an ended feed that were still on the pipe, and takes the feed again for a new reader', async () => {
+    const shard = new Shard(16, () => undefined);
+    const p = await tcpPair();
+    try {
+      shard.onPipe(media(7, 0, '<0>'));
+      // The feed-end overtakes records 1 and 2 (IPC against the pipe): they must not make a ring nobody frees.
+      shard.onMessage({ t: 'feed-end', feed: 7, seq: 3 });
+      shard.onPipe(Buffer.concat([media(7, 1, '<1>'), media(7, 2, '<2>')]));
+      assert.equal((shard as unknown as { rings: Map<number, unknown> }).rings.size, 0);
+      // A new reader of the same feed from record 3 on.
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 3, limits: LIMITS }, p.server);
+      shard.onPipe(Buffer.concat([media(7, 3, '<3>'), media(7, 4, '<4>')]));
+      await until(() => p.text().length >= 6, 3000, 'the records');
+      assert.equal(p.text(), '<3><4>');
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+});
