@@ -4,6 +4,10 @@ import { RtcpSender } from './rtcp-sender.ts';
 import { parseRtcpPackets } from './rtcp-packets.ts';
 
 const sent = (timestamp: number, bytes = 100) => ({ ssrc: 0x1234, timestamp, payload: Buffer.alloc(bytes) });
+const rtpTimeAt = (s: RtcpSender, nowMs: number): number => {
+  const [sr] = parseRtcpPackets(s.senderReport(nowMs)!);
+  return sr!.type === 'sr' ? sr.rtpTime : NaN;
+};
 
 describe('RtcpSender', () => {
   it('has nothing to report before the first packet', () => {
@@ -13,17 +17,47 @@ describe('RtcpSender', () => {
     assert.equal(s.bye(), undefined);
   });
 
-  it('reports counts, the NTP time of now and the RTP time advanced since the last packet', () => {
+  it('reports counts, the NTP time of now and the RTP time the first packet\'s mapping gives it', () => {
     const s = new RtcpSender(90000);
     s.onPacketSent(sent(1000, 100), 10_000);
+    // Sent 500 ms later but 33 ms of RTP time later: it agrees with the mapping well enough not to move it.
     s.onPacketSent(sent(4000, 50), 10_500);
     assert.deepEqual(s.stats, { ssrc: 0x1234, packetsSent: 2, octetsSent: 150 });
     const [sr] = parseRtcpPackets(s.senderReport(11_250)!);
-    // 750 ms after the last packet: 4000 + 0.75 × 90000.
+    // 1250 ms after the first packet: 1000 + 1.25 × 90000.
     assert.deepEqual(sr, {
-      type: 'sr', ssrc: 0x1234, ntpSeconds: 2208988811, ntpFraction: 0x40000000, rtpTime: 4000 + 67500,
+      type: 'sr', ssrc: 0x1234, ntpSeconds: 2208988811, ntpFraction: 0x40000000, rtpTime: 1000 + 112500,
       packetCount: 2, octetCount: 150, reports: [],
     });
+  });
+
+  it('maps RTP time by the units\' times, not by when the packets are sent', () => {
+    const s = new RtcpSender(48000);
+    // A unit captured at 10 000 ms, sent 300 ms before (a publisher's audio ahead of its video).
+    s.onPacketSent(sent(48000), 9_700, 10_000);
+    assert.equal(rtpTimeAt(s, 11_000), 48000 + 48000);
+  });
+
+  it('keeps its mapping through the jitter of the units\' times, and moves it for a clock that runs fast or a jump', () => {
+    const s = new RtcpSender(48000);
+    s.onPacketSent(sent(0), 0, 1000);
+    // 150 ms early, then 2 s late: jitter, nothing moves.
+    s.onPacketSent(sent(48000), 0, 1850);
+    s.onPacketSent(sent(96000), 0, 5000);
+    assert.equal(rtpTimeAt(s, 3000), 96000);
+    // 250 ms early: the mapping moves by what is beyond the 200 ms allowed.
+    s.onPacketSent(sent(144000), 0, 3750);
+    assert.equal(rtpTimeAt(s, 3000), 96000 + 50 * 48);
+    // 10 s late (the timestamps jumped back): the mapping starts over from the packet.
+    s.onPacketSent(sent(0), 0, 20_000);
+    assert.equal(rtpTimeAt(s, 21_000), 48000);
+  });
+
+  it('does not move its mapping for packets that are not anchors, except the first', () => {
+    const s = new RtcpSender(90000);
+    s.onPacketSent(sent(9000), 0, 1000, false);
+    s.onPacketSent(sent(0), 0, 5000, false);
+    assert.equal(rtpTimeAt(s, 2000), 9000 + 90000);
   });
 
   it('wraps the RTP time at 32 bits', () => {

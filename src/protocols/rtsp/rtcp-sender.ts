@@ -8,52 +8,61 @@ export interface RtcpSenderStats {
   readonly octetsSent: number;
 }
 
+// A packet may be timed this much earlier than the reports' mapping says before the mapping moves toward it: units
+// are timed by when they reached the server, which jitters (an AAC packet of 7 frames arrives 75 to 115 ms after its
+// first frame's capture), and receivers such as FFmpeg re-base their timestamps on each report, so a mapping that
+// followed the jitter would make their timestamps step back by it.
+const EARLY_TOLERANCE_MS = 200;
+// A packet timed this much later than the mapping says means the source's timestamps jumped or its clock runs slow:
+// the mapping starts over from it (MediaMTX's NTP estimator allows 5 s too).
+const LATE_LIMIT_MS = 5000;
+
 /**
  * The sending side of one RTP stream (one media), sans-I/O: counts the packets sent and builds the Sender Report
  * (RFC 3550 §6.4.1) that lets the receiver map RTP time to wall clock, and the BYE (§6.6) that ends the stream.
  * A server uses it for readers, a client for what it publishes; the caller owns the timer and passes `nowMs` in.
+ *
+ * The reports' mapping comes from the packets' units (their RTP time and the wall-clock time the stream gave them),
+ * not from when they are sent: a reader's queue and a publisher's interleaving (audio sent ahead of or behind its
+ * video) would otherwise shift each track's mapping by a different and changing amount.
  */
 export class RtcpSender {
   private ssrc = 0;
   private packets = 0;
   private octets = 0;
-  private lastTimestamp = 0;
-  private lastSentAt = 0;
-  private hasSentAny = false;
+  /** The reports' mapping: RTP time `rtp` is wall-clock time `ntpMs` (Unix ms); undefined before the first packet. */
+  private anchor: { rtp: number; ntpMs: number } | undefined;
 
   constructor(private readonly clockRate: number) {}
 
   /** True once a packet was sent: before that there is nothing to report. */
-  get hasSent(): boolean { return this.hasSentAny; }
+  get hasSent(): boolean { return this.anchor !== undefined; }
 
   /** Counters, for the API. */
   get stats(): RtcpSenderStats { return { ssrc: this.ssrc, packetsSent: this.packets, octetsSent: this.octets }; }
 
   /**
-   * Records one RTP packet sent at `nowMs`. With `isAnchor` false (a video packet that may be reordered, such as a
-   * B-frame's) it is counted but does not move the RTP↔wall-clock anchor of the reports: its RTP time is its PTS,
-   * which runs ahead of or behind its sending by a frame or two, and receivers such as FFmpeg re-base their
-   * timestamps on each report, so an anchor on it makes their timestamps step back. The first packet always anchors.
+   * Records one RTP packet sent at `nowMs`, whose unit's wall-clock time is `ntpMs` (the send time when the unit has
+   * none). With `isAnchor` false (a video packet that may be reordered, such as a B-frame's) it is counted but does not
+   * move the RTP↔wall-clock mapping of the reports: its RTP time is its PTS, which runs ahead of or behind its arrival
+   * by a frame or two. The first packet always anchors.
    */
-  onPacketSent(p: Pick<RtpPacket, 'ssrc' | 'timestamp' | 'payload'>, nowMs: number, isAnchor = true): void {
+  onPacketSent(p: Pick<RtpPacket, 'ssrc' | 'timestamp' | 'payload'>, nowMs: number, ntpMs = nowMs, isAnchor = true): void {
     this.ssrc = p.ssrc;
     // RFC 3550 §6.4.1: both counts wrap at 32 bits.
     this.packets = (this.packets + 1) >>> 0;
     this.octets = (this.octets + p.payload.length) >>> 0;
-    if (isAnchor || !this.hasSentAny) {
-      this.lastTimestamp = p.timestamp;
-      this.lastSentAt = nowMs;
-    }
-    this.hasSentAny = true;
+    if (isAnchor || this.anchor === undefined) this.follow(p.timestamp, ntpMs);
   }
 
   /**
-   * The SR for `nowMs`, or undefined before the first packet. Its RTP time is the anchor packet's, advanced by the
-   * wall time since it was sent, so that NTP and RTP time name the same instant.
+   * The SR for `nowMs`, or undefined before the first packet: the NTP time of now and the RTP time the mapping gives
+   * it, so that both name the same instant.
    */
   senderReport(nowMs: number): Buffer | undefined {
-    if (!this.hasSentAny) return undefined;
-    const rtpTime = (this.lastTimestamp + Math.round(((nowMs - this.lastSentAt) * this.clockRate) / 1000)) >>> 0;
+    const a = this.anchor;
+    if (a === undefined) return undefined;
+    const rtpTime = (a.rtp + Math.round(((nowMs - a.ntpMs) * this.clockRate) / 1000)) >>> 0;
     return buildSenderReport({
       ssrc: this.ssrc, ...ntpTimeOfUnixMs(nowMs), rtpTime, packetCount: this.packets, octetCount: this.octets, reports: [],
     });
@@ -61,6 +70,27 @@ export class RtcpSender {
 
   /** A BYE for the stream's source, or undefined when nothing was sent. */
   bye(): Buffer | undefined {
-    return this.hasSentAny ? buildBye([this.ssrc]) : undefined;
+    return this.anchor !== undefined ? buildBye([this.ssrc]) : undefined;
+  }
+
+  /** Keeps the mapping while the packet's time agrees with it (within the jitter allowed), else moves it. */
+  private follow(rtp: number, ntpMs: number): void {
+    const a = this.anchor;
+    if (a !== undefined) {
+      // RTP times are 32-bit: their difference is signed.
+      const mappedMs = a.ntpMs + (((rtp - a.rtp) | 0) * 1000) / this.clockRate;
+      const lateMs = ntpMs - mappedMs;
+      if (lateMs > LATE_LIMIT_MS) {
+        this.anchor = { rtp, ntpMs };
+      } else if (lateMs < -EARLY_TOLERANCE_MS) {
+        // Only as far as the tolerance: a source whose clock runs fast moves the mapping in small steps.
+        this.anchor = { rtp, ntpMs: ntpMs + EARLY_TOLERANCE_MS };
+      } else {
+        // The same mapping, expressed at this packet, so that RTP differences stay well within 32 bits.
+        this.anchor = { rtp, ntpMs: mappedMs };
+      }
+      return;
+    }
+    this.anchor = { rtp, ntpMs };
   }
 }

@@ -5,8 +5,9 @@ import { RtcpSender } from '../../protocols/rtsp/index.ts';
 const SR_PERIOD_MS = 5000;
 
 /**
- * The timer around one RtcpSender per media of a reading session: a Sender Report every few seconds so clients can
- * map RTP time to wall clock, and a BYE when the stream ends, which makes FFmpeg end the read cleanly.
+ * The timer around one RtcpSender per media of a reading session: a Sender Report before the first packet of each
+ * media and every few seconds after, so clients can map RTP time to wall clock, and a BYE when the stream ends, which
+ * makes FFmpeg end the read cleanly.
  */
 export class RtcpPlayReporter {
   private readonly senders: RtcpSender[];
@@ -24,10 +25,21 @@ export class RtcpPlayReporter {
     this.timer.unref();
   }
 
-  /** Records one RTP packet sent on media `i`. */
-  onPacketSent(i: number, p: RtpPacket): void {
+  /**
+   * Records one RTP packet of media `i` going out, of a unit timed `ntp` (its send time when undefined); call it just
+   * before writing the packet. The first packet of a media is preceded by a report (gortsplib reports on the first
+   * packet too): until FFmpeg has one for every track it lines the tracks up by their first packets, then re-bases
+   * them on the reports, and when that came 5 s in its audio could step back by the difference (about 90 ms measured).
+   */
+  onPacketSent(i: number, p: RtpPacket, ntp?: Date): void {
+    const sender = this.senders[i];
+    if (!sender) return;
     const codec = this.reordered[i];
-    this.senders[i]?.onPacketSent(p, Date.now(), codec === undefined || rtpCarriesRandomAccess(codec, p.payload));
+    const isFirst = !sender.hasSent;
+    const now = Date.now();
+    sender.onPacketSent(p, now, ntp?.getTime() ?? now, codec === undefined || rtpCarriesRandomAccess(codec, p.payload));
+    const sr = isFirst ? sender.senderReport(now) : undefined;
+    if (sr) this.send(i, sr);
   }
 
   private report(): void {

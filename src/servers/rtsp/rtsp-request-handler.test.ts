@@ -168,10 +168,10 @@ describe('RtspServerHandler', () => {
       const pkt = buildRtpPacket({ marker, payloadType: 96, sequenceNumber: seq, timestamp: seq < 4 ? 3000 : 6000, ssrc: 1, payload: Buffer.from([0x41, seq]) });
       assert.equal(stream.writeRtpPacket(video!, video!.formats[0]!, pkt, new Date()), undefined);
       await drained();
-      written.push(`${h.conn.frames.length}:${h.conn.batching.at(-1)}`);
+      written.push(`${h.conn.frames.filter(([ch]) => ch === 0).length}:${h.conn.batching.at(-1)}`);
     }
     assert.deepEqual(written, ['1:later', '2:later', '3:frame', '4:later'], 'each packet is written at once, and sent with its frame');
-    assert.deepEqual(h.conn.frames.map(([ch]) => ch), [0, 0, 0, 0], 'RTP on the interleaved channel of SETUP');
+    assert.deepEqual(h.conn.frames.map(([ch]) => ch), [1, 0, 0, 0, 0], 'a Sender Report before the first packet, then RTP, on the interleaved channels of SETUP');
   });
 
   it('continues the connection\'s session when SETUP and RECORD carry no Session header', async () => {

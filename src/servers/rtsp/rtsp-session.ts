@@ -270,18 +270,19 @@ export class RtspSession {
     if (!unit.rtpPackets) return;
     const t = sm.transport;
     for (const p of unit.rtpPackets) {
+      if (t.kind === 'udp' && p.raw.length > this.opts.host.udpMaxPayloadSize) {
+        this.decodeErrors.add(`RTP packet is too big (${p.raw.length} bytes) to be sent with UDP (udpMaxPayloadSize ${this.opts.host.udpMaxPayloadSize})`);
+        continue;
+      }
+      // Before the packet: the first one of each media goes after a Sender Report (see RtcpPlayReporter).
+      this.reporter?.onPacketSent(sm.index, p, unit.ntp);
       if (t.kind === 'tcp') {
         this.tcp?.writeInterleaved(t.rtpChannel, p.raw);
         if (p.marker && (sm.media.kind === 'video' || !this.hasVideo)) this.isFrameEnd = true;
       } else if (t.kind === 'udp') {
-        if (p.raw.length > this.opts.host.udpMaxPayloadSize) {
-          this.decodeErrors.add(`RTP packet is too big (${p.raw.length} bytes) to be sent with UDP (udpMaxPayloadSize ${this.opts.host.udpMaxPayloadSize})`);
-          continue;
-        }
         this.opts.host.udpRtp?.send(p.raw, t.clientRtpPort, t.clientIp);
       }
       this.bytesSent += p.raw.length;
-      this.reporter?.onPacketSent(sm.index, p);
     }
   }
 
