@@ -1,6 +1,6 @@
 /** What the fan-out benchmarks share: the server process's CPU and memory from /proc, the test stream, port probes. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -26,6 +26,49 @@ const CLK_TCK = 100;
 export function cpuSeconds(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) / CLK_TCK; // utime + stime
+}
+
+/** `pid` and its descendants (the fan-out shards of a server), from /proc. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch { /* gone meanwhile */ }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
+  return out;
+}
+
+/** CPU seconds used so far by each process of `pid`'s tree (a process that exits meanwhile drops out). */
+export function treeCpuSeconds(pid: number): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const p of processTree(pid)) { try { m.set(p, cpuSeconds(p)); } catch { /* gone */ } }
+  return m;
+}
+
+/** CPU seconds between two treeCpuSeconds samples: processes born in between count from their start. */
+export function treeCpuDelta(a: Map<number, number>, b: Map<number, number>): number {
+  let s = 0;
+  for (const [p, v] of b) s += v - (a.get(p) ?? 0);
+  return s;
+}
+
+/**
+ * Resident memory of `pid` and its descendants, MiB: the root's RSS, plus each descendant's anonymous memory only. A
+ * fan-out shard's file-backed pages are the `node` binary's, mapped once for both processes: adding its whole RSS
+ * would count about 40 MiB twice.
+ */
+export function treeRssMiB(pid: number): number {
+  const [root, ...children] = processTree(pid);
+  let kb = 0;
+  for (const c of children) {
+    try { kb += Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${c}/status`, 'utf8'))?.[1] ?? 0); } catch { /* gone */ }
+  }
+  return rssMiB(root!) + kb / 1024;
 }
 
 /** Resident memory of a process, MiB. */

@@ -4,7 +4,8 @@
  * N, a fresh server process, one FFmpeg publisher of the same protocol (720p30 H264 4 Mbit/s + AAC, encoded once,
  * then sent with -c copy in a loop) and N readers in this process (RTSP/TCP, RTSP/UDP or RTMP); over a fixed window it reports
  * readers served, gaps (RTP sequence gaps; RTMP video timestamps that jump back or by more than 100 ms), server CPU
- * (% of one core, from /proc) and RSS, and the marginal CPU cost of a reader. Bounded in count and time.
+ * (% of one core, from /proc) and RSS, and the marginal CPU cost of a reader. Bounded in count and time. CPU and RSS
+ * include the server's fan-out shards (MEDIAMTX_TS_FANOUT_SHARDS, docs/multicore-fanout.md), whose share is printed apart.
  * `--proxy`: each N is measured twice in the run, with the stream published to the server directly and with the server
  * pulling it from a second server process (an `rtsp://` source over TCP), and the difference is printed: the cost of
  * proxying. Only the measured server's CPU counts, not the origin's.
@@ -21,7 +22,7 @@ import { start, waitFor } from '../test/support/process.ts';
 import { RawRtspClient } from '../test/support/rtsp-raw-client.ts';
 import { playRtmpMessages } from '../test/support/rtmp-raw-player.ts';
 import { RtmpMessageType } from '../src/protocols/rtmp/index.ts';
-import { cpuSeconds, isListening, rssMiB, serverArgs, testFile } from './bench-process.ts';
+import { cpuSeconds, isListening, serverArgs, testFile, treeCpuDelta, treeCpuSeconds, treeRssMiB } from './bench-process.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] ?? def : def; };
@@ -166,18 +167,21 @@ async function cell(n: number, file: string, dir: string, viaProxy = false, batc
     }
     await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
     for (const s of stats) { s.packets = 0; s.bytes = 0; s.gaps = 0; }
-    const cpu0 = cpuSeconds(pid);
+    // The server's CPU and memory include its fan-out shards (child processes); the main process's share is kept too.
+    const cpu0 = treeCpuSeconds(pid);
+    const main0 = cpuSeconds(pid);
     let rss = 0;
     const t0 = Date.now();
-    while (Date.now() - t0 < WINDOW_S * 1000) { rss = Math.max(rss, rssMiB(pid)); await new Promise((r) => setTimeout(r, 250)); }
-    const cpu = cpuSeconds(pid) - cpu0;
+    while (Date.now() - t0 < WINDOW_S * 1000) { rss = Math.max(rss, treeRssMiB(pid)); await new Promise((r) => setTimeout(r, 250)); }
+    const cpu = treeCpuDelta(cpu0, treeCpuSeconds(pid));
+    const mainCpu = cpuSeconds(pid) - main0;
     const elapsed = (Date.now() - t0) / 1000;
     const mbps = stats.map((s) => (s.bytes * 8) / elapsed / 1e6);
     const best = Math.max(...mbps);
     for (const c of clients) c.close();
     return {
       readers: n, ok: mbps.filter((m) => m >= 0.9 * best).length, gaps: stats.reduce((a, s) => a + s.gaps, 0),
-      outMbps: mbps.reduce((a, b) => a + b, 0), cpuPct: (cpu / elapsed) * 100, rssMiB: rss,
+      outMbps: mbps.reduce((a, b) => a + b, 0), cpuPct: (cpu / elapsed) * 100, mainCpuPct: (mainCpu / elapsed) * 100, rssMiB: rss,
     };
   } finally {
     await pub.stop();
@@ -191,7 +195,7 @@ try {
   const file = testFile(opt('cache', tmpdir()));
   const rowsByBatch = new Map<string, Record<string, number>[]>(BATCH_MODES.map((m) => [m, []]));
   const line = (r: Record<string, number>, label = ''): string =>
-    `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core\tRSS ${r.rssMiB!.toFixed(0)} MiB`;
+    `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core${r.cpuPct! - r.mainCpuPct! > 0.5 ? ` (main process ${r.mainCpuPct!.toFixed(1)} %, shards ${(r.cpuPct! - r.mainCpuPct!).toFixed(1)} %)` : ''}\tRSS ${r.rssMiB!.toFixed(0)} MiB`;
   const batchLabel = (m: string): string => (m ? ` udp-batch ${m}` : '');
   for (const n of COUNTS) {
     // With several batch modes, each N is measured once per mode back to back, so the modes see the same machine load.

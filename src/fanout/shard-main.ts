@@ -3,8 +3,21 @@
  * pipe), sockets and control on the IPC channel (fd 3). The shard lives as long as its IPC channel.
  */
 import { Socket } from 'node:net';
+import {
+  BUSY_SCAVENGES_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, capYoungGeneration, holdYoungGeneration, limitOldGenerationGrowth,
+  oldGenerationGrowthPercent, youngGenerationCap,
+} from '../lib/index.ts';
 import { Shard } from './shard.ts';
 import type { FromShard, ToShard } from './shard-wire.ts';
+
+// The main process's memory rules (main.ts, app/cli.ts): without them a shard's young generation grows to 16–32 MiB.
+const cap = youngGenerationCap();
+if (cap !== undefined) {
+  holdYoungGeneration();
+  capYoungGeneration(cap, 200, { busyCapBytes: BUSY_YOUNG_GENERATION_CAP_BYTES, scavengesPerSecond: BUSY_SCAVENGES_PER_SECOND });
+}
+const growth = oldGenerationGrowthPercent();
+if (growth !== undefined) limitOldGenerationGrowth(growth);
 
 const ringSize = Number(process.argv[2]);
 const send = (m: FromShard): void => { if (process.connected) process.send!(m); };
