@@ -7,7 +7,9 @@
  * - seg:     classic readers (playlist reload, every segment once), from this server (segments in memory);
  * - seg-dir: the same, with the segments in hlsDirectory (read from disk for each request);
  * - nginx:   the same classic readers from nginx serving the same segment files of hlsDirectory as static files, with
- *            the playlists copied there every 250 ms (the floor for HTTP delivery; when nginx is installed).
+ *            the playlists copied there every 250 ms (the floor for HTTP delivery; when nginx is installed);
+ * - node-floor: the same, from the least a Node HTTP server can do (bench/hls-node-floor.ts: node:http, files answered
+ *            from memory): the floor for a server written on node:http, between nginx and this project.
  * Reported per run: readers ok (at the stream's rate), parts or segments served per second, server CPU (% of one
  * core, from /proc, nginx workers included), CPU per reader, peak RSS, and the load generator's own CPU.
  */
@@ -27,10 +29,10 @@ const WINDOW_S = Math.min(120, Number(argOf('duration', '20')));
 const RTSP_PORT = Number(argOf('port', '29554'));
 const HLS_PORT = RTSP_PORT + 1;
 const NGINX_PORT = RTSP_PORT + 2;
-const MODES = argOf('modes', 'll,seg,seg-dir,nginx').split(',');
+const MODES = argOf('modes', 'll,seg,seg-dir,nginx,node-floor').split(',');
 // Runs served by a server keeping segments in memory (the default), and by one writing them to hlsDirectory.
 const MEMORY_MODES = ['ll', 'seg'];
-const DIRECTORY_MODES = ['seg-dir', 'nginx'];
+const DIRECTORY_MODES = ['seg-dir', 'nginx', 'node-floor'];
 
 interface Row {
   mode: string; readers: number; ok: number; played: number; unitsPerS: number; cpuPct: number; cpuMsPerReaderS: number; rssMiB: number;
@@ -94,7 +96,18 @@ async function cell(n: number, file: string, dir: string, modes: readonly string
     await new Promise((r) => setTimeout(r, 8000)); // a full playlist
     const pid = server.child.pid!;
     for (const mode of modes) {
-      if (mode === 'nginx') {
+      if (mode === 'node-floor') {
+        const root = join(hlsDir, 'bench');
+        const mirror = mirrorPlaylists(root);
+        const floor = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'hls-node-floor.ts'), root, String(NGINX_PORT)], { timeoutMs: 600_000 });
+        try {
+          await waitFor(async () => (await fetchHttp(`http://127.0.0.1:${NGINX_PORT}/stream.m3u8`).catch(() => undefined))?.status === 200, { timeoutMs: 15_000, what: 'the node floor server' });
+          rows.push(await loadgen(`http://127.0.0.1:${NGINX_PORT}/index.m3u8`, n, floor.child.pid!, mode, join(dir, `${mode}-${n}.json`)));
+        } finally {
+          mirror.stop();
+          await floor.stop('SIGTERM');
+        }
+      } else if (mode === 'nginx') {
         if (!existsSync('/usr/sbin/nginx')) { console.log('nginx is not installed (apt-get install -y nginx): nginx runs left out'); continue; }
         const root = join(hlsDir, 'bench');
         mkdirSync(join(dir, 't'), { recursive: true });
