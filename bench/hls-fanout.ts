@@ -11,7 +11,9 @@
  * - node-floor: the same, from the least a Node HTTP server can do (bench/hls-node-floor.ts: node:http, files answered
  *            from memory): the floor for a server written on node:http, between nginx and this project.
  * Reported per run: readers ok (at the stream's rate), parts or segments served per second, server CPU (% of one
- * core, from /proc, nginx workers included), CPU per reader, peak RSS, and the load generator's own CPU.
+ * core, from /proc, nginx workers included), CPU per reader, CPU per reader without what the stream costs the server
+ * with no reader (ingest and muxing, measured for 5 s before the readers: nginx and node-floor serve files this server
+ * made, so that is the figure to compare with theirs), peak RSS, and the load generator's own CPU.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { run, start, waitFor, type Running } from '../test/support/process.ts';
 import { fetchHttp } from '../test/support/hls-media.ts';
 import { argOf, hlsTestFile, publishLoop } from './hls-media.ts';
-import { serverArgs } from './bench-process.ts';
+import { cpuSeconds, serverArgs } from './bench-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LOADGEN = resolve(ROOT, '..', 'shared', 'tools', 'loadgen', 'loadgen.js');
@@ -37,6 +39,8 @@ const DIRECTORY_MODES = ['seg-dir', 'nginx', 'node-floor'];
 interface Row {
   mode: string; readers: number; ok: number; played: number; unitsPerS: number; cpuPct: number; cpuMsPerReaderS: number; rssMiB: number;
   loadgenPct: number; busyPct: number; mbps: number; latencyP50Ms: number;
+  /** CPU of the same process with the stream flowing and no reader (ingest and muxing), % of a core; 0 for nginx and node-floor. */
+  basePct: number;
 }
 
 function nginxConf(dir: string, root: string): string {
@@ -74,7 +78,7 @@ async function loadgen(url: string, n: number, pid: number, mode: string, out: s
   return {
     mode, readers: n, ok: s.ok, played: s.played, unitsPerS: units * s.played, cpuPct: s.server.cpuPct, cpuMsPerReaderS: s.server.cpuMsPerReaderS,
     rssMiB: s.server.rssPeakKb / 1024, loadgenPct: s.loadgen?.cpuPct ?? NaN, busyPct: s.system?.busyPct ?? NaN, mbps: s.aggMbps,
-    latencyP50Ms: s.hls.latencyMs.p50 ?? NaN,
+    latencyP50Ms: s.hls.latencyMs.p50 ?? NaN, basePct: 0,
   };
 }
 
@@ -95,6 +99,12 @@ async function cell(n: number, file: string, dir: string, modes: readonly string
     await waitFor(async () => (await fetchHttp(`http://127.0.0.1:${HLS_PORT}/bench/stream.m3u8`).catch(() => undefined))?.status === 200, { timeoutMs: 30_000, what: 'the HLS stream' });
     await new Promise((r) => setTimeout(r, 8000)); // a full playlist
     const pid = server.child.pid!;
+    // What the stream costs this server before any reader (RTSP ingest, muxing, segments to disk): nginx and the
+    // node floor serve the files the server made, so only the rest compares with them.
+    const c0 = cpuSeconds(pid);
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 5000));
+    const basePct = ((cpuSeconds(pid) - c0) / ((Date.now() - t0) / 1000)) * 100;
     for (const mode of modes) {
       if (mode === 'node-floor') {
         const root = join(hlsDir, 'bench');
@@ -122,7 +132,7 @@ async function cell(n: number, file: string, dir: string, modes: readonly string
           await nginx.stop('SIGTERM');
         }
       } else {
-        rows.push(await loadgen(`http://127.0.0.1:${HLS_PORT}/bench/index.m3u8`, n, pid, mode, join(dir, `${mode}-${n}.json`)));
+        rows.push({ ...await loadgen(`http://127.0.0.1:${HLS_PORT}/bench/index.m3u8`, n, pid, mode, join(dir, `${mode}-${n}.json`)), basePct });
       }
     }
   } finally {
@@ -137,14 +147,14 @@ const dir = mkdtempSync(join(tmpdir(), 'mtx-hls-fanout-'));
 const file = hlsTestFile(tmpdir());
 const unit = (m: string): string => (m === 'll' ? 'parts/s' : 'segments/s');
 try {
-  console.log('mode\tN\tok/played\tserved\tMbit/s\tserver CPU (% of a core)\tCPU ms per reader-second\tpeak RSS MiB\tunit latency p50 ms\tloadgen CPU %\tmachine busy %');
+  console.log('mode\tN\tok/played\tserved\tMbit/s\tserver CPU (% of a core)\tCPU ms per reader-second\twithout the stream\'s own cost (no readers: % of a core)\tpeak RSS MiB\tunit latency p50 ms\tloadgen CPU %\tmachine busy %');
   for (const n of COUNTS) {
     const rows = [
       ...await cell(n, file, dir, MODES.filter((m) => MEMORY_MODES.includes(m)), false),
       ...await cell(n, file, dir, MODES.filter((m) => DIRECTORY_MODES.includes(m)), true),
     ];
     for (const r of rows) {
-      console.log(`${r.mode}\t${r.readers}\t${r.ok}/${r.played}\t${r.unitsPerS.toFixed(0)} ${unit(r.mode)}\t${r.mbps.toFixed(0)}\t${r.cpuPct.toFixed(1)}\t${r.cpuMsPerReaderS.toFixed(2)}\t${r.rssMiB.toFixed(0)}\t${r.latencyP50Ms.toFixed(0)}\t${r.loadgenPct.toFixed(0)}\t${r.busyPct.toFixed(0)}`);
+      console.log(`${r.mode}\t${r.readers}\t${r.ok}/${r.played}\t${r.unitsPerS.toFixed(0)} ${unit(r.mode)}\t${r.mbps.toFixed(0)}\t${r.cpuPct.toFixed(1)}\t${r.cpuMsPerReaderS.toFixed(2)}\t${((r.cpuPct - r.basePct) * 10 / r.readers).toFixed(2)} (${r.basePct.toFixed(1)})\t${r.rssMiB.toFixed(0)}\t${r.latencyP50Ms.toFixed(0)}\t${r.loadgenPct.toFixed(0)}\t${r.busyPct.toFixed(0)}`);
     }
   }
 } finally {
