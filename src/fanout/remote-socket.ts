@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events';
 export interface RemoteSocketLink {
   /** Sends bytes for this connection down the shard's pipe. */
   write(b: Buffer): void;
+  /** Asks the shard to end the socket after the bytes written so far (in pipe order). */
+  end(): void;
   /** Asks the shard to close the socket. */
   close(): void;
 }
@@ -23,16 +25,28 @@ export class RemoteSocket extends EventEmitter {
   /** Called with the bytes written since the last report. */
   onBytes: ((n: number) => void) | undefined;
   private closed = false;
+  private ending = false;
 
   constructor(private readonly link: RemoteSocketLink) { super(); }
 
   /** True once closed from either side. */
   get destroyed(): boolean { return this.closed; }
 
-  /** Queues bytes for the client after the records the shard has; always true (the shard bounds the socket). */
+  /** Queues bytes for the client after the records the shard has; always true (the shard bounds the socket). Ignored after end(). */
   write(b: Buffer): boolean {
-    if (!this.closed) this.link.write(b);
+    if (!this.closed && !this.ending) this.link.write(b);
     return true;
+  }
+
+  /**
+   * Ends the socket once the shard has written what was queued before (like net.Socket.end): the shard writes the
+   * media records before it and the connection's bytes, then sends FIN and stops writing. 'close' follows when the
+   * shard reports the socket gone (it destroys one whose client does not close within writeTimeout).
+   */
+  end(): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    this.link.end();
   }
 
   /** Closes the socket on the shard; 'close' follows. */
@@ -61,11 +75,13 @@ export class RemoteSocket extends EventEmitter {
   /** Called by the pool: the socket is gone on the shard (or the shard is). */
   ended(error?: string): void {
     if (this.closed) return;
+    // Closed before 'error' is emitted: a listener that destroys the socket must not ask the shard to close it again.
+    this.gone();
     // 'error' without a listener would throw into the pool's message handler.
     if (error && this.listenerCount('error') > 0) this.emit('error', new Error(error));
-    this.gone();
   }
 
+  /** Marks the socket closed; 'close' follows on the next tick (after any 'error'). */
   private gone(): void {
     this.closed = true;
     process.nextTick(() => this.emit('close'));

@@ -211,4 +211,36 @@ describe('ShardPool with a forked shard', () => {
       for (const p of pairs) p.close();
     }
   });
+
+  it('sends a record given in pieces as one record, and end() closes the socket after the bytes written before it', { timeout: 20_000 }, async () => {
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
+    let pair: Pair | undefined;
+    try {
+      const feed = pool.feed();
+      pool.seat(feed);
+      const seat = await seatOf(pool, feed);
+      pair = await tcpPair();
+      const p = pair;
+      const remote = seat.adopt(p.server, feed.nextSeq, LIMITS)!;
+      let closes = 0;
+      remote.on('close', () => { closes++; });
+      const a = record(0, 40);
+      const pieces = [Buffer.from('<record 1:'), Buffer.alloc(0), Buffer.from('bbbb'), Buffer.from('bb>')];
+      feed.write(a);
+      feed.write(pieces);
+      assert.equal(feed.nextSeq, 2, 'the pieces are one record');
+      remote.write(Buffer.from('[own 0]'));
+      remote.end();
+      remote.write(Buffer.from('[own 1]')); // after end(): not sent
+      feed.write(record(2)); // after the End record on the pipe: not written to this socket
+      const want = Buffer.concat([a, ...pieces, Buffer.from('[own 0]')]);
+      await until(() => p.ended(), 5000, 'the client to see the end');
+      assertSameBytes(p.received(), want);
+      await until(() => closes === 1, 3000, 'the remote\'s close once the shard reports it');
+      assert.equal(remote.destroyed, true);
+    } finally {
+      pool.close();
+      pair?.close();
+    }
+  });
 });

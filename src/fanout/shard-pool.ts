@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../lib/index.ts';
 import { RemoteSocket } from './remote-socket.ts';
-import { RecordKind, recordHeader, type FromShard, type ShardReaderLimits, type ToShard } from './shard-wire.ts';
+import { RecordKind, bodyLength, recordHeader, type FromShard, type ShardReaderLimits, type ToShard } from './shard-wire.ts';
 
 // Unsent bytes on a shard's pipe above which its media records are dropped (its readers count them as gaps): a
 // shard that stops reading must not grow the main process's memory.
@@ -13,6 +13,7 @@ const MAX_PIPE_BACKLOG_BYTES = 32 * 1024 * 1024;
 const RESPAWN_MIN_MS = 1000;
 const RESPAWN_MAX_MS = 30_000;
 const YOUNG_MS = 10_000;
+const EMPTY = Buffer.alloc(0);
 
 /** Options of a ShardPool. */
 export interface ShardPoolOptions {
@@ -50,8 +51,11 @@ class Slot {
   readonly remotes = new Map<number, RemoteSocket>();
   constructor(readonly index: number) {}
 
-  /** Sends a record unless the pipe is too far behind. */
-  record(kind: RecordKind, id: number, seq: number, body: Buffer): void {
+  /**
+   * Sends a record unless the pipe is too far behind. A body in pieces (an RTSP unit's interleaved frames) goes
+   * as one record: the header with their total length, then each piece, in the turn's corked write, never joined.
+   */
+  record(kind: RecordKind, id: number, seq: number, body: Buffer | readonly Buffer[]): void {
     const pipe = this.pipe;
     if (!pipe || !this.ready) return;
     if (pipe.writableLength > MAX_PIPE_BACKLOG_BYTES) { this.dropped++; return; }
@@ -61,8 +65,9 @@ class Slot {
       pipe.cork();
       process.nextTick(() => { this.corked = false; pipe.uncork(); });
     }
-    pipe.write(recordHeader(kind, id, seq, body.length));
-    pipe.write(body);
+    pipe.write(recordHeader(kind, id, seq, bodyLength(body)));
+    if (Buffer.isBuffer(body)) { if (body.length > 0) pipe.write(body); return; }
+    for (const b of body) if (b.length > 0) pipe.write(b);
   }
 
   send(m: ToShard, socket?: Socket, cb?: (err: Error | null) => void): void {
@@ -82,8 +87,8 @@ export class ShardFeed {
   /** The number the next record will have. */
   get nextSeq(): number { return this.seq; }
 
-  /** Sends one wire message to the shards that read the feed. */
-  write(body: Buffer): void {
+  /** Sends one wire message (one buffer, or pieces sent back to back as one record) to the shards that read the feed. */
+  write(body: Buffer | readonly Buffer[]): void {
     const seq = this.seq++;
     for (const slot of this.slots.keys()) slot.record(RecordKind.Media, this.id, seq, body);
   }
@@ -151,6 +156,7 @@ export class ShardPool {
         const conn = this.nextConn++;
         const remote = new RemoteSocket({
           write: (b) => slot.record(RecordKind.Conn, conn, 0, b),
+          end: () => slot.record(RecordKind.End, conn, 0, EMPTY),
           close: () => slot.send({ t: 'close', conn }),
         });
         slot.remotes.set(conn, remote);

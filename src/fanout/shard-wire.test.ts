@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MAX_RECORD_BYTES, MAX_SEQ, RECORD_HEADER_BYTES, RecordKind, RecordParser, recordHeader, type ShardRecord } from './shard-wire.ts';
+import { MAX_RECORD_BYTES, MAX_SEQ, RECORD_HEADER_BYTES, RecordKind, RecordParser, bodyLength, recordHeader, type ShardRecord } from './shard-wire.ts';
 
 /** Header vectors: u8 kind | u32 id | u48 seq | u32 length, big-endian. */
 const VECTORS: readonly { kind: RecordKind; id: number; seq: number; length: number; hex: string }[] = [
@@ -11,6 +11,7 @@ const VECTORS: readonly { kind: RecordKind; id: number; seq: number; length: num
   { kind: RecordKind.Media, id: 0xffffffff, seq: 0xfffffffe, length: MAX_RECORD_BYTES, hex: '01' + 'ffffffff' + '0000' + 'fffffffe' + '04000000' },
   { kind: RecordKind.Conn, id: 305419896, seq: 2864434397, length: 256, hex: '02' + '12345678' + '0000' + 'aabbccdd' + '00000100' },
   { kind: RecordKind.Media, id: 9, seq: 2 ** 40 + 3, length: 1, hex: '01' + '00000009' + '0100' + '00000003' + '00000001' },
+  { kind: RecordKind.End, id: 42, seq: 0, length: 0, hex: '03' + '0000002a' + '0000' + '00000000' + '00000000' },
 ];
 
 /** The bytes of a record as a sender puts them on the pipe. */
@@ -33,6 +34,20 @@ describe('recordHeader', () => {
   it('writes ids as unsigned 32-bit numbers, and seqs as 48-bit ones that go past 2^32', () => {
     assert.equal(recordHeader(RecordKind.Media, -1, 2 ** 32 + 7, 0).toString('hex'), '01' + 'ffffffff' + '0001' + '00000007' + '00000000');
     assert.equal(recordHeader(RecordKind.Media, 2 ** 32 + 5, MAX_SEQ, 1).toString('hex'), '01' + '00000005' + 'ffff' + 'ffffffff' + '00000001');
+  });
+});
+
+describe('bodyLength', () => {
+  it('is the length of one buffer, or the sum of the pieces', () => {
+    assert.equal(bodyLength(Buffer.from('abc')), 3);
+    assert.equal(bodyLength([]), 0);
+    assert.equal(bodyLength([Buffer.from('ab'), Buffer.alloc(0), Buffer.from('cde')]), 5);
+  });
+
+  it('frames pieces as the one record of their concatenation', () => {
+    const pieces = [Buffer.from('$\x00'), Buffer.from('rtp one'), Buffer.from('$\x01rtcp')];
+    const onWire = Buffer.concat([recordHeader(RecordKind.Media, 3, 7, bodyLength(pieces)), ...pieces]);
+    assert.deepEqual(plain(new RecordParser().push(onWire)), [{ kind: RecordKind.Media, id: 3, seq: 7, body: Buffer.concat(pieces).toString('hex') }]);
   });
 });
 
@@ -61,7 +76,7 @@ describe('RecordParser', () => {
 
   it('parses any records, in any chunking, back to the same records in order', () => {
     const record = fc.record({
-      kind: fc.constantFrom(RecordKind.Media, RecordKind.Conn),
+      kind: fc.constantFrom(RecordKind.Media, RecordKind.Conn, RecordKind.End),
       id: fc.nat({ max: 0xffffffff }),
       seq: fc.nat({ max: MAX_SEQ }),
       body: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
@@ -84,7 +99,7 @@ describe('RecordParser', () => {
   });
 
   it('refuses an unknown kind', () => {
-    for (const kind of [0, 3, 0xff]) {
+    for (const kind of [0, 4, 0xff]) {
       const h = recordHeader(RecordKind.Media, 1, 1, 0);
       h[0] = kind;
       assert.throws(() => new RecordParser().push(h), new RegExp(`unknown record kind ${kind}$`));

@@ -9,9 +9,11 @@
 
 /**
  * Record kinds on the pipe. Media: one wire message of a feed, shared by every reader of the feed on the shard.
- * Conn: bytes for one connection only (its control messages).
+ * Conn: bytes for one connection only (its control messages). End (empty body): the connection's socket ends once
+ * the records before this one are written (a FIN after the last response or RTCP BYE); it is a record, not an IPC
+ * message, so that it cannot overtake the connection's last bytes, which travel on the pipe.
  */
-export const RecordKind = { Media: 1, Conn: 2 } as const;
+export const RecordKind = { Media: 1, Conn: 2, End: 3 } as const;
 
 /** A record kind's value. */
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
@@ -25,6 +27,14 @@ export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 /** One record read from the pipe. */
 export interface ShardRecord { readonly kind: RecordKind; readonly id: number; readonly seq: number; readonly body: Buffer }
+
+/** Bytes of a record body given as one buffer or as pieces written one after another. */
+export function bodyLength(body: Buffer | readonly Buffer[]): number {
+  if (Buffer.isBuffer(body)) return body.length;
+  let n = 0;
+  for (const b of body) n += b.length;
+  return n;
+}
 
 /** The header of a record; written before its body, so the body is never copied. */
 export function recordHeader(kind: RecordKind, id: number, seq: number, length: number): Buffer {
@@ -57,7 +67,7 @@ export class RecordParser {
     this.need = RECORD_HEADER_BYTES;
     while (buf.length - off >= RECORD_HEADER_BYTES) {
       const kind = buf.readUInt8(off);
-      if (kind !== RecordKind.Media && kind !== RecordKind.Conn) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
+      if (kind !== RecordKind.Media && kind !== RecordKind.Conn && kind !== RecordKind.End) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
       const length = buf.readUInt32BE(off + 11);
       if (length > MAX_RECORD_BYTES) throw new Error(`fan-out pipe: record of ${length} bytes`);
       if (buf.length - off - RECORD_HEADER_BYTES < length) { this.need = RECORD_HEADER_BYTES + length; break; }

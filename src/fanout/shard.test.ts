@@ -12,6 +12,8 @@ const media = (feed: number, seq: number, text: string): Buffer =>
 const own = (conn: number, text: string): Buffer =>
   Buffer.concat([recordHeader(RecordKind.Conn, conn, 0, Buffer.byteLength(text)), Buffer.from(text)]);
 
+const endOf = (conn: number): Buffer => recordHeader(RecordKind.End, conn, 0, 0);
+
 async function until(f: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
   while (!f()) {
@@ -124,6 +126,55 @@ describe('Shard', () => {
       shard.onPipe(Buffer.concat([media(7, 3, '<3>'), media(7, 4, '<4>')]));
       await until(() => p.text().length >= 6, 3000, 'the records');
       assert.equal(p.text(), '<3><4>');
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('ends the socket at an End record: the records before it are written, the ones after it are not, and the close is reported', async () => {
+    const sent: FromShard[] = [];
+    const shard = new Shard(16, (m) => sent.push(m));
+    const p = await tcpPair();
+    try {
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 0, limits: LIMITS }, p.server);
+      shard.onPipe(Buffer.concat([media(7, 0, '<0>'), own(1, '[bye]'), endOf(1), media(7, 1, '<1>'), own(1, '[late]')]));
+      await until(() => p.ended(), 3000, 'the client to see the end');
+      assert.equal(p.text(), '<0>[bye]');
+      await until(() => sent.some((m) => m.t === 'closed'), 3000, 'the close');
+      assert.deepEqual(sent.find((m) => m.t === 'closed'), { t: 'closed', conn: 1 });
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('keeps an End that overtook the socket, and ends the socket in its place once it arrives', async () => {
+    const shard = new Shard(16, () => undefined);
+    const p = await tcpPair();
+    try {
+      shard.onPipe(media(7, 0, '<0>'));
+      shard.onPipe(Buffer.concat([media(7, 1, '<1>'), own(1, '[bye]'), endOf(1), media(7, 2, '<2>')]));
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 1, limits: LIMITS }, p.server);
+      shard.onPipe(media(7, 3, '<3>'));
+      await until(() => p.ended(), 3000, 'the client to see the end');
+      assert.equal(p.text(), '<1>[bye]');
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('destroys an ended socket whose client neither reads nor closes, after writeTimeout', async () => {
+    const sent: FromShard[] = [];
+    const shard = new Shard(16, (m) => sent.push(m));
+    const p = await tcpPair();
+    try {
+      // The client keeps its side open: without the timer the shard would hold the socket half-closed for ever.
+      p.client.allowHalfOpen = true;
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 0, limits: { ...LIMITS, writeTimeoutMs: 200 } }, p.server);
+      shard.onPipe(endOf(1));
+      await until(() => sent.some((m) => m.t === 'closed'), 3000, 'the close after writeTimeout');
     } finally {
       shard.close();
       p.close();

@@ -8,9 +8,12 @@ const MAX_INBOUND_BYTES_PER_S = 1024 * 1024;
 // Bytes kept for connections whose socket has not arrived yet (their control messages raced the handle).
 const MAX_EARLY_BYTES = 1024 * 1024;
 
-interface Conn { socket: Socket; reader: ShardReader; feed: number; inbound: number; drops: number; reported: boolean }
-/** Bytes for a connection whose socket has not arrived, and the end of each feed's ring when they came. */
-interface Early { body: Buffer; ends: Map<number, number>; at: number }
+interface Conn { socket: Socket; reader: ShardReader; feed: number; inbound: number; drops: number; reported: boolean; limits: ShardReaderLimits; endTimer?: NodeJS.Timeout }
+/**
+ * Bytes for a connection whose socket has not arrived, and the end of each feed's ring when they came; `end`: an End
+ * record (the socket ends there).
+ */
+interface Early { body: Buffer; ends: Map<number, number>; at: number; end?: boolean }
 // Bytes for a socket that has not arrived are dropped after this long (its adopt failed).
 const EARLY_TTL_MS = 2000;
 
@@ -78,7 +81,7 @@ export class Shard {
   private adopt(id: number, feed: number, seq: number, limits: ShardReaderLimits, socket: Socket): void {
     this.ended.delete(feed); // a reader of the feed again: its records from `seq` on are coming
     const ring = this.ring(feed);
-    const c: Conn = { socket, feed, inbound: 0, drops: 0, reported: false,
+    const c: Conn = { socket, feed, inbound: 0, drops: 0, reported: false, limits,
       reader: new ShardReader(socket, ring, seq, limits, () => socket.destroy(new Error('write timeout'))) };
     this.conns.set(id, c);
     socket.on('data', (d: Buffer) => {
@@ -89,26 +92,48 @@ export class Shard {
     let error: string | undefined;
     socket.on('error', (err) => { error = err.message; });
     socket.on('close', () => {
+      if (c.endTimer) clearTimeout(c.endTimer);
       c.reader.close();
       this.conns.delete(id);
       this.send(error ? { t: 'closed', conn: id, error } : { t: 'closed', conn: id });
     });
     // Early bytes go where they were in the pipe: after the feed's records that came before them.
-    for (const e of this.early.get(id) ?? []) { c.reader.pump(e.ends.get(feed) ?? 0); c.reader.writeOwn(e.body); }
+    const early = this.early.get(id) ?? [];
     this.dropEarly(id);
+    for (const e of early) {
+      c.reader.pump(e.ends.get(feed) ?? 0);
+      if (e.end) { this.end(c); return; }
+      c.reader.writeOwn(e.body);
+    }
     c.reader.pump();
   }
 
   private own(r: ShardRecord): void {
     const c = this.conns.get(r.id);
     // The media records before this one in the pipe go first: a chunk's records are only pumped after the chunk.
-    if (c) { c.reader.pump(); c.reader.writeOwn(r.body); return; }
+    if (c) {
+      c.reader.pump();
+      if (r.kind === RecordKind.End) this.end(c);
+      else c.reader.writeOwn(r.body);
+      return;
+    }
     if (this.earlyBytes + r.body.length > MAX_EARLY_BYTES) return;
     // Copied: the body is a view of a pipe chunk that would otherwise stay referenced.
     const list = this.early.get(r.id) ?? [];
-    list.push({ body: Buffer.from(r.body), ends: new Map([...this.rings].map(([feed, ring]) => [feed, ring.end])), at: Date.now() });
+    list.push({ body: Buffer.from(r.body), ends: new Map([...this.rings].map(([feed, ring]) => [feed, ring.end])), at: Date.now(),
+      ...(r.kind === RecordKind.End ? { end: true } : {}) });
     this.early.set(r.id, list);
     this.earlyBytes += r.body.length;
+  }
+
+  /**
+   * An End record: nothing more is written (the reader stops), the socket sends what it holds and then FIN. A client
+   * that neither reads it nor closes is cut off after writeTimeout, as a stalled reader is.
+   */
+  private end(c: Conn): void {
+    c.reader.close();
+    c.socket.end();
+    c.endTimer ??= setTimeout(() => c.socket.destroy(), c.limits.writeTimeoutMs);
   }
 
   private dropEarly(id: number): void {

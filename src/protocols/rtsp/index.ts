@@ -18,7 +18,7 @@ export {
   parseRtcpPackets, buildSenderReport, buildReceiverReport, buildBye, ntpTimeOfUnixMs, ntpMiddle32, RtcpParseError,
   type RtcpPacket, type RtcpSenderReport, type RtcpReceiverReport, type RtcpBye, type RtcpOtherPacket, type RtcpReportBlock,
 } from './rtcp-packets.ts';
-export { RtcpSender, type RtcpSenderStats } from './rtcp-sender.ts';
+export { RtcpSender, RtcpMapping, type RtcpSenderStats } from './rtcp-sender.ts';
 export { RtcpReceiver, type RtcpReceiverOptions } from './rtcp-receiver.ts';
 export { RtcpReceiverReports } from './rtcp-receiver-reports.ts';
 export { parseAuthorization, computeDigestResponse, digestVerifier, type RtspAuthorization } from './auth-header.ts';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RtcpSender } from './rtcp-sender.ts';
+import { RtcpMapping, RtcpSender } from './rtcp-sender.ts';
 import { parseRtcpPackets } from './rtcp-packets.ts';
 
 const sent = (timestamp: number, bytes = 100) => ({ ssrc: 0x1234, timestamp, payload: Buffer.alloc(bytes) });
@@ -71,5 +71,40 @@ describe('RtcpSender', () => {
     const s = new RtcpSender(90000);
     s.onPacketSent(sent(0), 0);
     assert.equal(s.bye()!.toString('hex'), '81cb000100001234');
+  });
+});
+
+describe('RtcpMapping shared by senders', () => {
+  // Audio units timed by their arrival: offsets (arrival − RTP time) jitter by tens of ms.
+  const clock = 48000;
+  const units = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => ({ rtp: k * 1024, ntpMs: 100_000 + (k * 1024 * 1000) / clock + [80, 40, 95, 60, 30, 110, 70, 50][k]! }));
+
+  it('gives a sender that starts later the reports of the one before it, where its own mapping would differ', () => {
+    const shared = new RtcpMapping(clock);
+    const early = new RtcpSender(clock, shared);
+    const late = new RtcpSender(clock, shared);
+    const alone = new RtcpSender(clock);
+    units.forEach((u, k) => {
+      early.onPacketSent(sent(u.rtp), u.ntpMs, u.ntpMs);
+      if (k >= 4) { late.onPacketSent(sent(u.rtp), u.ntpMs, u.ntpMs); alone.onPacketSent(sent(u.rtp), u.ntpMs, u.ntpMs); }
+    });
+    const now = 101_000;
+    assert.equal(rtpTimeAt(late, now), rtpTimeAt(early, now));
+    // Without the shared mapping the later sender anchors on its own first packet (30 ms early rather than 80).
+    assert.notEqual(rtpTimeAt(alone, now), rtpTimeAt(early, now));
+  });
+
+  it('keeps each sender\'s own counts, SSRC and BYE', () => {
+    const shared = new RtcpMapping(clock);
+    const a = new RtcpSender(clock, shared);
+    const b = new RtcpSender(clock, shared);
+    a.onPacketSent(sent(0, 10), 1000);
+    assert.equal(b.hasSent, false);
+    assert.equal(b.senderReport(2000), undefined, 'a sender that sent nothing reports nothing');
+    assert.equal(b.bye(), undefined);
+    b.onPacketSent({ ssrc: 0x99, timestamp: 48, payload: Buffer.alloc(7) }, 1001);
+    assert.deepEqual(a.stats, { ssrc: 0x1234, packetsSent: 1, octetsSent: 10 });
+    assert.deepEqual(b.stats, { ssrc: 0x99, packetsSent: 1, octetsSent: 7 });
+    assert.equal(rtpTimeAt(a, 2000), rtpTimeAt(b, 2000));
   });
 });

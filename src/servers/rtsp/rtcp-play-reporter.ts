@@ -1,5 +1,5 @@
 import { rtpCarriesRandomAccess, type Media, type RtpPacket } from '../../formats/index.ts';
-import { RtcpSender } from '../../protocols/rtsp/index.ts';
+import { RtcpSender, type RtcpMapping } from '../../protocols/rtsp/index.ts';
 
 // RTCP sender reports go to readers this often (gortsplib uses a few seconds; clients only need one before sync).
 const SR_PERIOD_MS = 5000;
@@ -15,8 +15,16 @@ export class RtcpPlayReporter {
   private readonly reordered: ('h264' | 'h265' | undefined)[];
   private readonly timer: NodeJS.Timeout;
 
-  constructor(medias: readonly Media[], private readonly send: (mediaIndex: number, pkt: Buffer) => void) {
-    this.senders = medias.map((m) => new RtcpSender(m.formats[0]?.clockRate ?? 90000));
+  /**
+   * `medias[i]`: the media of index i (the stream's numbering; holes for medias not set up). `mappingOf`: the
+   * RTP↔wall-clock mapping a media's reports share with the other reporters of the stream (see RtcpMapping); by
+   * default each reporter has its own.
+   */
+  constructor(
+    medias: readonly Media[], private readonly send: (mediaIndex: number, pkt: Buffer) => void,
+    mappingOf?: (media: Media) => RtcpMapping | undefined,
+  ) {
+    this.senders = medias.map((m) => new RtcpSender(m.formats[0]?.clockRate ?? 90000, mappingOf?.(m)));
     this.reordered = medias.map((m) => {
       const codec = m.formats[0]?.codec;
       return codec === 'h264' || codec === 'h265' ? codec : undefined;
@@ -50,13 +58,20 @@ export class RtcpPlayReporter {
     });
   }
 
+  /** A BYE (RFC 3550 §6.6) per media that sent packets: [media index, packet]. */
+  byes(): [number, Buffer][] {
+    const out: [number, Buffer][] = [];
+    this.senders.forEach((s, i) => {
+      const bye = s.bye();
+      if (bye) out.push([i, bye]);
+    });
+    return out;
+  }
+
   /** Stops the timer; with `sendBye`, tells the client each source ended (the stream is gone, not paused). */
   close(sendBye: boolean): void {
     clearInterval(this.timer);
     if (!sendBye) return;
-    this.senders.forEach((s, i) => {
-      const bye = s.bye();
-      if (bye) this.send(i, bye);
-    });
+    for (const [i, bye] of this.byes()) this.send(i, bye);
   }
 }

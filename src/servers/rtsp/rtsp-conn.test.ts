@@ -4,7 +4,9 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { Logger } from '../../lib/index.ts';
 import { RtspHeaders, buildInterleavedFrame, type RtspRequest } from '../../protocols/rtsp/index.ts';
+import { RemoteSocket } from '../../fanout/index.ts';
 import { RtspConn } from './rtsp-conn.ts';
+import type { RtspShardSeat } from './rtsp-fanout.ts';
 import { RtspSession, type RtspSessionHost } from './rtsp-session.ts';
 import { RtspSessionRegistry } from './rtsp-session-registry.ts';
 import type { RtspConnContext, RtspHandled, RtspRequestHandler } from './rtsp-conn-context.ts';
@@ -23,6 +25,8 @@ class FakeSocket extends EventEmitter {
   uncork(): void {}
   write(b: Buffer): boolean { this.written.push(b); return true; }
   end(): void {}
+  pause(): void {}
+  read(): Buffer | null { return null; }
   destroy(): void { this.isDestroyed = true; }
   /** Bytes from the client. */
   receive(data: string | Buffer): void { this.emit('data', typeof data === 'string' ? Buffer.from(data) : data); }
@@ -139,5 +143,91 @@ describe('RtspConn', () => {
     assert.match(heads[0]!, /^RTSP\/1\.0 200 OK\r\nCSeq: 1\r\nServer: mediamtx-ts\r\n/);
     assert.match(heads[1]!, /CSeq: 2\r\n/);
     assert.deepEqual(handler.afterSends, ['DESCRIBE', 'OPTIONS']);
+  });
+
+  describe('on a fan-out shard', () => {
+    /** A seat whose RemoteSocket records what the connection sends the shard, in order. */
+    function seat(): { seat: RtspShardSeat; link: string[]; remote: () => RemoteSocket; adopted: () => unknown } {
+      const link: string[] = [];
+      let remote: RemoteSocket | undefined;
+      let adopted: unknown;
+      return {
+        link, remote: () => remote!, adopted: () => adopted,
+        seat: {
+          seq: 7, release: () => link.push('release'), byes: () => [],
+          adopt: (socket) => {
+            adopted = socket;
+            remote = new RemoteSocket({ write: (b) => link.push(`write ${b.toString().split('\r\n')[0]}`), end: () => link.push('end'), close: () => link.push('close') });
+            return remote;
+          },
+        },
+      };
+    }
+
+    /** Closes the session on TEARDOWN, as the real handler does, and answers 200. */
+    class TeardownHandler extends FakeHandler {
+      override async handle(ctx: RtspConnContext, req: RtspRequest): Promise<RtspHandled> {
+        if (req.method === 'TEARDOWN') ctx.latestSession()?.close();
+        return super.handle(ctx, req);
+      }
+    }
+
+    it('moves only a plain connection carrying one session and answering no request', async (t) => {
+      const { conn, sessions, socket } = open(t, new FakeHandler({ OPTIONS: 5 }));
+      assert.equal(conn.canMoveToShard(), false, 'no session');
+      sessions.open(conn);
+      assert.equal(conn.canMoveToShard(), true);
+      socket.receive('OPTIONS rtsp://h/ RTSP/1.0\r\nCSeq: 1\r\n\r\n');
+      assert.equal(conn.canMoveToShard(), false, 'a request in progress');
+      await settle();
+      assert.equal(conn.canMoveToShard(), true);
+      sessions.open(conn);
+      assert.equal(conn.canMoveToShard(), false, 'two sessions');
+      const tls = new RtspConn({
+        socket: new FakeSocket() as unknown as Socket, secure: true, log: Logger.silent(), readTimeoutMs: READ_TIMEOUT_MS, handler: new FakeHandler(), sessions, onClose: () => {},
+      });
+      t.after(() => tls.close());
+      sessions.open(tls);
+      assert.equal(tls.canMoveToShard(), false, 'RTSPS: the TLS state stays here');
+    });
+
+    it('parses what the shard forwards, answers through it, counts its reports, and ends the socket after a TEARDOWN\'s response', async (t) => {
+      const { conn, sessions, socket } = open(t, new TeardownHandler());
+      const session = sessions.open(conn);
+      const s = seat();
+      const counted: number[] = [];
+      const remote = conn.moveToShard(s.seat, (n) => counted.push(n));
+      assert.equal(remote, s.remote());
+      assert.equal(s.adopted(), socket, 'the socket itself goes to the shard');
+      assert.equal(socket.listenerCount('data'), 0, 'the connection no longer reads the socket');
+      const sentBefore = conn.bytesSent;
+      s.remote().received(Buffer.from('GET_PARAMETER rtsp://h/ RTSP/1.0\r\nCSeq: 2\r\n\r\n'));
+      await settle();
+      assert.deepEqual(s.link, ['write RTSP/1.0 200 OK']);
+      assert.equal(socket.written.length, 0, 'nothing written to the socket here any more');
+      assert.equal(conn.bytesSent, sentBefore, 'the shard counts the bytes it writes');
+      s.remote().reported(1234, 0, 0);
+      assert.equal(conn.bytesSent, sentBefore + 1234);
+      assert.deepEqual(counted, [1234]);
+      s.remote().received(Buffer.from('TEARDOWN rtsp://h/ RTSP/1.0\r\nCSeq: 3\r\n\r\n'));
+      await settle();
+      assert.equal(session.isClosed, true);
+      assert.deepEqual(s.link, ['write RTSP/1.0 200 OK', 'write RTSP/1.0 200 OK', 'end'], 'the response, then the end');
+      s.remote().ended();
+      await settle();
+      assert.equal(conn.canMoveToShard(), false);
+      assert.equal(socket.isDestroyed, false, 'the socket is the shard\'s: closing goes through the RemoteSocket');
+    });
+
+    it('closes with the shard\'s error (write timeout, a dead shard)', async (t) => {
+      const { conn, sessions } = open(t);
+      const session = sessions.open(conn);
+      const s = seat();
+      conn.moveToShard(s.seat, () => undefined);
+      s.remote().ended('write timeout');
+      await settle();
+      assert.equal(session.isClosed, true);
+      assert.deepEqual(s.link, [], 'nothing more is sent to a socket the shard closed');
+    });
   });
 });

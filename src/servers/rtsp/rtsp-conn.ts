@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { FrameBatchedSocket, normalizeIp, type Logger } from '../../lib/index.ts';
 import {
-  INTERLEAVED_HEADER_BYTES, RtspConnReader, serializeResponse, sharedInterleavedFrame, type RtspRequest,
+  RtspConnReader, serializeResponse, sharedInterleavedFrame, type RtspRequest,
 } from '../../protocols/rtsp/index.ts';
 import type { AccessRequest, Action, Credentials } from '../../core/index.ts';
 import type { RtspSession } from './rtsp-session.ts';
@@ -10,9 +10,15 @@ import type { InterleavedWriter } from './rtsp-session-types.ts';
 import { credentialsFromRequest } from './rtsp-credentials.ts';
 import type { RtspConnContext, RtspRequestHandler } from './rtsp-conn-context.ts';
 import type { RtspSessionOwner, RtspSessionRegistry } from './rtsp-session-registry.ts';
+import type { RemoteSocket } from '../../fanout/index.ts';
+import type { RtspShardSeat } from './rtsp-fanout.ts';
 
 // gortsplib's IdleTimeout: a connection without a streaming session must send a whole request this often.
 const IDLE_TIMEOUT_MS = 60_000;
+// Unsent bytes above which a reader on a shard stops taking records, as RtspSession does here.
+const SHARD_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+// How long an ending connection waits for its last bytes to go out before it closes anyway.
+const END_WAIT_MS = 1000;
 
 /** Options of a RtspConn. */
 export interface RtspConnOptions {
@@ -20,6 +26,10 @@ export interface RtspConnOptions {
   secure: boolean;
   log: Logger;
   readTimeoutMs: number;
+  /** Bounds a reader moved to a fan-out shard: closed when its socket does not drain for this long. */
+  writeTimeoutMs?: number;
+  /** readBufferCount: how far a reader on a fan-out shard may fall behind. */
+  queueSize?: number;
   handler: RtspRequestHandler;
   /** The server's sessions: the connection's own are those it opened there. */
   sessions: RtspSessionRegistry;
@@ -53,8 +63,10 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   private queue: Promise<void> = Promise.resolve();
   private pending = 0;
   /** Set by end(): the connection is flushing its last bytes before it closes. */
-  private ending: Error | undefined;
+  private ending = false;
   private closed = false;
+  /** Set once a fan-out shard owns the socket: every write and close goes through it from then on. */
+  private remote: RemoteSocket | undefined;
 
   constructor(private readonly opts: RtspConnOptions) {
     const s = opts.socket;
@@ -70,17 +82,52 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   }
 
   get isSecure(): boolean { return this.opts.secure; }
-  get writableLength(): number { return this.opts.socket.writableLength; }
-  holdWrites(): void { this.batched.hold(); }
-  endBatch(isFrameEnd: boolean): void { this.batched.endBatch(isFrameEnd); }
+  get writableLength(): number { return (this.remote ?? this.opts.socket).writableLength; }
+  holdWrites(): void { if (!this.remote) this.batched.hold(); }
+  endBatch(isFrameEnd: boolean): void { if (!this.remote) this.batched.endBatch(isFrameEnd); }
   flushWrites(): void { this.batched.flush(); }
   onceDrain(cb: () => void): void { this.opts.socket.once('drain', cb); }
 
   /** Writes `$ channel length payload` (RFC 2326 §10.12), framed once per packet and shared by readers. */
   writeInterleaved(channel: number, payload: Buffer): void {
     if (this.closed) return;
-    this.opts.socket.write(sharedInterleavedFrame(channel, payload));
-    this.bytesSent += INTERLEAVED_HEADER_BYTES + payload.length;
+    this.write(sharedInterleavedFrame(channel, payload));
+  }
+
+  /** True when the socket may move to a fan-out shard: plain RTSP, one session, no request being answered. */
+  canMoveToShard(): boolean {
+    return !this.opts.secure && !this.closed && !this.ending && !this.remote && this.pending === 0 && this.opts.sessions.ownedBy(this).size === 1;
+  }
+
+  /**
+   * The reader has sent everything it had: the socket goes to the seat's shard, which writes the stream from
+   * `seat.seq`. The connection stays here: it parses what the client sends (the shard forwards it) and answers
+   * through the RemoteSocket, whose bytes the shard writes between whole records.
+   */
+  moveToShard(seat: RtspShardSeat, onBytes: (n: number) => void): RemoteSocket | undefined {
+    if (this.closed || this.remote) { seat.release(); return undefined; }
+    const s = this.opts.socket;
+    this.batched.flush();
+    s.pause(); // what arrives from now on waits in the kernel for the shard, or in the buffer read below
+    s.removeAllListeners('data');
+    s.removeAllListeners('error');
+    s.removeAllListeners('close');
+    s.on('error', () => undefined); // the handle leaves with the message; errors after that are the shard's
+    // Bytes read but not yet delivered (the socket was paused) are this process's to parse.
+    const held: Buffer[] = [];
+    for (let b = s.read() as Buffer | null; b !== null; b = s.read() as Buffer | null) held.push(b);
+    const remote = seat.adopt(s, {
+      queueSize: this.opts.queueSize ?? 512, highWaterBytes: SHARD_HIGH_WATER_BYTES, writeTimeoutMs: this.opts.writeTimeoutMs ?? 10_000,
+    });
+    if (!remote) { this.close(new Error('moving the reader to a fan-out shard failed')); return undefined; }
+    this.remote = remote;
+    // The shard counts every byte it writes, this connection's own included: they are not counted here again.
+    remote.onBytes = (n) => { this.bytesSent += n; onBytes(n); };
+    remote.on('data', (d: Buffer) => this.onData(d));
+    remote.on('error', (err: Error) => this.close(err));
+    remote.on('close', () => this.close());
+    for (const b of held) this.onData(b);
+    return remote;
   }
 
   /**
@@ -130,21 +177,27 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   /** Creates a session owned by this connection; it closes with the connection. */
   createSession(): RtspSession { return this.opts.sessions.open(this); }
 
-  /** A session of this connection closed: one the path kicked takes the connection with it, as gortsplib does. */
+  /**
+   * A session of this connection closed: one the path kicked takes the connection with it, as gortsplib does. So
+   * does any end of a session whose socket is on a fan-out shard (TEARDOWN too, once its response is written): the
+   * shard writes the feed until the socket closes.
+   */
   onSessionClosed(_session: RtspSession, err: Error | undefined): void {
     if (err) this.end(err);
+    else if (this.remote) this.queue = this.queue.then(() => this.end());
     else this.updateTimeout();
   }
 
   /** Flushes what was written (e.g. RTCP BYE), then closes; what the client sends meanwhile is ignored. */
-  end(err: Error): void {
+  end(err?: Error): void {
     if (this.closed || this.ending) return;
-    this.ending = err;
+    this.ending = true;
     this.batched.flush();
-    this.opts.socket.end();
-    const t = setTimeout(() => this.close(err), 1000);
+    const out = this.remote ?? this.opts.socket;
+    out.end();
+    const t = setTimeout(() => this.close(err), END_WAIT_MS);
     t.unref();
-    this.opts.socket.once('close', () => { clearTimeout(t); this.close(err); });
+    out.once('close', () => { clearTimeout(t); this.close(err); });
   }
 
   /** Closes the connection and every session it carries. */
@@ -154,7 +207,7 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
     this.log.info(`closed${err ? `: ${err.message}` : ''}`);
     this.batched.flush();
     for (const s of [...this.opts.sessions.ownedBy(this)]) s.close();
-    this.opts.socket.destroy();
+    (this.remote ?? this.opts.socket).destroy();
     this.opts.onClose(this);
   }
 
@@ -210,13 +263,19 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
     const bytes = serializeResponse(res);
     // A response never waits behind held media frames.
     this.batched.flush();
-    this.opts.socket.write(bytes);
-    this.bytesSent += bytes.length;
+    this.write(bytes);
     this.updateTimeout();
     try {
       afterSend?.();
     } catch (err) {
       this.close(err as Error);
     }
+  }
+
+  /** Writes to the client: on the socket, or once moved through the shard (which counts the bytes it writes). */
+  private write(b: Buffer): void {
+    if (this.remote) { this.remote.write(b); return; }
+    this.opts.socket.write(b);
+    this.bytesSent += b.length;
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../lib/index.ts';
+import { ShardPool, fanoutShardCount } from '../../fanout/index.ts';
 import type { AuthMethod, RtspTransport } from '../../conf/index.ts';
 import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
@@ -10,6 +11,7 @@ import { MulticastAllocator, MulticastSender } from './rtsp-multicast.ts';
 import { RtspMulticastStream } from './rtsp-multicast-stream.ts';
 import { RtspServerHandler } from './rtsp-request-handler.ts';
 import { RtspSessionRegistry } from './rtsp-session-registry.ts';
+import { RtspFanout } from './rtsp-fanout.ts';
 
 /** The settings an RTSP server takes while running: runOnConnect/runOnDisconnect apply to connections opened from then on. */
 export type RtspLiveSettings = ConnectionHookSettings;
@@ -33,6 +35,11 @@ export interface RtspServerOptions extends RtspLiveSettings {
   rtspPort: number;
   paths: PathAccess;
   log: Logger;
+  /**
+   * Fan-out shard processes TCP readers move to (docs/multicore-fanout.md); default: fanoutShardCount(), from
+   * MEDIAMTX_TS_FANOUT_SHARDS or the core count. RTSPS readers always stay: their TLS state lives here.
+   */
+  fanoutShards?: number;
 }
 
 /**
@@ -46,6 +53,8 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
   readonly udpMaxPayloadSize: number;
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
+  /** The shards of this listener's TCP readers (its own pool: the RTMP server has another). */
+  readonly fanout: RtspFanout | undefined;
   private readonly host: ConnectionHost<RtspConn>;
   private readonly sessions: RtspSessionRegistry;
   private readonly multicastStreams = new Map<Stream, RtspMulticastStream>();
@@ -66,6 +75,8 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     this.udpMaxPayloadSize = opts.udpMaxPayloadSize;
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
+    const shards = opts.tls !== undefined ? 0 : opts.fanoutShards ?? fanoutShardCount();
+    this.fanout = shards > 0 ? new RtspFanout(new ShardPool({ shards, ringSize: opts.readBufferCount, log }), log, opts.udpMaxPayloadSize) : undefined;
     this.sessions = new RtspSessionRegistry((seed) => new RtspSession({ ...seed, secure: opts.tls !== undefined, host: this }));
     this.handler = new RtspServerHandler({
       paths: opts.paths,
@@ -82,7 +93,8 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
       connType: secure ? 'rtspsConn' : 'rtspConn',
       hooks: opts,
       create: (socket, onClose) => new RtspConn({
-        socket, secure, log, readTimeoutMs: this.readTimeoutMs, handler: this.handler, sessions: this.sessions, onClose,
+        socket, secure, log, readTimeoutMs: this.readTimeoutMs, writeTimeoutMs: this.writeTimeoutMs, queueSize: this.readBufferCount,
+        handler: this.handler, sessions: this.sessions, onClose,
       }),
       hookLog: (c) => c.log,
     });
@@ -170,6 +182,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     for (const m of [...this.multicastStreams.values()]) m.close();
     await Promise.all([closing, this.udpRtp?.close(), this.udpRtcp?.close()]);
     this.multicast?.sender.close();
+    this.fanout?.close();
     this.log.info('listener closed');
   }
 

@@ -1,5 +1,7 @@
 import type { Media } from '../../formats/index.ts';
 import type { MediaTransport } from '../../protocols/rtsp/index.ts';
+import type { RemoteSocket } from '../../fanout/index.ts';
+import type { RtspShardSeat } from './rtsp-fanout.ts';
 
 export type { MediaTransport, TransportKind } from '../../protocols/rtsp/index.ts';
 
@@ -27,4 +29,11 @@ export interface InterleavedWriter {
   readonly writableLength: number;
   /** Resolves on the socket's next 'drain'. */
   onceDrain(cb: () => void): void;
+  /** True when the connection may move to a fan-out shard now (plain TCP, one session, no request in progress). */
+  canMoveToShard?(): boolean;
+  /**
+   * Hands the socket to the seat's shard; from then on the connection writes and reads through the returned
+   * RemoteSocket, and `onBytes` gets the bytes the shard reports sent. Undefined when it failed (the connection closed).
+   */
+  moveToShard?(seat: RtspShardSeat, onBytes: (n: number) => void): RemoteSocket | undefined;
 }

@@ -8,6 +8,8 @@ import type { RtspUdpListener } from './rtsp-udp-listener.ts';
 import type { RtspMulticastStream } from './rtsp-multicast-stream.ts';
 import type { InterleavedWriter, MediaTransport, SessionState, SetupMedia, TransportKind } from './rtsp-session-types.ts';
 import { RtcpPlayReporter } from './rtcp-play-reporter.ts';
+import type { RtspFanout, RtspFeedTrack, RtspShardSeat } from './rtsp-fanout.ts';
+import type { RemoteSocket } from '../../fanout/index.ts';
 
 // RFC 2326 §12.37: the timeout advertised in the Session header; UDP readers must show activity within it.
 export const SESSION_TIMEOUT_MS = 60_000;
@@ -15,6 +17,10 @@ export const SESSION_TIMEOUT_MS = 60_000;
 const SOCKET_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 // Held bytes past this go out without waiting for the frame's end (a join burst, a huge key frame).
 const FLUSH_AT_BYTES = 256 * 1024;
+// While no fan-out shard is ready, a reader asks again at most this often.
+const SEAT_RETRY_MS = 1000;
+// How often a moving reader checks that its socket has sent everything.
+const DRAIN_POLL_MS = 5;
 
 /** What a session needs from its server. */
 export interface RtspSessionHost {
@@ -26,6 +32,8 @@ export interface RtspSessionHost {
   readonly writeTimeoutMs: number;
   /** Gets (creating on first use) the multicast writer of a stream. */
   acquireMulticast(stream: Stream): RtspMulticastStream;
+  /** Fan-out shards TCP readers move to (docs/multicore-fanout.md); undefined: every reader stays in this process. */
+  readonly fanout?: RtspFanout | undefined;
 }
 
 /** Options of a RtspSession. */
@@ -72,6 +80,11 @@ export class RtspSession {
   /** The set-up medias include video: frames end at video markers only (audio rides along). */
   private hasVideo = false;
   private reporter: RtcpPlayReporter | undefined;
+  /** Set while the reader waits for its socket to drain before moving to a fan-out shard. */
+  private moving: { seat: RtspShardSeat; poll: NodeJS.Timeout; deadline: number } | undefined;
+  /** Set once a fan-out shard writes the stream to the client (the connection's socket is there). */
+  private moved: { seat: RtspShardSeat; remote: RemoteSocket } | undefined;
+  private nextSeatTry = 0;
   private recordReporter: RtcpReceiverReports | undefined;
   private closed = false;
   readonly decodeErrors: ErrorCounter;
@@ -88,7 +101,7 @@ export class RtspSession {
   /** `ip:port` of the connection that created the session. */
   get remoteAddr(): string { return this.opts.remoteAddr; }
   /** RTP packets dropped because this reader was too slow, over all its PLAYs. */
-  get outboundDiscarded(): number { return this.discardedBefore + (this.reader?.discarded ?? 0); }
+  get outboundDiscarded(): number { return this.discardedBefore + (this.reader?.discarded ?? 0) + (this.moved?.remote.discarded ?? 0); }
   get isClosed(): boolean { return this.closed; }
   /** The stream being read or published, once known. */
   get stream(): Stream | undefined { return this.readerLease?.stream ?? this.publisherLease?.stream; }
@@ -143,25 +156,34 @@ export class RtspSession {
       this.startChecks();
       return;
     }
+    this.startReader(lease);
+    if (this.transportKind === 'udp') this.registerUdpRtcp();
+    this.startChecks();
+  }
+
+  private startReader(lease: ReaderLease): void {
     const tcp = this.tcp;
+    const fanout = this.opts.host.fanout;
     const reader = new StreamReader({
       queueSize: this.opts.host.readBufferCount,
       log: this.log,
       beforeBatch: tcp ? () => tcp.holdWrites() : undefined,
-      afterBatch: tcp ? () => { this.endTcpBatch(tcp); this.checkBackpressure(); } : undefined,
+      afterBatch: tcp ? () => { this.endTcpBatch(tcp); this.checkBackpressure(); this.maybeMove(); } : undefined,
       onError: (err) => this.close(err),
       // Packets that fit UDP, for TCP readers too (as MediaMTX): the stream makes them once for all RTSP readers.
       rtp: { maxPacketSize: this.opts.host.udpMaxPayloadSize },
     });
-    this.reporter = new RtcpPlayReporter([...this.medias.values()].map((m) => m.media), (i, pkt) => this.sendRtcp(i, pkt));
+    // Indexed by the media's index in the stream: the reporter's senders are addressed by it.
+    const medias: Media[] = [];
+    for (const sm of this.medias.values()) medias[sm.index] = sm.media;
+    // With shards, every reporter of a media shares one mapping, the feeds' included (see RtspFeedWriter).
+    this.reporter = new RtcpPlayReporter(medias, (i, pkt) => this.sendRtcp(i, pkt), fanout ? (m) => fanout.mappingOf(m) : undefined);
     this.hasVideo = [...this.medias.values()].some((m) => m.media.kind === 'video');
     for (const sm of this.medias.values()) {
       for (const format of sm.media.formats) reader.onData(sm.media, format, (u) => this.writeUnit(sm, format, u));
     }
     this.reader = reader;
     lease.stream.addReader(reader);
-    if (this.transportKind === 'udp') this.registerUdpRtcp();
-    this.startChecks();
   }
 
   /** RECORD: starts accepting the publisher's packets. */
@@ -186,6 +208,8 @@ export class RtspSession {
 
   /** PAUSE: back to the ready state; packets stop flowing. */
   pause(): void {
+    // A shard writes the feed until the socket closes: it has no pause, so the session ends (the client may reconnect).
+    if (this.moved) { this.close(new Error('PAUSE is not supported once the reader moved to a fan-out shard')); return; }
     if (this.state === 'play') {
       this.stopReading();
       this.state = 'prePlay';
@@ -305,6 +329,73 @@ export class RtspSession {
     }
   }
 
+  /** The session's TCP medias and channels: what its feed on a shard carries. */
+  private feedTracks(): RtspFeedTrack[] {
+    const out: RtspFeedTrack[] = [];
+    for (const sm of this.medias.values()) {
+      const t = sm.transport;
+      if (t.kind === 'tcp') out.push({ index: sm.index, media: sm.media, rtpChannel: t.rtpChannel, rtcpChannel: t.rtcpChannel });
+    }
+    return out;
+  }
+
+  /**
+   * Moves to a fan-out shard when the reader has just written everything it had (its queue is empty, it is not held
+   * back by its socket), so every record numbered before the seat's `seq` went out here, and every one from it on
+   * will be written by the shard (docs/multicore-fanout.md). Only a plain TCP connection carrying this session alone,
+   * with no request being answered, moves. The socket goes once it has sent what it holds.
+   */
+  private maybeMove(): void {
+    const fanout = this.opts.host.fanout;
+    const tcp = this.tcp;
+    const reader = this.reader;
+    const lease = this.readerLease;
+    if (!fanout || !tcp?.moveToShard || !reader || !lease || this.moving || this.moved || this.closed) return;
+    if (this.state !== 'play' || this.transportKind !== 'tcp' || reader.inBurst || reader.queued > 0 || this.writeTimer) return;
+    if (!(tcp.canMoveToShard?.() ?? false)) return;
+    const now = Date.now();
+    if (now < this.nextSeatTry) return;
+    const seat = fanout.seat(lease.stream, this.feedTracks());
+    if (!seat) { this.nextSeatTry = now + SEAT_RETRY_MS; return; }
+    lease.stream.removeReader(reader);
+    reader.close();
+    this.discardedBefore += reader.discarded;
+    this.reader = undefined;
+    // The feed's reports take over (same mapping); a BYE now would end the client's read.
+    this.reporter?.close(false);
+    this.reporter = undefined;
+    tcp.flushWrites();
+    this.moving = { seat, deadline: now + this.opts.host.writeTimeoutMs, poll: setInterval(() => this.checkMoved(), DRAIN_POLL_MS) };
+    this.checkMoved();
+  }
+
+  private checkMoved(): void {
+    const m = this.moving;
+    const tcp = this.tcp;
+    if (!m || !tcp?.moveToShard) return;
+    if (tcp.writableLength > 0) {
+      if (Date.now() > m.deadline) this.close(new Error('write timeout'));
+      return;
+    }
+    clearInterval(m.poll);
+    this.moving = undefined;
+    const lease = this.readerLease;
+    if (!lease) { m.seat.release(); return; }
+    if (!(tcp.canMoveToShard?.() ?? false)) {
+      // A second session was set up meanwhile: its frames could not follow. Play on here; the packets of the wait
+      // (a few ms) are lost, as a full queue would have dropped them.
+      m.seat.release();
+      this.startReader(lease);
+      return;
+    }
+    const stats = lease.stream.stats;
+    // The path's bytesOut counts what its readers were sent: the shard's reports stand in for this reader's.
+    const remote = tcp.moveToShard(m.seat, (n) => { this.bytesSent += n; stats.bytesOut += n; });
+    if (!remote) return; // the connection closed itself, and this session with it
+    this.moved = { seat: m.seat, remote };
+    this.log.debug(`moved to fan-out shard at record ${m.seat.seq}`);
+  }
+
   private checkBackpressure(): void {
     const tcp = this.tcp;
     const reader = this.reader;
@@ -319,6 +410,12 @@ export class RtspSession {
   }
 
   private stopReading(sendBye = false): void {
+    if (this.moving) { clearInterval(this.moving.poll); this.moving.seat.release(); this.moving = undefined; }
+    if (this.moved && sendBye) {
+      // The stream ended (or the session was kicked): the shard has no BYE of its own, so the feed's BYEs go through
+      // the connection, after the media records before them; FFmpeg then ends its read cleanly.
+      for (const b of this.moved.seat.byes()) this.tcp?.writeInterleaved(b.channel, b.packet);
+    }
     if (this.reader) {
       this.readerLease?.stream.removeReader(this.reader);
       this.reader.close();
