@@ -243,4 +243,31 @@ describe('ShardPool with a forked shard', () => {
       pair?.close();
     }
   });
+
+  it('drops only media while a stalled shard\'s pipe is over its backlog: a connection\'s own bytes still arrive', { timeout: 30_000 }, async () => {
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
+    let pair: Pair | undefined;
+    let stopped: number | undefined;
+    try {
+      const feed = pool.feed();
+      pool.seat(feed);
+      const seat = await seatOf(pool, feed);
+      pair = await tcpPair();
+      const p = pair;
+      const remote = seat.adopt(p.server, feed.nextSeq, LIMITS)!;
+      stopped = pool.pids[0]!;
+      process.kill(stopped, 'SIGSTOP');
+      // 40 MiB of media on a pipe nobody reads: past the 32 MiB backlog the rest is dropped (the process keeps nothing).
+      const big = Buffer.alloc(1024 * 1024, 0x61);
+      for (let i = 0; i < 40; i++) feed.write(big);
+      remote.write(Buffer.from('[own 0]'));
+      process.kill(stopped, 'SIGCONT');
+      stopped = undefined;
+      await until(() => p.received().includes('[own 0]'), 15_000, 'the connection\'s own bytes');
+    } finally {
+      if (stopped !== undefined) process.kill(stopped, 'SIGCONT');
+      pool.close();
+      pair?.close();
+    }
+  });
 });

@@ -58,7 +58,8 @@ class Slot {
   record(kind: RecordKind, id: number, seq: number, body: Buffer | readonly Buffer[]): void {
     const pipe = this.pipe;
     if (!pipe || !this.ready) return;
-    if (pipe.writableLength > MAX_PIPE_BACKLOG_BYTES) { this.dropped++; return; }
+    // Only media gives way: a connection's own bytes and its end are few, and losing them would break its protocol.
+    if (kind === RecordKind.Media && pipe.writableLength > MAX_PIPE_BACKLOG_BYTES) { this.dropped++; return; }
     if (!this.corked) {
       // One writev per event-loop turn for all the records of that turn.
       this.corked = true;

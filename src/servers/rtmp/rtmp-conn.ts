@@ -99,8 +99,9 @@ export class RtmpConn {
 
   private send(msg: RtmpMessage): void {
     const b = serializeRtmpMessage(msg, OUT_CHUNK_SIZE);
+    if (this.remote) { this.remote.write(b); return; } // counted when the shard reports what it wrote
     this.bytesSent += b.length;
-    (this.remote ?? this.socket).write(b);
+    this.socket.write(b);
   }
 
   /** The player has sent everything it had: the socket goes to its shard, which writes the stream from `seat.seq`. */
