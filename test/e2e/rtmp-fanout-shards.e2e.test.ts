@@ -5,6 +5,7 @@ import { ffmpegReadFrames } from '../support/media.ts';
 import { ffmpegPublishRtmp, gstReadRtmp, vlcRecord } from '../support/rtmp-media.ts';
 import { describeRunning, isRunning, run, start, tail, waitFor, type Running } from '../support/process.ts';
 import { logTail, type TestServer } from '../support/server.ts';
+import { connectionsOnShards, shardPids } from '../support/fanout-shards.ts';
 
 // docs/multicore-fanout.md: with MEDIAMTX_TS_FANOUT_SHARDS=1, RTMP players move to a shard process once they follow
 // the live stream. Each test proves the move from the kernel's side: `ss` names the process that owns the server
@@ -13,23 +14,8 @@ import { logTail, type TestServer } from '../support/server.ts';
 const API = `http://127.0.0.1:9997`;
 const LIVE_SECONDS = 300;
 
-/** Pids of the running shard processes. */
-async function shardPids(): Promise<number[]> {
-  const r = await run('pgrep', ['-f', 'fanout/shard-main'], { timeoutMs: 5000 });
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
-}
-
-/** Pids owning the server ends of established RTMP connections (`ss -tnp`), one entry per connection. */
-async function rtmpSocketOwners(): Promise<number[]> {
-  const r = await run('ss', ['-Htnp', 'state', 'established', `( sport = :${DEFAULT_PORTS.rtmp} )`], { timeoutMs: 5000 });
-  return [...r.stdout.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-}
-
 /** Connections the shards own now. */
-async function onShards(): Promise<number> {
-  const shards = new Set(await shardPids());
-  return (await rtmpSocketOwners()).filter((p) => shards.has(p)).length;
-}
+const onShards = (): Promise<number> => connectionsOnShards(DEFAULT_PORTS.rtmp);
 
 interface RtmpConnItem { id: string; state: string; bytesSent: number }
 

@@ -5,6 +5,7 @@ import { ffmpegPublish, ffmpegReadFrames, gstReadH264 } from '../support/media.t
 import { RawRtspClient } from '../support/rtsp-raw-client.ts';
 import { describeRun, describeRunning, isRunning, run, start, tail, waitFor, type Running } from '../support/process.ts';
 import { logTail, type TestServer } from '../support/server.ts';
+import { connectionsOnShards, shardPids, socketOwners } from '../support/fanout-shards.ts';
 
 // docs/multicore-fanout.md: with MEDIAMTX_TS_FANOUT_SHARDS=1, RTSP readers over TCP move to a shard process once
 // their queue is empty. Each test proves the move from the kernel's side: `ss` names the process that owns the server
@@ -13,23 +14,8 @@ import { logTail, type TestServer } from '../support/server.ts';
 const API = `http://127.0.0.1:9997`;
 const LIVE_SECONDS = 300;
 
-/** Pids of the running shard processes. */
-async function shardPids(): Promise<number[]> {
-  const r = await run('pgrep', ['-f', 'fanout/shard-main'], { timeoutMs: 5000 });
-  return r.stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
-}
-
-/** Pids owning the server ends of established RTSP connections (`ss -tnp`), one entry per connection. */
-async function rtspSocketOwners(): Promise<number[]> {
-  const r = await run('ss', ['-Htnp', 'state', 'established', `( sport = :${DEFAULT_PORTS.rtsp} )`], { timeoutMs: 5000 });
-  return [...r.stdout.matchAll(/pid=(\d+)/g)].map((m) => Number(m[1]));
-}
-
 /** Connections the shards own now. */
-async function onShards(): Promise<number> {
-  const shards = new Set(await shardPids());
-  return (await rtspSocketOwners()).filter((p) => shards.has(p)).length;
-}
+const onShards = (): Promise<number> => connectionsOnShards(DEFAULT_PORTS.rtsp);
 
 interface RtspSessionItem { id: string; state: string; bytesSent: number; path: string }
 
@@ -198,7 +184,7 @@ describe('RTSP/TCP readers on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shi
     running.push(reader);
     await waitFor(async () => (await onShards()) === 1, { timeoutMs: 20_000, what: 'the reader to move to the shard', detail: () => context(pub) });
     const pids = await shardPids();
-    const owner = (await rtspSocketOwners()).find((p) => pids.includes(p))!;
+    const owner = (await socketOwners(DEFAULT_PORTS.rtsp)).find((p) => pids.includes(p))!;
     process.kill(owner, 'SIGKILL');
     await server.waitForLog(/\[RTSP\] \[fan-out\] shard 0 exited \(SIGKILL\); its readers were closed/, 5000);
     await waitFor(() => !isRunning(reader), { timeoutMs: 10_000, what: 'the reader of the killed shard to be closed', detail: () => describeRunning('reader', reader) });

@@ -9,7 +9,7 @@ import {
   type AmfValue, type RtmpCommand, type RtmpMessage, type RtmpStreamMuxer, type RtmpTarget,
 } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
-import type { RemoteSocket } from '../../fanout/index.ts';
+import { detachSocket, type RemoteSocket } from '../../fanout/index.ts';
 import type { RtmpFanout, RtmpShardSeat } from './rtmp-fanout.ts';
 import { RtmpPlayer } from './rtmp-player.ts';
 
@@ -108,14 +108,7 @@ export class RtmpConn {
   private moveTo(seat: RtmpShardSeat): void {
     if (this.closed) { seat.release(); return; }
     const s = this.socket;
-    s.pause(); // what arrives from now on waits in the kernel for the shard, or in the buffer read below
-    s.removeAllListeners('data');
-    s.removeAllListeners('error');
-    s.removeAllListeners('close');
-    s.on('error', () => undefined); // the handle leaves with the message; errors after that are the shard's
-    // Bytes read but not yet delivered (the socket was paused) are this process's to parse.
-    const held: Buffer[] = [];
-    for (let b = s.read() as Buffer | null; b !== null; b = s.read() as Buffer | null) held.push(b);
+    const held = detachSocket(s); // read but not yet delivered: this process's to parse
     const remote = seat.adopt(s, { queueSize: this.host.readBufferCount, highWaterBytes: SHARD_HIGH_WATER_BYTES, writeTimeoutMs: this.host.writeTimeoutMs });
     if (!remote) { this.close(new Error('moving the player to a fan-out shard failed')); return; }
     this.remote = remote;

@@ -10,7 +10,7 @@ import type { InterleavedWriter } from './rtsp-session-types.ts';
 import { credentialsFromRequest } from './rtsp-credentials.ts';
 import type { RtspConnContext, RtspRequestHandler } from './rtsp-conn-context.ts';
 import type { RtspSessionOwner, RtspSessionRegistry } from './rtsp-session-registry.ts';
-import type { RemoteSocket } from '../../fanout/index.ts';
+import { detachSocket, type RemoteSocket } from '../../fanout/index.ts';
 import type { RtspShardSeat } from './rtsp-fanout.ts';
 
 // gortsplib's IdleTimeout: a connection without a streaming session must send a whole request this often.
@@ -108,14 +108,7 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
     if (this.closed || this.remote) { seat.release(); return undefined; }
     const s = this.opts.socket;
     this.batched.flush();
-    s.pause(); // what arrives from now on waits in the kernel for the shard, or in the buffer read below
-    s.removeAllListeners('data');
-    s.removeAllListeners('error');
-    s.removeAllListeners('close');
-    s.on('error', () => undefined); // the handle leaves with the message; errors after that are the shard's
-    // Bytes read but not yet delivered (the socket was paused) are this process's to parse.
-    const held: Buffer[] = [];
-    for (let b = s.read() as Buffer | null; b !== null; b = s.read() as Buffer | null) held.push(b);
+    const held = detachSocket(s); // read but not yet delivered: this process's to parse
     const remote = seat.adopt(s, {
       queueSize: this.opts.queueSize ?? 512, highWaterBytes: SHARD_HIGH_WATER_BYTES, writeTimeoutMs: this.opts.writeTimeoutMs ?? 10_000,
     });
