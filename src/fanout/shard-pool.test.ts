@@ -1,11 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Logger } from '../lib/index.ts';
 import type { RemoteSocket } from './remote-socket.ts';
 import { ShardPool, type ShardSeat } from './shard-pool.ts';
 import type { ShardReaderLimits } from './shard-wire.ts';
+import { tcpPair, type TcpPair } from './test-support/tcp-pair.ts';
 
 const LIMITS: ShardReaderLimits = { queueSize: 64, highWaterBytes: 4 * 1024 * 1024, writeTimeoutMs: 5000 };
 // A shard starts a Node process with tsx: slow on a loaded machine, but bounded.
@@ -26,29 +25,6 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch { return false; }
 }
 
-/** A connected loopback pair: `server` is the side a media server accepted, `client` the player's. */
-interface Pair { readonly client: Socket; readonly server: Socket; readonly received: () => Buffer; readonly ended: () => boolean; close(): void }
-
-async function tcpPair(): Promise<Pair> {
-  const listener: Server = createServer();
-  listener.listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const port = (listener.address() as { port: number }).port;
-  const accepted = once(listener, 'connection') as Promise<[Socket]>;
-  const client = connect(port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  let ended = false;
-  client.on('data', (d: Buffer) => chunks.push(d));
-  client.on('error', () => undefined);
-  client.on('close', () => { ended = true; });
-  await once(client, 'connect');
-  const [server] = await accepted;
-  listener.close();
-  return {
-    client, server, received: () => Buffer.concat(chunks), ended: () => ended,
-    close: () => { client.destroy(); server.destroy(); listener.close(); },
-  };
-}
 
 /** Waits for the pool's shard to be ready and takes a seat on it for `feed`. */
 async function seatOf(pool: ShardPool, feed: ReturnType<ShardPool['feed']>): Promise<ShardSeat> {
@@ -87,7 +63,7 @@ function assertSameBytes(got: Buffer, want: Buffer): void {
 describe('ShardPool with a forked shard', () => {
   it('moves a socket to the shard and writes the feed from the seat seq on, with the connection\'s own bytes between records', { timeout: 20_000 }, async () => {
     const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
-    let pair: Pair | undefined;
+    let pair: TcpPair | undefined;
     try {
       const feed = pool.feed();
       assert.equal(pool.seat(feed), undefined, 'no shard is ready at first (this call starts it)');
@@ -170,7 +146,7 @@ describe('ShardPool with a forked shard', () => {
 
   it('keeps each connection\'s order when several sockets move at once, and closes them all, with an error, when the shard dies', { timeout: 20_000 }, async () => {
     const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
-    const pairs: Pair[] = [];
+    const pairs: TcpPair[] = [];
     try {
       const feed = pool.feed();
       pool.seat(feed);
@@ -214,7 +190,7 @@ describe('ShardPool with a forked shard', () => {
 
   it('sends a record given in pieces as one record, and end() closes the socket after the bytes written before it', { timeout: 20_000 }, async () => {
     const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
-    let pair: Pair | undefined;
+    let pair: TcpPair | undefined;
     try {
       const feed = pool.feed();
       pool.seat(feed);
@@ -246,7 +222,7 @@ describe('ShardPool with a forked shard', () => {
 
   it('drops only media while a stalled shard\'s pipe is over its backlog: a connection\'s own bytes still arrive', { timeout: 30_000 }, async () => {
     const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
-    let pair: Pair | undefined;
+    let pair: TcpPair | undefined;
     let stopped: number | undefined;
     try {
       const feed = pool.feed();

@@ -1,9 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { connect, createServer, type Socket } from 'node:net';
 import { Shard } from './shard.ts';
 import { RecordKind, recordHeader, type FromShard, type ShardReaderLimits } from './shard-wire.ts';
+import { tcpPair } from './test-support/tcp-pair.ts';
 
 const LIMITS: ShardReaderLimits = { queueSize: 64, highWaterBytes: 1 << 20, writeTimeoutMs: 5000 };
 
@@ -22,23 +21,6 @@ async function until(f: () => boolean, ms: number, what: string): Promise<void> 
   }
 }
 
-/** A loopback pair: `server` is the socket a shard is given, the client's bytes are collected. */
-async function tcpPair(): Promise<{ server: Socket; client: Socket; text: () => string; ended: () => boolean; close(): void }> {
-  const listener = createServer();
-  listener.listen(0, '127.0.0.1');
-  await once(listener, 'listening');
-  const accepted = once(listener, 'connection') as Promise<[Socket]>;
-  const client = connect((listener.address() as { port: number }).port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  let ended = false;
-  client.on('data', (d: Buffer) => chunks.push(d));
-  client.on('error', () => undefined);
-  client.on('close', () => { ended = true; });
-  await once(client, 'connect');
-  const [server] = await accepted;
-  listener.close();
-  return { server, client, text: () => Buffer.concat(chunks).toString(), ended: () => ended, close: () => { client.destroy(); server.destroy(); } };
-}
 
 describe('Shard', () => {
   it('writes a connection\'s own bytes where they were in the pipe, between the media records around them', async () => {

@@ -5,7 +5,7 @@ import { ffmpegReadFrames } from '../support/media.ts';
 import { ffmpegPublishRtmp, gstReadRtmp, vlcRecord } from '../support/rtmp-media.ts';
 import { describeRunning, isRunning, run, start, tail, waitFor, type Running } from '../support/process.ts';
 import { logTail, type TestServer } from '../support/server.ts';
-import { connectionsOnShards, shardPids } from '../support/fanout-shards.ts';
+import { connectionsOnShards, noisePublisher, shardPids, stallUntilWriteTimeout } from '../support/fanout-shards.ts';
 
 // docs/multicore-fanout.md: with MEDIAMTX_TS_FANOUT_SHARDS=1, RTMP players move to a shard process once they follow
 // the live stream. Each test proves the move from the kernel's side: `ss` names the process that owns the server
@@ -120,23 +120,15 @@ describe('RTMP players on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shipped
   });
 
   it('a player that stops reading is closed by writeTimeout on its shard; another player is not disturbed', async () => {
-    // About 15 Mbit/s of noise (lossless), so that a stopped player's socket fills within seconds.
-    const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'warning', '-re', '-f', 'lavfi', '-i', 'nullsrc=s=320x240:r=25,geq=random(1)*255:128:128',
-      '-t', String(LIVE_SECONDS), '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-g', '25', '-pix_fmt', 'yuv420p', '-f', 'flv', server.rtmpUrl('shard/slow')],
-    { timeoutMs: (LIVE_SECONDS + 20) * 1000 });
+    const pub = noisePublisher(server.rtmpUrl('shard/slow'), 'flv', LIVE_SECONDS);
     running.push(pub);
     await ready('shard/slow');
     const stalled = longReader(server.rtmpUrl('shard/slow'));
     const healthy = longReader(server.rtmpUrl('shard/slow'));
     running.push(stalled, healthy);
     await waitFor(async () => (await onShards()) === 2, { timeoutMs: 20_000, what: 'both players to move to the shard', detail: () => context(pub) });
-    stalled.child.kill('SIGSTOP');
-    try {
-      // writeTimeout is 4 s here; the socket and the kernel's buffers fill first.
-      await server.waitForLog(/closed: write timeout/, 30_000);
-    } finally {
-      stalled.child.kill('SIGCONT');
-    }
+    // writeTimeout is 4 s here; the socket and the kernel's buffers fill first.
+    await stallUntilWriteTimeout(stalled, (re, ms) => server.waitForLog(re, ms));
     await waitFor(async () => (await onShards()) === 1, { timeoutMs: 5000, what: 'the stalled player\'s socket to go' });
     assert.ok(isRunning(healthy), `${describeRunning('healthy player', healthy)}\n${tail(server.logs())}`);
     await stalled.stop();

@@ -5,7 +5,7 @@ import { ffmpegPublish, ffmpegReadFrames, gstReadH264 } from '../support/media.t
 import { RawRtspClient } from '../support/rtsp-raw-client.ts';
 import { describeRun, describeRunning, isRunning, run, start, tail, waitFor, type Running } from '../support/process.ts';
 import { logTail, type TestServer } from '../support/server.ts';
-import { connectionsOnShards, shardPids, socketOwners } from '../support/fanout-shards.ts';
+import { connectionsOnShards, noisePublisher, shardPids, socketOwners, stallUntilWriteTimeout } from '../support/fanout-shards.ts';
 
 // docs/multicore-fanout.md: with MEDIAMTX_TS_FANOUT_SHARDS=1, RTSP readers over TCP move to a shard process once
 // their queue is empty. Each test proves the move from the kernel's side: `ss` names the process that owns the server
@@ -201,24 +201,15 @@ describe('RTSP/TCP readers on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shi
   });
 
   it('a reader that stops reading is closed by writeTimeout on its shard; another reader is not disturbed', async () => {
-    // About 15 Mbit/s of noise (lossless), so that a stopped reader's socket fills within seconds.
-    const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'warning', '-re', '-f', 'lavfi', '-i', 'nullsrc=s=320x240:r=25,geq=random(1)*255:128:128',
-      '-t', String(LIVE_SECONDS), '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-g', '25', '-pix_fmt', 'yuv420p',
-      '-f', 'rtsp', '-rtsp_transport', 'tcp', server.url('shard/slow')],
-    { timeoutMs: (LIVE_SECONDS + 20) * 1000 });
+    const pub = noisePublisher(server.url('shard/slow'), 'rtsp', LIVE_SECONDS);
     running.push(pub);
     await ready('shard/slow');
     const stalled = longReader(server.url('shard/slow'));
     const healthy = longReader(server.url('shard/slow'));
     running.push(stalled, healthy);
     await waitFor(async () => (await onShards()) === 2, { timeoutMs: 20_000, what: 'both readers to move to the shard', detail: () => context(pub) });
-    stalled.child.kill('SIGSTOP');
-    try {
-      // writeTimeout is 4 s here; the socket and the kernel's buffers fill first.
-      await server.waitForLog(/closed: write timeout/, 30_000);
-    } finally {
-      stalled.child.kill('SIGCONT');
-    }
+    // writeTimeout is 4 s here; the socket and the kernel's buffers fill first.
+    await stallUntilWriteTimeout(stalled, (re, ms) => server.waitForLog(re, ms));
     await waitFor(async () => (await onShards()) === 1, { timeoutMs: 5000, what: 'the stalled reader\'s socket to go' });
     assert.ok(isRunning(healthy), `${describeRunning('healthy reader', healthy)}\n${tail(server.logs())}`);
     await stalled.stop();
