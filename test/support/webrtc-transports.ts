@@ -40,15 +40,24 @@ const PAIR_SCRIPT = `(async () => {
   const byId = new Map(); stats.forEach((s) => byId.set(s.id, s));
   let out;
   const c = (s) => ({ type: s.candidateType, protocol: s.protocol + (s.relayProtocol ? '/' + s.relayProtocol : ''), address: s.address + ':' + s.port });
+  const pairOf = (s) => ({ local: c(byId.get(s.localCandidateId)), remote: c(byId.get(s.remoteCandidateId)) });
+  // The transport names its selected pair; a pair's own state can read 'in-progress' for a moment during a consent check.
   stats.forEach((s) => {
-    if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') out = { local: c(byId.get(s.localCandidateId)), remote: c(byId.get(s.remoteCandidateId)) };
+    if (s.type === 'transport' && s.selectedCandidatePairId && byId.has(s.selectedCandidatePairId)) out = pairOf(byId.get(s.selectedCandidatePairId));
   });
+  if (!out) stats.forEach((s) => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') out = pairOf(s); });
   return out;
 })()`;
 
 /** Reads the page's selected candidate pair (undefined before ICE completes). */
 export async function selectedPair(page: Page): Promise<SelectedPair | undefined> {
-  return await page.evaluate(PAIR_SCRIPT) as SelectedPair | undefined;
+  // Asked again for up to 5 s: in one CI run the stats named no selected pair once, while media flowed.
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const pair = await page.evaluate(PAIR_SCRIPT) as SelectedPair | undefined;
+    if (pair || Date.now() > deadline) return pair;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Auth of a coturn instance: static long-term credentials, or the REST API shared secret (`use-auth-secret`). */
