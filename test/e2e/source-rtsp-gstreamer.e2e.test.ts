@@ -22,7 +22,9 @@ describe('RTSP source proxying GStreamer\'s RTSP server (UDP, TCP, multicast, au
   const context = (): string => `${logTail(edge)}\n--- gst-rtsp-server output (tail) ---\n${tail(gst.output(), 600)}`;
 
   it('reads every proxied path with FFmpeg over RTSP and one over RTMP, frames decoded', async () => {
-    const allReady = (): boolean => TRANSPORTS.every((t) => edge.logs().includes(`[path ${t}] stream is ready`));
+    // The source's own "ready: N track over X" line follows the path's "stream is ready" line and can reach us in a later
+    // chunk of the server's output, so wait for the line that is asserted on.
+    const allReady = (): boolean => TRANSPORTS.every((t) => edge.logs().includes(`[path ${t}] [RTSP source] ready: `));
     let gstRestarts = 0;
     await waitFor(async () => {
       if (allReady()) return true;
