@@ -1,4 +1,4 @@
-export { FANOUT_SHARDS_ENV, fanoutShardCount, fanoutShardCountWhenSet } from './shard-count.ts';
+export { FANOUT_SHARDS_ENV, fanoutShardCount } from './shard-count.ts';
 export { ShardPool, ShardFeed, loaderArgs, type ShardPoolOptions, type ShardSeat } from './shard-pool.ts';
 export { RemoteSocket } from './remote-socket.ts';
 export type { ShardReaderLimits } from './shard-wire.ts';

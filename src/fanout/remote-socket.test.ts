@@ -7,7 +7,8 @@ const tick = (): Promise<void> => new Promise((r) => process.nextTick(r));
 /** A RemoteSocket whose link records the calls, in order. */
 function remote(): { r: RemoteSocket; calls: string[] } {
   const calls: string[] = [];
-  const r = new RemoteSocket({ write: (b) => calls.push(`write ${b.toString()}`), end: () => calls.push('end'), close: () => calls.push('close') });
+  const r = new RemoteSocket({ write: (b) => calls.push(`write ${b.toString()}`), end: () => calls.push('end'), close: () => calls.push('close'),
+    hold: () => calls.push('hold'), resume: (seq) => calls.push(`resume ${seq}`) });
   return { r, calls };
 }
 
@@ -46,5 +47,31 @@ describe('RemoteSocket', () => {
     await tick();
     assert.deepEqual(order, ['error write timeout', 'close']);
     assert.deepEqual(calls, []);
+  });
+  it('holdFeed()/resumeFeed(): asked of the shard in order with the writes, and not after end() or a close', () => {
+    const { r, calls } = remote();
+    r.holdFeed();
+    r.write(Buffer.from('200 PAUSE'));
+    r.write(Buffer.from('200 PLAY'));
+    r.resumeFeed(42);
+    r.end();
+    r.holdFeed();
+    r.resumeFeed(43);
+    assert.deepEqual(calls, ['hold', 'write 200 PAUSE', 'write 200 PLAY', 'resume 42', 'end']);
+  });
+  it('reported(): adds the counters and calls onBytes and onDrops with what changed, only when it did', () => {
+    const { r } = remote();
+    const bytes: number[] = [];
+    const drops: number[] = [];
+    r.onBytes = (n) => bytes.push(n);
+    r.onDrops = (n) => drops.push(n);
+    r.reported(100, 0, 5);
+    r.reported(0, 3, 0);
+    r.reported(7, 2, 1);
+    assert.deepEqual(bytes, [100, 7]);
+    assert.deepEqual(drops, [3, 2]);
+    assert.equal(r.bytesWritten, 107);
+    assert.equal(r.discarded, 5);
+    assert.equal(r.writableLength, 1);
   });
 });

@@ -8,6 +8,10 @@ export interface RemoteSocketLink {
   end(): void;
   /** Asks the shard to close the socket. */
   close(): void;
+  /** Asks the shard to write no media after the records sent so far (in pipe order). */
+  hold(): void;
+  /** Asks the shard to write media again from feed record `seq` on. */
+  resume(seq: number): void;
 }
 
 /**
@@ -24,6 +28,8 @@ export class RemoteSocket extends EventEmitter {
   writableLength = 0;
   /** Called with the bytes written since the last report. */
   onBytes: ((n: number) => void) | undefined;
+  /** Called with the records dropped since the last report (at most once a second): the "too slow" log line. */
+  onDrops: ((n: number) => void) | undefined;
   private closed = false;
   private ending = false;
 
@@ -49,6 +55,16 @@ export class RemoteSocket extends EventEmitter {
     this.link.end();
   }
 
+  /** The shard writes no more of the feed after what was sent so far (RTSP PAUSE); the connection's bytes still go. */
+  holdFeed(): void {
+    if (!this.closed && !this.ending) this.link.hold();
+  }
+
+  /** The shard writes the feed again from record `seq` on (RTSP PLAY after PAUSE). */
+  resumeFeed(seq: number): void {
+    if (!this.closed && !this.ending) this.link.resume(seq);
+  }
+
   /** Closes the socket on the shard; 'close' follows. */
   destroy(): void {
     if (this.closed) return;
@@ -70,6 +86,7 @@ export class RemoteSocket extends EventEmitter {
     this.discarded += drops;
     this.writableLength = unsent;
     if (bytes > 0) this.onBytes?.(bytes);
+    if (drops > 0) this.onDrops?.(drops);
   }
 
   /** Called by the pool: the socket is gone on the shard (or the shard is). */

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FANOUT_SHARDS_ENV, fanoutShardCount, fanoutShardCountWhenSet } from './shard-count.ts';
+import { FANOUT_SHARDS_ENV, fanoutShardCount } from './shard-count.ts';
 import { loaderArgs } from './shard-pool.ts';
 
 const env = (v?: string): NodeJS.ProcessEnv => (v === undefined ? {} : { [FANOUT_SHARDS_ENV]: v });
@@ -28,14 +28,6 @@ describe('fanoutShardCount', () => {
   it('uses process.env and the machine by default', () => {
     const n = fanoutShardCount();
     assert.ok(Number.isInteger(n) && n >= 0 && n <= 8, String(n));
-  });
-});
-
-describe('fanoutShardCountWhenSet', () => {
-  it('is 0 unless the environment sets a valid count, whatever the machine', () => {
-    for (const raw of [undefined, '', 'abc', '-1']) assert.equal(fanoutShardCountWhenSet(env(raw)), 0, JSON.stringify(raw));
-    assert.equal(fanoutShardCountWhenSet(env('3')), 3);
-    assert.equal(fanoutShardCountWhenSet(env('20')), 8);
   });
 });
 

@@ -15,13 +15,3 @@ export function fanoutShardCount(env: NodeJS.ProcessEnv = process.env, cores: nu
   if (Number.isInteger(set) && set >= 0) return Math.min(set, MAX_SHARDS);
   return cores <= 2 ? 0 : Math.min(cores - 1, MAX_SHARDS);
 }
-
-/**
- * Number of fan-out shards when the environment sets it, else 0: for readers that may not move by default. RTSP/TCP
- * readers are such: a session on a shard cannot PAUSE yet (it is closed instead), which a player such as VLC does
- * when its user pauses, so they move only when the user asked for shards.
- */
-export function fanoutShardCountWhenSet(env: NodeJS.ProcessEnv = process.env): number {
-  return fanoutShardCount(env, 0);
-}
-

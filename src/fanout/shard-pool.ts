@@ -159,6 +159,8 @@ export class ShardPool {
           write: (b) => slot.record(RecordKind.Conn, conn, 0, b),
           end: () => slot.record(RecordKind.End, conn, 0, EMPTY),
           close: () => slot.send({ t: 'close', conn }),
+          hold: () => slot.record(RecordKind.Hold, conn, 0, EMPTY),
+          resume: (seq) => slot.record(RecordKind.Resume, conn, seq, EMPTY),
         });
         slot.remotes.set(conn, remote);
         remote.once('close', () => { slot.remotes.delete(conn); release(); });

@@ -133,7 +133,7 @@ describe('ShardReader', () => {
     r.close();
   });
 
-  it('drops while paused are counted when it resumes', () => {
+  it('counts drops while it waits for its socket, as they happen (a stalled reader reports them), and goes on from there', () => {
     const ring = ringOf(64, 0, 4);
     const s = new FakeSocket();
     const r = new ShardReader(s, ring, 0, { ...LIMITS, queueSize: 5, highWaterBytes: 4 }, () => assert.fail('no timeout'));
@@ -141,6 +141,8 @@ describe('ShardReader', () => {
     assert.deepEqual(s.written, names(0, 2));
     for (let q = 4; q < 20; q++) ring.put(q, rec(q));
     r.pump();
+    assert.equal(r.drops, 15 - 2, 'counted before any drain');
+    assert.deepEqual(s.written, names(0, 2), 'nothing written while waiting');
     s.drain();
     assert.equal(r.drops, 15 - 2, 'records 2..14 are more than 5 behind');
     assert.deepEqual(s.written, [...names(0, 2), ...names(15, 17)]);
@@ -169,6 +171,29 @@ describe('ShardReader', () => {
     s.drain();
     assert.deepEqual(s.written, ['hi', 'r000', 'ping', 'r001']);
     assert.equal(r.bytes, 2 + 4 + 4 + 4);
+    r.close();
+  });
+
+  it('held (RTSP PAUSE): writes no media but its own bytes; resumed, goes on from the given record without counting drops', () => {
+    const ring = ringOf(64, 0, 3);
+    const s = new FakeSocket();
+    const r = new ShardReader(s, ring, 0, LIMITS, () => assert.fail('no timeout'));
+    r.pump();
+    r.hold();
+    for (let q = 3; q < 8; q++) { ring.put(q, rec(q)); r.pump(); }
+    r.writeOwn(Buffer.from('ok'));
+    assert.deepEqual(s.written, [...names(0, 3), 'ok'], 'held: records 3-7 not written');
+    s.drain(); // a drain does not undo the hold
+    assert.deepEqual(s.written, [...names(0, 3), 'ok']);
+    r.resumeAt(6);
+    r.pump();
+    assert.deepEqual(s.written, [...names(0, 3), 'ok', ...names(6, 8)]);
+    assert.equal(r.drops, 0, 'records skipped while held are not drops');
+    // Resuming at a record already passed does not go back.
+    r.resumeAt(2);
+    ring.put(8, rec(8));
+    r.pump();
+    assert.deepEqual(s.written, [...names(0, 3), 'ok', ...names(6, 9)]);
     r.close();
   });
 

@@ -21,7 +21,10 @@ export class ShardReader {
   bytes = 0;
   /** Records dropped since the last report. */
   drops = 0;
+  /** Waiting for the socket to drain (write pressure). */
   private paused = false;
+  /** Held by its client (RTSP PAUSE): no media until resumeAt(). */
+  private held = false;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly onDrain = (): void => {
@@ -37,13 +40,16 @@ export class ShardReader {
 
   /** Writes what the reader has not sent yet, before record `until`, unless it waits for its socket to drain. */
   pump(until = Infinity): void {
-    if (this.paused || this.closed) return;
+    if (this.held || this.closed) return;
     const ring = this.ring;
     const end = Math.min(ring.end, until);
     if (!ring.started || this.next >= end) return;
     // Behind by more than the reader's queue or the ring holds: the oldest records go, as a full queue would drop.
+    // Counted while the reader waits for its socket too, so a stalled reader's drops are reported (and logged) as
+    // they happen, as a full queue counts them in the main process.
     const floor = Math.max(ring.oldest, ring.end - this.limits.queueSize);
     if (this.next < floor) { this.drops += floor - this.next; this.next = floor; }
+    if (this.paused) return;
     this.socket.cork();
     try {
       while (this.next < end) {
@@ -56,6 +62,19 @@ export class ShardReader {
     } finally {
       this.socket.uncork();
     }
+  }
+
+  /** Writes no more media until resumeAt(); the connection's own bytes still go. */
+  hold(): void { this.held = true; }
+
+  /**
+   * Writes media again from record `seq` on, at the next pump: what the feed sent while held is skipped, not counted
+   * as dropped (the client asked not to get it). A reader that is not held only moves forward to `seq`. No pump here:
+   * records from `seq` on come after the Resume record on the pipe, and an early Resume is replayed in its place.
+   */
+  resumeAt(seq: number): void {
+    this.held = false;
+    if (seq > this.next) this.next = seq;
   }
 
   /** Writes bytes of the connection itself (its control messages), between whole records. */

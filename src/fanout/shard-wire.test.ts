@@ -12,6 +12,8 @@ const VECTORS: readonly { kind: RecordKind; id: number; seq: number; length: num
   { kind: RecordKind.Conn, id: 305419896, seq: 2864434397, length: 256, hex: '02' + '12345678' + '0000' + 'aabbccdd' + '00000100' },
   { kind: RecordKind.Media, id: 9, seq: 2 ** 40 + 3, length: 1, hex: '01' + '00000009' + '0100' + '00000003' + '00000001' },
   { kind: RecordKind.End, id: 42, seq: 0, length: 0, hex: '03' + '0000002a' + '0000' + '00000000' + '00000000' },
+  { kind: RecordKind.Hold, id: 7, seq: 0, length: 0, hex: '04' + '00000007' + '0000' + '00000000' + '00000000' },
+  { kind: RecordKind.Resume, id: 7, seq: 2 ** 33 + 1, length: 0, hex: '05' + '00000007' + '0002' + '00000001' + '00000000' },
 ];
 
 /** The bytes of a record as a sender puts them on the pipe. */
@@ -99,7 +101,7 @@ describe('RecordParser', () => {
   });
 
   it('refuses an unknown kind', () => {
-    for (const kind of [0, 4, 0xff]) {
+    for (const kind of [0, 6, 0xff]) {
       const h = recordHeader(RecordKind.Media, 1, 1, 0);
       h[0] = kind;
       assert.throws(() => new RecordParser().push(h), new RegExp(`unknown record kind ${kind}$`));

@@ -2,7 +2,7 @@
  * What the main process and a fan-out shard say to each other (docs/multicore-fanout.md).
  *
  * Media and a connection's own outgoing bytes go down a pipe as length-prefixed records, 15-byte header then body:
- *   u8 kind | u32 id (feed or connection) | u48 seq (media: the feed's record number; otherwise 0) | u32 length
+ *   u8 kind | u32 id (feed or connection) | u48 seq (media: the feed's record number; resume: the next one; else 0) | u32 length
  * all big-endian. 48 bits, as a feed of 100 records a second passes 2^32 in about 16 months. Control travels over Node's IPC channel as the JSON messages typed below; an `adopt` carries the
  * socket handle.
  */
@@ -12,8 +12,11 @@
  * Conn: bytes for one connection only (its control messages). End (empty body): the connection's socket ends once
  * the records before this one are written (a FIN after the last response or RTCP BYE); it is a record, not an IPC
  * message, so that it cannot overtake the connection's last bytes, which travel on the pipe.
+ * Hold (empty body): the connection's reader writes no more media after the records before this one (RTSP PAUSE).
+ * Resume (empty body, `seq`: the feed record to go on from): it writes media again, skipping what came meanwhile.
+ * Both are records for the same reason as End: they take effect exactly between the media and responses around them.
  */
-export const RecordKind = { Media: 1, Conn: 2, End: 3 } as const;
+export const RecordKind = { Media: 1, Conn: 2, End: 3, Hold: 4, Resume: 5 } as const;
 
 /** A record kind's value. */
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
@@ -67,12 +70,12 @@ export class RecordParser {
     this.need = RECORD_HEADER_BYTES;
     while (buf.length - off >= RECORD_HEADER_BYTES) {
       const kind = buf.readUInt8(off);
-      if (kind !== RecordKind.Media && kind !== RecordKind.Conn && kind !== RecordKind.End) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
+      if (kind < RecordKind.Media || kind > RecordKind.Resume) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
       const length = buf.readUInt32BE(off + 11);
       if (length > MAX_RECORD_BYTES) throw new Error(`fan-out pipe: record of ${length} bytes`);
       if (buf.length - off - RECORD_HEADER_BYTES < length) { this.need = RECORD_HEADER_BYTES + length; break; }
       const start = off + RECORD_HEADER_BYTES;
-      out.push({ kind, id: buf.readUInt32BE(off + 1), seq: buf.readUIntBE(off + 5, 6), body: buf.subarray(start, start + length) });
+      out.push({ kind: kind as RecordKind, id: buf.readUInt32BE(off + 1), seq: buf.readUIntBE(off + 5, 6), body: buf.subarray(start, start + length) });
       off = start + length;
     }
     this.pending = off < buf.length ? [buf.subarray(off)] : [];

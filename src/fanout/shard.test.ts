@@ -12,6 +12,8 @@ const own = (conn: number, text: string): Buffer =>
   Buffer.concat([recordHeader(RecordKind.Conn, conn, 0, Buffer.byteLength(text)), Buffer.from(text)]);
 
 const endOf = (conn: number): Buffer => recordHeader(RecordKind.End, conn, 0, 0);
+const holdOf = (conn: number): Buffer => recordHeader(RecordKind.Hold, conn, 0, 0);
+const resumeOf = (conn: number, seq: number): Buffer => recordHeader(RecordKind.Resume, conn, seq, 0);
 
 async function until(f: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -34,6 +36,40 @@ describe('Shard', () => {
       shard.onPipe(Buffer.concat([media(7, 1, '<1>'), own(1, '[a]'), media(7, 2, '<2>'), own(1, '[b]'), own(1, '[c]'), media(7, 3, '<3>')]));
       const want = '<1>[a]<2>[b][c]<3>';
       await until(() => p.text().length >= want.length, 3000, 'the records');
+      assert.equal(p.text(), want);
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('stops the media at a Hold record and goes on from the Resume record\'s seq, its own bytes still written (RTSP PAUSE, PLAY)', async () => {
+    const shard = new Shard(16, () => undefined);
+    const p = await tcpPair();
+    try {
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 0, limits: LIMITS }, p.server);
+      shard.onPipe(Buffer.concat([media(7, 0, '<0>'), holdOf(1), own(1, '[paused]'), media(7, 1, '<1>'), media(7, 2, '<2>')]));
+      shard.onPipe(Buffer.concat([media(7, 3, '<3>'), own(1, '[play]'), resumeOf(1, 4), media(7, 4, '<4>'), media(7, 5, '<5>')]));
+      const want = '<0>[paused][play]<4><5>';
+      await until(() => p.text().length >= want.length, 3000, 'the records');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(p.text(), want);
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
+  it('applies a Hold and a Resume that overtook the socket in their place once it arrives', async () => {
+    const shard = new Shard(16, () => undefined);
+    const p = await tcpPair();
+    try {
+      shard.onPipe(Buffer.concat([media(7, 0, '<0>'), media(7, 1, '<1>'), holdOf(1), media(7, 2, '<2>'), resumeOf(1, 3), own(1, '[x]'), media(7, 3, '<3>')]));
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 1, limits: LIMITS }, p.server);
+      shard.onPipe(media(7, 4, '<4>'));
+      const want = '<1>[x]<3><4>';
+      await until(() => p.text().length >= want.length, 3000, 'the records');
+      await new Promise((r) => setTimeout(r, 50));
       assert.equal(p.text(), want);
     } finally {
       shard.close();

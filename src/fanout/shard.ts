@@ -10,10 +10,10 @@ const MAX_EARLY_BYTES = 1024 * 1024;
 
 interface Conn { socket: Socket; reader: ShardReader; feed: number; inbound: number; drops: number; reported: boolean; limits: ShardReaderLimits; endTimer?: NodeJS.Timeout }
 /**
- * Bytes for a connection whose socket has not arrived, and the end of each feed's ring when they came; `end`: an End
- * record (the socket ends there).
+ * A record for a connection whose socket has not arrived (its bytes, an End, a Hold or a Resume), and the end of each
+ * feed's ring when it came.
  */
-interface Early { body: Buffer; ends: Map<number, number>; at: number; end?: boolean }
+interface Early { kind: RecordKind; seq: number; body: Buffer; ends: Map<number, number>; at: number }
 // Bytes for a socket that has not arrived are dropped after this long (its adopt failed).
 const EARLY_TTL_MS = 2000;
 
@@ -102,8 +102,7 @@ export class Shard {
     this.dropEarly(id);
     for (const e of early) {
       c.reader.pump(e.ends.get(feed) ?? 0);
-      if (e.end) { this.end(c); return; }
-      c.reader.writeOwn(e.body);
+      if (!this.apply(c, e.kind, e.seq, e.body)) return;
     }
     c.reader.pump();
   }
@@ -113,17 +112,25 @@ export class Shard {
     // The media records before this one in the pipe go first: a chunk's records are only pumped after the chunk.
     if (c) {
       c.reader.pump();
-      if (r.kind === RecordKind.End) this.end(c);
-      else c.reader.writeOwn(r.body);
+      this.apply(c, r.kind, r.seq, r.body);
       return;
     }
     if (this.earlyBytes + r.body.length > MAX_EARLY_BYTES) return;
     // Copied: the body is a view of a pipe chunk that would otherwise stay referenced.
     const list = this.early.get(r.id) ?? [];
-    list.push({ body: Buffer.from(r.body), ends: new Map([...this.rings].map(([feed, ring]) => [feed, ring.end])), at: Date.now(),
-      ...(r.kind === RecordKind.End ? { end: true } : {}) });
+    list.push({ kind: r.kind, seq: r.seq, body: Buffer.from(r.body), ends: new Map([...this.rings].map(([feed, ring]) => [feed, ring.end])), at: Date.now() });
     this.early.set(r.id, list);
     this.earlyBytes += r.body.length;
+  }
+
+  /** Applies a connection's own record after the media before it was written; false once the connection ended. */
+  private apply(c: Conn, kind: RecordKind, seq: number, body: Buffer): boolean {
+    switch (kind) {
+      case RecordKind.End: this.end(c); return false;
+      case RecordKind.Hold: c.reader.hold(); return true;
+      case RecordKind.Resume: c.reader.resumeAt(seq); return true;
+      default: c.reader.writeOwn(body); return true;
+    }
   }
 
   /**

@@ -151,6 +151,41 @@ describe('RTSP/TCP readers on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shi
     await waitFor(async () => (await onShards()) === 0, { timeoutMs: 5000, what: 'the shard to let the socket go' });
   });
 
+  it('PAUSE on the shard stops the media right after the records before it and keeps the session; PLAY resumes it there', async () => {
+    const pub = await publish('shard/pause');
+    const c = await rawReadBoth('shard/pause');
+    raws.push(c);
+    try {
+      await waitFor(async () => (await onShards()) === 1, { timeoutMs: 20_000, what: 'the raw reader to move to the shard', detail: () => context(pub) });
+      const url = server.url('shard/pause');
+      const session = (await rtspSessions()).find((s) => s.path === 'shard/pause' && s.state === 'read')!.id;
+      const rtp = (from: number): number => c.frames.slice(from).filter((f) => f.channel === 0 || f.channel === 2).length;
+      const paused = await c.request('PAUSE', url, { Session: session });
+      assert.equal(paused.status, 200);
+      const atPause = c.framesBeforeResponse;
+      assert.ok(rtp(0) > 0, 'media flowed before PAUSE');
+      await new Promise((r) => setTimeout(r, 1500));
+      // TCP keeps the shard's order: nothing of the stream after the PAUSE response (the publisher sends 30 frames/s).
+      assert.equal(rtp(atPause), 0, `RTP frames after the PAUSE response: ${rtp(atPause)}`);
+      assert.equal(c.closed, false, 'the connection stays open while paused');
+      assert.equal(await onShards(), 1, 'and stays on the shard');
+      const ka = await c.request('GET_PARAMETER', url, { Session: session });
+      assert.equal(ka.status, 200, 'a paused session on the shard answers keep-alives');
+      const played = await c.request('PLAY', url, { Session: session });
+      assert.equal(played.status, 200);
+      const atPlay = c.framesBeforeResponse;
+      await waitFor(() => rtp(atPlay) >= 30, { timeoutMs: 5000, what: '30 RTP packets after PLAY', detail: () => logTail(server) });
+      // The video resumes with consecutive sequence numbers from its first packet on (the skipped ones are not counted).
+      const video = c.frames.slice(atPlay).filter((f) => f.channel === 0).map((f) => f.payload.readUInt16BE(2));
+      for (let i = 1; i < video.length; i++) assert.equal(video[i], (video[i - 1]! + 1) & 0xffff, `video sequence numbers after PLAY: ${video.slice(0, 40).join(',')}`);
+      assert.equal(await onShards(), 1);
+      assert.doesNotMatch(server.logs(), /PAUSE is not supported/);
+    } finally {
+      c.close();
+    }
+    await waitFor(async () => (await onShards()) === 0, { timeoutMs: 5000, what: 'the shard to let the socket go' });
+  });
+
   it('the publisher leaving ends a moved FFmpeg reader promptly', async () => {
     const pub = await publish('shard/leave');
     const reader = longReader(server.url('shard/leave'));

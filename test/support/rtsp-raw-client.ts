@@ -6,6 +6,8 @@ export class RawRtspClient {
   private cseq = 0;
   private waiters: ((r: { status: number; headers: Map<string, string>; body: string }) => void)[] = [];
   readonly frames: { channel: number; payload: Buffer }[] = [];
+  /** frames.length when the latest response was read: the frames before it in the byte stream. */
+  framesBeforeResponse = 0;
   closed = false;
   onFrame?: (channel: number, payload: Buffer) => void;
 
@@ -65,6 +67,7 @@ export class RawRtspClient {
       if (this.buf.length < end + 4 + len) return;
       const body = this.buf.subarray(end + 4, end + 4 + len).toString();
       this.buf = this.buf.subarray(end + 4 + len);
+      this.framesBeforeResponse = this.frames.length;
       this.waiters.shift()?.({ status: Number(head[0]!.split(' ')[1]), headers, body });
     }
   }

@@ -116,6 +116,8 @@ export class RtmpConn {
     // The path's bytesSent counts what its readers were sent; the shard's reports stand in for the player's deliveries.
     const streamStats = this.readerLease?.stream.stats;
     remote.onBytes = (n) => { this.bytesSent += n; if (streamStats) streamStats.bytesOut += n; };
+    // The line a player of this process logs (StreamReader), from the shard's once-a-second reports: a record is a frame.
+    remote.onDrops = (n) => this.log.warn(`reader is too slow, discarding ${n} frames`);
     remote.on('data', (d: Buffer) => this.onData(d));
     remote.on('error', (err: Error) => this.close(err));
     remote.on('close', () => this.close());

@@ -154,10 +154,11 @@ describe('RtspConn', () => {
       return {
         link, remote: () => remote!, adopted: () => adopted,
         seat: {
-          seq: 7, release: () => link.push('release'), byes: () => [],
+          seq: 7, release: () => link.push('release'), byes: () => [], nextSeq: () => 9,
           adopt: (socket) => {
             adopted = socket;
-            remote = new RemoteSocket({ write: (b) => link.push(`write ${b.toString().split('\r\n')[0]}`), end: () => link.push('end'), close: () => link.push('close') });
+            remote = new RemoteSocket({ write: (b) => link.push(`write ${b.toString().split('\r\n')[0]}`), end: () => link.push('end'), close: () => link.push('close'),
+              hold: () => link.push('hold'), resume: (seq) => link.push(`resume ${seq}`) });
             return remote;
           },
         },

@@ -106,6 +106,8 @@ export interface RtspShardSeat {
   release(): void;
   /** The feed's RTCP BYE packets and their channels, for a moved session whose stream ended. */
   byes(): { channel: number; packet: Buffer }[];
+  /** The number the feed's next record will have: where a moved session resumes after PAUSE. */
+  nextSeq(): number;
 }
 
 /**
@@ -141,6 +143,7 @@ export class RtspFanout {
     return {
       seq, release,
       byes: () => f.writer.byes(),
+      nextSeq: () => f.feed.nextSeq,
       adopt: (socket, limits) => {
         const remote = seat.adopt(socket, seq, limits);
         if (!remote) { release(); return undefined; }

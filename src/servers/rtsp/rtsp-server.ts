@@ -1,5 +1,5 @@
 import type { Logger } from '../../lib/index.ts';
-import { ShardPool, fanoutShardCountWhenSet } from '../../fanout/index.ts';
+import { ShardPool, fanoutShardCount } from '../../fanout/index.ts';
 import type { AuthMethod, RtspTransport } from '../../conf/index.ts';
 import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
@@ -36,8 +36,8 @@ export interface RtspServerOptions extends RtspLiveSettings {
   paths: PathAccess;
   log: Logger;
   /**
-   * Fan-out shard processes TCP readers move to (docs/multicore-fanout.md); default: fanoutShardCountWhenSet(), from
-   * MEDIAMTX_TS_FANOUT_SHARDS only (not the core count: a moved session cannot PAUSE yet). RTSPS readers always stay.
+   * Fan-out shard processes TCP readers move to (docs/multicore-fanout.md); default: fanoutShardCount(), from
+   * MEDIAMTX_TS_FANOUT_SHARDS or the core count, as for RTMP. RTSPS readers always stay.
    */
   fanoutShards?: number;
 }
@@ -75,7 +75,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     this.udpMaxPayloadSize = opts.udpMaxPayloadSize;
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
-    const shards = opts.tls !== undefined ? 0 : opts.fanoutShards ?? fanoutShardCountWhenSet();
+    const shards = opts.tls !== undefined ? 0 : opts.fanoutShards ?? fanoutShardCount();
     this.fanout = shards > 0 ? new RtspFanout(new ShardPool({ shards, ringSize: opts.readBufferCount, log }), log, opts.udpMaxPayloadSize) : undefined;
     this.sessions = new RtspSessionRegistry((seed) => new RtspSession({ ...seed, secure: opts.tls !== undefined, host: this }));
     this.handler = new RtspServerHandler({

@@ -151,6 +151,13 @@ export class RtspSession {
     const lease = this.readerLease;
     if (!lease) return;
     this.state = 'play';
+    if (this.moved) {
+      // PLAY after PAUSE on a shard: it writes the feed again from its next record, after this PLAY's response (which
+      // went down the pipe before). The feed's reports go on with the same mapping, so the client's clock holds.
+      this.moved.remote.resumeFeed(this.moved.seat.nextSeq());
+      this.startChecks();
+      return;
+    }
     if (this.transportKind === 'multicast') {
       this.multicast ??= this.opts.host.acquireMulticast(lease.stream);
       this.startChecks();
@@ -208,9 +215,12 @@ export class RtspSession {
 
   /** PAUSE: back to the ready state; packets stop flowing. */
   pause(): void {
-    // A shard writes the feed until the socket closes: it has no pause, so the session ends (the client may reconnect).
-    if (this.moved) { this.close(new Error('PAUSE is not supported once the reader moved to a fan-out shard')); return; }
-    if (this.state === 'play') {
+    if (this.moved && this.state === 'play') {
+      // On a shard: it stops writing the feed after the records already on the pipe, before this PAUSE's response.
+      // The seat stays taken (the feed keeps reaching the shard, and the reader skips it) until PLAY or the end.
+      this.moved.remote.holdFeed();
+      this.state = 'prePlay';
+    } else if (this.state === 'play') {
       this.stopReading();
       this.state = 'prePlay';
     } else if (this.state === 'record') {
@@ -392,6 +402,9 @@ export class RtspSession {
     // The path's bytesOut counts what its readers were sent: the shard's reports stand in for this reader's.
     const remote = tcp.moveToShard(m.seat, (n) => { this.bytesSent += n; stats.bytesOut += n; });
     if (!remote) return; // the connection closed itself, and this session with it
+    // The line a reader of this process logs (StreamReader), from the shard's once-a-second reports; a record is
+    // one unit's packets, a frame.
+    remote.onDrops = (n) => this.log.warn(`reader is too slow, discarding ${n} frames`);
     this.moved = { seat: m.seat, remote };
     this.log.debug(`moved to fan-out shard at record ${m.seat.seq}`);
   }
