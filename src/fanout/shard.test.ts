@@ -1,4 +1,5 @@
 import { describe, it } from 'node:test';
+import type { Socket } from 'node:net';
 import assert from 'node:assert/strict';
 import { Shard } from './shard.ts';
 import { RecordKind, recordHeader, type FromShard, type ShardReaderLimits } from './shard-wire.ts';
@@ -43,38 +44,35 @@ describe('Shard', () => {
     }
   });
 
-  it('stops the media at a Hold record and goes on from the Resume record\'s seq, its own bytes still written (RTSP PAUSE, PLAY)', async () => {
+  /** Runs `steps` on a shard with one loopback socket, then checks that the client got exactly `want` (and no more). */
+  async function exactly(want: string, steps: (shard: Shard, server: Socket) => void): Promise<void> {
     const shard = new Shard(16, () => undefined);
     const p = await tcpPair();
     try {
-      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 0, limits: LIMITS }, p.server);
-      shard.onPipe(Buffer.concat([media(7, 0, '<0>'), holdOf(1), own(1, '[paused]'), media(7, 1, '<1>'), media(7, 2, '<2>')]));
-      shard.onPipe(Buffer.concat([media(7, 3, '<3>'), own(1, '[play]'), resumeOf(1, 4), media(7, 4, '<4>'), media(7, 5, '<5>')]));
-      const want = '<0>[paused][play]<4><5>';
+      steps(shard, p.server);
       await until(() => p.text().length >= want.length, 3000, 'the records');
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50)); // nothing more comes
       assert.equal(p.text(), want);
     } finally {
       shard.close();
       p.close();
     }
+  }
+
+  it('stops the media at a Hold record and goes on from the Resume record\'s seq, its own bytes still written (RTSP PAUSE, PLAY)', async () => {
+    await exactly('<0>[paused][play]<4><5>', (shard, server) => {
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 0, limits: LIMITS }, server);
+      shard.onPipe(Buffer.concat([media(7, 0, '<0>'), holdOf(1), own(1, '[paused]'), media(7, 1, '<1>'), media(7, 2, '<2>')]));
+      shard.onPipe(Buffer.concat([media(7, 3, '<3>'), own(1, '[play]'), resumeOf(1, 4), media(7, 4, '<4>'), media(7, 5, '<5>')]));
+    });
   });
 
   it('applies a Hold and a Resume that overtook the socket in their place once it arrives', async () => {
-    const shard = new Shard(16, () => undefined);
-    const p = await tcpPair();
-    try {
+    await exactly('<1>[x]<3><4>', (shard, server) => {
       shard.onPipe(Buffer.concat([media(7, 0, '<0>'), media(7, 1, '<1>'), holdOf(1), media(7, 2, '<2>'), resumeOf(1, 3), own(1, '[x]'), media(7, 3, '<3>')]));
-      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 1, limits: LIMITS }, p.server);
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 1, limits: LIMITS }, server);
       shard.onPipe(media(7, 4, '<4>'));
-      const want = '<1>[x]<3><4>';
-      await until(() => p.text().length >= want.length, 3000, 'the records');
-      await new Promise((r) => setTimeout(r, 50));
-      assert.equal(p.text(), want);
-    } finally {
-      shard.close();
-      p.close();
-    }
+    });
   });
 
   it('keeps the bytes of a connection whose socket has not arrived, in their place among the records', async () => {
