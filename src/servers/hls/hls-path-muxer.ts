@@ -46,8 +46,9 @@ export class HlsPathMuxer implements Reader {
   readonly created = new Date();
   /** Resolves when the muxer takes requests; rejects with why it could not start. */
   readonly ready: Promise<void>;
-  lastRequest = new Date();
   bytesSent = 0;
+  /** True once `ready` has resolved and until it closes: requests may skip waiting on `ready`. */
+  get isReady(): boolean { return this.started && !this.closed; }
   /** The stream it reads, once attached. */
   stream: Stream | undefined;
   private readonly log: Logger;
@@ -56,6 +57,9 @@ export class HlsPathMuxer implements Reader {
   private muxer: HlsServerMuxer | undefined;
   private closed = false;
   private failed = false;
+  private started = false;
+  // A number, not a Date: it is set on every request, and read only by the idle check and the API.
+  private lastRequestMs = Date.now();
 
   constructor(private readonly opts: HlsPathMuxerOptions) {
     this.pathName = opts.pathName;
@@ -66,6 +70,9 @@ export class HlsPathMuxer implements Reader {
     // Whoever waits on `ready` sees the failure; this handler only keeps an unawaited rejection from ending the process.
     this.ready.catch(() => undefined);
   }
+
+  /** When it last served a request (or was made). */
+  get lastRequest(): Date { return new Date(this.lastRequestMs); }
 
   /** True when it closed because it failed (could not start, muxer error), not because it was closed. */
   get hasFailed(): boolean { return this.failed; }
@@ -78,13 +85,16 @@ export class HlsPathMuxer implements Reader {
 
   /** Answers a request for one of its files. */
   handle(req: HlsFileRequest): Promise<HlsResponseLike> {
-    this.lastRequest = new Date();
+    this.lastRequestMs = Date.now();
     if (!this.muxer || this.closed) return Promise.resolve({ status: 404, headers: { 'Content-Type': 'text/plain' }, body: Buffer.from('muxer closed\n') });
     return this.muxer.handle(req);
   }
 
   /** Marks a request (the page counts as one, as in MediaMTX). */
-  touch(): void { this.lastRequest = new Date(); }
+  touch(): void { this.lastRequestMs = Date.now(); }
+
+  /** Milliseconds since the last request, for idle closing. */
+  idleMs(now: number): number { return now - this.lastRequestMs; }
 
   /** Reader contract: the path closes it (stream gone, path removed); also called by the server. Idempotent. */
   close(reason: Error): void {
@@ -114,6 +124,7 @@ export class HlsPathMuxer implements Reader {
       }
       this.stream = stream;
       await this.attach(stream);
+      this.started = true;
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)));
       throw err;

@@ -9,9 +9,10 @@ import type { Stream } from '../../stream/index.ts';
 import { loadHlsJs } from './hls-js-asset.ts';
 import { HLS_PAGE_HTML } from './hls-page.ts';
 import type { HlsPathMuxer } from './hls-path-muxer.ts';
+import type { HlsFileRequest } from './hls-muxer-port.ts';
 import { httpRequestIdentity, type TrustedProxyCheck } from '../http-request-identity.ts';
 import { writeHlsResponse } from './hls-response-writer.ts';
-import { parseHlsRoute } from './hls-route.ts';
+import { HlsRouteCache } from './hls-route.ts';
 
 /** What the request handler needs from its server. */
 export interface HlsRequestHandlerOptions {
@@ -22,31 +23,77 @@ export interface HlsRequestHandlerOptions {
   allowOrigin: string;
   /** The muxer of a path whose stream is ready, made on the first request. */
   muxerFor(pathName: string, stream: Stream, access: AccessRequest): Promise<HlsPathMuxer>;
+  /** muxerFor when it has nothing to wait for (the muxer of that stream is there and ready), else undefined. */
+  readyMuxerFor?(pathName: string, stream: Stream): HlsPathMuxer | undefined;
 }
 
 const PAGE = Buffer.from(HLS_PAGE_HTML);
 
+/** What the requests of one handler share: the requests waiting now, and a count of close() calls. */
+interface AbortScope {
+  readonly waiting: Set<RequestAbort>;
+  closes: number;
+}
+
 /**
- * A request's cancellation (the client went away, the server closes). Its AbortSignal is made only when a wait reads
- * it: most requests are answered at once, and an AbortController per request is a measurable part of their cost.
+ * A request's cancellation (the client went away, the server closes). Nothing is hooked per request until a wait
+ * reads `signal`: most requests are answered at once, and an AbortController, a 'close' listener and a place in the
+ * handler's set per request are a measurable part of their cost. Until then `isAborted` reads the response's state
+ * (destroyed before it finished: the 'close' the listener would have seen) and whether close() ran since it began.
  */
 class RequestAbort {
-  isAborted = false;
   private controller: AbortController | undefined;
+  private onClose: (() => void) | undefined;
+  private aborted = false;
+  private readonly closesAtStart: number;
+
+  constructor(private readonly res: ServerResponse, private readonly scope: AbortScope) {
+    this.closesAtStart = scope.closes;
+  }
+
+  get isAborted(): boolean {
+    return this.aborted || this.scope.closes !== this.closesAtStart || (this.res.destroyed && !this.res.writableFinished);
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      if (this.isAborted) this.controller.abort();
+      if (this.isAborted) {
+        this.aborted = true;
+        this.controller.abort();
+      } else {
+        const onClose = (): void => { if (!this.res.writableFinished) this.abort(); };
+        this.onClose = onClose;
+        this.res.on('close', onClose);
+        this.scope.waiting.add(this);
+      }
     }
     return this.controller.signal;
   }
 
   abort(): void {
-    if (this.isAborted) return;
-    this.isAborted = true;
+    if (this.aborted) return;
+    this.aborted = true;
     this.controller?.abort();
   }
+
+  /** Unhooks what `signal` hooked (the request is answered). */
+  release(): void {
+    if (!this.onClose) return;
+    this.res.off('close', this.onClose);
+    this.scope.waiting.delete(this);
+  }
+}
+
+/** A file request as the muxer reads it; the query is parsed only when read (a blocking reload's directives). */
+class FileRequest implements HlsFileRequest {
+  private params: URLSearchParams | undefined;
+
+  constructor(readonly file: string, private readonly rawQuery: string, readonly ifNoneMatch: string | undefined, private readonly abort: RequestAbort) {}
+
+  get query(): URLSearchParams { return (this.params ??= new URLSearchParams(this.rawQuery)); }
+
+  get signal(): AbortSignal { return this.abort.signal; }
 }
 
 /** The muxer of the path could not be made; `cause` says why. */
@@ -64,7 +111,8 @@ const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|
  * hls.js, and, after the path's read authentication (every request, as MediaMTX), the muxer's files.
  */
 export class HlsRequestHandler {
-  private readonly inFlight = new Set<RequestAbort>();
+  private readonly aborts: AbortScope = { waiting: new Set(), closes: 0 };
+  private readonly routes = new HlsRouteCache();
   /** Server and CORS headers of every response, given to writeHead with the response's own (one header pass). */
   private common: Record<string, string> = {};
   private origin = '';
@@ -83,13 +131,16 @@ export class HlsRequestHandler {
   }
 
   /** Ends blocked requests (server closing). */
-  close(): void { for (const c of this.inFlight) c.abort(); }
+  close(): void {
+    this.aborts.closes++;
+    for (const c of this.aborts.waiting) c.abort();
+  }
 
   /** Handles one request. */
   handle(req: IncomingMessage, res: ServerResponse): void {
     const { log } = this.opts;
     if (log.enabled('debug')) log.debug(`[conn ${req.socket.remoteAddress}:${req.socket.remotePort}] ${req.method} ${req.url}`);
-    const route = req.method === 'GET' || req.method === 'HEAD' ? parseHlsRoute(req.url ?? '') : undefined;
+    const route = req.method === 'GET' || req.method === 'HEAD' ? this.routes.route(req.url ?? '') : undefined;
     // The muxer files (nearly every request) get these headers in writeHead; every other answer here.
     if (route?.kind !== 'file') this.setCommonHeaders(res);
     if (req.method === 'OPTIONS') { this.preflight(req, res); return; }
@@ -148,10 +199,7 @@ export class HlsRequestHandler {
       pathName, query, protocol: 'hls', action: 'read',
       ...httpRequestIdentity(req, this.opts.isTrustedProxy),
     };
-    const abort = new RequestAbort();
-    const onClose = (): void => { if (!res.writableFinished) abort.abort(); };
-    res.on('close', onClose);
-    this.inFlight.add(abort);
+    const abort = new RequestAbort(res, this.aborts);
     try {
       const d = await this.opts.paths.describe(access);
       if (!('stream' in d)) throw new NoStreamAvailableError(pathName);
@@ -162,18 +210,18 @@ export class HlsRequestHandler {
         this.page(res, 200);
         return;
       }
-      const muxer = await this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
-      if (abort.isAborted) return;
-      const ifNoneMatch = req.headers['if-none-match'];
-      const r = await muxer.handle({
-        file, query: new URLSearchParams(query), get signal() { return abort.signal; }, ...(ifNoneMatch !== undefined ? { ifNoneMatch } : {}),
-      });
-      await writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, headers: this.common, onBytes: (n) => { muxer.bytesSent += n; } });
+      let muxer = this.opts.readyMuxerFor?.(pathName, d.stream);
+      if (muxer === undefined) {
+        muxer = await this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
+        if (abort.isAborted) return;
+      }
+      const r = await muxer.handle(new FileRequest(file, query, req.headers['if-none-match'], abort));
+      const streamed = writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, headers: this.common, sent: muxer });
+      if (streamed) await streamed;
     } catch (err) {
       this.fail(res, err, file === undefined);
     } finally {
-      this.inFlight.delete(abort);
-      res.off('close', onClose);
+      abort.release();
     }
   }
 

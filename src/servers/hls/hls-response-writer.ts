@@ -12,8 +12,8 @@ export interface HlsResponseLike {
 export interface HlsWriteOptions {
   /** The body must make progress within this time, or the connection is closed (a client reading at 1 byte/s). */
   writeTimeoutMs: number;
-  /** Called with the size of each part of the body handed to the socket. */
-  onBytes?: (n: number) => void;
+  /** Its `bytesSent` grows by the size of each part of the body handed to the socket (a muxer's count). */
+  sent?: { bytesSent: number };
   /** Headers every response of the server carries (Server, CORS), sent with the response's own in one writeHead. */
   headers?: Readonly<Record<string, string>>;
 }
@@ -54,15 +54,25 @@ function drained(res: ServerResponse): Promise<boolean> {
   });
 }
 
+// The playlist type as muxers spell it, compared before the case-insensitive test.
+const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+
+/** True for a playlist's Content-Type. */
+function isPlaylistType(type: string | undefined): boolean {
+  return type === PLAYLIST_TYPE || (type !== undefined && /mpegurl/i.test(type));
+}
+
 /**
  * Writes a muxer's response: playlists gzip-compressed when the client takes it, bodies under a write deadline that
  * each write renews (MediaMTX's writeTimeout), streamed bodies at the pace the socket drains. HEAD gets the headers only.
+ * A promise only for a streamed body: the others are written at once, and an async function would cost each of them
+ * a promise and its microtasks.
  */
-export async function writeHlsResponse(req: IncomingMessage, res: ServerResponse, r: HlsResponseLike, o: HlsWriteOptions): Promise<void> {
-  if (res.destroyed) return;
+export function writeHlsResponse(req: IncomingMessage, res: ServerResponse, r: HlsResponseLike, o: HlsWriteOptions): Promise<void> | undefined {
+  if (res.destroyed) return undefined;
   let body = r.body;
   const headers: Record<string, string | number> = { ...o.headers, ...r.headers };
-  const isPlaylist = /mpegurl/i.test(r.headers['Content-Type'] ?? r.headers['content-type'] ?? '');
+  const isPlaylist = isPlaylistType(r.headers['Content-Type'] ?? r.headers['content-type']);
   if (isPlaylist && Buffer.isBuffer(body)) {
     headers.Vary = 'Accept-Encoding';
     if (body.length >= MIN_GZIP_BYTES && acceptsGzip(req) && !hasHeader(headers, 'content-encoding')) {
@@ -71,21 +81,32 @@ export async function writeHlsResponse(req: IncomingMessage, res: ServerResponse
       for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-length') delete headers[k];
     }
   }
-  if (Buffer.isBuffer(body) && !hasHeader(headers, 'content-length')) headers['Content-Length'] = body.length;
+  if (Buffer.isBuffer(body) && !hasContentLength(headers)) headers['Content-Length'] = body.length;
   // A 304 has no body, and a Content-Length there would describe the body a 200 carries (RFC 9110 §8.6).
-  if (body === undefined && r.status !== 304 && !hasHeader(headers, 'content-length')) headers['Content-Length'] = 0;
+  if (body === undefined && r.status !== 304 && !hasContentLength(headers)) headers['Content-Length'] = 0;
   res.writeHead(r.status, headers);
-  armWriteTimeout(res, o.writeTimeoutMs);
-  if (body === undefined || req.method === 'HEAD') { res.end(); return; }
+  // A body given whole is armed after end(): there is nothing to wait for before it, and most often end() hands
+  // everything to the kernel at once, which finishes the response and leaves no deadline to arm.
+  if (body === undefined || req.method === 'HEAD') {
+    res.end();
+    armWriteTimeout(res, o.writeTimeoutMs);
+    return undefined;
+  }
   if (Buffer.isBuffer(body)) {
-    o.onBytes?.(body.length);
+    if (o.sent) o.sent.bytesSent += body.length;
     res.end(body);
     armWriteTimeout(res, o.writeTimeoutMs);
-    return;
+    return undefined;
   }
+  armWriteTimeout(res, o.writeTimeoutMs);
+  return writeStream(res, body, o.sent);
+}
+
+/** Writes a body read as it is sent (hlsDirectory), at the pace the socket drains. */
+async function writeStream(res: ServerResponse, body: () => AsyncIterable<Buffer>, sent: { bytesSent: number } | undefined): Promise<void> {
   for await (const chunk of body()) {
     if (res.destroyed) return;
-    o.onBytes?.(chunk.length);
+    if (sent) sent.bytesSent += chunk.length;
     if (!res.write(chunk) && !(await drained(res))) return;
   }
   res.end();
@@ -93,4 +114,9 @@ export async function writeHlsResponse(req: IncomingMessage, res: ServerResponse
 
 function hasHeader(h: Record<string, unknown>, name: string): boolean {
   return Object.keys(h).some((k) => k.toLowerCase() === name);
+}
+
+/** hasHeader for Content-Length, first as muxers spell it. */
+function hasContentLength(h: Record<string, unknown>): boolean {
+  return 'Content-Length' in h || hasHeader(h, 'content-length');
 }

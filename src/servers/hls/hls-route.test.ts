@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHlsRoute, type HlsRoute } from './hls-route.ts';
+import { HlsRouteCache, parseHlsRoute, type HlsRoute } from './hls-route.ts';
 
 // Request target → what the server does with it.
 const CASES: readonly [string, HlsRoute | string][] = [
@@ -58,5 +58,26 @@ describe('parseHlsRoute', () => {
       const r = parseHlsRoute(t);
       if (r.kind === 'redirect') assert.match(r.location, /^\/[^/\\]/, `${t} → ${r.location}`);
     }
+  });
+});
+
+describe('HlsRouteCache', () => {
+  it('gives the route parseHlsRoute gives, asked once or again', () => {
+    const cache = new HlsRouteCache();
+    for (let round = 0; round < 2; round++) {
+      for (const [target] of CASES) assert.deepEqual(cache.route(target), parseHlsRoute(target), `${target} (round ${round})`);
+    }
+  });
+
+  it('keeps at most its capacity, and never a long target', () => {
+    const cache = new HlsRouteCache(4);
+    for (let i = 0; i < 10; i++) {
+      assert.deepEqual(cache.route(`/cam/stream.m3u8?_HLS_msn=${i}`), { kind: 'file', pathName: 'cam', file: 'stream.m3u8', query: `_HLS_msn=${i}` });
+      assert.ok(cache.size <= 4, `size ${cache.size}`);
+    }
+    const before = cache.size;
+    const long = `/cam/stream.m3u8?token=${'a'.repeat(300)}`;
+    assert.equal(cache.route(long).kind, 'file');
+    assert.equal(cache.size, before);
   });
 });

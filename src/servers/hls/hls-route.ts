@@ -70,3 +70,32 @@ export function parseHlsRoute(target: string): HlsRoute {
 }
 
 function bad(status: 400 | 414, reason: string): HlsRoute { return { kind: 'bad', status, reason }; }
+
+// Targets longer than this are parsed every time: HLS players' URLs are far shorter, and the memory stays small.
+const MAX_CACHED_TARGET = 256;
+
+/**
+ * parseHlsRoute with a memory of recent targets: every reader asks for the same playlists, parts and blocking
+ * reloads (`stream.m3u8?_HLS_msn=…`), so most requests find their route here. Routes are immutable and depend only on
+ * the target. When full it starts over, so a client sending only new targets costs a parse each, as without it.
+ */
+export class HlsRouteCache {
+  private readonly routes = new Map<string, HlsRoute>();
+
+  constructor(private readonly capacity = 512) {}
+
+  /** Entries held now. */
+  get size(): number { return this.routes.size; }
+
+  /** The route of a request target. */
+  route(target: string): HlsRoute {
+    let r = this.routes.get(target);
+    if (r !== undefined) return r;
+    r = parseHlsRoute(target);
+    if (target.length <= MAX_CACHED_TARGET) {
+      if (this.routes.size >= this.capacity) this.routes.clear();
+      this.routes.set(target, r);
+    }
+    return r;
+  }
+}

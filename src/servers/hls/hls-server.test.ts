@@ -225,6 +225,44 @@ describe('HlsServer against a fake path manager and a fake muxer', () => {
     assert.equal(made[0]!.closed, true);
   });
 
+  it('does not ask the muxer for a client that went away while it was authenticated', async () => {
+    await start();
+    publish(paths, 'cam');
+    await httpGet(server.port, '/cam/index.m3u8');
+    let release = (): void => undefined;
+    let asked = 0;
+    const describe = paths.describe.bind(paths);
+    paths.describe = async (r) => {
+      asked++;
+      await new Promise<void>((resolve) => { release = resolve; });
+      return describe(r);
+    };
+    const req = request({ host: '127.0.0.1', port: server.port, path: '/cam/big.mp4', agent: false });
+    req.on('error', () => undefined);
+    req.end();
+    await waitFor(() => asked === 1, { timeoutMs: 2000, what: 'the authentication' });
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(made[0]!.asked, ['index.m3u8']);
+  });
+
+  it('hands each request its own query and counts the bodies it sends as the muxer\'s bytes', async () => {
+    await start();
+    publish(paths, 'cam');
+    const answers = [];
+    for (const t of ['/cam/query.m3u8?_HLS_msn=5&_HLS_part=1', '/cam/query.m3u8?_HLS_msn=6', '/cam/query.m3u8?_HLS_msn=5&_HLS_part=1', '/cam/query.m3u8']) {
+      answers.push((await httpGet(server.port, t)).text);
+    }
+    assert.deepEqual(answers, ['5', '6', '5', 'null']);
+    await httpGet(server.port, '/cam/big.mp4');
+    await httpGet(server.port, '/cam/big.mp4', { method: 'HEAD' });
+    const etag = await httpGet(server.port, '/cam/etag.mp4');
+    await httpGet(server.port, '/cam/etag.mp4', { headers: { 'if-none-match': String(etag.headers.etag) } });
+    assert.equal(server.muxerList()[0]!.bytesSent, 1 + 1 + 1 + 4 + 1024 + 'segment'.length);
+  });
+
   it('closes a connection whose client stops reading a body, after writeTimeout', async () => {
     await start({ writeTimeoutMs: 300 });
     publish(paths, 'cam');

@@ -64,6 +64,7 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
     this.handler = new HlsRequestHandler({
       paths: opts.paths, log, isTrustedProxy: opts.isTrustedProxy, writeTimeoutMs: opts.writeTimeoutMs, allowOrigin: opts.allowOrigin,
       muxerFor: (pathName, stream, access) => this.muxerFor(pathName, stream, access),
+      readyMuxerFor: (pathName, stream) => this.readyMuxerFor(pathName, stream),
     });
     const closeAfter = opts.muxerCloseAfterMs ?? CLOSE_AFTER_INACTIVITY_MS;
     this.checkTimer = setInterval(() => this.closeIdle(closeAfter), Math.min(CLOSE_CHECK_PERIOD_MS, closeAfter));
@@ -167,6 +168,17 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
     });
   }
 
+  /**
+   * muxerFor without the wait, for nearly every request: the path's muxer when it already serves `stream`, touched;
+   * undefined when muxerFor has work to do (none yet, a replaced stream, still starting).
+   */
+  private readyMuxerFor(pathName: string, stream: Stream): HlsPathMuxer | undefined {
+    const m = this.muxers.get(pathName);
+    if (m === undefined || !m.isReady || m.stream !== stream) return undefined;
+    m.touch();
+    return m;
+  }
+
   /** The muxer of a path whose stream is `stream`: the existing one, or a new one fed from that stream. */
   private async muxerFor(pathName: string, stream: Stream, access: AccessRequest): Promise<HlsPathMuxer> {
     let m = this.muxers.get(pathName);
@@ -220,7 +232,7 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
   private closeIdle(afterMs: number): void {
     const now = Date.now();
     for (const m of [...this.muxers.values()]) {
-      if (!m.isAlways && now - m.lastRequest.getTime() >= afterMs) m.close(new Error('not used anymore'));
+      if (!m.isAlways && m.idleMs(now) >= afterMs) m.close(new Error('not used anymore'));
     }
   }
 }

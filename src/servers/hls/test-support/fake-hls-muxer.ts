@@ -7,12 +7,14 @@ import type { HlsResponseLike } from '../hls-response-writer.ts';
  * A muxer that records what it is fed and answers from that, for server tests: `index.m3u8` lists the pts of the
  * units so far; `block.m3u8` waits for the request's signal (a blocked LL-HLS reload); `big.mp4` is `bigBytes`
  * long; `stream.m3u8` is a playlist large enough to be gzip-compressed; `etag.mp4` is answered 304 to
- * `If-None-Match: "e1"`; other files are 404.
+ * `If-None-Match: "e1"`; `query.m3u8` answers the `_HLS_msn` of its query; other files are 404.
  */
 export class FakeHlsMuxer implements HlsServerMuxer {
   readonly tracks: { media: Media; format: Format }[];
   readonly skipped: string[] = [];
   readonly units: { codec: string; pts: number; randomAccess: boolean }[] = [];
+  /** Files asked for, in order. */
+  readonly asked: string[] = [];
   /** Requests ended by their signal. */
   aborted = 0;
   closed = false;
@@ -33,7 +35,10 @@ export class FakeHlsMuxer implements HlsServerMuxer {
 
   async handle(req: HlsFileRequest): Promise<HlsResponseLike> {
     const playlist = { 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-cache' };
+    this.asked.push(req.file);
     switch (req.file) {
+      case 'query.m3u8':
+        return { status: 200, headers: playlist, body: Buffer.from(`${req.query.get('_HLS_msn')}`) };
       case 'index.m3u8':
         return { status: 200, headers: playlist, body: Buffer.from(`#EXTM3U\n#UNITS:${this.units.map((u) => u.pts).join(',')}\n`) };
       case 'stream.m3u8': {
