@@ -61,22 +61,24 @@ export interface YoungGenerationLoad {
 
 /**
  * Lets the young generation grow again (doubling, as V8 does by default) until it reaches `capBytes`, then holds it
- * there. Growth needs a young generation's worth of survivors since the last growth, so it takes many scavenges: a
- * check every `pollMs` catches it within one doubling. With `load`, the cap rises to `load.busyCapBytes` once the
- * scavenge rate reaches `load.scavengesPerSecond` over a window. Why: many objects that live a little while (LL-HLS
- * requests blocked for up to a part) make a small young generation scavenge 26 times a second and copy the same
- * survivors each time, while an idle or fan-out-only server (200 RTMP readers: 6 a second) keeps the small one. V8
- * seldom shrinks it again. Returns a function that stops the checks.
+ * there. With `load`, the cap rises to `load.busyCapBytes` once the scavenge rate reaches `load.scavengesPerSecond`
+ * over a window. Why: many objects that live a little while (LL-HLS requests blocked for up to a part) make a small
+ * young generation scavenge 26 times a second and copy the same survivors each time, while an idle or fan-out-only
+ * server (200 RTMP readers: 6 a second) keeps the small one. V8 seldom shrinks it again. Returns a function that stops
+ * the checks.
+ *
+ * The size only changes at a collection, so the checks follow V8's collections (a `gc` performance observer), at most
+ * one per `minIntervalMs` plus one that long after the last: an idle server does nothing. Why not a timer: polling
+ * every 200 ms (and the heap statistics it allocates) was half of an idle server's CPU.
  */
-export function capYoungGeneration(capBytes: number, pollMs = 200, load?: YoungGenerationLoad): () => void {
+export function capYoungGeneration(capBytes: number, minIntervalMs = 200, load?: YoungGenerationLoad): () => void {
   let cap = capBytes;
   let scavenges = 0;
   let since = Date.now();
   let wasGrowing: boolean | undefined;
-  const observer = load ? new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
-  }) : undefined;
-  observer?.observe({ entryTypes: ['gc'] });
+  let lastCheck = 0;
+  let pending: NodeJS.Timeout | undefined;
+  let stopped = false;
   const check = (): boolean => {
     if (load) {
       const now = Date.now();
@@ -92,17 +94,31 @@ export function capYoungGeneration(capBytes: number, pollMs = 200, load?: YoungG
       wasGrowing = isGrowing;
       if (isGrowing) releaseYoungGeneration(); else holdYoungGeneration();
     }
-    // Without a load to follow, the check ends once the cap is reached; with one, it goes on until the busy cap is.
+    // Without a load to follow, the checks end once the cap is reached; with one, they go on until the busy cap is.
     return isGrowing || (load !== undefined && cap < load.busyCapBytes);
   };
-  if (!check()) { observer?.disconnect(); return () => {}; }
-  const timer = setInterval(() => {
-    if (check()) return;
-    clearInterval(timer);
-    observer?.disconnect();
-  }, pollMs);
-  timer.unref();
-  return () => { clearInterval(timer); observer?.disconnect(); };
+  const stop = (): void => {
+    stopped = true;
+    observer.disconnect();
+    if (pending) clearTimeout(pending);
+    pending = undefined;
+  };
+  const run = (): void => {
+    pending = undefined;
+    lastCheck = Date.now();
+    if (!check()) stop();
+  };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+    if (stopped || pending) return;
+    const wait = lastCheck + minIntervalMs - Date.now();
+    if (wait <= 0) { run(); return; }
+    pending = setTimeout(run, wait);
+    pending.unref();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  run();
+  return stopped ? () => {} : stop;
 }
 
 /** Gives V8 back its own sizing (the default growth factor). */
