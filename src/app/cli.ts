@@ -22,6 +22,13 @@ Options:
   --version    print the version
 
 Environment: MTX_<KEY> overrides any key (MTX_PATHS_<NAME>_<KEY> for paths); MTX_CONFKEY decrypts an encrypted file.
+Tuning (our extensions, docs/performance.md and docs/multicore-fanout.md):
+  MEDIAMTX_TS_FANOUT_SHARDS=N              processes that share RTMP/RTSP-TCP readers (default: 0 on 2 cores or
+                                           fewer, else one per core but one, at most 8)
+  MEDIAMTX_TS_UDP_BATCH=off|sendmmsg       UDP sending without the native batch addon, or batches without GSO
+  MEDIAMTX_TS_UDP_SEND_THREADS=1..3        UDP batches sent from threads (opt-in)
+  MEDIAMTX_TS_YOUNG_GENERATION_MIB=N       V8 young generation cap (default 4, 0: V8's own sizing)
+  MEDIAMTX_TS_OLD_GENERATION_GROWTH_PERCENT=N  old generation growth between full collections (default 25)
 `;
 
 // Grace period after the first signal; a second signal exits at once.

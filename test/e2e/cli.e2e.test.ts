@@ -1,6 +1,6 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeRunning, run, start, waitFor, type RunResult, type Running } from '../support/process.ts';
@@ -66,6 +66,17 @@ describe('command line', () => {
     assert.match(h.stdout.replace(/\s+/g, ' '), /mediamtx\.yml is read, unless rtsp-simple-server\.yml exists/, shown(h));
     const description = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { description: string }).description;
     assert.match(description, /HLS, WebRTC; recording, playback and SRT not yet/, `package.json description: ${description}`);
+  });
+
+  it('--help names every MEDIAMTX_TS_ tuning variable the server reads', async () => {
+    const read = new Set<string>();
+    for (const f of readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })) {
+      if (!f.endsWith('.ts') || f.endsWith('.test.ts')) continue;
+      for (const m of readFileSync(join(ROOT, 'src', f), 'utf8').matchAll(/'(MEDIAMTX_TS_[A-Z_]+)'/g)) read.add(m[1]!);
+    }
+    assert.ok(read.size >= 5, `the source should read the tuning variables by literal name, found ${[...read].join(', ')}`);
+    const h = await mtx(['--help']);
+    for (const name of read) assert.match(h.stdout, new RegExp(`\\b${name}=`), `--help should name ${name}: ${shown(h)}`);
   });
 
   it('reads rtsp-simple-server.yml instead of mediamtx.yml when both exist, as the README says', async () => {
