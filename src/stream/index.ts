@@ -1,6 +1,6 @@
 export { payloadBytes, unitBytes, type Unit } from './unit.ts';
 export { Stream, type SubStream, type StreamStats, type StreamSnapshot } from './stream.ts';
-export { StreamReader, type LogView, type ReaderEntries, type ReaderRtp, type StreamReaderOptions, type StreamReaderSnapshot, type UnitCallback } from './stream-reader.ts';
+export { StreamReader, type LogView, type OnDataOptions, type ReaderEntries, type ReaderRtp, type StreamReaderOptions, type StreamReaderSnapshot, type UnitCallback } from './stream-reader.ts';
 export { GopCache, type CachedUnit, type GopAddResult, type GopCacheLimits, type GopSegment } from './gop-cache.ts';
 export type { StreamFormatSnapshot } from './stream-format.ts';
 export type { RtpOutputSnapshot } from './rtp-output.ts';

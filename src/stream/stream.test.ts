@@ -74,6 +74,39 @@ describe('Stream', () => {
     assert.deepEqual(events, ['cork', 'u1', 'u2', 'uncork']);
   });
 
+  it('lets lazy (audio) units wait for the next video unit, or until the third of them, and keeps the order', async () => {
+    const audio: Format = { codec: 'g711', payloadType: 0, encoding: 'PCMU', clockRate: 8000, params: new Map() };
+    const audioMedia: Media = { kind: 'audio', formats: [audio] };
+    const stream = new Stream({ medias: [media, audioMedia] });
+    const events: string[] = [];
+    const eager: string[] = [];
+    const r = new StreamReader({ queueSize: 16, log: Logger.silent(), beforeBatch: () => events.push('cork'), afterBatch: () => events.push('uncork') });
+    r.onData(media, format, (u) => { events.push(`v${u.pts}`); });
+    r.onData(audioMedia, audio, (u) => { events.push(`a${u.pts}`); }, { lazy: true });
+    const other = new StreamReader({ queueSize: 16, log: Logger.silent() });
+    other.onData(audioMedia, audio, (u) => { eager.push(`a${u.pts}`); });
+    stream.addReader(r);
+    stream.addReader(other);
+    const pcm = { payload: Buffer.alloc(1) };
+    stream.writeUnit(audioMedia, audio, { pts: 1, ...pcm });
+    await nextTurn();
+    stream.writeUnit(audioMedia, audio, { pts: 2, ...pcm });
+    await nextTurn();
+    assert.deepEqual(events, [], 'two audio units wait for the video');
+    assert.deepEqual(eager, ['a1', 'a2'], 'a reader without lazy gets them at once');
+    stream.writeUnit(media, format, { pts: 3 });
+    await nextTurn();
+    assert.deepEqual(events, ['cork', 'a1', 'a2', 'v3', 'uncork'], 'they go with the video unit, in order, in one batch');
+    events.length = 0;
+    for (const pts of [4, 5]) { stream.writeUnit(audioMedia, audio, { pts, ...pcm }); await nextTurn(); }
+    assert.deepEqual(events, []);
+    stream.writeUnit(audioMedia, audio, { pts: 6, ...pcm });
+    await nextTurn();
+    assert.deepEqual(events, ['cork', 'a4', 'a5', 'a6', 'uncork'], 'without video, the third lazy unit drains them');
+    r.close();
+    other.close();
+  });
+
   it('stops delivering after removeReader and notifies close listeners once', async () => {
     const stream = new Stream(desc);
     const got: number[] = [];

@@ -61,7 +61,7 @@ export class RtmpPlayer {
         if (!this.started) return;
         const b = muxer.audioBytes(u);
         if (b) this.write(b);
-      });
+      }, { lazy: v !== undefined }); // audio goes out with the next video frame: one write instead of two
     }
     socket.setTimeout(0);
     o.stream.addReader(this.reader, { fromGop: true });

@@ -187,7 +187,9 @@ export class RtspSession {
     this.reporter = new RtcpPlayReporter(medias, (i, pkt) => this.sendRtcp(i, pkt), fanout ? (m) => fanout.mappingOf(m) : undefined);
     this.hasVideo = [...this.medias.values()].some((m) => m.media.kind === 'video');
     for (const sm of this.medias.values()) {
-      for (const format of sm.media.formats) reader.onData(sm.media, format, (u) => this.writeUnit(sm, format, u));
+      // Over TCP, audio goes out with the next video frame: one write instead of two (StreamReader's `lazy`).
+      const lazy = tcp !== undefined && this.hasVideo && sm.media.kind !== 'video';
+      for (const format of sm.media.formats) reader.onData(sm.media, format, (u) => this.writeUnit(sm, format, u), { lazy });
     }
     this.reader = reader;
     lease.stream.addReader(reader);
