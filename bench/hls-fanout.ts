@@ -10,10 +10,16 @@
  *            the playlists copied there every 250 ms (the floor for HTTP delivery; when nginx is installed);
  * - node-floor: the same, from the least a Node HTTP server can do (bench/hls-node-floor.ts: node:http, files answered
  *            from memory): the floor for a server written on node:http, between nginx and this project.
- * Reported per run: readers ok (at the stream's rate), parts or segments served per second, server CPU (% of one
- * core, from /proc, nginx workers included), CPU per reader, CPU per reader without what the stream costs the server
- * with no reader (ingest and muxing, measured for 5 s before the readers: nginx and node-floor serve files this server
- * made, so that is the figure to compare with theirs), peak RSS, and the load generator's own CPU.
+ * - nginx-ll, node-floor-ll: the floors of `ll`: the same LL readers, from nginx and from bench/hls-node-floor.ts
+ *            serving as static files this server's LL playlists and every part, mirrored into hlsDirectory by
+ *            bench/hls-ll-mirror.ts (in this process: its CPU is not counted) as the server publishes them. Without
+ *            the preload hint and blocking reloads (a static server answers a blocking reload at once), the readers
+ *            poll every half part: more requests and a higher latency than `ll` for the same parts.
+ * Reported per run: readers ok (at the stream's rate), parts (LL modes) or segments served per second, server CPU (%
+ * of one core, from /proc, nginx workers included), CPU per reader, CPU per reader without what the stream costs the
+ * server with no reader (ingest and muxing, measured for 5 s before the readers: the nginx and node-floor modes serve
+ * files this server made, so that is the figure to compare with theirs), peak RSS, the latency of a part or segment
+ * (its arrival - its EXT-X-PROGRAM-DATE-TIME), and the load generator's own CPU.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +29,7 @@ import { run, start, waitFor, type Running } from '../test/support/process.ts';
 import { fetchHttp } from '../test/support/hls-media.ts';
 import { argOf, hlsTestFile, publishLoop } from './hls-media.ts';
 import { cpuSeconds, serverArgs } from './bench-process.ts';
+import { mirrorLowLatency } from './hls-ll-mirror.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LOADGEN = resolve(ROOT, '..', 'shared', 'tools', 'loadgen', 'loadgen.js');
@@ -31,10 +38,13 @@ const WINDOW_S = Math.min(120, Number(argOf('duration', '20')));
 const RTSP_PORT = Number(argOf('port', '29554'));
 const HLS_PORT = RTSP_PORT + 1;
 const NGINX_PORT = RTSP_PORT + 2;
-const MODES = argOf('modes', 'll,seg,seg-dir,nginx,node-floor').split(',');
+const MODES = argOf('modes', 'll,seg,seg-dir,nginx,node-floor,nginx-ll,node-floor-ll').split(',');
 // Runs served by a server keeping segments in memory (the default), and by one writing them to hlsDirectory.
 const MEMORY_MODES = ['ll', 'seg'];
-const DIRECTORY_MODES = ['seg-dir', 'nginx', 'node-floor'];
+const DIRECTORY_MODES = ['seg-dir', 'nginx', 'node-floor', 'nginx-ll', 'node-floor-ll'];
+// Runs served by another server (nginx, bench/hls-node-floor.ts) from the files of hlsDirectory; and the runs of LL readers.
+const FLOOR_MODES = ['nginx', 'node-floor', 'nginx-ll', 'node-floor-ll'];
+const LL_MODES = ['ll', 'nginx-ll', 'node-floor-ll'];
 
 interface Row {
   mode: string; readers: number; ok: number; played: number; unitsPerS: number; cpuPct: number; cpuMsPerReaderS: number; rssMiB: number;
@@ -70,11 +80,11 @@ function mirrorPlaylists(root: string): { stop(): void } {
 
 async function loadgen(url: string, n: number, pid: number, mode: string, out: string): Promise<Row> {
   const args = [LOADGEN, '--url', url, '--readers', String(n), '--duration', String(WINDOW_S), '--pid', String(pid), '--json', out, '--quiet',
-    '--workers', n >= 100 ? '2' : '1', '--ramp-ms', n >= 200 ? '10' : '20', ...(mode === 'll' ? [] : ['--hls-ll', 'off'])];
+    '--workers', n >= 100 ? '2' : '1', '--ramp-ms', n >= 200 ? '10' : '20', ...(LL_MODES.includes(mode) ? [] : ['--hls-ll', 'off'])];
   const r = await run(process.execPath, args, { timeoutMs: (WINDOW_S + 120) * 1000 });
   if (!existsSync(out)) throw new Error(`loadgen wrote no result: ${r.stderr.slice(-600)}`);
   const s = JSON.parse(readFileSync(out, 'utf8')).summary;
-  const units = mode === 'll' ? s.hls.partsPerReaderS : s.hls.segmentsPerReaderS;
+  const units = LL_MODES.includes(mode) ? s.hls.partsPerReaderS : s.hls.segmentsPerReaderS;
   return {
     mode, readers: n, ok: s.ok, played: s.played, unitsPerS: units * s.played, cpuPct: s.server.cpuPct, cpuMsPerReaderS: s.server.cpuMsPerReaderS,
     rssMiB: s.server.rssPeakKb / 1024, loadgenPct: s.loadgen?.cpuPct ?? NaN, busyPct: s.system?.busyPct ?? NaN, mbps: s.aggMbps,
@@ -106,33 +116,29 @@ async function cell(n: number, file: string, dir: string, modes: readonly string
     await new Promise((r) => setTimeout(r, 5000));
     const basePct = ((cpuSeconds(pid) - c0) / ((Date.now() - t0) / 1000)) * 100;
     for (const mode of modes) {
-      if (mode === 'node-floor') {
-        const root = join(hlsDir, 'bench');
-        const mirror = mirrorPlaylists(root);
-        const floor = start(process.execPath, ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'hls-node-floor.ts'), root, String(NGINX_PORT)], { timeoutMs: 600_000 });
-        try {
-          await waitFor(async () => (await fetchHttp(`http://127.0.0.1:${NGINX_PORT}/stream.m3u8`).catch(() => undefined))?.status === 200, { timeoutMs: 15_000, what: 'the node floor server' });
-          rows.push(await loadgen(`http://127.0.0.1:${NGINX_PORT}/index.m3u8`, n, floor.child.pid!, mode, join(dir, `${mode}-${n}.json`)));
-        } finally {
-          mirror.stop();
-          await floor.stop('SIGTERM');
-        }
-      } else if (mode === 'nginx') {
-        if (!existsSync('/usr/sbin/nginx')) { console.log('nginx is not installed (apt-get install -y nginx): nginx runs left out'); continue; }
-        const root = join(hlsDir, 'bench');
+      if (!FLOOR_MODES.includes(mode)) {
+        rows.push({ ...await loadgen(`http://127.0.0.1:${HLS_PORT}/bench/index.m3u8`, n, pid, mode, join(dir, `${mode}-${n}.json`)), basePct });
+        continue;
+      }
+      const isNginx = mode.startsWith('nginx');
+      if (isNginx && !existsSync('/usr/sbin/nginx')) { console.log('nginx is not installed (apt-get install -y nginx): nginx runs left out'); continue; }
+      const root = join(hlsDir, 'bench');
+      if (isNginx) {
         mkdirSync(join(dir, 't'), { recursive: true });
         writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, root));
-        const mirror = mirrorPlaylists(root);
-        const nginx = start('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { timeoutMs: 600_000 });
-        try {
-          await waitFor(async () => (await fetchHttp(`http://127.0.0.1:${NGINX_PORT}/stream.m3u8`).catch(() => undefined))?.status === 200, { timeoutMs: 15_000, what: 'nginx' });
-          rows.push(await loadgen(`http://127.0.0.1:${NGINX_PORT}/index.m3u8`, n, nginx.child.pid!, mode, join(dir, `${mode}-${n}.json`)));
-        } finally {
-          mirror.stop();
-          await nginx.stop('SIGTERM');
-        }
-      } else {
-        rows.push({ ...await loadgen(`http://127.0.0.1:${HLS_PORT}/bench/index.m3u8`, n, pid, mode, join(dir, `${mode}-${n}.json`)), basePct });
+      }
+      const llMirror = LL_MODES.includes(mode) ? mirrorLowLatency(`http://127.0.0.1:${HLS_PORT}/bench/`, root) : undefined;
+      const mirror = llMirror ?? mirrorPlaylists(root);
+      const floor = isNginx
+        ? start('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], { timeoutMs: 600_000 })
+        : start(process.execPath, ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'hls-node-floor.ts'), root, String(NGINX_PORT)], { timeoutMs: 600_000 });
+      try {
+        await llMirror?.ready;
+        await waitFor(async () => (await fetchHttp(`http://127.0.0.1:${NGINX_PORT}/index.m3u8`).catch(() => undefined))?.status === 200, { timeoutMs: 15_000, what: mode });
+        rows.push(await loadgen(`http://127.0.0.1:${NGINX_PORT}/index.m3u8`, n, floor.child.pid!, mode, join(dir, `${mode}-${n}.json`)));
+      } finally {
+        await mirror.stop();
+        await floor.stop('SIGTERM');
       }
     }
   } finally {
@@ -145,7 +151,7 @@ if (!existsSync(LOADGEN)) throw new Error(`the load generator is missing: ${LOAD
 execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
 const dir = mkdtempSync(join(tmpdir(), 'mtx-hls-fanout-'));
 const file = hlsTestFile(tmpdir());
-const unit = (m: string): string => (m === 'll' ? 'parts/s' : 'segments/s');
+const unit = (m: string): string => (LL_MODES.includes(m) ? 'parts/s' : 'segments/s');
 try {
   console.log('mode\tN\tok/played\tserved\tMbit/s\tserver CPU (% of a core)\tCPU ms per reader-second\twithout the stream\'s own cost (no readers: % of a core)\tpeak RSS MiB\tunit latency p50 ms\tloadgen CPU %\tmachine busy %');
   for (const n of COUNTS) {

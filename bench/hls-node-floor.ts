@@ -1,9 +1,10 @@
 /**
  * `node --import tsx bench/hls-node-floor.ts <root> <port>`: the least a Node HTTP server can do to serve HLS files, for
- * the `node-floor` mode of bench/hls-fanout.ts. node:http, keep-alive, each file read from disk once and then answered
- * from memory with a Content-Length (what this project does with segments in memory, without its routing,
- * authentication and muxers). Playlists (mirrored into the folder every 250 ms) are read at each request. Between this and nginx lies
- * what node:http and copying each response into the socket cost; between this and the project, the project's own work.
+ * the `node-floor` and `node-floor-ll` modes of bench/hls-fanout.ts. node:http, keep-alive, each file read from disk
+ * once and then answered from memory with a Content-Length (what this project does with segments in memory, without
+ * its routing, authentication and muxers). Playlists (mirrored into the folder every 250 ms, or at each part by
+ * bench/hls-ll-mirror.ts) are read at each request. Between this and nginx lies what node:http and copying each
+ * response into the socket cost; between this and the project, the project's own work.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
