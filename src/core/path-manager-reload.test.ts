@@ -5,7 +5,7 @@ import { parseConf } from '../conf/index.ts';
 import type { ParticipantInfo, StaticSource, StaticSourceContext, StaticSourceFactory } from './contracts.ts';
 import { FakeParticipant, H264_DESCRIPTION, participant, request } from './test-support/participants.ts';
 import { PathManager } from './path-manager.ts';
-import { NoStreamAvailableError } from './errors.ts';
+import { InvalidPathNameError, NoStreamAvailableError, PathNotConfiguredError } from './errors.ts';
 import { pathChange } from './path-conf-change.ts';
 
 const desc = H264_DESCRIPTION;
@@ -72,6 +72,15 @@ describe('PathManager configuration updates', () => {
     assert.ok(dynPub.closedWith, 'cam1 matches ~^cam now');
     assert.equal(otherPub.closedWith, undefined, 'other still matches all');
     assert.deepEqual(pm.list().map((p) => p.name).sort(), ['added', 'other']);
+    await pm.close();
+  });
+
+  it('matches a name against the paths section in force: what it matched before a reload does not outlive it', async () => {
+    const pm = manager('paths:\n  all:\n');
+    for (let i = 0; i < 2; i++) await assert.rejects(pm.describe(req('cam1')), NoStreamAvailableError, 'matched by all, nobody publishes');
+    await pm.updatePathConfs(paths('paths:\n  other:\n'));
+    await assert.rejects(pm.describe(req('cam1')), PathNotConfiguredError, 'no entry matches it any more');
+    for (let i = 0; i < 2; i++) await assert.rejects(pm.describe(req('a/../b')), InvalidPathNameError, 'an invalid name is refused every time');
     await pm.close();
   });
 

@@ -20,6 +20,12 @@ export interface Authenticator {
 }
 
 /** Path keys that decide who may publish or read. */
+/** A path name's entry in `paths`, and its regexp groups. */
+interface PathMatch { readonly pathConf: PathConf; readonly matches: string[] }
+
+// Names match() remembers; past this many (a client trying names) it starts over.
+const MATCH_CACHE_NAMES = 1024;
+
 const ACCESS_KEYS = ['publishUser', 'publishPass', 'publishIPs', 'readUser', 'readPass', 'readIPs'] as const;
 
 /** Options of the PathManager. */
@@ -56,6 +62,8 @@ export class PathManager implements PathAccess {
   /** The request each publisher and reader was let in with, to check it again when the path's credentials change. */
   private readonly grants = new WeakMap<Publisher | Reader, AccessRequest>();
   private sourceFactories: readonly StaticSourceFactory[];
+  /** Path names already matched against the `paths` section `of` (match()). */
+  private matched: { of: Readonly<Record<string, PathConf>>; byName: Map<string, PathMatch> } = { of: {}, byName: new Map() };
 
   constructor(private readonly opts: PathManagerOptions) {
     this.confs = opts.paths;
@@ -203,12 +211,19 @@ export class PathManager implements PathAccess {
     return { ...after, user };
   }
 
-  private match(pathName: string): { pathConf: PathConf; matches: string[] } {
+  private match(pathName: string): PathMatch {
     this.checkOpen();
+    // Names matched against the current `paths`: an HLS reader asks twice per request, ten requests a second, and
+    // each look-up checks the name and may run every regexp entry. A new `paths` section starts a new cache.
+    if (this.matched.of !== this.confs) this.matched = { of: this.confs, byName: new Map() };
+    const known = this.matched.byName.get(pathName);
+    if (known) return known;
     const invalid = isValidPathName(pathName);
     if (invalid !== undefined) throw new InvalidPathNameError(pathName, invalid);
     const found = findPathConf({ paths: this.confs }, pathName);
     if (!found) throw new PathNotConfiguredError(pathName);
+    if (this.matched.byName.size >= MATCH_CACHE_NAMES) this.matched.byName.clear();
+    this.matched.byName.set(pathName, found);
     return found;
   }
 
