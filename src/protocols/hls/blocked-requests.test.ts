@@ -1,14 +1,22 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BlockedRequests, type AbortSource } from './blocked-requests.ts';
+import { abortSourceOf, BlockedRequests, type AbortSource } from './blocked-requests.ts';
 
-/** An abort source that counts how often its signal was asked for. */
-function counted(controller = new AbortController()): AbortSource & { reads: number } {
-  return { reads: 0, get signal() { this.reads++; return controller.signal; } };
+/** The abort source of `controller`'s signal, counting how often it was hooked and unhooked. */
+function counted(controller = new AbortController()): AbortSource & { reads: number; unhooks: number } {
+  const source = abortSourceOf(controller.signal);
+  return {
+    reads: 0, unhooks: 0,
+    onAbort(cb) {
+      this.reads++;
+      const unhook = source.onAbort(cb);
+      return unhook && (() => { this.unhooks++; unhook(); });
+    },
+  };
 }
 
 describe('BlockedRequests', () => {
-  it('answers a request that is ready at once without asking for its signal', async () => {
+  it('answers a request that is ready at once without hooking its abort', async () => {
     const b = new BlockedRequests();
     const abort = counted();
     assert.equal(await b.wait(() => true, abort, 1000), 'ready');
@@ -38,9 +46,17 @@ describe('BlockedRequests', () => {
     const [timedOut] = await Promise.all([b.wait(() => false, counted(), 20), new Promise((r) => setTimeout(r, 60))]);
     assert.equal(timedOut, 'timeout');
     const controller = new AbortController();
-    const aborted = b.wait(() => false, counted(controller), 10_000);
+    const abortable = counted(controller);
+    const aborted = b.wait(() => false, abortable, 10_000);
     controller.abort();
     assert.equal(await aborted, 'aborted');
+    const readied = counted();
+    let ready = false;
+    const woken = b.wait(() => ready, readied, 10_000);
+    ready = true;
+    b.wake();
+    assert.equal(await woken, 'ready');
+    assert.deepEqual([abortable.reads, readied.reads, readied.unhooks], [1, 1, 1], 'hooked once per wait, unhooked once settled');
     const gone = new AbortController();
     gone.abort();
     assert.equal(await b.wait(() => false, counted(gone), 10_000), 'aborted', 'a client already gone does not wait');

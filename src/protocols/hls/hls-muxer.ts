@@ -146,7 +146,7 @@ export class HlsMuxer {
 
   /**
    * Answers one request for a file of this muxer (index.m3u8, stream.m3u8, init.mp4, segments, parts), blocking when
-   * LL-HLS asks to; resolves with 503 when `signal` aborts or the muxer closes meanwhile.
+   * LL-HLS asks to; resolves with 503 when the request ends (`onAbort`) or the muxer closes meanwhile.
    */
   handle(req: HlsRequest): Promise<HlsResponse> {
     this.lastRequestMs = this.now();

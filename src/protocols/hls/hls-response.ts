@@ -7,8 +7,8 @@ export interface HlsRequest {
   readonly query: URLSearchParams;
   /** The If-None-Match header: a file whose ETag it names is answered 304 without its body (RFC 9110 §13.1.2). */
   readonly ifNoneMatch?: string;
-  /** Aborts when the client goes away: a blocked request then ends at once. */
-  readonly signal: AbortSignal;
+  /** Hooks the request's end (the client went away): a blocked request then ends at once (AbortSource). */
+  onAbort(cb: () => void): (() => void) | undefined;
 }
 
 /** The answer to an HlsRequest; the server writes it as is (and may gzip playlists). */

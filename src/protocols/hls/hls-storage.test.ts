@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { mpeg4AudioFormat } from '../../formats/index.ts';
 import { Logger } from '../../lib/index.ts';
 import { HlsDirectoryStorage, HlsMemoryStorage, HlsMuxer } from './index.ts';
+import { abortSourceOf } from './blocked-requests.ts';
 import { checkMediaPlaylist } from './test-support/hls-oracle.ts';
 import { runChecked, segmentDurations, segmentNames } from './test-support/hls-run.ts';
 import { AAC_CONFIG, aacUnits, bodyOf, FakeClock, get, h264AacDescription, interleave, testOptions, videoUnits } from './test-support/hls-units.ts';
@@ -46,7 +47,7 @@ describe('segment size bound (hlsSegmentMaxSize)', () => {
 
 /** A GET with an If-None-Match header. */
 function getIfNoneMatch(m: HlsMuxer, file: string, ifNoneMatch: string): ReturnType<typeof get> {
-  return m.handle({ file, query: new URLSearchParams(), signal: new AbortController().signal, ifNoneMatch });
+  return m.handle({ file, query: new URLSearchParams(), ...abortSourceOf(new AbortController().signal), ifNoneMatch });
 }
 
 describe('caching by a CDN or browser', () => {

@@ -11,8 +11,11 @@ export interface HlsFileRequest {
   readonly query: URLSearchParams;
   /** The If-None-Match header, when sent: a file it names is answered 304. */
   readonly ifNoneMatch?: string;
-  /** Aborted when the client goes away: a blocked playlist reload or preload-hint request ends with it. */
-  readonly signal: AbortSignal;
+  /**
+   * Hooks `cb` to the client going away (or the server closing): a blocked playlist reload or preload-hint request
+   * ends with it. Returns the unhook, or undefined when the request has ended already.
+   */
+  onAbort(cb: () => void): (() => void) | undefined;
 }
 
 /** What the server needs of a muxer: HlsMuxer of protocols/hls has this shape, tests use a fake. */

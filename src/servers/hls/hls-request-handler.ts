@@ -37,13 +37,14 @@ interface AbortScope {
 
 /**
  * A request's cancellation (the client went away, the server closes). Nothing is hooked per request until a wait
- * reads `signal`: most requests are answered at once, and an AbortController, a 'close' listener and a place in the
- * handler's set per request are a measurable part of their cost. Until then `isAborted` reads the response's state
- * (destroyed before it finished: the 'close' the listener would have seen) and whether close() ran since it began.
+ * calls `hook`: most requests are answered at once, and a 'close' listener and a place in the handler's set per
+ * request are a measurable part of their cost. Until then `isAborted` reads the response's state (destroyed before it
+ * finished: the 'close' the listener would have seen) and whether close() ran since it began.
  */
 class RequestAbort {
-  private controller: AbortController | undefined;
   private onClose: (() => void) | undefined;
+  /** What the waits of this request hooked (one at a time in practice). */
+  private readonly hooked = new Set<() => void>();
   private aborted = false;
   private readonly closesAtStart: number;
 
@@ -55,26 +56,28 @@ class RequestAbort {
     return this.aborted || this.scope.closes !== this.closesAtStart || (this.res.destroyed && !this.res.writableFinished);
   }
 
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.isAborted) {
-        this.aborted = true;
-        this.controller.abort();
-      } else {
-        const onClose = (): void => { if (!this.res.writableFinished) this.abort(); };
-        this.onClose = onClose;
-        this.res.on('close', onClose);
-        this.scope.waiting.add(this);
-      }
+  /** Calls `cb` once when the request ends before its answer; returns the unhook, or undefined if it has ended. */
+  hook(cb: () => void): (() => void) | undefined {
+    if (this.isAborted) {
+      this.aborted = true;
+      return undefined;
     }
-    return this.controller.signal;
+    if (!this.onClose) {
+      const onClose = (): void => { if (!this.res.writableFinished) this.abort(); };
+      this.onClose = onClose;
+      this.res.on('close', onClose);
+      this.scope.waiting.add(this);
+    }
+    this.hooked.add(cb);
+    return () => { this.hooked.delete(cb); };
   }
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.controller?.abort();
+    const hooked = [...this.hooked];
+    this.hooked.clear();
+    for (const cb of hooked) cb();
   }
 
   /** Unhooks what `signal` hooked (the request is answered). */
@@ -93,7 +96,7 @@ class FileRequest implements HlsFileRequest {
 
   get query(): URLSearchParams { return (this.params ??= new URLSearchParams(this.rawQuery)); }
 
-  get signal(): AbortSignal { return this.abort.signal; }
+  onAbort(cb: () => void): (() => void) | undefined { return this.abort.hook(cb); }
 }
 
 /** The muxer of the path could not be made; `cause` says why. */

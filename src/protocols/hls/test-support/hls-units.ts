@@ -3,6 +3,7 @@ import { Logger } from '../../../lib/index.ts';
 import type { Unit } from '../../../stream/index.ts';
 import { x264FixtureAccessUnits } from '../../../../test/support/h264-fixture.ts';
 import type { HlsMuxer, HlsMuxerOptions, HlsResponse } from '../index.ts';
+import { abortSourceOf } from '../blocked-requests.ts';
 
 /** A clock tests move by hand. */
 export class FakeClock {
@@ -78,7 +79,7 @@ export function testOptions(clock: FakeClock, o: Partial<HlsMuxerOptions> = {}):
 
 /** A GET of a muxer file: an optional query, an optional abort signal. */
 export function get(m: HlsMuxer, file: string, query = '', signal = new AbortController().signal): Promise<HlsResponse> {
-  return m.handle({ file, query: new URLSearchParams(query), signal });
+  return m.handle({ file, query: new URLSearchParams(query), ...abortSourceOf(signal) });
 }
 
 /** The whole body of a response. */

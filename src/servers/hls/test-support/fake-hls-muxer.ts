@@ -5,7 +5,7 @@ import type { HlsResponseLike } from '../hls-response-writer.ts';
 
 /**
  * A muxer that records what it is fed and answers from that, for server tests: `index.m3u8` lists the pts of the
- * units so far; `block.m3u8` waits for the request's signal (a blocked LL-HLS reload); `big.mp4` is `bigBytes`
+ * units so far; `block.m3u8` waits for the request's end (`onAbort`) (a blocked LL-HLS reload); `big.mp4` is `bigBytes`
  * long; `stream.m3u8` is a playlist large enough to be gzip-compressed; `etag.mp4` is answered 304 to
  * `If-None-Match: "e1"`; `query.m3u8` answers the `_HLS_msn` of its query; other files are 404.
  */
@@ -54,10 +54,11 @@ export class FakeHlsMuxer implements HlsServerMuxer {
         return { status: 200, headers: { 'Content-Type': 'video/mp4' }, body: Buffer.alloc(this.bigBytes, 1) };
       case 'block.m3u8':
         return new Promise((resolve) => {
-          req.signal.addEventListener('abort', () => {
+          const unhook = req.onAbort(() => {
             this.aborted++;
             resolve({ status: 503, headers: {} });
           });
+          if (!unhook) resolve({ status: 503, headers: {} });
         });
       default:
         return { status: 404, headers: {} };
