@@ -19,13 +19,13 @@ export interface Authenticator {
   authenticate(req: AccessRequest, pathConf: PathConf, opts?: { isRecheck?: boolean; hasAuthChanged?: boolean }): Promise<{ user: string }>;
 }
 
-/** Path keys that decide who may publish or read. */
 /** A path name's entry in `paths`, and its regexp groups. */
 interface PathMatch { readonly pathConf: PathConf; readonly matches: string[] }
 
 // Names match() remembers; past this many (a client trying names) it starts over.
 const MATCH_CACHE_NAMES = 1024;
 
+/** Path keys that decide who may publish or read. */
 const ACCESS_KEYS = ['publishUser', 'publishPass', 'publishIPs', 'readUser', 'readPass', 'readIPs'] as const;
 
 /** Options of the PathManager. */

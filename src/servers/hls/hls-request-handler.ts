@@ -80,7 +80,7 @@ class RequestAbort {
     for (const cb of hooked) cb();
   }
 
-  /** Unhooks what `signal` hooked (the request is answered). */
+  /** Unhooks what `hook` hooked (the request is answered). */
   release(): void {
     if (!this.onClose) return;
     this.res.off('close', this.onClose);

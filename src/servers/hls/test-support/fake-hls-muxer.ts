@@ -5,7 +5,7 @@ import type { HlsResponseLike } from '../hls-response-writer.ts';
 
 /**
  * A muxer that records what it is fed and answers from that, for server tests: `index.m3u8` lists the pts of the
- * units so far; `block.m3u8` waits for the request's end (`onAbort`) (a blocked LL-HLS reload); `big.mp4` is `bigBytes`
+ * units so far; `block.m3u8` waits until the request ends (`onAbort`, a blocked LL-HLS reload); `big.mp4` is `bigBytes`
  * long; `stream.m3u8` is a playlist large enough to be gzip-compressed; `etag.mp4` is answered 304 to
  * `If-None-Match: "e1"`; `query.m3u8` answers the `_HLS_msn` of its query; other files are 404.
  */
