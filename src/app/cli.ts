@@ -1,6 +1,6 @@
 // The `mediamtx` command line: arguments, config loading, start, hot reload and graceful shutdown on signals.
 import { ConfError, loadConf } from '../conf/index.ts';
-import { BUSY_SCAVENGES_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, capYoungGeneration, Logger, redactSecrets, youngGenerationCap } from '../lib/index.ts';
+import { BUSY_SCAVENGE_MS_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, capYoungGeneration, Logger, redactSecrets, youngGenerationCap } from '../lib/index.ts';
 import { App } from './app.ts';
 import { watchAndReload } from './conf-reloader.ts';
 import { VERSION } from './version.ts';
@@ -76,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   // Modules are loaded: V8's young generation may grow again, up to a small cap, a larger one once the server is busy
   // (lib/young-generation.ts).
   const cap = youngGenerationCap();
-  const busy = { busyCapBytes: BUSY_YOUNG_GENERATION_CAP_BYTES, scavengesPerSecond: BUSY_SCAVENGES_PER_SECOND };
+  const busy = { busyCapBytes: BUSY_YOUNG_GENERATION_CAP_BYTES, scavengeMsPerSecond: BUSY_SCAVENGE_MS_PER_SECOND };
   const stopCap = cap === undefined ? undefined : capYoungGeneration(cap, 200, busy);
   // Hot reload: the file is watched; each change is applied to what it concerns.
   const watcher = loaded.filePath && signalled === undefined

@@ -4,7 +4,7 @@
  */
 import { Socket } from 'node:net';
 import {
-  BUSY_SCAVENGES_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, capYoungGeneration, holdYoungGeneration, limitOldGenerationGrowth,
+  BUSY_SCAVENGE_MS_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, capYoungGeneration, holdYoungGeneration, limitOldGenerationGrowth,
   oldGenerationGrowthPercent, youngGenerationCap,
 } from '../lib/index.ts';
 import { Shard } from './shard.ts';
@@ -14,7 +14,7 @@ import type { FromShard, ToShard } from './shard-wire.ts';
 const cap = youngGenerationCap();
 if (cap !== undefined) {
   holdYoungGeneration();
-  capYoungGeneration(cap, 200, { busyCapBytes: BUSY_YOUNG_GENERATION_CAP_BYTES, scavengesPerSecond: BUSY_SCAVENGES_PER_SECOND });
+  capYoungGeneration(cap, 200, { busyCapBytes: BUSY_YOUNG_GENERATION_CAP_BYTES, scavengeMsPerSecond: BUSY_SCAVENGE_MS_PER_SECOND });
 }
 const growth = oldGenerationGrowthPercent();
 if (growth !== undefined) limitOldGenerationGrowth(growth);

@@ -20,6 +20,6 @@ export {
 export { FrameBatchedSocket, FRAME_FLUSH_DELAY_MS } from './frame-batched-socket.ts';
 export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH, type UdpBatchAddon, type UdpBatchSenderOptions, type UdpBatchSenderStats } from './udp-batch-sender.ts';
 export {
-  holdYoungGeneration, capYoungGeneration, releaseYoungGeneration, BUSY_SCAVENGES_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, type YoungGenerationLoad, youngGenerationBytes, youngGenerationCap, YOUNG_GENERATION_CAP_BYTES, YOUNG_GENERATION_ENV,
+  holdYoungGeneration, capYoungGeneration, releaseYoungGeneration, BUSY_SCAVENGE_MS_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, type YoungGenerationLoad, youngGenerationBytes, youngGenerationCap, YOUNG_GENERATION_CAP_BYTES, YOUNG_GENERATION_ENV,
 } from './young-generation.ts';
 export { limitOldGenerationGrowth, oldGenerationGrowthPercent, OLD_GENERATION_GROWTH_ENV, OLD_GENERATION_GROWTH_PERCENT } from './old-generation.ts';

@@ -40,32 +40,36 @@ export function youngGenerationBytes(): number {
 /** The young generation's cap while the server is busy: 16 MiB (two 8 MiB semi-spaces). */
 export const BUSY_YOUNG_GENERATION_CAP_BYTES = 16 * 1024 * 1024;
 
-/** Scavenges per second from which the server counts as busy (200 LL-HLS readers made 26 with a 4 MiB one). */
-export const BUSY_SCAVENGES_PER_SECOND = 12;
+/**
+ * Milliseconds of scavenging per second from which the server counts as busy. Why time, not a count: what a scavenge
+ * costs is the survivors it copies. With the 4 MiB young generation, 200 LL-HLS readers (requests that live up to a
+ * part) scavenged 20–23 times a second for 70–160 ms of each second, while 500 RTSP/TCP readers scavenged 20 times for
+ * 20–35 ms and 500 RTMP players 12 times for about 17 ms. By count (12 a second, the rule before), the fan-out cells
+ * got the busy cap too, from their readers' join bursts: 8–12 MiB more RSS for no CPU saved (docs/performance.md).
+ */
+export const BUSY_SCAVENGE_MS_PER_SECOND = 50;
 
 /**
- * Window over which the scavenge rate is measured, ms. Why 5 s: 200 RTSP/TCP readers scavenge about 10 times a second
- * with bursts of 12 in some seconds, and over 1 s windows one burst gave them the busy cap (peak RSS 87–89 MiB instead
- * of 76–78 in 2 of 5 runs); 200 LL-HLS readers stay at 26 a second whatever the window.
+ * Window over which the scavenging time is measured, ms. Why 5 s: one second of a join burst or of a full collection
+ * nearby should not decide, while a load that lasts is seen within a few seconds.
  */
 export const BUSY_WINDOW_MS = 5000;
 
 /** How capYoungGeneration follows the load. */
 export interface YoungGenerationLoad {
-  /** The cap once scavenges reach `scavengesPerSecond`, in bytes (never below the base cap). */
+  /** The cap once scavenging takes `scavengeMsPerSecond`, in bytes (never below the base cap). */
   readonly busyCapBytes: number;
-  readonly scavengesPerSecond: number;
+  readonly scavengeMsPerSecond: number;
   /** Window the rate is measured over, ms (BUSY_WINDOW_MS by default). */
   readonly windowMs?: number;
 }
 
 /**
  * Lets the young generation grow again (doubling, as V8 does by default) until it reaches `capBytes`, then holds it
- * there. With `load`, the cap rises to `load.busyCapBytes` once the scavenge rate reaches `load.scavengesPerSecond`
- * over a window. Why: many objects that live a little while (LL-HLS requests blocked for up to a part) make a small
- * young generation scavenge 26 times a second and copy the same survivors each time, while an idle or fan-out-only
- * server (200 RTMP readers: 6 a second) keeps the small one. V8 seldom shrinks it again. Returns a function that stops
- * the checks.
+ * there. With `load`, the cap rises to `load.busyCapBytes` once scavenging takes `load.scavengeMsPerSecond` over a
+ * window. Why: many objects that live a little while (LL-HLS requests blocked for up to a part) make a small young
+ * generation copy the same survivors at every scavenge, while an idle or fan-out-only server, whose scavenges find
+ * little alive, keeps the small one. V8 seldom shrinks it again. Returns a function that stops the checks.
  *
  * The size only changes at a collection, so the checks follow V8's collections (a `gc` performance observer), at most
  * one per `minIntervalMs` plus one that long after the last: an idle server does nothing. Why not a timer: polling
@@ -73,7 +77,7 @@ export interface YoungGenerationLoad {
  */
 export function capYoungGeneration(capBytes: number, minIntervalMs = 200, load?: YoungGenerationLoad): () => void {
   let cap = capBytes;
-  let scavenges = 0;
+  let scavengeMs = 0;
   let since = Date.now();
   let wasGrowing: boolean | undefined;
   let lastCheck = 0;
@@ -83,9 +87,9 @@ export function capYoungGeneration(capBytes: number, minIntervalMs = 200, load?:
     if (load) {
       const now = Date.now();
       if (now - since >= (load.windowMs ?? BUSY_WINDOW_MS)) {
-        const isBusy = (scavenges * 1000) / (now - since) >= load.scavengesPerSecond;
+        const isBusy = (scavengeMs * 1000) / (now - since) >= load.scavengeMsPerSecond;
         if (isBusy) cap = Math.max(capBytes, load.busyCapBytes);
-        scavenges = 0;
+        scavengeMs = 0;
         since = now;
       }
     }
@@ -109,7 +113,7 @@ export function capYoungGeneration(capBytes: number, minIntervalMs = 200, load?:
     if (!check()) stop();
   };
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
+    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) scavengeMs += e.duration;
     if (stopped || pending) return;
     const wait = lastCheck + minIntervalMs - Date.now();
     if (wait <= 0) { run(); return; }
