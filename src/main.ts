@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // The `mediamtx` entry point. V8's young generation is held at its initial size while the server's modules load
 // (lib/young-generation.ts says why), so the rest of the program is imported after the hold, not statically; the old
-// generation's growth between full collections is bounded from the start (lib/old-generation.ts).
-import { holdYoungGeneration, limitOldGenerationGrowth, oldGenerationGrowthPercent, youngGenerationCap } from './lib/index.ts';
+// generation's growth between full collections is bounded from the start (lib/old-generation.ts). TurboFan is held
+// until the server runs (lib/optimizer-hold.ts).
+import {
+  holdOptimizer, holdYoungGeneration, limitOldGenerationGrowth, mayHoldOptimizer, oldGenerationGrowthPercent, youngGenerationCap,
+} from './lib/index.ts';
 
+if (mayHoldOptimizer()) holdOptimizer();
 if (youngGenerationCap() !== undefined) holdYoungGeneration();
 const growth = oldGenerationGrowthPercent();
 if (growth !== undefined) limitOldGenerationGrowth(growth);

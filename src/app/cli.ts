@@ -1,6 +1,8 @@
 // The `mediamtx` command line: arguments, config loading, start, hot reload and graceful shutdown on signals.
 import { ConfError, loadConf } from '../conf/index.ts';
-import { BUSY_SCAVENGE_MS_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, capYoungGeneration, Logger, redactSecrets, youngGenerationCap } from '../lib/index.ts';
+import {
+  BUSY_SCAVENGE_MS_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, capYoungGeneration, Logger, redactSecrets, releaseOptimizer, youngGenerationCap,
+} from '../lib/index.ts';
 import { App } from './app.ts';
 import { watchAndReload } from './conf-reloader.ts';
 import { VERSION } from './version.ts';
@@ -73,8 +75,9 @@ async function main(argv: string[]): Promise<number> {
     log.close();
     return 1;
   }
-  // Modules are loaded: V8's young generation may grow again, up to a small cap, a larger one once the server is busy
-  // (lib/young-generation.ts).
+  // Modules are loaded: TurboFan may optimize hot functions again (lib/optimizer-hold.ts), and V8's young generation
+  // may grow again, up to a small cap, a larger one once the server is busy (lib/young-generation.ts).
+  releaseOptimizer();
   const cap = youngGenerationCap();
   const busy = { busyCapBytes: BUSY_YOUNG_GENERATION_CAP_BYTES, scavengeMsPerSecond: BUSY_SCAVENGE_MS_PER_SECOND };
   const stopCap = cap === undefined ? undefined : capYoungGeneration(cap, 200, busy);

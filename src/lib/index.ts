@@ -22,4 +22,5 @@ export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH,
 export {
   holdYoungGeneration, capYoungGeneration, releaseYoungGeneration, BUSY_SCAVENGE_MS_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, type YoungGenerationLoad, youngGenerationBytes, youngGenerationCap, YOUNG_GENERATION_CAP_BYTES, YOUNG_GENERATION_ENV,
 } from './young-generation.ts';
+export { holdOptimizer, mayHoldOptimizer, releaseOptimizer } from './optimizer-hold.ts';
 export { limitOldGenerationGrowth, oldGenerationGrowthPercent, OLD_GENERATION_GROWTH_ENV, OLD_GENERATION_GROWTH_PERCENT } from './old-generation.ts';
