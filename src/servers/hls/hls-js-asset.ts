@@ -19,8 +19,10 @@ function asset(body: Buffer, zipped: Buffer): HlsJsAsset {
 }
 
 /**
- * Reads and compresses hls.js off the event loop (compressing 624 KB takes about 200 ms of CPU), so that the first
- * page load does not wait for it; called when the server starts. A failure is left to the first request to report.
+ * Reads and compresses hls.js off the event loop (compressing 624 KB takes about 200 ms of CPU); called when a page is
+ * served, so hls.js is ready when the page asks for it, and by the request for it. Not at start: an idle server that
+ * never serves a page would hold about 1.1 MiB for it (the bytes, and what the gzip thread leaves in malloc). A
+ * failure is left to loadHlsJs to report.
  */
 export function warmHlsJs(): Promise<void> {
   warming ??= (async () => {
@@ -30,7 +32,10 @@ export function warmHlsJs(): Promise<void> {
   return warming;
 }
 
-/** hls.js from node_modules (a runtime dependency: a missing file is an installation error, thrown). */
+/**
+ * hls.js from node_modules (a runtime dependency: a missing file is an installation error, thrown). Read and
+ * compressed on the event loop when warmHlsJs has not done it: call that first.
+ */
 export function loadHlsJs(): HlsJsAsset {
   if (cached) return cached;
   const body = readFileSync(hlsJsFile());

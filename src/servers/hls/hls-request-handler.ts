@@ -6,7 +6,7 @@ import {
 } from '../../core/index.ts';
 import { AuthError } from '../../auth/index.ts';
 import type { Stream } from '../../stream/index.ts';
-import { loadHlsJs } from './hls-js-asset.ts';
+import { loadHlsJs, warmHlsJs } from './hls-js-asset.ts';
 import { HLS_PAGE_HTML } from './hls-page.ts';
 import type { HlsPathMuxer } from './hls-path-muxer.ts';
 import type { HlsFileRequest } from './hls-muxer-port.ts';
@@ -159,7 +159,7 @@ export class HlsRequestHandler {
         res.writeHead(301, { Location: route.location, 'Content-Length': 0 });
         res.end();
         return;
-      case 'asset': this.serveHlsJs(req, res); return;
+      case 'asset': void warmHlsJs().then(() => this.serveHlsJs(req, res)); return;
       case 'page': void this.serveStream(req, res, route.pathName, route.query, undefined); return;
       case 'file': void this.serveStream(req, res, route.pathName, route.query, route.file); return;
     }
@@ -178,6 +178,7 @@ export class HlsRequestHandler {
   }
 
   private serveHlsJs(req: IncomingMessage, res: ServerResponse): void {
+    if (res.destroyed) return;
     let asset;
     try {
       asset = loadHlsJs();
@@ -255,6 +256,7 @@ export class HlsRequestHandler {
   }
 
   private page(res: ServerResponse, status: number): void {
+    void warmHlsJs(); // the page asks for hls.js next
     res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': PAGE.length });
     res.end(PAGE);
   }

@@ -6,7 +6,6 @@ import type { Stream } from '../../stream/index.ts';
 import type { HlsMuxerFactory, HlsMuxerSettings } from './hls-muxer-port.ts';
 import { HlsPathMuxer, type HlsMuxerSource } from './hls-path-muxer.ts';
 import { HlsRequestHandler } from './hls-request-handler.ts';
-import { warmHlsJs } from './hls-js-asset.ts';
 import type { TrustedProxyCheck } from '../http-request-identity.ts';
 
 // MediaMTX's hlsMuxer: closed after this long without a request, checked every second; an always-remux muxer that
@@ -87,7 +86,6 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
       await server.close();
       throw err;
     }
-    void warmHlsJs();
     log.info(`listener opened on ${opts.address}`);
     return server;
   }
