@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../lib/index.ts';
 import { RemoteSocket } from './remote-socket.ts';
-import { RecordKind, bodyLength, recordHeader, type FromShard, type ShardReaderLimits, type ToShard } from './shard-wire.ts';
+import { RecordKind, bodyLength, isMediaRecord, recordHeader, type FromShard, type ShardReaderLimits, type ToShard } from './shard-wire.ts';
 
 // Unsent bytes on a shard's pipe above which its media records are dropped (its readers count them as gaps): a
 // shard that stops reading must not grow the main process's memory.
@@ -59,7 +59,7 @@ class Slot {
     const pipe = this.pipe;
     if (!pipe || !this.ready) return;
     // Only media gives way: a connection's own bytes and its end are few, and losing them would break its protocol.
-    if (kind === RecordKind.Media && pipe.writableLength > MAX_PIPE_BACKLOG_BYTES) { this.dropped++; return; }
+    if (isMediaRecord(kind) && pipe.writableLength > MAX_PIPE_BACKLOG_BYTES) { this.dropped++; return; }
     if (!this.corked) {
       // One writev per event-loop turn for all the records of that turn.
       this.corked = true;
@@ -88,10 +88,14 @@ export class ShardFeed {
   /** The number the next record will have. */
   get nextSeq(): number { return this.seq; }
 
-  /** Sends one wire message (one buffer, or pieces sent back to back as one record) to the shards that read the feed. */
-  write(body: Buffer | readonly Buffer[]): void {
+  /**
+   * Sends one wire message (one buffer, or pieces sent back to back as one record) to the shards that read the feed;
+   * with `lazy`, their readers may write it with the next one (RecordKind.MediaLazy).
+   */
+  write(body: Buffer | readonly Buffer[], lazy = false): void {
     const seq = this.seq++;
-    for (const slot of this.slots.keys()) slot.record(RecordKind.Media, this.id, seq, body);
+    const kind = lazy ? RecordKind.MediaLazy : RecordKind.Media;
+    for (const slot of this.slots.keys()) slot.record(kind, this.id, seq, body);
   }
 }
 

@@ -10,6 +10,7 @@ const VECTORS: readonly { kind: RecordKind; id: number; seq: number; length: num
   { kind: RecordKind.Conn, id: 0x01020304, seq: 0, length: 0x00a0b0c0, hex: '02' + '01020304' + '0000' + '00000000' + '00a0b0c0' },
   { kind: RecordKind.Media, id: 0xffffffff, seq: 0xfffffffe, length: MAX_RECORD_BYTES, hex: '01' + 'ffffffff' + '0000' + 'fffffffe' + '04000000' },
   { kind: RecordKind.Conn, id: 305419896, seq: 2864434397, length: 256, hex: '02' + '12345678' + '0000' + 'aabbccdd' + '00000100' },
+  { kind: RecordKind.MediaLazy, id: 7, seq: 9, length: 5, hex: '06' + '00000007' + '0000' + '00000009' + '00000005' },
   { kind: RecordKind.Media, id: 9, seq: 2 ** 40 + 3, length: 1, hex: '01' + '00000009' + '0100' + '00000003' + '00000001' },
   { kind: RecordKind.End, id: 42, seq: 0, length: 0, hex: '03' + '0000002a' + '0000' + '00000000' + '00000000' },
   { kind: RecordKind.Hold, id: 7, seq: 0, length: 0, hex: '04' + '00000007' + '0000' + '00000000' + '00000000' },
@@ -78,7 +79,7 @@ describe('RecordParser', () => {
 
   it('parses any records, in any chunking, back to the same records in order', () => {
     const record = fc.record({
-      kind: fc.constantFrom(RecordKind.Media, RecordKind.Conn, RecordKind.End),
+      kind: fc.constantFrom(RecordKind.Media, RecordKind.Conn, RecordKind.End, RecordKind.Hold, RecordKind.Resume, RecordKind.MediaLazy),
       id: fc.nat({ max: 0xffffffff }),
       seq: fc.nat({ max: MAX_SEQ }),
       body: fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
@@ -101,7 +102,7 @@ describe('RecordParser', () => {
   });
 
   it('refuses an unknown kind', () => {
-    for (const kind of [0, 6, 0xff]) {
+    for (const kind of [0, 7, 0xff]) {
       const h = recordHeader(RecordKind.Media, 1, 1, 0);
       h[0] = kind;
       assert.throws(() => new RecordParser().push(h), new RegExp(`unknown record kind ${kind}$`));

@@ -15,8 +15,19 @@
  * Hold (empty body): the connection's reader writes no more media after the records before this one (RTSP PAUSE).
  * Resume (empty body, `seq`: the feed record to go on from): it writes media again, skipping what came meanwhile.
  * Both are records for the same reason as End: they take effect exactly between the media and responses around them.
+ * MediaLazy: a Media record that may wait (audio of a stream with video): the shard writes it with the feed's next
+ * Media record, or once MAX_LAZY_WAITING of them wait, so a reader gets one write per video frame, not one more per
+ * audio frame (StreamReader's `lazy` does the same for readers of the main process).
  */
-export const RecordKind = { Media: 1, Conn: 2, End: 3, Hold: 4, Resume: 5 } as const;
+export const RecordKind = { Media: 1, Conn: 2, End: 3, Hold: 4, Resume: 5, MediaLazy: 6 } as const;
+
+/** MediaLazy records of a feed that wait at most: the one that makes this many is written with those before it. */
+export const MAX_LAZY_WAITING = 3;
+
+/** True for the kinds that carry a feed's media (numbered records of the feed's ring). */
+export function isMediaRecord(kind: RecordKind): boolean {
+  return kind === RecordKind.Media || kind === RecordKind.MediaLazy;
+}
 
 /** A record kind's value. */
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
@@ -70,7 +81,7 @@ export class RecordParser {
     this.need = RECORD_HEADER_BYTES;
     while (buf.length - off >= RECORD_HEADER_BYTES) {
       const kind = buf.readUInt8(off);
-      if (kind < RecordKind.Media || kind > RecordKind.Resume) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
+      if (kind < RecordKind.Media || kind > RecordKind.MediaLazy) throw new Error(`fan-out pipe: unknown record kind ${kind}`);
       const length = buf.readUInt32BE(off + 11);
       if (length > MAX_RECORD_BYTES) throw new Error(`fan-out pipe: record of ${length} bytes`);
       if (buf.length - off - RECORD_HEADER_BYTES < length) { this.need = RECORD_HEADER_BYTES + length; break; }

@@ -12,6 +12,9 @@ const media = (feed: number, seq: number, text: string): Buffer =>
 const own = (conn: number, text: string): Buffer =>
   Buffer.concat([recordHeader(RecordKind.Conn, conn, 0, Buffer.byteLength(text)), Buffer.from(text)]);
 
+const lazyMedia = (feed: number, seq: number, text: string): Buffer =>
+  Buffer.concat([recordHeader(RecordKind.MediaLazy, feed, seq, Buffer.byteLength(text)), Buffer.from(text)]);
+
 const endOf = (conn: number): Buffer => recordHeader(RecordKind.End, conn, 0, 0);
 const holdOf = (conn: number): Buffer => recordHeader(RecordKind.Hold, conn, 0, 0);
 const resumeOf = (conn: number, seq: number): Buffer => recordHeader(RecordKind.Resume, conn, seq, 0);
@@ -58,6 +61,37 @@ describe('Shard', () => {
       p.close();
     }
   }
+
+  it('keeps lazy media (audio) until the feed\'s next Media record or the third lazy one, then writes them in order in one batch', async () => {
+    const shard = new Shard(16, () => undefined);
+    const p = await tcpPair();
+    const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 50));
+    try {
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 0, limits: LIMITS }, p.server);
+      shard.onPipe(lazyMedia(7, 0, '(a0)'));
+      shard.onPipe(lazyMedia(7, 1, '(a1)'));
+      await settle();
+      assert.equal(p.text(), '', 'two lazy records wait');
+      shard.onPipe(media(7, 2, '<v2>'));
+      await until(() => p.text().length >= 12, 3000, 'the frame and the audio before it');
+      assert.equal(p.text(), '(a0)(a1)<v2>');
+      // Without video, the third waiting one takes them out.
+      shard.onPipe(lazyMedia(7, 3, '(a3)'));
+      shard.onPipe(lazyMedia(7, 4, '(a4)'));
+      await settle();
+      assert.equal(p.text(), '(a0)(a1)<v2>');
+      shard.onPipe(lazyMedia(7, 5, '(a5)'));
+      await until(() => p.text().length >= 24, 3000, 'the third lazy record');
+      // A connection's own bytes never wait behind them: the media before them goes first.
+      shard.onPipe(lazyMedia(7, 6, '(a6)'));
+      shard.onPipe(own(1, '[rr]'));
+      await until(() => p.text().length >= 32, 3000, 'the own bytes');
+      assert.equal(p.text(), '(a0)(a1)<v2>(a3)(a4)(a5)(a6)[rr]');
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
 
   it('stops the media at a Hold record and goes on from the Resume record\'s seq, its own bytes still written (RTSP PAUSE, PLAY)', async () => {
     await exactly('<0>[paused][play]<4><5>', (shard, server) => {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { FeedRing } from './feed-ring.ts';
 import { ShardReader } from './shard-reader.ts';
-import { RecordKind, RecordParser, type ConnStats, type FromShard, type ShardReaderLimits, type ShardRecord, type ToShard } from './shard-wire.ts';
+import { isMediaRecord, MAX_LAZY_WAITING, RecordKind, RecordParser, type ConnStats, type FromShard, type ShardReaderLimits, type ShardRecord, type ToShard } from './shard-wire.ts';
 
 // A player sends acknowledgements, pings and the odd command; more than this per second is not a player.
 const MAX_INBOUND_BYTES_PER_S = 1024 * 1024;
@@ -29,6 +29,8 @@ export class Shard {
   /** Feeds the main process ended, with the record number below which their records still on the pipe are dropped. */
   private readonly ended = new Map<number, number>();
   private earlyBytes = 0;
+  /** MediaLazy records per feed written to its ring and not yet pumped to its readers. */
+  private readonly lazyWaiting = new Map<number, number>();
   private readonly statsTimer: NodeJS.Timeout;
 
   /** `ringSize`: records kept per feed, the readers' queue size (readBufferCount). */
@@ -38,19 +40,26 @@ export class Shard {
 
   /** Bytes from the pipe. Throws on a corrupt pipe (the process then exits and the main process respawns it). */
   onPipe(chunk: Buffer): void {
-    const touched = new Set<number>();
+    const due = new Set<number>();
     for (const r of this.parser.push(chunk)) {
-      if (r.kind !== RecordKind.Media) { this.own(r); continue; }
+      if (!isMediaRecord(r.kind)) { this.own(r); continue; }
       const end = this.ended.get(r.id);
       if (end !== undefined) {
         if (r.seq < end) continue; // sent before the feed-end, which overtook it on the IPC channel
         this.ended.delete(r.id);
       }
       this.ring(r.id).put(r.seq, r.body);
-      touched.add(r.id);
+      // A lazy record waits in the ring for the feed's next Media record, or until it is the MAX_LAZY_WAITING-th.
+      if (r.kind === RecordKind.MediaLazy) {
+        const waiting = (this.lazyWaiting.get(r.id) ?? 0) + 1;
+        this.lazyWaiting.set(r.id, waiting);
+        if (waiting < MAX_LAZY_WAITING) continue;
+      }
+      due.add(r.id);
     }
-    if (touched.size === 0) return;
-    for (const c of this.conns.values()) if (touched.has(c.feed)) c.reader.pump();
+    if (due.size === 0) return;
+    for (const feed of due) this.lazyWaiting.delete(feed);
+    for (const c of this.conns.values()) if (due.has(c.feed)) c.reader.pump();
   }
 
   /** An IPC message, with the socket of an `adopt`. */
@@ -62,7 +71,7 @@ export class Shard {
         return;
       }
       case 'close': this.conns.get(m.conn)?.socket.destroy(); this.dropEarly(m.conn); return;
-      case 'feed-end': this.rings.delete(m.feed); this.ended.set(m.feed, m.seq); return;
+      case 'feed-end': this.rings.delete(m.feed); this.lazyWaiting.delete(m.feed); this.ended.set(m.feed, m.seq); return;
     }
   }
 

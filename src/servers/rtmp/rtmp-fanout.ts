@@ -67,13 +67,14 @@ export class RtmpFanout {
     if (f) { f.users++; return f; }
     const feed = this.pool.feed();
     const reader = new InlineReader({ queueSize: 1, log: this.log, entries: 'frames' });
-    const write = (b: Buffer | null): void => { if (b) feed.write(b); };
+    const write = (b: Buffer | null, lazy: boolean): void => { if (b) feed.write(b, lazy); };
     // A muxer error here would surface in the publisher's write: players meet the same unit and close on it.
-    const safely = (fn: () => Buffer | null): void => { try { write(fn()); } catch { /* the players report it */ } };
+    const safely = (fn: () => Buffer | null, lazy: boolean): void => { try { write(fn(), lazy); } catch { /* the players report it */ } };
     const v = muxer.video;
     const a = muxer.audio;
-    if (v) reader.onData(v.media, v.format, (u) => safely(() => muxer.videoBytes(u)));
-    if (a) reader.onData(a.media, a.format, (u) => safely(() => muxer.audioBytes(u)));
+    if (v) reader.onData(v.media, v.format, (u) => safely(() => muxer.videoBytes(u), false));
+    // Audio may wait for the next video frame on the shards, as RtmpPlayer's does here (one write per video frame).
+    if (a) reader.onData(a.media, a.format, (u) => safely(() => muxer.audioBytes(u), v !== undefined));
     stream.addReader(reader);
     f = { feed, reader, stream, users: 1 };
     this.feeds.set(muxer, f);

@@ -46,7 +46,8 @@ describe('RtspFeedWriter', () => {
   it('writes one record per unit, its packets\' shared interleaved frames as pieces, a Sender Report before each media\'s first packet', (t) => {
     t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: 1_000_000 });
     const records: (Buffer | readonly Buffer[])[] = [];
-    const w = new RtspFeedWriter([V, A], (b) => records.push(b));
+    const lazy: boolean[] = [];
+    const w = new RtspFeedWriter([V, A], (b, l) => { records.push(b); lazy.push(l); });
     const v1 = [pkt(10, 0xaa, 9000), pkt(11, 0xaa, 9000), pkt(12, 0xaa, 9000, true)];
     w.unit(V, { rtpPackets: v1, ntp: new Date(999_900) });
     w.unit(V, { rtpPackets: [pkt(13, 0xaa, 12600, true)] });
@@ -54,6 +55,7 @@ describe('RtspFeedWriter', () => {
     w.unit(V, { rtpPackets: [] }); // nothing to send: no record
     w.unit(A, {});
     assert.equal(records.length, 3);
+    assert.deepEqual(lazy, [false, false, true], 'audio may wait for the next video frame on the shards; video may not');
     assert.ok(records.every((r) => Array.isArray(r)), 'units go as pieces');
     const first = records[0] as readonly Buffer[];
     // The packets' frames are the ones readers here write (built once per packet and channel), not copies.
@@ -67,6 +69,7 @@ describe('RtspFeedWriter', () => {
     // Every 5 s a report per media, each a record of its own on the media's RTCP channel.
     t.mock.timers.tick(5000);
     assert.deepEqual(records.slice(3).map((r) => frames(Buffer.isBuffer(r) ? r : Buffer.concat(r))), [[[1, 'sr']], [[3, 'sr']]]);
+    assert.deepEqual(lazy.slice(3), [false, false], 'reports do not wait');
     w.close();
     t.mock.timers.tick(5000);
     assert.equal(records.length, 5, 'no report after close');

@@ -39,11 +39,17 @@ export class RtspFeedWriter {
   private readonly rtcpChannels: number[] = [];
   /** The record being built (a unit's frames): a report due before a packet goes into it, in its place. */
   private collecting: Buffer[] | undefined;
+  private readonly hasVideo: boolean;
 
+  /**
+   * `write` sends a record; `lazy` when it may wait for the next one (a unit of a media other than video, in a feed
+   * with video: it goes out with the next video frame, as RtspSession's readers over TCP send it).
+   */
   constructor(
-    tracks: readonly RtspFeedTrack[], private readonly write: (body: Buffer | readonly Buffer[]) => void,
+    tracks: readonly RtspFeedTrack[], private readonly write: (body: Buffer | readonly Buffer[], lazy: boolean) => void,
     mappingOf?: (media: Media) => RtcpMapping | undefined,
   ) {
+    this.hasVideo = tracks.some((t) => t.media.kind === 'video');
     const medias: Media[] = [];
     for (const t of tracks) { medias[t.index] = t.media; this.rtcpChannels[t.index] = t.rtcpChannel; }
     this.reporter = new RtcpPlayReporter(medias, (i, pkt) => this.rtcp(i, pkt), mappingOf);
@@ -64,7 +70,7 @@ export class RtspFeedWriter {
     } finally {
       this.collecting = undefined;
     }
-    this.write(pieces);
+    this.write(pieces, this.hasVideo && track.media.kind !== 'video');
   }
 
   /** RTCP BYE packets and their RTCP channels, one per media that sent packets: a moved reader's last bytes. */
@@ -80,7 +86,7 @@ export class RtspFeedWriter {
     if (ch === undefined) return;
     const frame = buildInterleavedFrame(ch, pkt);
     if (this.collecting) this.collecting.push(frame);
-    else this.write(frame);
+    else this.write(frame, false);
   }
 }
 
@@ -169,7 +175,7 @@ export class RtspFanout {
     let f = byKey.get(key);
     if (f) { f.users++; return f; }
     const feed = this.pool.feed();
-    const writer = new RtspFeedWriter(tracks, (b) => feed.write(b), (m) => this.mappingOf(m));
+    const writer = new RtspFeedWriter(tracks, (b, lazy) => feed.write(b, lazy), (m) => this.mappingOf(m));
     const reader = new InlineReader({ queueSize: 1, log: this.log, rtp: { maxPacketSize: this.maxPacketSize } });
     for (const t of tracks) {
       for (const format of t.media.formats) reader.onData(t.media, format, (u) => writer.unit(t, u));
