@@ -1,13 +1,13 @@
-import type { Codec, FormatOf } from '../formats/index.ts';
+import type { Codec, FormatOf, Media } from '../formats/index.ts';
+import { FrameFanOut } from './frame-fan-out.ts';
 import { createRtpEncoder, type RtpEncoder } from './rtp-encoder.ts';
-import type { StreamReader, UnitCallback } from './stream-reader.ts';
+import type { Target } from './stream-reader.ts';
 import type { Unit } from './unit.ts';
 
-/** A reader's callback for one format. */
-export interface Target { readonly reader: StreamReader; readonly cb: UnitCallback }
 
 /** What an RTP output knows of its format's units so far. */
 export interface RtpSource<C extends Codec> {
+  readonly media: Media;
   readonly format: FormatOf<C>;
   /** Largest RTP packet received from the publisher (0 when it sends no RTP). */
   readonly maxSourcePacketBytes: number;
@@ -37,6 +37,8 @@ export interface RtpOutputSnapshot {
  */
 export class RtpOutput<C extends Codec = Codec> {
   readonly targets: Target[] = [];
+  /** Readers that take a video access unit's packets in one unit (ReaderRtp.frames), and their batching. */
+  readonly frames: FrameFanOut;
   private encoder: RtpEncoder<C> | undefined;
   private isRepacketizing: boolean;
   private packetsEncoded = 0;
@@ -46,6 +48,7 @@ export class RtpOutput<C extends Codec = Codec> {
   constructor(private readonly source: RtpSource<C>, readonly maxPacketSize: number, readonly fromPayloads = false) {
     this.isRepacketizing = fromPayloads;
     this.views = fromPayloads ? new WeakMap() : undefined;
+    this.frames = new FrameFanOut(source.media.kind === 'video');
   }
 
   /**
@@ -87,7 +90,7 @@ export class RtpOutput<C extends Codec = Codec> {
 
   /** Counters for the API. */
   snapshot(): RtpOutputSnapshot {
-    const readers = new Set(this.targets.map((t) => t.reader)).size;
+    const readers = new Set([...this.targets, ...this.frames.targets].map((t) => t.reader)).size;
     return { maxPacketSize: this.maxPacketSize, mode: this.encoder || this.isRepacketizing ? 'encode' : 'passthrough', readers, packetsEncoded: this.packetsEncoded };
   }
 }

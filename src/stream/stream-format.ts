@@ -1,8 +1,8 @@
 import type { Codec, FormatOf, Media, RtpPacket } from '../formats/index.ts';
 import { formatUpdater, type FormatUpdater } from './format-updater.ts';
 import { RtpDecoder } from './rtp-decoder.ts';
-import { RtpOutput, type RtpOutputSnapshot, type RtpSource, type Target } from './rtp-output.ts';
-import type { ReaderRtp, StreamReader, UnitCallback } from './stream-reader.ts';
+import { RtpOutput, type RtpOutputSnapshot, type RtpSource } from './rtp-output.ts';
+import type { ReaderRtp, StreamReader, Target, UnitCallback } from './stream-reader.ts';
 import { unitRemuxer, type UnitRemuxer } from './unit-remuxer.ts';
 import { unitBytes, type Unit } from './unit.ts';
 
@@ -78,8 +78,11 @@ export class StreamFormat<C extends Codec = Codec> implements RtpSource<C> {
       }
       if (!view) continue;
       const list = out.targets;
-      const bytes = unitBytes(view);
-      for (let i = 0; i < list.length; i++) list[i]!.reader.push(list[i]!.cb, view, bytes);
+      if (list.length > 0) {
+        const bytes = unitBytes(view);
+        for (let i = 0; i < list.length; i++) list[i]!.reader.push(list[i]!.cb, view, bytes);
+      }
+      if (out.frames.targets.length > 0) out.frames.write(unit, view);
     }
   }
 
@@ -93,7 +96,9 @@ export class StreamFormat<C extends Codec = Codec> implements RtpSource<C> {
       this.outputs.set(key, out);
       this.outputList = [...this.outputs.values()];
     }
-    out.targets.push({ reader, cb });
+    // A reader of whole frames gets the packets of a video access unit in one unit (ReaderRtp.frames).
+    if (rtp.frames === true && rtp.fromPayloads !== true) out.frames.targets.push({ reader, cb });
+    else out.targets.push({ reader, cb });
     return out;
   }
 
@@ -102,7 +107,8 @@ export class StreamFormat<C extends Codec = Codec> implements RtpSource<C> {
     removeTargetsOf(this.targets, reader);
     for (const [key, out] of this.outputs) {
       removeTargetsOf(out.targets, reader);
-      if (out.targets.length === 0) this.outputs.delete(key);
+      out.frames.removeReader((t) => t.reader === reader);
+      if (out.targets.length === 0 && out.frames.targets.length === 0) this.outputs.delete(key);
     }
     this.outputList = [...this.outputs.values()];
   }

@@ -7,6 +7,9 @@ import { UnitQueue, type QueuedUnit } from './unit-queue.ts';
 /** Callback a reader registers for one format, typed by its codec. It may return a promise; the queue waits for it. */
 export type UnitCallback<C extends Codec = Codec> = (unit: Unit<C>) => void | Promise<void>;
 
+/** A reader's callback for one format, as a stream's format keeps it. */
+export interface Target { readonly reader: StreamReader; readonly cb: UnitCallback }
+
 /** The unit a reader of RTP gets for a unit of the GOP log (with the packets of its size), or undefined to skip it. */
 export type LogView = (unit: Unit) => Unit | undefined;
 
@@ -29,6 +32,13 @@ export interface ReaderRtp {
    * peers do).
    */
   readonly fromPayloads?: boolean;
+  /**
+   * The packets of a video access unit come in one unit, when its last packet arrives, instead of one unit per packet
+   * of the publisher (FrameBatcher). For readers that send a frame's packets together anyway (RTSP over TCP holds
+   * its writes until a frame ends): one queue entry, one callback and one write per frame rather than per packet.
+   * The queue then counts frames, as MediaMTX's does for every reader. Ignored with `fromPayloads` (whole units already).
+   */
+  readonly frames?: boolean;
 }
 
 /** Options of a StreamReader. */

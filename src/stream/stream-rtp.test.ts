@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { H264Depacketizer, H264Packetizer, h264Format, parseRtpPacket, parseSdp, sdpToDescription, type Description, type Media, type RtpPacket } from '../formats/index.ts';
+import { H264Depacketizer, H264Packetizer, buildRtpPacket, h264Format, parseRtpPacket, parseSdp, sdpToDescription, type Description, type Media, type RtpPacket } from '../formats/index.ts';
 import { Logger } from '../lib/index.ts';
 import { Stream } from './stream.ts';
 import { StreamReader, type ReaderEntries } from './stream-reader.ts';
@@ -22,13 +22,13 @@ function h264Stream(): { stream: Stream; media: Media; desc: Description } {
   return { stream: new Stream(desc), media, desc };
 }
 
-interface ReaderOptions { rtpSize?: number; fromPayloads?: boolean; fromGop?: boolean; entries?: ReaderEntries }
+interface ReaderOptions { rtpSize?: number; fromPayloads?: boolean; frames?: boolean; fromGop?: boolean; entries?: ReaderEntries }
 
 /** A reader that records what it gets: units as written, or RTP of at most `rtpSize` bytes. */
 function reader(stream: Stream, media: Media, o: ReaderOptions = {}): { units: Unit[]; packets: RtpPacket[]; reader: StreamReader } {
   const units: Unit[] = [];
   const packets: RtpPacket[] = [];
-  const rtp = o.rtpSize ? { rtp: { maxPacketSize: o.rtpSize, fromPayloads: o.fromPayloads === true } } : {};
+  const rtp = o.rtpSize ? { rtp: { maxPacketSize: o.rtpSize, fromPayloads: o.fromPayloads === true, frames: o.frames === true } } : {};
   const r = new StreamReader({ queueSize: 1024, log: Logger.silent(), ...(o.entries ? { entries: o.entries } : {}), ...rtp });
   r.onData(media, media.formats[0]!, (u) => { units.push(u); packets.push(...(u.rtpPackets ?? [])); });
   stream.addReader(r, { fromGop: o.fromGop === true });
@@ -93,6 +93,49 @@ describe('Stream RTP on demand', () => {
     assert.deepEqual(last.payload, [SPS, PPS, IDR], 'the packet completing the access unit carries it');
     assert.equal(last.randomAccess, true);
     assert.equal(stream.snapshot().formats[0]!.rtpOutputs[0]!.mode, 'passthrough');
+  });
+
+  it('gives readers of whole frames (RTSP over TCP) a video access unit\'s packets in one unit, from the same output', async () => {
+    const { stream, media } = h264Stream();
+    const perPacket = reader(stream, media, { rtpSize: 1472 });
+    const frames = reader(stream, media, { rtpSize: 1472, frames: true });
+    const write = (nalus: Buffer[], pts: number): RtpPacket[] => {
+      const sent = new H264Packetizer(96, 1400).packetize(nalus, pts).map((p) => parseRtpPacket(p.raw));
+      for (const p of sent) stream.writeRtpPacket(media, media.formats[0]!, p, new Date());
+      return sent;
+    };
+    const idr = write([SPS, PPS, IDR], 9000);
+    const slice = write([SLICE], 12000);
+    await nextTurn();
+    assert.ok(idr.length >= 4);
+    assert.equal(perPacket.units.length, idr.length + slice.length, 'one unit per packet for the others');
+    assert.equal(frames.units.length, 2, 'one unit per access unit');
+    assert.deepEqual(frames.units[0]!.rtpPackets, idr, 'the publisher\'s packets, untouched and in order');
+    assert.equal(frames.units[0]!.randomAccess, true);
+    assert.deepEqual(frames.units[1]!.rtpPackets, slice);
+    assert.equal(frames.units[1]!.rtpPackets![0], perPacket.packets[idr.length], 'the same packet objects as the per-packet readers get');
+    assert.equal(stream.snapshot().formats[0]!.rtpOutputs.length, 1, 'one output for both kinds of reader');
+    assert.equal(stream.snapshot().formats[0]!.rtpOutputs[0]!.readers, 2);
+    // Half a frame waits for its end; a reader that leaves lets it go, and the output goes with its last reader.
+    const half = new H264Packetizer(96, 1400).packetize([IDR], 15000).map((p) => parseRtpPacket(p.raw));
+    stream.writeRtpPacket(media, media.formats[0]!, half[0]!, new Date());
+    await nextTurn();
+    assert.equal(frames.units.length, 2);
+    stream.removeReader(frames.reader);
+    stream.removeReader(perPacket.reader);
+    assert.deepEqual(stream.snapshot().formats[0]!.rtpOutputs, []);
+  });
+
+  it('gives readers of whole frames the audio units one by one', async () => {
+    const format = { codec: 'mpeg4Audio' as const, payloadType: 97, encoding: 'MPEG4-GENERIC', clockRate: 48000, params: new Map<string, string>() };
+    const media: Media = { kind: 'audio', formats: [format] };
+    const stream = new Stream({ medias: [media] });
+    const frames = reader(stream, media, { rtpSize: 1472, frames: true });
+    for (let i = 0; i < 3; i++) {
+      stream.writeRtpPacket(media, format, parseRtpPacket(buildRtpPacket({ marker: false, payloadType: 97, sequenceNumber: i, timestamp: i * 1024, ssrc: 1, payload: Buffer.from([0, 16, 0, 8, 1]) }).raw), new Date());
+    }
+    await nextTurn();
+    assert.deepEqual(frames.units.map((u) => u.rtpPackets!.map((p) => p.sequenceNumber)), [[0], [1], [2]]);
   });
 
   it('re-packetizes once a packet exceeds the size, and stays so; other sizes and readers of units are not affected', async () => {

@@ -5,7 +5,7 @@ export {
 export { RtspParseError } from './rtsp-parse-error.ts';
 export { RtspConnReader, RTSP_LIMITS, type RtspItem } from './rtsp-conn-reader.ts';
 export {
-  buildInterleavedHeader, buildInterleavedFrame, sharedInterleavedFrame, readInterleavedFrame,
+  buildInterleavedHeader, buildInterleavedFrame, sharedInterleavedFrame, sharedInterleavedFrames, readInterleavedFrame,
   INTERLEAVED_HEADER_BYTES, INTERLEAVED_MAX_PAYLOAD, type InterleavedFrame,
 } from './interleaved-frame.ts';
 export { parseTransportHeader, serializeTransportSpec, type RtspTransportSpec } from './transport-header.ts';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  buildInterleavedFrame, buildInterleavedHeader, readInterleavedFrame, sharedInterleavedFrame, INTERLEAVED_MAX_PAYLOAD,
+  buildInterleavedFrame, buildInterleavedHeader, readInterleavedFrame, sharedInterleavedFrame, sharedInterleavedFrames, INTERLEAVED_MAX_PAYLOAD,
 } from './interleaved-frame.ts';
 import { RtspParseError } from './rtsp-parse-error.ts';
 
@@ -42,6 +42,18 @@ describe('interleaved frames (RFC 2326 §10.12)', () => {
     assert.equal(sharedInterleavedFrame(0, payload), sharedInterleavedFrame(0, payload));
     assert.notEqual(sharedInterleavedFrame(2, payload), sharedInterleavedFrame(0, payload));
     assert.deepEqual(sharedInterleavedFrame(2, payload), buildInterleavedFrame(2, payload));
+  });
+
+  it('joins the frames of a unit\'s packets once per channel, and shares the bytes', () => {
+    const packets = [{ raw: Buffer.from([1, 2, 3]) }, { raw: Buffer.alloc(0) }, { raw: Buffer.from([4]) }];
+    const joined = sharedInterleavedFrames(2, packets);
+    assert.deepEqual(joined, Buffer.concat(packets.map((p) => buildInterleavedFrame(2, p.raw))));
+    assert.equal(sharedInterleavedFrames(2, packets), joined, 'built once');
+    assert.deepEqual(sharedInterleavedFrames(0, packets), Buffer.concat(packets.map((p) => buildInterleavedFrame(0, p.raw))));
+    const single = [{ raw: Buffer.from([5, 6]) }];
+    assert.equal(sharedInterleavedFrames(1, single), sharedInterleavedFrame(1, single[0]!.raw), 'one packet: its own shared frame');
+    assert.throws(() => sharedInterleavedFrames(256, packets), RangeError);
+    assert.throws(() => sharedInterleavedFrames(0, [{ raw: Buffer.alloc(1) }, { raw: Buffer.alloc(INTERLEAVED_MAX_PAYLOAD + 1) }]), RangeError);
   });
 
   it('reads what it builds, and never throws anything but RtspParseError (property)', () => {

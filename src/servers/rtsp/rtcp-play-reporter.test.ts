@@ -67,6 +67,24 @@ describe('RtcpPlayReporter', () => {
     assert.deepEqual(sent, [[0, 'sr'], [1, 'sr']], 'once per media');
     r.close(false);
   });
+  it('counts a unit\'s packets as one call per packet would, with the first report before them', (t) => {
+    t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: 1_000_000 });
+    const one: Buffer[] = [];
+    const many: Buffer[] = [];
+    const a = new RtcpPlayReporter([video], (_i, b) => one.push(b));
+    const b = new RtcpPlayReporter([video], (_i, buf) => many.push(buf));
+    const frame = [pkt(1), pkt(2), pkt(3)];
+    for (const p of frame) a.onPacketSent(0, p, new Date(999_000));
+    b.onPacketsSent(0, frame, new Date(999_000));
+    assert.equal(many.length, 1, 'one report, before the first packet');
+    const first = parseRtcpPackets(many[0]!)[0]!;
+    assert.equal(first.type, 'sr');
+    assert.deepEqual(first, parseRtcpPackets(one[0]!)[0], 'the same report as packet by packet: made after the first packet');
+    t.mock.timers.tick(5000);
+    assert.deepEqual(parseRtcpPackets(many[1]!), parseRtcpPackets(one[1]!), 'the same counts and mapping afterwards');
+    a.close(false);
+    b.close(false);
+  });
   it('maps RTP to NTP time by the units\' own times, the same for every track, whenever their packets are sent', (t) => {
     const T0 = 1_700_000_000_000;
     t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: T0 });

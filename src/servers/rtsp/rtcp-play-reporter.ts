@@ -50,6 +50,25 @@ export class RtcpPlayReporter {
     if (sr) this.send(i, sr);
   }
 
+  /**
+   * Like onPacketSent for each of a unit's packets, in order, with one clock reading: the report that precedes a
+   * media's first packet is sent after that packet is counted, before the caller writes the packets.
+   */
+  onPacketsSent(i: number, packets: readonly RtpPacket[], ntp?: Date): void {
+    const sender = this.senders[i];
+    if (!sender) return;
+    const codec = this.reordered[i];
+    const now = Date.now();
+    const ntpMs = ntp?.getTime() ?? now;
+    for (let k = 0; k < packets.length; k++) {
+      const p = packets[k]!;
+      const isFirst = !sender.hasSent;
+      sender.onPacketSent(p, now, ntpMs, codec === undefined || rtpCarriesRandomAccess(codec, p.payload));
+      const sr = isFirst ? sender.senderReport(now) : undefined;
+      if (sr) this.send(i, sr);
+    }
+  }
+
   private report(): void {
     const now = Date.now();
     this.senders.forEach((s, i) => {

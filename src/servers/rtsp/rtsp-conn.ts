@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { FrameBatchedSocket, normalizeIp, type Logger } from '../../lib/index.ts';
 import {
-  RtspConnReader, serializeResponse, sharedInterleavedFrame, type RtspRequest,
+  RtspConnReader, serializeResponse, sharedInterleavedFrame, sharedInterleavedFrames, type RtspRequest,
 } from '../../protocols/rtsp/index.ts';
 import type { AccessRequest, Action, Credentials } from '../../core/index.ts';
+import type { RtpPacket } from '../../formats/index.ts';
 import type { RtspSession } from './rtsp-session.ts';
 import type { InterleavedWriter } from './rtsp-session-types.ts';
 import { credentialsFromRequest } from './rtsp-credentials.ts';
@@ -92,6 +93,12 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   writeInterleaved(channel: number, payload: Buffer): void {
     if (this.closed) return;
     this.write(sharedInterleavedFrame(channel, payload));
+  }
+
+  /** Writes the frames of a unit's packets as one chunk, joined once per unit and shared by readers. */
+  writeInterleavedPackets(channel: number, packets: readonly RtpPacket[]): void {
+    if (this.closed) return;
+    this.write(sharedInterleavedFrames(channel, packets));
   }
 
   /** True when the socket may move to a fan-out shard: plain RTSP, one session, no request being answered. */

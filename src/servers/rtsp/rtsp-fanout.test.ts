@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRtpPacket, parseRtpPacket, type Media, type RtpPacket } from '../../formats/index.ts';
-import { RtcpMapping, RtcpSender, parseRtcpPackets, readInterleavedFrame, sharedInterleavedFrame } from '../../protocols/rtsp/index.ts';
+import { RtcpMapping, RtcpSender, parseRtcpPackets, readInterleavedFrame, sharedInterleavedFrame, sharedInterleavedFrames } from '../../protocols/rtsp/index.ts';
 import { RtspFeedWriter, rtspFeedKey, type RtspFeedTrack } from './rtsp-fanout.ts';
 
 const video: Media = { kind: 'video', formats: [{ codec: 'h264', payloadType: 96, encoding: 'H264', clockRate: 90000, params: new Map() }] };
@@ -43,14 +43,15 @@ describe('rtspFeedKey', () => {
 });
 
 describe('RtspFeedWriter', () => {
-  it('writes one record per unit, its packets\' shared interleaved frames as pieces, a Sender Report before each media\'s first packet', (t) => {
+  it('writes one record per unit, its packets\' shared interleaved frames in one piece, a Sender Report before each media\'s first packet', (t) => {
     t.mock.timers.enable({ apis: ['setInterval', 'Date'], now: 1_000_000 });
     const records: (Buffer | readonly Buffer[])[] = [];
     const lazy: boolean[] = [];
     const w = new RtspFeedWriter([V, A], (b, l) => { records.push(b); lazy.push(l); });
     const v1 = [pkt(10, 0xaa, 9000), pkt(11, 0xaa, 9000), pkt(12, 0xaa, 9000, true)];
     w.unit(V, { rtpPackets: v1, ntp: new Date(999_900) });
-    w.unit(V, { rtpPackets: [pkt(13, 0xaa, 12600, true)] });
+    const v2 = [pkt(13, 0xaa, 12600, true)];
+    w.unit(V, { rtpPackets: v2 });
     w.unit(A, { rtpPackets: [pkt(50, 0xbb, 4800)] });
     w.unit(V, { rtpPackets: [] }); // nothing to send: no record
     w.unit(A, {});
@@ -58,9 +59,10 @@ describe('RtspFeedWriter', () => {
     assert.deepEqual(lazy, [false, false, true], 'audio may wait for the next video frame on the shards; video may not');
     assert.ok(records.every((r) => Array.isArray(r)), 'units go as pieces');
     const first = records[0] as readonly Buffer[];
-    // The packets' frames are the ones readers here write (built once per packet and channel), not copies.
-    assert.equal(first[1], sharedInterleavedFrame(0, v1[0]!.raw));
-    assert.equal(first[3], sharedInterleavedFrame(0, v1[2]!.raw));
+    // The packets' frames are the bytes readers here write (joined once per unit and channel), not copies.
+    assert.equal(first.length, 2, 'the report, then the frame\'s packets');
+    assert.equal(first[1], sharedInterleavedFrames(0, v1));
+    assert.equal((records[1] as readonly Buffer[])[0], sharedInterleavedFrame(0, v2[0]!.raw), 'a one-packet unit: that packet\'s frame');
     assert.deepEqual(records.map((r) => frames(Buffer.concat(r as readonly Buffer[]))), [
       [[1, 'sr'], [0, 'rtp 10'], [0, 'rtp 11'], [0, 'rtp 12']],
       [[0, 'rtp 13']],

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../../lib/index.ts';
 import type { RemoteSocket, ShardFeed, ShardPool, ShardReaderLimits } from '../../fanout/index.ts';
 import type { Media, RtpPacket } from '../../formats/index.ts';
-import { RtcpMapping, buildInterleavedFrame, sharedInterleavedFrame } from '../../protocols/rtsp/index.ts';
+import { RtcpMapping, buildInterleavedFrame, sharedInterleavedFrames } from '../../protocols/rtsp/index.ts';
 import { StreamReader, type Stream, type Unit, type UnitCallback } from '../../stream/index.ts';
 import { RtcpPlayReporter } from './rtcp-play-reporter.ts';
 
@@ -24,9 +24,9 @@ export function rtspFeedKey(maxPacketSize: number, tracks: readonly RtspFeedTrac
 }
 
 /**
- * Turns a feed's units into records, one per unit: the interleaved frames (RFC 2326 §10.12) of its RTP packets, the
- * shared frames the readers of this process write too, sent as pieces (never joined). It also sends the feed's RTCP
- * Sender Reports as records on the RTCP channels.
+ * Turns a feed's units into records, one per unit (a video frame, or an audio unit): the interleaved frames (RFC 2326
+ * §10.12) of its RTP packets, joined once and shared with the readers of this process, after any report due first. It
+ * also sends the feed's RTCP Sender Reports as records on the RTCP channels.
  *
  * Why one reporter per feed: a reader on a shard gets the feed's bytes and nothing else in the stream's order, so its
  * reports must be in the feed too; counting packets per reader here would put back the per-reader work the shards
@@ -62,14 +62,13 @@ export class RtspFeedWriter {
     const pieces: Buffer[] = [];
     this.collecting = pieces;
     try {
-      for (const p of packets) {
-        // Before the packet: the first one of each media goes after a Sender Report (see RtcpPlayReporter).
-        this.reporter.onPacketSent(track.index, p, unit.ntp);
-        pieces.push(sharedInterleavedFrame(track.rtpChannel, p.raw));
-      }
+      // Before the packets: the first one of each media goes after a Sender Report (see RtcpPlayReporter).
+      this.reporter.onPacketsSent(track.index, packets, unit.ntp);
     } finally {
       this.collecting = undefined;
     }
+    // A frame's packets in one piece, the bytes the readers of this process write too (sharedInterleavedFrames).
+    pieces.push(sharedInterleavedFrames(track.rtpChannel, packets));
     this.write(pieces, this.hasVideo && track.media.kind !== 'video');
   }
 
@@ -176,7 +175,9 @@ export class RtspFanout {
     if (f) { f.users++; return f; }
     const feed = this.pool.feed();
     const writer = new RtspFeedWriter(tracks, (b, lazy) => feed.write(b, lazy), (m) => this.mappingOf(m));
-    const reader = new InlineReader({ queueSize: 1, log: this.log, rtp: { maxPacketSize: this.maxPacketSize } });
+    // Whole frames, as the sessions' own readers over TCP get them: a session whose queue is empty has then received
+    // every unit the feed has numbered, and a record is a frame.
+    const reader = new InlineReader({ queueSize: 1, log: this.log, rtp: { maxPacketSize: this.maxPacketSize, frames: true } });
     for (const t of tracks) {
       for (const format of t.media.formats) reader.onData(t.media, format, (u) => writer.unit(t, u));
     }

@@ -33,6 +33,7 @@ class FakeConn implements RtspConnContext, RtspSessionOwner {
   readonly batching: string[] = [];
   readonly interleaved: InterleavedWriter = {
     writeInterleaved: (ch, p) => { this.frames.push([ch, p]); },
+    writeInterleavedPackets: (ch, packets) => { for (const p of packets) this.frames.push([ch, p.raw]); },
     holdWrites: () => { this.batching.push('hold'); },
     endBatch: (isFrameEnd) => { this.batching.push(isFrameEnd ? 'frame' : 'later'); },
     flushWrites() {}, writableLength: 0, onceDrain() {},
@@ -154,7 +155,7 @@ describe('RtspServerHandler', () => {
     assert.equal(session.state, 'prePlay');
   });
 
-  it('sends a TCP reader\'s packets at the end of each video frame (the marker bit), holding the packets before it', async () => {
+  it('sends a TCP reader\'s video frame in one batch when its last packet (the marker bit) arrives', async () => {
     const h = harness();
     const id = await setUpReader(h);
     const stream = h.paths.streams.get('cam')!;
@@ -170,8 +171,10 @@ describe('RtspServerHandler', () => {
       await drained();
       written.push(`${h.conn.frames.filter(([ch]) => ch === 0).length}:${h.conn.batching.at(-1)}`);
     }
-    assert.deepEqual(written, ['1:later', '2:later', '3:frame', '4:later'], 'each packet is written at once, and sent with its frame');
-    assert.deepEqual(h.conn.frames.map(([ch]) => ch), [1, 0, 0, 0, 0], 'a Sender Report before the first packet, then RTP, on the interleaved channels of SETUP');
+    // The stream hands the reader the frame's packets together (ReaderRtp.frames); the next frame's first one waits.
+    assert.deepEqual(written, ['0:undefined', '0:undefined', '3:frame', '3:frame'], 'a frame is written when its last packet arrives, and sent at once');
+    assert.deepEqual(h.conn.frames.map(([ch]) => ch), [1, 0, 0, 0], 'a Sender Report before the first packet, then RTP, on the interleaved channels of SETUP');
+    assert.deepEqual(h.conn.frames.slice(1).map(([, p]) => p.readUInt16BE(2)), [1, 2, 3], 'the frame\'s packets in order');
   });
 
   it('continues the connection\'s session when SETUP and RECORD carry no Session header', async () => {

@@ -1,4 +1,4 @@
-import type { Media } from '../../formats/index.ts';
+import type { Media, RtpPacket } from '../../formats/index.ts';
 import type { MediaTransport } from '../../protocols/rtsp/index.ts';
 import type { RemoteSocket } from '../../fanout/index.ts';
 import type { RtspShardSeat } from './rtsp-fanout.ts';
@@ -19,6 +19,8 @@ export type SessionState = 'initial' | 'prePlay' | 'play' | 'preRecord' | 'recor
 export interface InterleavedWriter {
   /** Queues `$ channel length` + payload. */
   writeInterleaved(channel: number, payload: Buffer): void;
+  /** Queues the frames of `packets` on `channel` as one chunk (sharedInterleavedFrames). */
+  writeInterleavedPackets(channel: number, packets: readonly RtpPacket[]): void;
   /** Holds the frames written from now on (a reader's batch), see FrameBatchedSocket. */
   holdWrites(): void;
   /** Ends a batch: held frames go out now at the end of a frame, else within a few milliseconds. */

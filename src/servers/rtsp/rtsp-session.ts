@@ -178,7 +178,8 @@ export class RtspSession {
       afterBatch: tcp ? () => { this.endTcpBatch(tcp); this.checkBackpressure(); this.maybeMove(); } : undefined,
       onError: (err) => this.close(err),
       // Packets that fit UDP, for TCP readers too (as MediaMTX): the stream makes them once for all RTSP readers.
-      rtp: { maxPacketSize: this.opts.host.udpMaxPayloadSize },
+      // Over TCP a video frame's packets come in one unit: the connection holds its writes until a frame ends anyway.
+      rtp: { maxPacketSize: this.opts.host.udpMaxPayloadSize, frames: tcp !== undefined },
     });
     // Indexed by the media's index in the stream: the reporter's senders are addressed by it.
     const medias: Media[] = [];
@@ -303,21 +304,26 @@ export class RtspSession {
   }
 
   private writeUnit(sm: SetupMedia, _format: Format, unit: Unit): void {
-    if (!unit.rtpPackets) return;
+    const packets = unit.rtpPackets;
+    if (!packets || packets.length === 0) return;
     const t = sm.transport;
-    for (const p of unit.rtpPackets) {
+    if (t.kind === 'tcp') {
+      // Before the packets: the first one of each media goes after a Sender Report (see RtcpPlayReporter).
+      this.reporter?.onPacketsSent(sm.index, packets, unit.ntp);
+      // A video frame's packets come as one unit (ReaderRtp.frames) and go out as one chunk.
+      this.tcp?.writeInterleavedPackets(t.rtpChannel, packets);
+      if (packets[packets.length - 1]!.marker && (sm.media.kind === 'video' || !this.hasVideo)) this.isFrameEnd = true;
+      for (let k = 0; k < packets.length; k++) this.bytesSent += packets[k]!.raw.length;
+      return;
+    }
+    for (const p of packets) {
       if (t.kind === 'udp' && p.raw.length > this.opts.host.udpMaxPayloadSize) {
         this.decodeErrors.add(`RTP packet is too big (${p.raw.length} bytes) to be sent with UDP (udpMaxPayloadSize ${this.opts.host.udpMaxPayloadSize})`);
         continue;
       }
       // Before the packet: the first one of each media goes after a Sender Report (see RtcpPlayReporter).
       this.reporter?.onPacketSent(sm.index, p, unit.ntp);
-      if (t.kind === 'tcp') {
-        this.tcp?.writeInterleaved(t.rtpChannel, p.raw);
-        if (p.marker && (sm.media.kind === 'video' || !this.hasVideo)) this.isFrameEnd = true;
-      } else if (t.kind === 'udp') {
-        this.opts.host.udpRtp?.send(p.raw, t.clientRtpPort, t.clientIp);
-      }
+      if (t.kind === 'udp') this.opts.host.udpRtp?.send(p.raw, t.clientRtpPort, t.clientIp);
       this.bytesSent += p.raw.length;
     }
   }
