@@ -9,6 +9,7 @@ import { AuthError } from '../auth/index.ts';
 import { InvalidPathNameError, InvalidStateError, NoStreamAvailableError, PathNotConfiguredError } from './errors.ts';
 import { Path, isStaticSource, type PathObserver } from './path.ts';
 import { pathChange } from './path-conf-change.ts';
+import { streamCode } from './stream-code.ts';
 
 /** What the path manager needs from authentication: resolve when allowed, reject with AuthError otherwise. */
 export interface Authenticator {
@@ -137,7 +138,8 @@ export class PathManager implements PathAccess {
 
   /** PathAccess: authenticate as publisher and take the path. */
   async addPublisher(req: AccessRequest, who: Publisher, desc: Description): Promise<PublisherLease> {
-    const { pathConf, matches, user } = await this.authenticated(req);
+    // The path makes the publisher's Stream synchronously: its code is loaded (once) while the request is checked.
+    const [{ pathConf, matches, user }] = await Promise.all([this.authenticated(req), streamCode.load()]);
     // Refused before a path is made for it: a dynamic path created only to refuse would never be removed.
     if (pathConf.source !== 'publisher') {
       throw new InvalidStateError(`path '${req.pathName}' is ${pathConf.source === 'redirect' ? 'a redirect' : 'assigned to a static source'}`);

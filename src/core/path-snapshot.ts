@@ -1,4 +1,5 @@
-import { trackCodecProps, type Stream } from '../stream/index.ts';
+import type { Stream } from '../stream/index.ts';
+import { streamCode } from './stream-code.ts';
 import type { ParticipantInfo, PathSnapshot, PathTrack } from './contracts.ts';
 import { CODEC_DISPLAY_NAMES } from './track-names.ts';
 
@@ -16,7 +17,7 @@ export interface PathSnapshotInput {
 
 /** The tracks of a stream, one per format, with the properties of its current parameters (an SPS sent in band counts). */
 export function streamTracks(stream: Stream): PathTrack[] {
-  return stream.description.medias.flatMap((m) => m.formats.map((f) => ({ codec: CODEC_DISPLAY_NAMES[f.codec], codecProps: trackCodecProps(f) })));
+  return stream.description.medias.flatMap((m) => m.formats.map((f) => ({ codec: CODEC_DISPLAY_NAMES[f.codec], codecProps: streamCode.get().trackCodecProps(f) })));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { deferred, type Deferred, type Logger } from '../lib/index.ts';
 import type { PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
-import { Stream, type SubStream } from '../stream/index.ts';
+import type { Stream, SubStream } from '../stream/index.ts';
 import { startHook, startHookPair, hookEnv, type HookHandle, type HookPair } from '../hooks/index.ts';
 import type {
   DescribeResult, ParticipantInfo, PathSnapshot, Publisher, PublisherLease, Reader, ReaderLease, StaticSource,
@@ -10,6 +10,7 @@ import { InvalidStateError, NoStreamAvailableError, PathBusyError } from './erro
 import { describeTracks } from './track-names.ts';
 import { pathSnapshot } from './path-snapshot.ts';
 import { StaticSourceRunner } from './static-source-runner.ts';
+import { streamCode } from './stream-code.ts';
 
 /** What feeds the path right now. */
 type SourceState =
@@ -151,7 +152,7 @@ export class Path {
       this.removePublisher(old);
       old.close(new Error('another publisher took over the path'));
     }
-    const stream = new Stream(desc);
+    const stream = new (streamCode.get().Stream)(desc);
     const source = { kind: 'publisher' as const, who, stream, user, isReady: false };
     this.source = source;
     let released = false;
@@ -264,7 +265,7 @@ export class Path {
     const s = this.source;
     if (s.kind !== 'static' || this.closed) throw new InvalidStateError('terminated');
     if (s.stream) this.setSourceNotReady();
-    const stream = new Stream(desc);
+    const stream = new (streamCode.get().Stream)(desc);
     s.stream = stream;
     this.onStreamReady(stream, s.source.info, '');
     return stream;

@@ -3,6 +3,7 @@ import type { PathConf } from '../conf/index.ts';
 import type { Description } from '../formats/index.ts';
 import type { SubStream } from '../stream/index.ts';
 import type { StaticSource } from './contracts.ts';
+import { streamCode } from './stream-code.ts';
 
 // MediaMTX retries a failed or ended static source after this pause (internal/staticsources/handler.go).
 const RETRY_PAUSE_MS = 5000;
@@ -71,6 +72,9 @@ export class StaticSourceRunner {
       this.attempts++;
       let failure: string;
       try {
+        // setReady makes the path's Stream synchronously; a failed import counts as a failed run, and is retried.
+        await streamCode.load();
+        if (signal.aborted) break;
         await this.source.run({
           url: this.url, conf: host.conf, signal, log: host.log,
           setReady: (desc) => {

@@ -7,6 +7,7 @@ export { rescale, VIDEO_CLOCK_RATE, type Rounding } from './clock.ts';
 export { parseListenAddress, normalizeIp, AddressError, type ListenAddress } from './net-address.ts';
 export { readStartupFile } from './startup-file.ts';
 export { requireCjsPackage } from './cjs-package.ts';
+export { lazyModule, type LazyModule } from './lazy-module.ts';
 export { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';
 export { splitIceServerEntry, maskIceServerEntry, IceServerEntryError, type IceServerEntry } from './ice-server-entry.ts';
 export { TypedEmitter, type EventMap } from './typed-emitter.ts';

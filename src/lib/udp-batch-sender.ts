@@ -1,6 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from './logger.ts';
 
@@ -22,8 +23,19 @@ export interface UdpBatchAddon {
   ): void;
 }
 
-/** Where the build script puts the addon; the same relative path from src/lib (tsx) and dist/lib (built). */
-export const UDP_BATCH_ADDON_PATH = fileURLToPath(new URL('../../native/udp-batch/build/udp_batch.node', import.meta.url));
+/**
+ * The folder of package.json above `dir`: src/lib/ run by tsx and the chunks of the bundled dist/ sit at different
+ * depths below it, so a path relative to this module would be right for one layout only.
+ */
+function packageRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return dir;
+  }
+}
+
+/** Where the build script puts the addon: native/udp-batch/build/ of the package. */
+export const UDP_BATCH_ADDON_PATH = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'native', 'udp-batch', 'build', 'udp_batch.node');
 
 const loaded = new Map<string, UdpBatchAddon | undefined>();
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { Logger } from '../lib/index.ts';
+import { Logger, deferred, type Deferred } from '../lib/index.ts';
 import { waitFor } from '../../test/support/process.ts';
 import { ConnectionHost } from './connection-host.ts';
 
@@ -29,11 +29,61 @@ function client(port: number): { socket: Socket; closed: Promise<void> } {
   return { socket, closed: new Promise((r) => socket.on('close', () => r())) };
 }
 
+const NO_HOOKS = { runOnConnect: '', runOnConnectRestart: false, runOnDisconnect: '', rtspPort: 8554 };
+
+/** A host whose prepare() resolves or rejects when the test says, logging to `lines`. */
+function preparingHost(lines: string[]): { host: ConnectionHost<FakeConn>; ready: Deferred<void>; received: Buffer[] } {
+  const ready = deferred<void>();
+  const received: Buffer[] = [];
+  let isReady = false;
+  void ready.promise.then(() => { isReady = true; }, () => undefined);
+  const host = new ConnectionHost<FakeConn>({
+    connType: 'testConn', hooks: NO_HOOKS, log: Logger.create({ level: 'debug', destinations: [], sink: (l) => lines.push(l) }),
+    prepare: () => (isReady ? undefined : ready.promise),
+    create: (socket, onClose) => {
+      socket.on('data', (b: Buffer) => received.push(b));
+      return new FakeConn(socket, onClose);
+    },
+    hookLog: () => Logger.create({ level: 'debug', destinations: [], sink: () => undefined }),
+  });
+  return { host, ready, received };
+}
+
 describe('ConnectionHost', () => {
+  it('holds sockets accepted while prepare() runs, and hands them over with the bytes they sent', async () => {
+    const { host, ready, received } = preparingHost([]);
+    await host.listen('127.0.0.1:0', undefined);
+    const a = client(host.port);
+    a.socket.write('OPTIONS * RTSP/1.0\r\n\r\n');
+    const gone = client(host.port);
+    gone.socket.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(host.list().length, 0, 'nothing made before prepare() resolved');
+    ready.resolve();
+    await waitFor(() => received.length > 0, { timeoutMs: 5000, what: 'the bytes sent while the host prepared' });
+    assert.equal(Buffer.concat(received).toString(), 'OPTIONS * RTSP/1.0\r\n\r\n');
+    assert.equal(host.list().length, 1, 'the reset socket is not made a connection');
+    await host.close();
+    await a.closed;
+  });
+
+  it('closes a socket and logs the error when prepare() fails', async () => {
+    const lines: string[] = [];
+    const { host, ready } = preparingHost(lines);
+    await host.listen('127.0.0.1:0', undefined);
+    const a = client(host.port);
+    await new Promise((r) => setTimeout(r, 50));
+    ready.reject(new Error('cannot load the test code: ENOENT'));
+    await a.closed;
+    assert.equal(host.list().length, 0);
+    assert.ok(lines.some((l) => /ERR .*refused: cannot load the test code: ENOENT/.test(l)), lines.join('\n'));
+    await host.close();
+  });
+
   it('registers accepted connections, kicks one by id, forgets closed ones and closes the rest when it closes', async () => {
     const hookLines: string[] = [];
     const host = new ConnectionHost<FakeConn>({
-      connType: 'testConn', hooks: { runOnConnect: '', runOnConnectRestart: false, runOnDisconnect: '', rtspPort: 8554 },
+      connType: 'testConn', hooks: NO_HOOKS, log: Logger.create({ level: 'debug', destinations: [], sink: () => undefined }),
       create: (socket, onClose) => new FakeConn(socket, onClose),
       hookLog: () => Logger.create({ level: 'debug', destinations: [], sink: (l) => hookLines.push(l) }),
     });

@@ -15,6 +15,13 @@ export interface ConnectionHostOptions<C extends RegisteredConnection> {
   readonly hooks: ConnectionHookSettings & { rtspPort: number };
   /** Makes the connection of an accepted socket; the connection calls `onClose` once, when it closes. */
   create(socket: Socket, onClose: (c: C) => void): C;
+  /**
+   * Loads what create() needs (the connection code, imported on the first connection); undefined once it is loaded.
+   * A socket accepted meanwhile waits, its bytes buffered; if the load fails, the socket is closed and the error logged.
+   */
+  prepare?(): Promise<unknown> | undefined;
+  /** Where a failed prepare() is logged. */
+  readonly log: Logger;
   /** The logger the hooks of a connection write to. */
   hookLog(c: C): Logger;
 }
@@ -69,6 +76,24 @@ export class ConnectionHost<C extends RegisteredConnection> {
   private accept(socket: Socket): void {
     // The listener may still hand over a socket accepted while close() ran.
     if (this.closed) { socket.destroy(); return; }
+    const preparing = this.opts.prepare?.();
+    if (preparing === undefined) { this.admit(socket); return; }
+    // Until the connection takes the socket, a reset by the client must not become an uncaught 'error' event; the
+    // socket is then destroyed, which the check below sees.
+    const onEarlyError = (err: Error): void => this.opts.log.debug(`connection from ${socket.remoteAddress ?? '?'} failed before it started: ${err.message}`);
+    socket.on('error', onEarlyError);
+    preparing.then(() => {
+      socket.off('error', onEarlyError);
+      if (this.closed || socket.destroyed) { socket.destroy(); return; }
+      this.admit(socket);
+    }).catch((err: unknown) => {
+      socket.off('error', onEarlyError);
+      this.opts.log.error(`connection from ${socket.remoteAddress ?? '?'} refused: ${(err as Error).message}`);
+      socket.destroy();
+    });
+  }
+
+  private admit(socket: Socket): void {
     const conn = this.opts.create(socket, (c) => {
       this.registry.remove(c);
       this.hooks.close(c);

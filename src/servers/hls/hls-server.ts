@@ -1,12 +1,15 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { parseListenAddress, readStartupFile, type Logger, type TypedEmitter } from '../../lib/index.ts';
+import { lazyModule, parseListenAddress, readStartupFile, type Logger, type TypedEmitter } from '../../lib/index.ts';
 import type { AccessRequest, ConnectionInfo, PathAccess, PathEvents, ProtocolServer } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import type { HlsMuxerFactory, HlsMuxerSettings } from './hls-muxer-port.ts';
-import { HlsPathMuxer, type HlsMuxerSource } from './hls-path-muxer.ts';
-import { HlsRequestHandler } from './hls-request-handler.ts';
+import type { HlsPathMuxer, HlsMuxerSource } from './hls-path-muxer.ts';
+import type { HlsRequestHandler } from './hls-request-handler.ts';
 import type { TrustedProxyCheck } from '../http-request-identity.ts';
+
+/** The request code of the HLS listener, imported on the first request (hls-request-kit.ts says why). */
+const requestKit = lazyModule('the HLS request code', () => import('./hls-request-kit.ts'));
 
 // MediaMTX's hlsMuxer: closed after this long without a request, checked every second; an always-remux muxer that
 // failed is made again after a pause.
@@ -52,7 +55,9 @@ export interface HlsMuxerInfo { readonly name: string; readonly created: Date; r
  */
 export class HlsServer implements ProtocolServer<HlsLiveSettings> {
   private readonly muxers = new Map<string, HlsPathMuxer>();
-  private readonly handler: HlsRequestHandler;
+  /** Made with the first request, once the request code is loaded. */
+  private handler: HlsRequestHandler | undefined;
+  private allowOrigin: string;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly recreateTimers = new Set<NodeJS.Timeout>();
   private readonly checkTimer: NodeJS.Timeout;
@@ -60,11 +65,7 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
   private closed = false;
 
   private constructor(private readonly opts: HlsServerOptions, private readonly log: Logger) {
-    this.handler = new HlsRequestHandler({
-      paths: opts.paths, log, isTrustedProxy: opts.isTrustedProxy, writeTimeoutMs: opts.writeTimeoutMs, allowOrigin: opts.allowOrigin,
-      muxerFor: (pathName, stream, access) => this.muxerFor(pathName, stream, access),
-      readyMuxerFor: (pathName, stream) => this.readyMuxerFor(pathName, stream),
-    });
+    this.allowOrigin = opts.allowOrigin;
     const closeAfter = opts.muxerCloseAfterMs ?? CLOSE_AFTER_INACTIVITY_MS;
     this.checkTimer = setInterval(() => this.closeIdle(closeAfter), Math.min(CLOSE_CHECK_PERIOD_MS, closeAfter));
     this.checkTimer.unref();
@@ -116,7 +117,10 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
   }
 
   /** Takes a new hlsAllowOrigin. */
-  update(next: HlsLiveSettings): void { this.handler.allowOrigin = next.allowOrigin; }
+  update(next: HlsLiveSettings): void {
+    this.allowOrigin = next.allowOrigin;
+    if (this.handler) this.handler.allowOrigin = next.allowOrigin;
+  }
 
   /** Closes the listener, every connection (blocked requests included) and every muxer. */
   async close(): Promise<void> {
@@ -126,7 +130,7 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
     clearInterval(this.checkTimer);
     for (const u of this.unsubscribe) u();
     for (const t of this.recreateTimers) clearTimeout(t);
-    this.handler.close();
+    this.handler?.close();
     for (const m of [...this.muxers.values()]) m.close(new Error('terminated'));
     const http = this.http;
     if (!http) return;
@@ -144,7 +148,17 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
       connectionsCheckingInterval: Math.min(CONNECTIONS_CHECKING_INTERVAL_MS, this.opts.readTimeoutMs),
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: MAX_HEADER_BYTES, insecureHTTPParser: false,
     };
-    const onRequest = (req: IncomingMessage, res: ServerResponse): void => this.handler.handle(req, res);
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      if (this.handler) { this.handler.handle(req, res); return; }
+      requestKit.load().then(() => {
+        if (!this.closed) { this.requestHandler().handle(req, res); return; }
+        res.writeHead(503, { Connection: 'close' }).end();
+      }).catch((err: unknown) => {
+        this.log.error(`request failed: ${(err as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { Connection: 'close' });
+        res.end();
+      });
+    };
     const tls = this.opts.tls;
     const http = tls
       ? createHttpsServer({ ...serverOpts, minVersion: 'TLSv1.2', key: readStartupFile(tls.keyFile, 'hlsServerKey'), cert: readStartupFile(tls.certFile, 'hlsServerCert') }, onRequest)
@@ -164,6 +178,17 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
       http.once('error', reject);
       http.listen({ host, port }, () => { http.off('error', reject); resolve(); });
     });
+  }
+
+  /** The handler of this listener's requests, made with the first one (the request code is loaded by then). */
+  private requestHandler(): HlsRequestHandler {
+    const { opts, log } = this;
+    this.handler ??= new (requestKit.get().HlsRequestHandler)({
+      paths: opts.paths, log, isTrustedProxy: opts.isTrustedProxy, writeTimeoutMs: opts.writeTimeoutMs, allowOrigin: this.allowOrigin,
+      muxerFor: (pathName, stream, access) => this.muxerFor(pathName, stream, access),
+      readyMuxerFor: (pathName, stream) => this.readyMuxerFor(pathName, stream),
+    });
+    return this.handler;
   }
 
   /**
@@ -193,8 +218,9 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
     return m;
   }
 
+  /** Makes a path's muxer; the request code is loaded (a request, or onPathReady, waited for it). */
   private createMuxer(pathName: string, source: HlsMuxerSource, isAlways: boolean): HlsPathMuxer {
-    const m = new HlsPathMuxer({
+    const m = new (requestKit.get().HlsPathMuxer)({
       pathName, source, isAlways, settings: this.opts.muxer, createMuxer: this.opts.createMuxer, readBufferCount: this.opts.readBufferCount,
       gopReplay: this.opts.gopReplay ?? true, log: this.log,
       onClose: (closed) => this.onMuxerClosed(closed),
@@ -220,7 +246,13 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
   private onPathReady(pathName: string, stream: Stream): void {
     if (this.closed) return;
     this.muxers.get(pathName)?.close(new Error('the stream changed'));
-    this.createMuxer(pathName, { kind: 'ready', stream }, true);
+    if (requestKit.loaded) { this.createMuxer(pathName, { kind: 'ready', stream }, true); return; }
+    requestKit.load().then(() => {
+      // The path may have gone, or got a muxer from a request, while the code loaded.
+      if (this.closed || stream.isClosed || this.muxers.get(pathName)?.stream === stream) return;
+      this.muxers.get(pathName)?.close(new Error('the stream changed'));
+      this.createMuxer(pathName, { kind: 'ready', stream }, true);
+    }).catch((err: unknown) => this.log.error(`muxer of path '${pathName}' not started: ${(err as Error).message}`));
   }
 
   private onPathNotReady(pathName: string): void {

@@ -1,11 +1,14 @@
-import type { Logger } from '../../lib/index.ts';
+import { lazyModule, type Logger } from '../../lib/index.ts';
 import { ShardPool, fanoutShardCount } from '../../fanout/index.ts';
 import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
-import { RtmpStreamMuxer, type EnhancedCaps } from '../../protocols/rtmp/index.ts';
+import type { RtmpStreamMuxer, EnhancedCaps } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import { ConnectionHost, type ConnectionHookSettings } from '../connection-host.ts';
-import { OUT_CHUNK_SIZE, RtmpConn, type RtmpConnHost } from './rtmp-conn.ts';
-import { RtmpFanout } from './rtmp-fanout.ts';
+import type { RtmpConn, RtmpConnHost } from './rtmp-conn.ts';
+import type { RtmpFanout } from './rtmp-fanout.ts';
+
+/** The connection code of every RTMP/RTMPS listener, imported on the first connection (rtmp-conn-kit.ts says why). */
+const connKit = lazyModule('the RTMP connection code', () => import('./rtmp-conn-kit.ts'));
 
 /** The settings an RTMP server takes while running: runOnConnect/runOnDisconnect apply to connections opened from then on. */
 export type RtmpLiveSettings = ConnectionHookSettings;
@@ -33,7 +36,8 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly readBufferCount: number;
-  readonly fanout: RtmpFanout | undefined;
+  private readonly shardPool: ShardPool | undefined;
+  private fanoutOfPool: RtmpFanout | undefined;
   private readonly host: ConnectionHost<RtmpConn>;
   private readonly muxers = new WeakMap<Stream, Map<string, RtmpStreamMuxer>>();
 
@@ -43,14 +47,22 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
     this.host = new ConnectionHost<RtmpConn>({
       connType: secure ? 'rtmpsConn' : 'rtmpConn',
       hooks: opts,
-      create: (socket, onClose) => new RtmpConn(socket, this, { secure, log, onClose }),
+      log,
+      prepare: () => (connKit.loaded ? undefined : connKit.load()),
+      create: (socket, onClose) => new (connKit.get().RtmpConn)(socket, this, { secure, log, onClose }),
       hookLog: () => log,
     });
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
     this.readBufferCount = opts.readBufferCount;
     const shards = secure ? 0 : opts.fanoutShards ?? fanoutShardCount();
-    this.fanout = shards > 0 ? new RtmpFanout(new ShardPool({ shards, ringSize: opts.readBufferCount, log }), log) : undefined;
+    this.shardPool = shards > 0 ? new ShardPool({ shards, ringSize: opts.readBufferCount, log }) : undefined;
+  }
+
+  /** Fan-out shards players move to; asked for by connections only, so once the connection code is loaded. */
+  get fanout(): RtmpFanout | undefined {
+    if (this.shardPool) this.fanoutOfPool ??= new (connKit.get().RtmpFanout)(this.shardPool, this.log);
+    return this.fanoutOfPool;
   }
 
   /** Opens the listener. */
@@ -70,7 +82,11 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
     let byCaps = this.muxers.get(stream);
     if (!byCaps) { byCaps = new Map(); this.muxers.set(stream, byCaps); }
     let m = byCaps.get(caps.key());
-    if (!m) { m = new RtmpStreamMuxer(stream.description, OUT_CHUNK_SIZE, caps); byCaps.set(caps.key(), m); }
+    if (!m) {
+      const kit = connKit.get();
+      m = new kit.RtmpStreamMuxer(stream.description, kit.OUT_CHUNK_SIZE, caps);
+      byCaps.set(caps.key(), m);
+    }
     return m;
   }
 
@@ -92,7 +108,7 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
   async close(): Promise<void> {
     if (this.host.isClosed) return;
     await this.host.close();
-    this.fanout?.close();
+    this.shardPool?.close();
     this.log.info('listener closed');
   }
 }

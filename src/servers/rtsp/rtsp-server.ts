@@ -1,17 +1,20 @@
-import type { Logger } from '../../lib/index.ts';
+import { lazyModule, type Logger } from '../../lib/index.ts';
 import { ShardPool, fanoutShardCount } from '../../fanout/index.ts';
 import type { AuthMethod, RtspTransport } from '../../conf/index.ts';
 import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import { ConnectionHost, type ConnectionHookSettings } from '../connection-host.ts';
-import { RtspConn } from './rtsp-conn.ts';
-import { RtspSession, type RtspSessionHost } from './rtsp-session.ts';
+import type { RtspConn } from './rtsp-conn.ts';
+import type { RtspSessionHost } from './rtsp-session.ts';
 import { RtspUdpListener } from './rtsp-udp-listener.ts';
 import { MulticastAllocator, MulticastSender } from './rtsp-multicast.ts';
-import { RtspMulticastStream } from './rtsp-multicast-stream.ts';
-import { RtspServerHandler } from './rtsp-request-handler.ts';
+import type { RtspMulticastStream } from './rtsp-multicast-stream.ts';
+import type { RtspServerHandler } from './rtsp-request-handler.ts';
 import { RtspSessionRegistry } from './rtsp-session-registry.ts';
-import { RtspFanout } from './rtsp-fanout.ts';
+import type { RtspFanout } from './rtsp-fanout.ts';
+
+/** The connection code of every RTSP/RTSPS listener, imported on the first connection (rtsp-conn-kit.ts says why). */
+const connKit = lazyModule('the RTSP connection code', () => import('./rtsp-conn-kit.ts'));
 
 /** The settings an RTSP server takes while running: runOnConnect/runOnDisconnect apply to connections opened from then on. */
 export type RtspLiveSettings = ConnectionHookSettings;
@@ -53,12 +56,12 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
   readonly udpMaxPayloadSize: number;
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
-  /** The shards of this listener's TCP readers (its own pool: the RTMP server has another). */
-  readonly fanout: RtspFanout | undefined;
+  private fanoutOfPool: RtspFanout | undefined;
   private readonly host: ConnectionHost<RtspConn>;
   private readonly sessions: RtspSessionRegistry;
   private readonly multicastStreams = new Map<Stream, RtspMulticastStream>();
-  private readonly handler: RtspServerHandler;
+  /** Made with the first connection, once the connection code is loaded. */
+  private handler: RtspServerHandler | undefined;
   private readonly log: Logger;
   private readonly deadlineTimer: NodeJS.Timeout;
 
@@ -67,6 +70,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     udp: { rtp: RtspUdpListener; rtcp: RtspUdpListener } | undefined,
     private readonly multicast: { allocator: MulticastAllocator; sender: MulticastSender } | undefined,
     log: Logger,
+    private readonly shardPool: ShardPool | undefined,
   ) {
     this.log = log;
     this.udpRtp = udp?.rtp;
@@ -75,26 +79,17 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     this.udpMaxPayloadSize = opts.udpMaxPayloadSize;
     this.readTimeoutMs = opts.readTimeoutMs;
     this.writeTimeoutMs = opts.writeTimeoutMs;
-    const shards = opts.tls !== undefined ? 0 : opts.fanoutShards ?? fanoutShardCount();
-    this.fanout = shards > 0 ? new RtspFanout(new ShardPool({ shards, ringSize: opts.readBufferCount, log }), log, opts.udpMaxPayloadSize) : undefined;
-    this.sessions = new RtspSessionRegistry((seed) => new RtspSession({ ...seed, secure: opts.tls !== undefined, host: this }));
-    this.handler = new RtspServerHandler({
-      paths: opts.paths,
-      allowed: new Set(opts.protocols),
-      authMethods: opts.authMethods,
-      hasUdpListeners: udp !== undefined,
-      udpServerPorts: [udp?.rtp.port ?? 0, udp?.rtcp.port ?? 0],
-      multicastPorts: [opts.multicast?.rtpPort ?? 0, opts.multicast?.rtcpPort ?? 0],
-      multicastGroups: (stream) => this.multicastFor(stream).groups,
-      isUdpClientPortTaken: (ip, port) => (this.udpRtp?.isRegistered(ip, port) ?? false) || (this.udpRtcp?.isRegistered(ip, port) ?? false),
-    });
+    // Sessions are made by the request handler, so only after the connection code is loaded.
+    this.sessions = new RtspSessionRegistry((seed) => new (connKit.get().RtspSession)({ ...seed, secure: opts.tls !== undefined, host: this }));
     const secure = opts.tls !== undefined;
     this.host = new ConnectionHost<RtspConn>({
       connType: secure ? 'rtspsConn' : 'rtspConn',
       hooks: opts,
-      create: (socket, onClose) => new RtspConn({
+      log,
+      prepare: () => (connKit.loaded ? undefined : connKit.load()),
+      create: (socket, onClose) => new (connKit.get().RtspConn)({
         socket, secure, log, readTimeoutMs: this.readTimeoutMs, writeTimeoutMs: this.writeTimeoutMs, queueSize: this.readBufferCount,
-        handler: this.handler, sessions: this.sessions, onClose,
+        handler: this.requestHandler(), sessions: this.sessions, onClose,
       }),
       hookLog: (c) => c.log,
     });
@@ -104,6 +99,32 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
       for (const c of this.host.list()) c.checkDeadlines(now);
     }, Math.max(100, Math.min(1000, opts.readTimeoutMs / 4)));
     this.deadlineTimer.unref();
+  }
+
+  /**
+   * The shards of this listener's TCP readers (its own pool: the RTMP server has another). Asked for by sessions
+   * only, so once the connection code is loaded.
+   */
+  get fanout(): RtspFanout | undefined {
+    if (this.shardPool) this.fanoutOfPool ??= new (connKit.get().RtspFanout)(this.shardPool, this.log, this.udpMaxPayloadSize);
+    return this.fanoutOfPool;
+  }
+
+  /** The request handler shared by this listener's connections, made with the first one. */
+  private requestHandler(): RtspServerHandler {
+    const { opts, udpRtp, udpRtcp } = this;
+    const udp = udpRtp && udpRtcp ? { rtp: udpRtp, rtcp: udpRtcp } : undefined;
+    this.handler ??= new (connKit.get().RtspServerHandler)({
+      paths: opts.paths,
+      allowed: new Set(opts.protocols),
+      authMethods: opts.authMethods,
+      hasUdpListeners: udp !== undefined,
+      udpServerPorts: [udp?.rtp.port ?? 0, udp?.rtcp.port ?? 0],
+      multicastPorts: [opts.multicast?.rtpPort ?? 0, opts.multicast?.rtcpPort ?? 0],
+      multicastGroups: (stream) => this.multicastFor(stream).groups,
+      isUdpClientPortTaken: (ip, port) => (this.udpRtp?.isRegistered(ip, port) ?? false) || (this.udpRtcp?.isRegistered(ip, port) ?? false),
+    });
+    return this.handler;
   }
 
   /** Opens the listeners and logs them as MediaMTX does. */
@@ -130,8 +151,10 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
         cleanup.push(() => sender.close());
         multicast = { allocator, sender };
       }
-      const s = new RtspServer(opts, udp, multicast, log);
-      cleanup.push(() => clearInterval(s.deadlineTimer));
+      const shards = secure ? 0 : opts.fanoutShards ?? fanoutShardCount();
+      const shardPool = shards > 0 ? new ShardPool({ shards, ringSize: opts.readBufferCount, log }) : undefined;
+      const s = new RtspServer(opts, udp, multicast, log, shardPool);
+      cleanup.push(() => { clearInterval(s.deadlineTimer); s.shardPool?.close(); });
       await s.host.listen(opts.address, opts.tls ? { ...opts.tls, keyName: 'serverKey', certName: 'serverCert' } : undefined);
       const parts = [`${opts.address} (TCP)`];
       if (udp) parts.push(`${opts.rtpAddress} (UDP/RTP)`, `${opts.rtcpAddress} (UDP/RTCP)`);
@@ -182,7 +205,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     for (const m of [...this.multicastStreams.values()]) m.close();
     await Promise.all([closing, this.udpRtp?.close(), this.udpRtcp?.close()]);
     this.multicast?.sender.close();
-    this.fanout?.close();
+    this.shardPool?.close();
     this.log.info('listener closed');
   }
 
@@ -191,7 +214,7 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
     if (!mc || !this.opts.multicast) throw new Error('multicast is disabled');
     let m = this.multicastStreams.get(stream);
     if (!m) {
-      const created = new RtspMulticastStream({
+      const created = new (connKit.get().RtspMulticastStream)({
         stream, allocator: mc.allocator, sender: mc.sender, rtpPort: this.opts.multicast.rtpPort, rtcpPort: this.opts.multicast.rtcpPort,
         queueSize: this.readBufferCount, maxPacketSize: this.udpMaxPayloadSize, log: this.log.child('[multicast]'),
         onClose: () => this.multicastStreams.delete(stream),

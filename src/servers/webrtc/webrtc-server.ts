@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { openHttpListener, readStartupFile, type HttpListener, type Logger } from '../../lib/index.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { lazyModule, openHttpListener, readStartupFile, splitIceServerEntry, type HttpListener, type Logger } from '../../lib/index.ts';
 import type { AccessRequest, PathAccess, ProtocolServer } from '../../core/index.ts';
-import { negotiateWhep, negotiateWhip, parseIceServer, type IceServer } from '../../protocols/webrtc/index.ts';
+import type { IceServer } from '../../protocols/webrtc/index.ts';
 import type { TrustedProxyCheck } from '../http-request-identity.ts';
-import { WebRtcPublisherSession } from './webrtc-publisher-session.ts';
-import { WebRtcReaderSession } from './webrtc-reader-session.ts';
-import { WebRtcRequestHandler } from './webrtc-request-handler.ts';
+import type { WebRtcRequestHandler } from './webrtc-request-handler.ts';
 import type { WebRtcPeerFactory } from './webrtc-peer.ts';
 import type { WebRtcConnInfo, WebRtcSession } from './webrtc-session.ts';
 import { loadWeriftStack } from './werift-loader.ts';
 import type { WeriftTcpMux } from './werift-tcp-mux.ts';
 import type { WeriftUdpMux } from './werift-udp-mux.ts';
+
+/** The request code of the WebRTC listener, imported on the first request (webrtc-request-kit.ts says why). */
+const requestKit = lazyModule('the WebRTC request code', () => import('./webrtc-request-kit.ts'));
 
 // MediaMTX's webrtcHandshakeTimeout: ICE and DTLS must complete this long after the answer.
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -47,7 +49,9 @@ export interface WebRtcServerOptions extends WebRtcLiveSettings {
  */
 export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
   private readonly sessions = new Map<string, WebRtcSession>();
-  private readonly handler: WebRtcRequestHandler;
+  /** Made with the first request, once the request code is loaded. */
+  private handler: WebRtcRequestHandler | undefined;
+  private allowOrigin: string;
   /** The stack's peer factory: the injected one, or werift's once the first session loaded it. */
   private createPeer: WebRtcPeerFactory | undefined;
   private http: HttpListener | undefined;
@@ -56,15 +60,32 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
   private closed = false;
 
   private constructor(private readonly opts: WebRtcServerOptions, private readonly log: Logger) {
-    // Each entry is checked at start, so a bad one stops the start with its message (MediaMTX refuses the file).
-    for (const s of opts.iceServers) parseIceServer(s);
+    // Each entry is checked at start, so a bad one stops the start with its message (MediaMTX refuses the file); the
+    // check parseIceServer makes, without loading the request code.
+    for (const s of opts.iceServers) splitIceServerEntry(s);
     this.createPeer = opts.createPeer;
-    this.handler = new WebRtcRequestHandler({
-      paths: opts.paths, log, isTrustedProxy: opts.isTrustedProxy, allowOrigin: opts.allowOrigin,
+    this.allowOrigin = opts.allowOrigin;
+  }
+
+  /** The handler of this listener's requests, made with the first one (the request code is loaded by then). */
+  private requestHandler(): WebRtcRequestHandler {
+    const { opts, log } = this;
+    this.handler ??= new (requestKit.get().WebRtcRequestHandler)({
+      paths: opts.paths, log, isTrustedProxy: opts.isTrustedProxy, allowOrigin: this.allowOrigin,
       iceServers: () => this.iceServers(),
       startSession: (role, access, offer, remoteAddr) => this.startSession(role, access, offer, remoteAddr),
       session: (id) => this.sessions.get(id),
     });
+    return this.handler;
+  }
+
+  /** Handles a request, loading the request code on the first one; the listener logs a failure and answers 500. */
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.handler) {
+      await requestKit.load();
+      if (this.closed) { res.writeHead(503, { Connection: 'close' }).end(); return; }
+    }
+    await this.requestHandler().handle(req, res);
   }
 
   /** Opens the listener. */
@@ -80,7 +101,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
       }
       server.http = await openHttpListener({
         address: opts.address, readTimeoutMs: opts.readTimeoutMs,
-        handler: (req, res) => server.handler.handle(req, res),
+        handler: (req, res) => server.handle(req, res),
         onError: (err) => log.warn(`request failed: ${err.message}`),
         ...(opts.tls ? { tls: { key: readStartupFile(opts.tls.keyFile, 'webrtcServerKey'), cert: readStartupFile(opts.tls.certFile, 'webrtcServerCert') } } : {}),
       });
@@ -107,7 +128,10 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
   }
 
   /** Takes a new webrtcAllowOrigin. */
-  update(next: WebRtcLiveSettings): void { this.handler.allowOrigin = next.allowOrigin; }
+  update(next: WebRtcLiveSettings): void {
+    this.allowOrigin = next.allowOrigin;
+    if (this.handler) this.handler.allowOrigin = next.allowOrigin;
+  }
 
   /** Closes the listener and every session. */
   async close(): Promise<void> {
@@ -122,6 +146,7 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
 
   /** Forwards a viewer's key frame request to the path's publisher when it is a WHIP session. */
   private requestKeyframe(pathName: string): void {
+    const { WebRtcPublisherSession } = requestKit.get();
     for (const s of this.sessions.values()) if (s instanceof WebRtcPublisherSession && s.pathName === pathName) s.requestKeyframe();
   }
 
@@ -133,10 +158,11 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
     return this.createPeer;
   }
 
-  private iceServers(): IceServer[] { return this.opts.iceServers.map((s) => parseIceServer(s)); }
+  private iceServers(): IceServer[] { return this.opts.iceServers.map((s) => requestKit.get().parseIceServer(s)); }
 
   private async startSession(role: 'whep' | 'whip', access: AccessRequest, offer: string, remoteAddr: string): Promise<{ session: WebRtcSession; answer: string }> {
     if (this.closed) throw new Error('terminated');
+    const { WebRtcPublisherSession, WebRtcReaderSession, negotiateWhep, negotiateWhip } = await requestKit.load();
     const createPeer = await this.peerFactory();
     if (this.closed) throw new Error('terminated');
     const id = randomUUID();
