@@ -2,7 +2,8 @@ import { run, start, type Running } from './process.ts';
 
 /** Pids of the running fan-out shard processes (docs/multicore-fanout.md). */
 export async function shardPids(): Promise<number[]> {
-  const r = await run('pgrep', ['-f', 'fanout/shard-main'], { timeoutMs: 5000 });
+  // The entry is src/fanout/shard-main.ts under tsx and dist/shard-main.js in the bundle.
+  const r = await run('pgrep', ['-f', 'shard-main\\.(ts|js)'], { timeoutMs: 5000 });
   return r.stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
 }
 
