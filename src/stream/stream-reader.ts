@@ -35,7 +35,7 @@ export interface ReaderRtp {
   /**
    * The packets of a video access unit come in one unit, when its last packet arrives, instead of one unit per packet
    * of the publisher (FrameBatcher). For readers that send a frame's packets together anyway (RTSP over TCP holds
-   * its writes until a frame ends): one queue entry, one callback and one write per frame rather than per packet.
+   * its writes until a frame ends; over UDP they leave in one batch): one queue entry and one callback per frame.
    * The queue then counts frames, as MediaMTX's does for every reader. Ignored with `fromPayloads` (whole units already).
    */
   readonly frames?: boolean;

@@ -12,6 +12,7 @@ import { RtspSessionRegistry, type RtspSessionOwner } from './rtsp-session-regis
 import { credentialsFromRequest } from './rtsp-credentials.ts';
 import type { RtspConnContext, RtspHandled } from './rtsp-conn-context.ts';
 import type { InterleavedWriter } from './rtsp-session-types.ts';
+import type { RtspUdpListener } from './rtsp-udp-listener.ts';
 
 const SDP = [
   'v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=cam', 'c=IN IP4 0.0.0.0', 't=0 0',
@@ -62,9 +63,9 @@ afterEach(() => {
   for (const r of registries.splice(0)) for (const s of r.list()) s.close();
 });
 
-function harness() {
+function harness(sessionHost: RtspSessionHost = host) {
   const paths = new FakePathAccess();
-  const registry = new RtspSessionRegistry((seed) => new RtspSession({ ...seed, secure: false, host }));
+  const registry = new RtspSessionRegistry((seed) => new RtspSession({ ...seed, secure: false, host: sessionHost }));
   registries.push(registry);
   const handler = new RtspServerHandler({
     paths, allowed: new Set(['udp', 'multicast', 'tcp']), authMethods: ['basic', 'digest'], hasUdpListeners: true,
@@ -93,6 +94,9 @@ async function announced(h: ReturnType<typeof harness>, sdp = SDP): Promise<stri
   assert.equal(r.response.statusCode, 200);
   return sessionId(r);
 }
+
+/** The stream the harness's path `cam` serves. */
+const stream = (h: ReturnType<typeof harness>): Stream => h.paths.streams.get('cam')!;
 
 async function setUpReader(h: ReturnType<typeof harness>): Promise<string> {
   h.paths.streams.set('cam', new Stream(DESCRIPTION));
@@ -175,6 +179,27 @@ describe('RtspServerHandler', () => {
     assert.deepEqual(written, ['0:undefined', '0:undefined', '3:frame', '3:frame'], 'a frame is written when its last packet arrives, and sent at once');
     assert.deepEqual(h.conn.frames.map(([ch]) => ch), [1, 0, 0, 0], 'a Sender Report before the first packet, then RTP, on the interleaved channels of SETUP');
     assert.deepEqual(h.conn.frames.slice(1).map(([, p]) => p.readUInt16BE(2)), [1, 2, 3], 'the frame\'s packets in order');
+  });
+
+  it('sends a UDP reader\'s video frame as its datagrams when its last packet arrives', async () => {
+    const sent: [number, number][] = [];
+    // Only what a reading session uses of the server's RTP and RTCP sockets: send, and register for receiver reports.
+    const udp = { send: (msg: Buffer, port: number) => { sent.push([port, msg.readUInt16BE(2)]); }, register: () => () => undefined };
+    const h = harness({ ...host, udpRtp: udp as unknown as RtspUdpListener, udpRtcp: { ...udp, send: () => undefined } as unknown as RtspUdpListener });
+    h.paths.streams.set('cam', new Stream(DESCRIPTION));
+    const setup = await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP;unicast;client_port=5000-5001' });
+    const play = await h.send('PLAY', URL, { Session: sessionId(setup) });
+    play.afterSend!();
+    const [video] = DESCRIPTION.medias;
+    const counts: number[] = [];
+    for (const [seq, marker] of [[1, false], [2, false], [3, true], [4, false]] as const) {
+      const pkt = buildRtpPacket({ marker, payloadType: 96, sequenceNumber: seq, timestamp: seq < 4 ? 3000 : 6000, ssrc: 1, payload: Buffer.from([0x41, seq]) });
+      stream(h).writeRtpPacket(video!, video!.formats[0]!, pkt, new Date());
+      await new Promise((r) => setImmediate(r));
+      counts.push(sent.length);
+    }
+    assert.deepEqual(counts, [0, 0, 3, 3], 'the frame goes when its last packet arrives; the next one waits');
+    assert.deepEqual(sent, [[5000, 1], [5000, 2], [5000, 3]], 'to the client\'s RTP port, in order');
   });
 
   it('continues the connection\'s session when SETUP and RECORD carry no Session header', async () => {

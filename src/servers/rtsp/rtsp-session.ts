@@ -178,8 +178,9 @@ export class RtspSession {
       afterBatch: tcp ? () => { this.endTcpBatch(tcp); this.checkBackpressure(); this.maybeMove(); } : undefined,
       onError: (err) => this.close(err),
       // Packets that fit UDP, for TCP readers too (as MediaMTX): the stream makes them once for all RTSP readers.
-      // Over TCP a video frame's packets come in one unit: the connection holds its writes until a frame ends anyway.
-      rtp: { maxPacketSize: this.opts.host.udpMaxPayloadSize, frames: tcp !== undefined },
+      // A video frame's packets come in one unit (one queue entry and callback per frame): over TCP the connection
+      // holds its writes until a frame ends anyway; over UDP they leave in one batch of datagrams.
+      rtp: { maxPacketSize: this.opts.host.udpMaxPayloadSize, frames: true },
     });
     // Indexed by the media's index in the stream: the reporter's senders are addressed by it.
     const medias: Media[] = [];
