@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { SharedJoin } from './shared-join.ts';
 
 /** How long the tail of a frame may wait in a held socket for the rest of the frame (or the next one). */
 export const FRAME_FLUSH_DELAY_MS = 10;
@@ -15,20 +16,38 @@ function flushDue(): void {
 }
 
 /**
- * Holds a socket's writes (cork) until a frame ends, so that a reader gets one writev per frame instead of one
- * per packet or per batch (docs/performance.md, batch writes per reader). A frame's packets usually arrive from the
- * publisher in a few reads; whatever is held without a frame end goes out within FRAME_FLUSH_DELAY_MS anyway.
+ * Holds a socket's writes until a frame ends, so that a reader sends one write per frame instead of one per packet
+ * or per batch (docs/performance.md, batch writes per reader). A frame's packets usually arrive from the publisher in
+ * a few reads; whatever is held without a frame end goes out within FRAME_FLUSH_DELAY_MS anyway. What is held goes
+ * out as one buffer, joined once for every reader of the stream holding the same buffers (SharedJoin); a batch too
+ * large to copy goes out as one writev (cork/uncork).
  */
 export class FrameBatchedSocket {
   private isHolding = false;
+  private readonly parts: Buffer[] = [];
+  private heldBytes = 0;
+  private join: SharedJoin | undefined;
 
   constructor(private readonly socket: Writable) {}
 
-  /** Starts holding writes (idempotent). */
-  hold(): void {
+  /** Bytes held, not yet handed to the socket. */
+  get held(): number { return this.heldBytes; }
+
+  /**
+   * Starts holding writes (idempotent). `join`: where batches are joined, shared by the readers whose batches hold
+   * the same buffers (one per stream); without it each batch is joined for this socket alone.
+   */
+  hold(join?: SharedJoin): void {
     if (this.isHolding || this.socket.destroyed) return;
     this.isHolding = true;
-    this.socket.cork();
+    this.join = join;
+  }
+
+  /** Writes `b`, or holds it while a batch is held. */
+  write(b: Buffer): void {
+    if (!this.isHolding) { this.socket.write(b); return; }
+    this.parts.push(b);
+    this.heldBytes += b.length;
   }
 
   /**
@@ -47,6 +66,19 @@ export class FrameBatchedSocket {
     due.delete(this);
     if (!this.isHolding) return;
     this.isHolding = false;
-    this.socket.uncork();
+    const parts = this.parts;
+    const bytes = this.heldBytes;
+    this.heldBytes = 0;
+    if (parts.length === 0) return;
+    if (parts.length === 1) {
+      this.socket.write(parts[0]!);
+    } else if (SharedJoin.fits(parts, bytes)) {
+      this.socket.write(this.join ? this.join.join(parts, bytes) : Buffer.concat(parts, bytes));
+    } else {
+      this.socket.cork();
+      for (const p of parts) this.socket.write(p);
+      this.socket.uncork();
+    }
+    parts.length = 0;
   }
 }

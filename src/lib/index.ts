@@ -19,6 +19,7 @@ export {
   normalizeFingerprint, certificateFingerprint, connectPinnedTls, pinnedHttpsOptions, isUntrustedCertificateError, tlsErrorMessage, type PinnedTlsOptions,
 } from './tls-fingerprint.ts';
 export { FrameBatchedSocket, FRAME_FLUSH_DELAY_MS } from './frame-batched-socket.ts';
+export { SharedJoin, SHARED_JOIN_MAX_BYTES, SHARED_JOIN_MAX_PARTS } from './shared-join.ts';
 export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH, type UdpBatchAddon, type UdpBatchSenderOptions, type UdpBatchSenderStats } from './udp-batch-sender.ts';
 export {
   holdYoungGeneration, capYoungGeneration, releaseYoungGeneration, BUSY_SCAVENGE_MS_PER_SECOND, BUSY_YOUNG_GENERATION_CAP_BYTES, type YoungGenerationLoad, youngGenerationBytes, youngGenerationCap, YOUNG_GENERATION_CAP_BYTES, YOUNG_GENERATION_ENV,

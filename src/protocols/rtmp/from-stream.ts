@@ -3,7 +3,7 @@ import {
   H264NaluType, h265NaluType, H265NaluType, nalusToAvcc, parseMpegAudioHeader, parseVp9KeyFrame,
 } from '../../codecs/index.ts';
 import { opusChannels, type Description, type Format, type FormatOf, type Media, type PayloadByCodec } from '../../formats/index.ts';
-import { rescale } from '../../lib/index.ts';
+import { rescale, SharedJoin } from '../../lib/index.ts';
 import type { Unit } from '../../stream/index.ts';
 import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
 import { serializeRtmpMessage } from './chunk-writer.ts';
@@ -168,6 +168,8 @@ export class RtmpStreamMuxer {
   readonly audio: AnyRtmpAudioTrack | undefined;
   /** Tracks left out, each with the reason, for the log ("track …"). */
   readonly skipped: string[] = [];
+  /** Where a player's batch (audio messages and the next video message) is joined once for all players (SharedJoin). */
+  readonly join = new SharedJoin();
   /** The current video sequence header body; frames before the first one are held back (undecodable). */
   private config: Buffer | undefined;
   private readonly cache = new WeakMap<Unit, Buffer | null>();

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Logger } from '../../lib/index.ts';
+import { FrameBatchedSocket, type Logger } from '../../lib/index.ts';
 import type { RtmpStreamMuxer } from '../../protocols/rtmp/index.ts';
 import { StreamReader, type Stream } from '../../stream/index.ts';
 import type { RtmpFanout, RtmpShardSeat } from './rtmp-fanout.ts';
@@ -23,11 +23,13 @@ export interface RtmpPlayerOptions {
 
 /**
  * Sends a stream to one RTMP player: headers, then the GOP cache from its key frame (instant start), then live
- * units, as shared bytes from the stream's muxer, batched per event-loop turn with cork/uncork. The GOP cache is
+ * units, as shared bytes from the stream's muxer, batched per event-loop turn into one write (FrameBatchedSocket). The GOP cache is
  * walked at the socket's pace (checkBackpressure pauses it as it pauses live units), never through the queue.
  */
 export class RtmpPlayer {
   private readonly reader: StreamReader;
+  /** Holds a batch's messages and sends them as one buffer, joined once for the stream's players. */
+  private readonly batched: FrameBatchedSocket;
   private started = false;
   private writeTimer: NodeJS.Timeout | undefined;
   /** Set once the player stopped reading to move to a shard. */
@@ -36,11 +38,13 @@ export class RtmpPlayer {
 
   constructor(private readonly o: RtmpPlayerOptions) {
     const { socket, muxer } = o;
+    const batched = new FrameBatchedSocket(socket);
+    this.batched = batched;
     this.write(muxer.headerBytes());
     this.reader = new StreamReader({
       // Entries are frames: an RTSP source's fragments of an access unit are not queued, as they carry nothing for RTMP.
       queueSize: o.queueSize, log: o.log, onError: o.onError, entries: 'frames',
-      beforeBatch: () => socket.cork(), afterBatch: () => { socket.uncork(); this.checkBackpressure(); this.maybeMove(); },
+      beforeBatch: () => batched.hold(muxer.join), afterBatch: () => { batched.flush(); this.checkBackpressure(); this.maybeMove(); },
     });
     const v = muxer.video;
     const a = muxer.audio;
@@ -110,7 +114,7 @@ export class RtmpPlayer {
   }
 
   private write(b: Buffer): void {
-    this.o.socket.write(b);
+    this.batched.write(b);
     this.o.onBytes(b.length);
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { FrameBatchedSocket, normalizeIp, type Logger } from '../../lib/index.ts';
+import { FrameBatchedSocket, normalizeIp, type Logger, type SharedJoin } from '../../lib/index.ts';
 import {
   RtspConnReader, serializeResponse, sharedInterleavedFrame, sharedInterleavedFrames, type RtspRequest,
 } from '../../protocols/rtsp/index.ts';
@@ -83,8 +83,8 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   }
 
   get isSecure(): boolean { return this.opts.secure; }
-  get writableLength(): number { return (this.remote ?? this.opts.socket).writableLength; }
-  holdWrites(): void { if (!this.remote) this.batched.hold(); }
+  get writableLength(): number { return this.remote ? this.remote.writableLength : this.opts.socket.writableLength + this.batched.held; }
+  holdWrites(join?: SharedJoin): void { if (!this.remote) this.batched.hold(join); }
   endBatch(isFrameEnd: boolean): void { if (!this.remote) this.batched.endBatch(isFrameEnd); }
   flushWrites(): void { this.batched.flush(); }
   onceDrain(cb: () => void): void { this.opts.socket.once('drain', cb); }
@@ -275,7 +275,7 @@ export class RtspConn implements RtspConnContext, RtspSessionOwner, InterleavedW
   /** Writes to the client: on the socket, or once moved through the shard (which counts the bytes it writes). */
   private write(b: Buffer): void {
     if (this.remote) { this.remote.write(b); return; }
-    this.opts.socket.write(b);
+    this.batched.write(b);
     this.bytesSent += b.length;
   }
 }

@@ -1,4 +1,5 @@
 import type { Media, RtpPacket } from '../../formats/index.ts';
+import type { SharedJoin } from '../../lib/index.ts';
 import type { MediaTransport } from '../../protocols/rtsp/index.ts';
 import type { RemoteSocket } from '../../fanout/index.ts';
 import type { RtspShardSeat } from './rtsp-fanout.ts';
@@ -21,8 +22,11 @@ export interface InterleavedWriter {
   writeInterleaved(channel: number, payload: Buffer): void;
   /** Queues the frames of `packets` on `channel` as one chunk (sharedInterleavedFrames). */
   writeInterleavedPackets(channel: number, packets: readonly RtpPacket[]): void;
-  /** Holds the frames written from now on (a reader's batch), see FrameBatchedSocket. */
-  holdWrites(): void;
+  /**
+   * Holds the frames written from now on (a reader's batch), see FrameBatchedSocket; `join` joins them once for the
+   * stream's readers.
+   */
+  holdWrites(join?: SharedJoin): void;
   /** Ends a batch: held frames go out now at the end of a frame, else within a few milliseconds. */
   endBatch(isFrameEnd: boolean): void;
   /** Sends held frames now. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCounter, type Logger } from '../../lib/index.ts';
+import { ErrorCounter, SharedJoin, type Logger } from '../../lib/index.ts';
 import { parseRtpPacket, type Description, type Format, type Media } from '../../formats/index.ts';
 import { StreamReader, type Stream, type Unit } from '../../stream/index.ts';
 import type { ParticipantInfo, PublisherLease, ReaderLease } from '../../core/index.ts';
@@ -21,6 +21,15 @@ const FLUSH_AT_BYTES = 256 * 1024;
 const SEAT_RETRY_MS = 1000;
 // How often a moving reader checks that its socket has sent everything.
 const DRAIN_POLL_MS = 5;
+
+// Per stream, where the batches of its TCP readers are joined once for all of them (SharedJoin).
+const tcpJoins = new WeakMap<Stream, SharedJoin>();
+
+function tcpJoinOf(stream: Stream): SharedJoin {
+  let j = tcpJoins.get(stream);
+  if (!j) { j = new SharedJoin(); tcpJoins.set(stream, j); }
+  return j;
+}
 
 /** What a session needs from its server. */
 export interface RtspSessionHost {
@@ -171,10 +180,11 @@ export class RtspSession {
   private startReader(lease: ReaderLease): void {
     const tcp = this.tcp;
     const fanout = this.opts.host.fanout;
+    const join = tcp ? tcpJoinOf(lease.stream) : undefined;
     const reader = new StreamReader({
       queueSize: this.opts.host.readBufferCount,
       log: this.log,
-      beforeBatch: tcp ? () => tcp.holdWrites() : undefined,
+      beforeBatch: tcp ? () => tcp.holdWrites(join) : undefined,
       afterBatch: tcp ? () => { this.endTcpBatch(tcp); this.checkBackpressure(); this.maybeMove(); } : undefined,
       onError: (err) => this.close(err),
       // Packets that fit UDP, for TCP readers too (as MediaMTX): the stream makes them once for all RTSP readers.
