@@ -260,6 +260,11 @@ describe('the mediamtx bin', () => {
     // The project's own build (type check, then the esbuild bundle of scripts/build-dist.ts).
     const build = await run('npm', ['run', '--silent', 'build'], { timeoutMs: 120_000, cwd: dir });
     assert.equal(build.code, 0, shown(build));
+    // Source maps beside the chunks, linked, naming src/ (what `node --enable-source-maps` maps stack traces with).
+    assert.match(readFileSync(join(dir, 'dist', 'main.js'), 'utf8'), /\/\/# sourceMappingURL=main\.js\.map\n?$/);
+    const map = JSON.parse(readFileSync(join(dir, 'dist', 'main.js.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    assert.ok(map.sources.includes('../src/main.ts'), `sources: ${map.sources.join(', ')}`);
+    assert.equal(map.sourcesContent, undefined, 'the maps point at src/ rather than carrying it');
     // A source edited after the build: the bin must run it, not the stale dist/.
     const versionFile = join(dir, 'src', 'app', 'version.ts');
     writeFileSync(versionFile, readFileSync(versionFile, 'utf8').replace(/'v[^']*'/, '\'v9.9.9\''));
