@@ -35,6 +35,12 @@ describe('httpRequestIdentity', () => {
     assert.deepEqual(httpRequestIdentity(req({ authorization: 'Bearer eyJhbGciOi.x.y' }), trusted([])), { ip: '10.0.0.9', token: 'eyJhbGciOi.x.y' });
   });
 
+  it('reads the same from a request of the fast path (fields and the socket\'s address, no IncomingMessage)', () => {
+    const fast = { headers: { authorization: b('u:p'), 'x-forwarded-for': '1.2.3.4' }, remoteAddress: '::ffff:10.0.0.9' };
+    assert.deepEqual(httpRequestIdentity(fast, trusted([])), { ip: '10.0.0.9', credentials: { kind: 'plain', user: 'u', pass: 'p' } });
+    assert.equal(httpRequestIdentity(fast, trusted(['10.0.0.9'])).ip, '1.2.3.4', 'a trusted proxy\'s X-Forwarded-For');
+  });
+
   it('gives no credentials for a missing or malformed header', () => {
     for (const authorization of [undefined, b('nocolon'), 'Basic !!!', 'Digest x']) {
       const r = httpRequestIdentity(req(authorization === undefined ? {} : { authorization }), trusted([]));

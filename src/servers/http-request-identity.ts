@@ -34,12 +34,19 @@ function forwardedClient(value: string, isTrusted: TrustedProxyCheck): string | 
   return undefined;
 }
 
+/** What an HTTP request identity is read from: its header fields (lower-case names) and the socket's address. */
+export interface HttpRequestLike {
+  readonly headers: IncomingHttpHeaders;
+  readonly remoteAddress: string | undefined;
+}
+
 /** Who an HTTP request says it is, for an AccessRequest: its IP, and its `Authorization` (Basic, or a Bearer token), User-Agent. */
-export function httpRequestIdentity(req: IncomingMessage, isTrusted: TrustedProxyCheck): Pick<AccessRequest, 'ip' | 'credentials' | 'token' | 'userAgent'> {
+export function httpRequestIdentity(req: IncomingMessage | HttpRequestLike, isTrusted: TrustedProxyCheck): Pick<AccessRequest, 'ip' | 'credentials' | 'token' | 'userAgent'> {
   const { credentials, token } = httpRequestCredentials(req.headers.authorization);
   const userAgent = req.headers['user-agent'];
+  const remoteAddress = 'socket' in req ? req.socket.remoteAddress : req.remoteAddress;
   return {
-    ip: httpClientIp(req.socket.remoteAddress, req.headers, isTrusted),
+    ip: httpClientIp(remoteAddress, req.headers, isTrusted),
     ...(credentials ? { credentials } : {}), ...(token !== undefined ? { token } : {}), ...(userAgent !== undefined ? { userAgent } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../../lib/index.ts';
+import type { FastHttpRequest, Logger } from '../../lib/index.ts';
 import {
   InvalidPathNameError, InvalidStateError, NoStreamAvailableError, PathNotConfiguredError,
   type AccessRequest, type PathAccess,
@@ -10,8 +10,8 @@ import { loadHlsJs, warmHlsJs } from './hls-js-asset.ts';
 import { HLS_PAGE_HTML } from './hls-page.ts';
 import type { HlsPathMuxer } from './hls-path-muxer.ts';
 import type { HlsFileRequest } from './hls-muxer-port.ts';
-import { httpRequestIdentity, type TrustedProxyCheck } from '../http-request-identity.ts';
-import { writeHlsResponse } from './hls-response-writer.ts';
+import { httpRequestIdentity, type HttpRequestLike, type TrustedProxyCheck } from '../http-request-identity.ts';
+import { hlsWireResponse, writeHlsResponse, type HlsResponseLike } from './hls-response-writer.ts';
 import { HlsRouteCache } from './hls-route.ts';
 
 /** What the request handler needs from its server. */
@@ -35,25 +35,45 @@ interface AbortScope {
   closes: number;
 }
 
+/** Where the end of an exchange is seen: a node:http response (responseEnd), or a request of the fast path. */
+interface ExchangeEnd {
+  /** True when the exchange ended before its answer. */
+  readonly isGone: boolean;
+  /** Calls `cb` once if it ends before its answer; returns the unhook. */
+  onGone(cb: () => void): () => void;
+}
+
+/** The end of a node:http exchange: its response closed before it finished (the client went away). */
+function responseEnd(res: ServerResponse): ExchangeEnd {
+  return {
+    get isGone() { return res.destroyed && !res.writableFinished; },
+    onGone(cb) {
+      const onClose = (): void => { if (!res.writableFinished) cb(); };
+      res.on('close', onClose);
+      return () => { res.off('close', onClose); };
+    },
+  };
+}
+
 /**
  * A request's cancellation (the client went away, the server closes). Nothing is hooked per request until a wait
- * calls `hook`: most requests are answered at once, and a 'close' listener and a place in the handler's set per
- * request are a measurable part of their cost. Until then `isAborted` reads the response's state (destroyed before it
- * finished: the 'close' the listener would have seen) and whether close() ran since it began.
+ * calls `hook`: most requests are answered at once, and a close listener and a place in the handler's set per
+ * request are a measurable part of their cost. Until then `isAborted` reads the exchange's state and whether close()
+ * ran since it began.
  */
 class RequestAbort {
-  private onClose: (() => void) | undefined;
+  private unhookEnd: (() => void) | undefined;
   /** What the waits of this request hooked (one at a time in practice). */
   private readonly hooked = new Set<() => void>();
   private aborted = false;
   private readonly closesAtStart: number;
 
-  constructor(private readonly res: ServerResponse, private readonly scope: AbortScope) {
+  constructor(private readonly end: ExchangeEnd, private readonly scope: AbortScope) {
     this.closesAtStart = scope.closes;
   }
 
   get isAborted(): boolean {
-    return this.aborted || this.scope.closes !== this.closesAtStart || (this.res.destroyed && !this.res.writableFinished);
+    return this.aborted || this.scope.closes !== this.closesAtStart || this.end.isGone;
   }
 
   /** Calls `cb` once when the request ends before its answer; returns the unhook, or undefined if it has ended. */
@@ -62,10 +82,8 @@ class RequestAbort {
       this.aborted = true;
       return undefined;
     }
-    if (!this.onClose) {
-      const onClose = (): void => { if (!this.res.writableFinished) this.abort(); };
-      this.onClose = onClose;
-      this.res.on('close', onClose);
+    if (!this.unhookEnd) {
+      this.unhookEnd = this.end.onGone(() => this.abort());
       this.scope.waiting.add(this);
     }
     this.hooked.add(cb);
@@ -82,8 +100,8 @@ class RequestAbort {
 
   /** Unhooks what `hook` hooked (the request is answered). */
   release(): void {
-    if (!this.onClose) return;
-    this.res.off('close', this.onClose);
+    if (!this.unhookEnd) return;
+    this.unhookEnd();
     this.scope.waiting.delete(this);
   }
 }
@@ -197,73 +215,135 @@ export class HlsRequestHandler {
     void writeHlsResponse(req, res, { status: 200, headers, body }, { writeTimeoutMs: this.opts.writeTimeoutMs });
   }
 
-  /** Authenticates, then serves the page (file undefined) or a muxer file. */
-  private async serveStream(req: IncomingMessage, res: ServerResponse, pathName: string, query: string, file: string | undefined): Promise<void> {
-    const access: AccessRequest = {
-      pathName, query, protocol: 'hls', action: 'read',
-      ...httpRequestIdentity(req, this.opts.isTrustedProxy),
-    };
-    const abort = new RequestAbort(res, this.aborts);
+  /**
+   * Handles a request of the fast path (lib/http1-fast-path.ts): the muxer files, nearly every request of a player.
+   * Anything else (the page, hls.js, redirects, refusals of the route) is left to node:http: false.
+   */
+  handleFast(req: FastHttpRequest): boolean {
+    const route = this.routes.route(req.target);
+    if (route.kind !== 'file') return false;
+    const { log } = this.opts;
+    if (log.enabled('debug')) log.debug(`[conn ${req.remoteAddress}:${req.remotePort}] ${req.method} ${req.target}`);
+    void this.serveFileFast(req, route.pathName, route.query, route.file);
+    return true;
+  }
+
+  /** serveStream for a muxer file asked through the fast path. */
+  private async serveFileFast(req: FastHttpRequest, pathName: string, query: string, file: string): Promise<void> {
+    const access = this.accessOf(pathName, query, req);
+    const abort = new RequestAbort(req, this.aborts);
     try {
-      const d = await this.opts.paths.describe(access);
-      if (!('stream' in d)) throw new NoStreamAvailableError(pathName);
-      if (abort.isAborted) return;
-      if (file === undefined) {
-        // The page makes the muxer at once (as MediaMTX), so the playlist is under way while hls.js loads.
-        this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => this.opts.log.debug(`muxer of ${pathName}: ${(err as Error).message}`));
-        this.page(res, 200);
-        return;
-      }
-      let muxer = this.opts.readyMuxerFor?.(pathName, d.stream);
-      if (muxer === undefined) {
-        muxer = await this.opts.muxerFor(pathName, d.stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
-        if (abort.isAborted) return;
-      }
-      const r = await muxer.handle(new FileRequest(file, query, req.headers['if-none-match'], abort));
-      const streamed = writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, headers: this.common, sent: muxer });
-      if (streamed) await streamed;
+      const got = await this.muxerFile(access, abort, file, query, req.headers['if-none-match']);
+      if (got === undefined) return;
+      const w = hlsWireResponse(got.response, req.headers['accept-encoding'], this.common);
+      // Bodies read from hlsDirectory are streamed by node:http's path; the fast path is off with hlsDirectory.
+      if (w.body !== undefined && !Buffer.isBuffer(w.body)) throw new Error('a streamed body on the fast path');
+      if (w.body !== undefined && req.method === 'GET') got.muxer.bytesSent += w.body.length;
+      req.respond(w.status, w.headers, w.body);
     } catch (err) {
-      this.fail(res, err, file === undefined);
+      const r = this.refusal(err, false);
+      req.respond(r.status, { ...this.common, ...r.headers }, r.body);
     } finally {
       abort.release();
     }
   }
 
-  /** Maps a refusal to its status: 401 with the Basic challenge, 404 for a missing stream (the page, for browsers), 400, 503. */
-  private fail(res: ServerResponse, err: unknown, isPage: boolean): void {
-    if (res.headersSent) { res.destroy(); return; }
-    this.setCommonHeaders(res);
+  /** The AccessRequest of a request for a path. */
+  private accessOf(pathName: string, query: string, req: IncomingMessage | HttpRequestLike): AccessRequest {
+    return { pathName, query, protocol: 'hls', action: 'read', ...httpRequestIdentity(req, this.opts.isTrustedProxy) };
+  }
+
+  /** The path's stream, after its read authentication. */
+  private async streamOf(access: AccessRequest): Promise<Stream> {
+    const d = await this.opts.paths.describe(access);
+    if (!('stream' in d)) throw new NoStreamAvailableError(access.pathName);
+    return d.stream;
+  }
+
+  /** The muxer's answer for a file, after authentication; undefined when the request ended meanwhile. */
+  private async muxerFile(access: AccessRequest, abort: RequestAbort, file: string, query: string, ifNoneMatch: string | string[] | undefined): Promise<{ muxer: HlsPathMuxer; response: HlsResponseLike } | undefined> {
+    const stream = await this.streamOf(access);
+    if (abort.isAborted) return undefined;
+    let muxer = this.opts.readyMuxerFor?.(access.pathName, stream);
+    if (muxer === undefined) {
+      muxer = await this.opts.muxerFor(access.pathName, stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
+      if (abort.isAborted) return undefined;
+    }
+    const tag = typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined;
+    return { muxer, response: await muxer.handle(new FileRequest(file, query, tag, abort)) };
+  }
+
+  /** Authenticates, then serves the page (file undefined) or a muxer file. */
+  private async serveStream(req: IncomingMessage, res: ServerResponse, pathName: string, query: string, file: string | undefined): Promise<void> {
+    const access = this.accessOf(pathName, query, req);
+    const abort = new RequestAbort(responseEnd(res), this.aborts);
+    try {
+      if (file === undefined) {
+        const stream = await this.streamOf(access);
+        if (abort.isAborted) return;
+        // The page makes the muxer at once (as MediaMTX), so the playlist is under way while hls.js loads.
+        this.opts.muxerFor(pathName, stream, access).catch((err: unknown) => this.opts.log.debug(`muxer of ${pathName}: ${(err as Error).message}`));
+        this.send(res, pageResponse(200));
+        return;
+      }
+      const got = await this.muxerFile(access, abort, file, query, req.headers['if-none-match']);
+      if (got === undefined) return;
+      const streamed = writeHlsResponse(req, res, got.response, { writeTimeoutMs: this.opts.writeTimeoutMs, headers: this.common, sent: got.muxer });
+      if (streamed) await streamed;
+    } catch (err) {
+      if (res.headersSent) { res.destroy(); return; }
+      this.setCommonHeaders(res);
+      this.send(res, this.refusal(err, file === undefined));
+    } finally {
+      abort.release();
+    }
+  }
+
+  /** Maps a refusal to its answer: 401 with the Basic challenge, 404 for a missing stream (the page, for browsers), 400, 503. */
+  private refusal(err: unknown, isPage: boolean): PlainResponse {
     if (err instanceof MuxerUnavailable) {
       // A muxer that could not start (no track HLS can carry, stream gone meanwhile): nothing to serve, as MediaMTX.
-      if (!(err.cause instanceof AuthError || err.cause instanceof InvalidStateError)) { this.text(res, 404, err.message); return; }
+      if (!(err.cause instanceof AuthError || err.cause instanceof InvalidStateError)) return textResponse(404, err.message);
       err = err.cause;
     }
     if (err instanceof AuthError) {
-      res.setHeader('WWW-Authenticate', 'Basic realm="mediamtx"');
-      this.text(res, 401, 'unauthorized');
-    } else if (err instanceof NoStreamAvailableError || err instanceof PathNotConfiguredError) {
-      // The page still goes to a browser, so it can say why and try again.
-      if (isPage) this.page(res, 404); else this.text(res, 404, err.message);
-    } else if (err instanceof InvalidPathNameError) {
-      this.text(res, 400, err.message);
-    } else if (err instanceof InvalidStateError) {
-      this.text(res, 503, err.message);
-    } else {
-      const msg = err instanceof Error ? err.message : String(err);
-      this.opts.log.warn(`request failed: ${msg}`);
-      this.text(res, isPage ? 404 : 500, msg);
+      const r = textResponse(401, 'unauthorized');
+      return { ...r, headers: { ...r.headers, 'WWW-Authenticate': 'Basic realm="mediamtx"' } };
     }
+    // The page still goes to a browser, so it can say why and try again.
+    if (err instanceof NoStreamAvailableError || err instanceof PathNotConfiguredError) return isPage ? pageResponse(404) : textResponse(404, err.message);
+    if (err instanceof InvalidPathNameError) return textResponse(400, err.message);
+    if (err instanceof InvalidStateError) return textResponse(503, err.message);
+    const msg = err instanceof Error ? err.message : String(err);
+    this.opts.log.warn(`request failed: ${msg}`);
+    return isPage ? pageResponse(404) : textResponse(500, msg);
   }
 
-  private page(res: ServerResponse, status: number): void {
-    void warmHlsJs(); // the page asks for hls.js next
-    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': PAGE.length });
-    res.end(PAGE);
+  private send(res: ServerResponse, r: PlainResponse): void {
+    if (r.body === PAGE) void warmHlsJs(); // the page asks for hls.js next
+    res.writeHead(r.status, r.headers);
+    res.end(r.body);
   }
 
   private text(res: ServerResponse, status: number, message: string): void {
-    const body = Buffer.from(`${message}\n`);
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-    res.end(body);
+    this.send(res, textResponse(status, message));
   }
+}
+
+/** A complete answer of the handler's own (not a muxer's). */
+interface PlainResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | number>;
+  readonly body: Buffer;
+}
+
+/** The player page. */
+function pageResponse(status: number): PlainResponse {
+  return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'Content-Length': PAGE.length }, body: PAGE };
+}
+
+/** A short text answer. */
+function textResponse(status: number, message: string): PlainResponse {
+  const body = Buffer.from(`${message}\n`);
+  return { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length }, body };
 }

@@ -24,8 +24,7 @@ const gzipped = new WeakMap<Buffer, Buffer>();
 const MIN_GZIP_BYTES = 512;
 
 /** True when the client takes gzip (a q=0 refusal counts as not). */
-function acceptsGzip(req: IncomingMessage): boolean {
-  const h = req.headers['accept-encoding'];
+function acceptsGzip(h: string | string[] | undefined): boolean {
   return typeof h === 'string' && /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i.test(h);
 }
 
@@ -62,20 +61,24 @@ function isPlaylistType(type: string | undefined): boolean {
   return type === PLAYLIST_TYPE || (type !== undefined && /mpegurl/i.test(type));
 }
 
+/** A response as it goes on the wire: its final headers, and the body a GET gets. */
+export interface HlsWireResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | number>;
+  readonly body: Buffer | (() => AsyncIterable<Buffer>) | undefined;
+}
+
 /**
- * Writes a muxer's response: playlists gzip-compressed when the client takes it, bodies under a write deadline that
- * each write renews (MediaMTX's writeTimeout), streamed bodies at the pace the socket drains. HEAD gets the headers only.
- * A promise only for a streamed body: the others are written at once, and an async function would cost each of them
- * a promise and its microtasks.
+ * The wire form of a muxer's response: the server's headers added, a playlist gzip-compressed when the client takes
+ * it (`acceptEncoding`), Content-Length set.
  */
-export function writeHlsResponse(req: IncomingMessage, res: ServerResponse, r: HlsResponseLike, o: HlsWriteOptions): Promise<void> | undefined {
-  if (res.destroyed) return undefined;
+export function hlsWireResponse(r: HlsResponseLike, acceptEncoding: string | string[] | undefined, common: Readonly<Record<string, string>> | undefined): HlsWireResponse {
   let body = r.body;
-  const headers: Record<string, string | number> = { ...o.headers, ...r.headers };
+  const headers: Record<string, string | number> = { ...common, ...r.headers };
   const isPlaylist = isPlaylistType(r.headers['Content-Type'] ?? r.headers['content-type']);
   if (isPlaylist && Buffer.isBuffer(body)) {
     headers.Vary = 'Accept-Encoding';
-    if (body.length >= MIN_GZIP_BYTES && acceptsGzip(req) && !hasHeader(headers, 'content-encoding')) {
+    if (body.length >= MIN_GZIP_BYTES && acceptsGzip(acceptEncoding) && !hasHeader(headers, 'content-encoding')) {
       body = gzipOf(body);
       headers['Content-Encoding'] = 'gzip';
       for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-length') delete headers[k];
@@ -84,7 +87,19 @@ export function writeHlsResponse(req: IncomingMessage, res: ServerResponse, r: H
   if (Buffer.isBuffer(body) && !hasContentLength(headers)) headers['Content-Length'] = body.length;
   // A 304 has no body, and a Content-Length there would describe the body a 200 carries (RFC 9110 §8.6).
   if (body === undefined && r.status !== 304 && !hasContentLength(headers)) headers['Content-Length'] = 0;
-  res.writeHead(r.status, headers);
+  return { status: r.status, headers, body };
+}
+
+/**
+ * Writes a muxer's response: playlists gzip-compressed when the client takes it, bodies under a write deadline that
+ * each write renews (MediaMTX's writeTimeout), streamed bodies at the pace the socket drains. HEAD gets the headers only.
+ * A promise only for a streamed body: the others are written at once, and an async function would cost each of them
+ * a promise and its microtasks.
+ */
+export function writeHlsResponse(req: IncomingMessage, res: ServerResponse, r: HlsResponseLike, o: HlsWriteOptions): Promise<void> | undefined {
+  if (res.destroyed) return undefined;
+  const { status, headers, body } = hlsWireResponse(r, req.headers['accept-encoding'], o.headers);
+  res.writeHead(status, headers);
   // A body given whole is armed after end(): there is nothing to wait for before it, and most often end() hands
   // everything to the kernel at once, which finishes the response and leaves no deadline to arm.
   if (body === undefined || req.method === 'HEAD') {

@@ -92,6 +92,36 @@ describe('HlsServer against a fake path manager and a fake muxer', () => {
     assert.deepEqual(server.connections().map((c) => [c.path, c.remoteAddr]), [['cam', '127.0.0.1']]);
   });
 
+  it('answers player requests through the fast path as node:http alone does: statuses, headers but Date, bodies', async () => {
+    const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    const cases: [string, Record<string, string>, string?][] = [
+      ['/cam/index.m3u8', {}], ['/cam/stream.m3u8', { 'accept-encoding': 'gzip' }], ['/cam/stream.m3u8', {}],
+      ['/cam/etag.mp4', { 'if-none-match': '"e1"' }], ['/cam/etag.mp4', {}], ['/cam/big.mp4', {}, 'HEAD'], ['/cam/query.m3u8?_HLS_msn=5', {}],
+      ['/cam/nothing.mp4', {}], ['/locked/index.m3u8', {}], ['/locked/index.m3u8', { authorization: basic }], ['/none/index.m3u8', {}],
+    ];
+    const run = async (fastPath: boolean): Promise<{ answers: unknown[]; fast: number }> => {
+      await start({ fastPath });
+      publish(paths, 'cam');
+      publish(paths, 'locked');
+      paths.protectedPaths.add('locked');
+      const answers: unknown[] = [];
+      for (const [target, headers, method] of cases) {
+        const a = await httpGet(server.port, target, { headers, ...(method ? { method } : {}) });
+        const { date, ...rest } = a.headers;
+        assert.ok(date, 'a Date field');
+        answers.push({ target, status: a.status, headers: rest, body: a.text });
+      }
+      const fast = server.fastPathAnswered;
+      await server.close();
+      return { answers, fast };
+    };
+    const viaFast = await run(true);
+    const viaNode = await run(false);
+    assert.equal(viaFast.fast, cases.length, 'every request went through the fast path');
+    assert.equal(viaNode.fast, 0);
+    assert.deepEqual(viaFast.answers, viaNode.answers);
+  });
+
   it('closes a muxer after the period without requests, and when the path closes its reader', async () => {
     await start({ muxerCloseAfterMs: 300 });
     publish(paths, 'cam');

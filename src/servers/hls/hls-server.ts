@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { lazyModule, parseListenAddress, readStartupFile, type Logger, type TypedEmitter } from '../../lib/index.ts';
+import { Http1FastPath, lazyModule, parseListenAddress, readStartupFile, type Logger, type TypedEmitter } from '../../lib/index.ts';
 import type { AccessRequest, ConnectionInfo, PathAccess, PathEvents, ProtocolServer } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import type { HlsMuxerFactory, HlsMuxerSettings } from './hls-muxer-port.ts';
@@ -44,6 +44,8 @@ export interface HlsServerOptions extends HlsLiveSettings {
   muxerCloseAfterMs?: number;
   /** For measurements only: false starts muxers at the next key frame instead of the GOP cache. */
   gopReplay?: boolean;
+  /** For measurements and tests: false serves every request through node:http alone (lib/http1-fast-path.ts). */
+  fastPath?: boolean;
 }
 
 /** One muxer as the API lists it (MediaMTX v1 `hlsmuxers/list`). */
@@ -62,6 +64,7 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
   private readonly recreateTimers = new Set<NodeJS.Timeout>();
   private readonly checkTimer: NodeJS.Timeout;
   private http: Server | undefined;
+  private fast: Http1FastPath | undefined;
   private closed = false;
 
   private constructor(private readonly opts: HlsServerOptions, private readonly log: Logger) {
@@ -97,6 +100,9 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
     return typeof a === 'object' && a ? a.port : 0;
   }
 
+  /** Requests answered by the fast path (lib/http1-fast-path.ts), for tests and measurements. */
+  get fastPathAnswered(): number { return this.fast?.answered ?? 0; }
+
   /** Muxers for the API (`hlsmuxers/list`). */
   muxerList(): HlsMuxerInfo[] {
     return [...this.muxers.values()].map((m) => ({ name: m.pathName, created: m.created, lastRequest: m.lastRequest, bytesSent: m.bytesSent }));
@@ -131,6 +137,7 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
     for (const u of this.unsubscribe) u();
     for (const t of this.recreateTimers) clearTimeout(t);
     this.handler?.close();
+    this.fast?.close();
     for (const m of [...this.muxers.values()]) m.close(new Error('terminated'));
     const http = this.http;
     if (!http) return;
@@ -173,6 +180,17 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
       socket.destroy();
     });
     if (tls) http.on('tlsClientError', (_err, socket) => socket.destroy());
+    // Player requests (playlists, parts, segments) skip node:http's per-request objects; bodies streamed from
+    // hlsDirectory stay on node:http's path, which paces them.
+    if (this.opts.fastPath !== false && this.opts.muxer.directory === '') {
+      this.fast = new Http1FastPath(http, tls ? 'secureConnection' : 'connection', (req) => {
+        if (this.handler) return this.handler.handleFast(req);
+        // The first requests wait for the request code, as node:http's would, and stay on the fast path.
+        return requestKit.load().then(() => !this.closed && this.requestHandler().handleFast(req));
+      }, {
+        keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS, firstRequestTimeoutMs: this.opts.readTimeoutMs, writeTimeoutMs: this.opts.writeTimeoutMs, maxHeaderBytes: MAX_HEADER_BYTES,
+      });
+    }
     this.http = http;
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
