@@ -26,5 +26,5 @@ export {
 } from './young-generation.ts';
 export { holdOptimizer, mayHoldOptimizer, releaseOptimizer } from './optimizer-hold.ts';
 export { limitOldGenerationGrowth, oldGenerationGrowthPercent, OLD_GENERATION_GROWTH_ENV, OLD_GENERATION_GROWTH_PERCENT } from './old-generation.ts';
-export { Http1FastPath, type FastHttpRequest, type FastHttpHandler, type Http1FastPathOptions } from './http1-fast-path.ts';
+export { Http1FastPath, prepareHttpHead, type FastHttpRequest, type FastHttpHandler, type Http1FastPathOptions, type PreparedHttpHead } from './http1-fast-path.ts';
 export { parseHttp1RequestHead, type Http1RequestHead, type Http1HeadResult } from './http1-request-head.ts';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastHttpRequest, Logger } from '../../lib/index.ts';
+import { prepareHttpHead, type FastHttpRequest, type Logger, type PreparedHttpHead } from '../../lib/index.ts';
 import {
   InvalidPathNameError, InvalidStateError, NoStreamAvailableError, PathNotConfiguredError,
   type AccessRequest, type PathAccess,
@@ -11,7 +11,7 @@ import { HLS_PAGE_HTML } from './hls-page.ts';
 import type { HlsPathMuxer } from './hls-path-muxer.ts';
 import type { HlsFileRequest } from './hls-muxer-port.ts';
 import { httpRequestIdentity, type HttpRequestLike, type TrustedProxyCheck } from '../http-request-identity.ts';
-import { hlsWireResponse, writeHlsResponse, type HlsResponseLike } from './hls-response-writer.ts';
+import { acceptsGzip, hlsWireResponse, writeHlsResponse, type HlsResponseLike } from './hls-response-writer.ts';
 import { HlsRouteCache } from './hls-route.ts';
 
 /** What the request handler needs from its server. */
@@ -63,8 +63,8 @@ function responseEnd(res: ServerResponse): ExchangeEnd {
  */
 class RequestAbort {
   private unhookEnd: (() => void) | undefined;
-  /** What the waits of this request hooked (one at a time in practice). */
-  private readonly hooked = new Set<() => void>();
+  /** What the waits of this request hooked (one at a time in practice); made by the first hook. */
+  private hooked: Set<() => void> | undefined;
   private aborted = false;
   private readonly closesAtStart: number;
 
@@ -86,16 +86,17 @@ class RequestAbort {
       this.unhookEnd = this.end.onGone(() => this.abort());
       this.scope.waiting.add(this);
     }
-    this.hooked.add(cb);
-    return () => { this.hooked.delete(cb); };
+    const hooked = (this.hooked ??= new Set());
+    hooked.add(cb);
+    return () => { hooked.delete(cb); };
   }
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    const hooked = [...this.hooked];
-    this.hooked.clear();
-    for (const cb of hooked) cb();
+    const hooked = this.hooked;
+    this.hooked = undefined;
+    if (hooked) for (const cb of hooked) cb();
   }
 
   /** Unhooks what `hook` hooked (the request is answered). */
@@ -134,6 +135,8 @@ const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|
 export class HlsRequestHandler {
   private readonly aborts: AbortScope = { waiting: new Set(), closes: 0 };
   private readonly routes = new HlsRouteCache();
+  /** Fast-path answers by the muxer's body Buffer (preparedAnswer). */
+  private readonly prepared = new WeakMap<Buffer, PreparedEntry>();
   /** Server and CORS headers of every response, given to writeHead with the response's own (one header pass). */
   private common: Record<string, string> = {};
   private origin = '';
@@ -235,7 +238,14 @@ export class HlsRequestHandler {
     try {
       const got = await this.muxerFile(access, abort, file, query, req.headers['if-none-match']);
       if (got === undefined) return;
-      const w = hlsWireResponse(got.response, req.headers['accept-encoding'], this.common);
+      const r = got.response;
+      if (r.status === 200 && Buffer.isBuffer(r.body)) {
+        const p = this.preparedAnswer(r, r.body, acceptsGzip(req.headers['accept-encoding']));
+        if (req.method === 'GET') got.muxer.bytesSent += p.body.length;
+        req.respondPrepared(p.head, p.body);
+        return;
+      }
+      const w = hlsWireResponse(r, req.headers['accept-encoding'], this.common);
       // Bodies read from hlsDirectory are streamed by node:http's path; the fast path is off with hlsDirectory.
       if (w.body !== undefined && !Buffer.isBuffer(w.body)) throw new Error('a streamed body on the fast path');
       if (w.body !== undefined && req.method === 'GET') got.muxer.bytesSent += w.body.length;
@@ -246,6 +256,27 @@ export class HlsRequestHandler {
     } finally {
       abort.release();
     }
+  }
+
+  /**
+   * The head and body of a muxer's 200 answer, made once per body and encoding: every reader asks for the same part
+   * or playlist version, and the muxer hands them all the same Buffer. Made again when the server's headers change
+   * (hlsAllowOrigin) or the muxer's do for that Buffer (they do not: a new version is a new Buffer).
+   */
+  private preparedAnswer(r: HlsResponseLike, body: Buffer, gzip: boolean): PreparedAnswer {
+    let e = this.prepared.get(body);
+    if (e === undefined || e.common !== this.common || e.etag !== r.headers.ETag || e.type !== r.headers['Content-Type']) {
+      e = { common: this.common, etag: r.headers.ETag, type: r.headers['Content-Type'] };
+      this.prepared.set(body, e);
+    }
+    const slot = gzip ? 'gzip' : 'plain';
+    let p = e[slot];
+    if (p === undefined) {
+      const w = hlsWireResponse(r, gzip ? 'gzip' : undefined, this.common);
+      p = { head: prepareHttpHead(w.status, w.headers), body: w.body as Buffer };
+      e[slot] = p;
+    }
+    return p;
   }
 
   /** The AccessRequest of a request for a path. */
@@ -328,6 +359,18 @@ export class HlsRequestHandler {
   private text(res: ServerResponse, status: number, message: string): void {
     this.send(res, textResponse(status, message));
   }
+}
+
+/** A muxer's answer ready for the fast path: its serialized head, and the body as sent (gzip-compressed or not). */
+interface PreparedAnswer { readonly head: PreparedHttpHead; readonly body: Buffer }
+
+/** What preparedAnswer keeps per body: what the heads were made from, and one answer per encoding. */
+interface PreparedEntry {
+  readonly common: Record<string, string>;
+  readonly etag: string | undefined;
+  readonly type: string | undefined;
+  plain?: PreparedAnswer;
+  gzip?: PreparedAnswer;
 }
 
 /** A complete answer of the handler's own (not a muxer's). */

@@ -23,9 +23,17 @@ export interface HlsWriteOptions {
 const gzipped = new WeakMap<Buffer, Buffer>();
 const MIN_GZIP_BYTES = 512;
 
+// The last Accept-Encoding seen and what it said: every request of a player sends the same.
+let lastAcceptEncoding: string | undefined;
+let lastTakesGzip = false;
+
 /** True when the client takes gzip (a q=0 refusal counts as not). */
-function acceptsGzip(h: string | string[] | undefined): boolean {
-  return typeof h === 'string' && /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i.test(h);
+export function acceptsGzip(h: string | string[] | undefined): boolean {
+  if (typeof h !== 'string') return false;
+  if (h === lastAcceptEncoding) return lastTakesGzip;
+  lastAcceptEncoding = h;
+  lastTakesGzip = /(^|,)\s*gzip\s*(;\s*q=(?!0(\.0*)?\s*(,|$))[\d.]+)?\s*(,|$)/i.test(h);
+  return lastTakesGzip;
 }
 
 /** Gzip of a playlist, made once per Buffer. */

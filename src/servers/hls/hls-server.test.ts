@@ -10,7 +10,7 @@ import { FakePathAccess } from '../../../test/support/fake-path-access.ts';
 import { waitFor } from '../../../test/support/process.ts';
 import { HlsServer, type HlsServerOptions } from './hls-server.ts';
 import { fakeMuxerFactory, type FakeHlsMuxer } from './test-support/fake-hls-muxer.ts';
-import { httpGet } from './test-support/http-get.ts';
+import { httpGet, type HttpAnswer } from './test-support/http-get.ts';
 
 const h264: Format = { codec: 'h264', payloadType: 96, encoding: 'H264', clockRate: 90000, params: new Map() };
 const aac: Format = { codec: 'mpeg4Audio', payloadType: 97, encoding: 'MPEG4-GENERIC', clockRate: 48000, channels: 2, params: new Map() };
@@ -120,6 +120,23 @@ describe('HlsServer against a fake path manager and a fake muxer', () => {
     assert.equal(viaFast.fast, cases.length, 'every request went through the fast path');
     assert.equal(viaNode.fast, 0);
     assert.deepEqual(viaFast.answers, viaNode.answers);
+  });
+
+  it('makes the fast path\'s answer to a shared body once per encoding, and again when hlsAllowOrigin changes', async () => {
+    await start();
+    publish(paths, 'cam');
+    const get = (gzip: boolean): Promise<HttpAnswer> => httpGet(server.port, '/cam/shared.m3u8', gzip ? { headers: { 'accept-encoding': 'gzip' } } : {});
+    const answers = [await get(true), await get(false), await get(true), await get(false)];
+    const text = made[0]!.shared.toString();
+    assert.deepEqual(answers.map((a) => [a.status, a.headers['content-encoding'], a.text === text]), [[200, 'gzip', true], [200, undefined, true], [200, 'gzip', true], [200, undefined, true]]);
+    assert.deepEqual(answers.map((a) => a.headers['access-control-allow-origin']), ['*', '*', '*', '*']);
+    const gz = Number(answers[0]!.headers['content-length']);
+    assert.ok(gz < made[0]!.shared.length, 'the gzip copy is smaller');
+    assert.equal(server.muxerList()[0]!.bytesSent, 2 * gz + 2 * made[0]!.shared.length, 'bytes sent as they went out');
+    server.update({ allowOrigin: 'https://a.example' });
+    const after = await get(true);
+    assert.deepEqual([after.headers['access-control-allow-origin'], after.headers['access-control-allow-credentials'], after.text === text], ['https://a.example', 'true', true]);
+    assert.equal(server.fastPathAnswered, 5);
   });
 
   it('closes a muxer after the period without requests, and when the path closes its reader', async () => {

@@ -7,7 +7,8 @@ import type { HlsResponseLike } from '../hls-response-writer.ts';
  * A muxer that records what it is fed and answers from that, for server tests: `index.m3u8` lists the pts of the
  * units so far; `block.m3u8` waits until the request ends (`onAbort`, a blocked LL-HLS reload); `big.mp4` is `bigBytes`
  * long; `stream.m3u8` is a playlist large enough to be gzip-compressed; `etag.mp4` is answered 304 to
- * `If-None-Match: "e1"`; `query.m3u8` answers the `_HLS_msn` of its query; other files are 404.
+ * `If-None-Match: "e1"`; `query.m3u8` answers the `_HLS_msn` of its query; `shared.m3u8` is the same Buffer every
+ * time (as a real muxer's playlist version); other files are 404.
  */
 export class FakeHlsMuxer implements HlsServerMuxer {
   readonly tracks: { media: Media; format: Format }[];
@@ -19,6 +20,8 @@ export class FakeHlsMuxer implements HlsServerMuxer {
   aborted = 0;
   closed = false;
   bigBytes = 1024;
+  /** The body of every `shared.m3u8` answer. */
+  readonly shared = Buffer.from(`#EXTM3U\n${'#EXTINF:1.00000,\nshared.mp4\n'.repeat(100)}`);
 
   constructor(readonly description: Description) {
     this.tracks = description.medias.flatMap((m) => m.formats
@@ -50,6 +53,8 @@ export class FakeHlsMuxer implements HlsServerMuxer {
         if (req.ifNoneMatch === '"e1"') return { status: 304, headers: caching };
         return { status: 200, headers: { 'Content-Type': 'video/mp4', ...caching }, body: Buffer.from('segment') };
       }
+      case 'shared.m3u8':
+        return { status: 200, headers: { ...playlist, 'Content-Length': String(this.shared.length) }, body: this.shared };
       case 'big.mp4':
         return { status: 200, headers: { 'Content-Type': 'video/mp4' }, body: Buffer.alloc(this.bigBytes, 1) };
       case 'block.m3u8':
