@@ -35,6 +35,20 @@ describe('AuthManager (internal)', () => {
     assert.deepEqual(await manager().authenticate(request({ action: 'publish' }, plain('x', 'y')), pathConf({})), { user: 'x' });
   });
 
+  it('allows at once (allowedNow) exactly what the internal rules let in, and leaves refusals and other methods to authenticate()', () => {
+    const m = manager();
+    const pc = pathConf({ readIPs: ['10.0.0.0/8'], readUser: 'bob', readPass: 'pw' });
+    assert.deepEqual(m.allowedNow(request({ ip: '10.0.0.1' }, plain('bob', 'pw')), pc), { user: 'bob' });
+    assert.equal(m.allowedNow(request({ ip: '10.0.0.1' }, plain('bob', 'nope')), pc), undefined, 'wrong password');
+    assert.equal(m.allowedNow(request({ ip: '10.0.0.1' }), pc), undefined, 'no credentials');
+    assert.equal(m.allowedNow(request({ ip: '192.168.0.1' }, plain('bob', 'pw')), pc), undefined, 'IP not allowed');
+    assert.deepEqual(m.allowedNow(request(), pathConf({})), { user: '' });
+    const external = new AuthManager({ externalAuthenticationURL: 'http://127.0.0.1:9/auth', readTimeoutMs: 1000, log: Logger.silent(), failDelayMs: FAST_FAIL });
+    assert.equal(external.allowedNow(request(), pathConf({})), undefined, 'external authentication always asks its server');
+    m.close();
+    assert.equal(m.allowedNow(request(), pathConf({})), undefined, 'closed');
+  });
+
   it('applies readIPs to readers and publishIPs to publishers, IPv4-mapped addresses included', async () => {
     const pc = pathConf({ readIPs: ['10.0.0.0/8'], publishIPs: ['192.168.0.5', '2001:db8::/32'] });
     const m = manager();

@@ -108,6 +108,15 @@ export class AuthManager {
     return this.refuse(req, denial, opts.isRecheck ?? false);
   }
 
+  /**
+   * authenticate() when it allows at once: the internal rules of v0.22.2 (readUser/readPass, readIPs) let the request
+   * in. Undefined with external or v1.x authentication, and for a refusal: authenticate() then logs and delays it.
+   */
+  allowedNow(req: AccessRequest, pathConf: PathConf): { user: string } | undefined {
+    if (this.closed || this.v1 || this.external || this.checkInternal(req, pathConf) !== undefined) return undefined;
+    return { user: req.credentials?.user ?? '' };
+  }
+
   /** Throws the AuthError of a denial; attempts with credentials are logged (never the password) and delayed first. */
   private async refuse(req: AuthRequest, denial: Denial, isRecheck: boolean): Promise<never> {
     // A client already in is not guessing passwords: no brute-force delay and no failure log for it.

@@ -51,6 +51,8 @@ export interface PathAccess {
   addPublisher(req: AccessRequest, who: Publisher, desc: Description): Promise<PublisherLease>;
   addReader(req: AccessRequest, who: Reader): Promise<ReaderLease>;
   describe(req: AccessRequest): Promise<DescribeResult>;
+  /** describe() when it has nothing to wait for (authentication allowed at once, stream ready); else undefined. */
+  describeNow?(req: AccessRequest): DescribeResult | undefined;
 }
 
 /** Everything a static source may do with its path while it runs. */

@@ -36,6 +36,27 @@ describe('PathManager', () => {
     await pm.close();
   });
 
+  it('describes without a wait only what describe() would answer with a stream at once', async () => {
+    let verdict: { user: string } | undefined = { user: '' };
+    const auth: Authenticator = { authenticate: async () => ({ user: '' }), allowedNow: () => verdict };
+    const pm = manager('paths:\n  r:\n    source: redirect\n    sourceRedirect: rtsp://example.org/x\n  all:\n', auth);
+    const lease = await publish(pm, 'cam');
+    assert.equal(pm.describeNow(req('never')), undefined, 'a name not matched yet goes through describe()');
+    assert.deepEqual(await pm.describe(req('cam')), { stream: lease.stream });
+    assert.deepEqual(pm.describeNow(req('cam')), { stream: lease.stream });
+    verdict = undefined;
+    assert.equal(pm.describeNow(req('cam')), undefined, 'authentication that cannot allow at once decides in describe()');
+    verdict = { user: '' };
+    await assert.rejects(pm.describe(req('empty')), NoStreamAvailableError);
+    assert.equal(pm.describeNow(req('empty')), undefined, 'no stream: describe() says why');
+    await pm.describe(req('r'));
+    assert.equal(pm.describeNow(req('r')), undefined, 'a redirect');
+    lease.release();
+    assert.equal(pm.describeNow(req('cam')), undefined, 'the publisher left');
+    assert.equal(manager('paths:\n  all:\n').describeNow(req('cam')), undefined, 'an authenticator without allowedNow');
+    await pm.close();
+  });
+
   it('keeps an announced publisher unreadable until it starts (ANNOUNCE without RECORD)', async () => {
     const pm = manager('paths:\n  all:\n');
     const lease = await pm.addPublisher(req('cam', 'publish'), participant(), desc);

@@ -18,6 +18,11 @@ export interface Authenticator {
    * `hasAuthChanged`: the authentication settings themselves changed, so every method checks again.
    */
   authenticate(req: AccessRequest, pathConf: PathConf, opts?: { isRecheck?: boolean; hasAuthChanged?: boolean }): Promise<{ user: string }>;
+  /**
+   * authenticate() when it can allow at once, without a wait: the user, or undefined when authenticate() has to
+   * decide (another method, or a refusal, which it logs and delays).
+   */
+  allowedNow?(req: AccessRequest, pathConf: PathConf): { user: string } | undefined;
 }
 
 /** A path name's entry in `paths`, and its regexp groups. */
@@ -174,6 +179,20 @@ export class PathManager implements PathAccess {
       }
     }
     return (existing ?? this.getOrCreate(req.pathName, pathConf, matches)).describe(req.query);
+  }
+
+  /**
+   * PathAccess: describe() when nothing has to be waited for, which is most requests of an HLS player (ten a second):
+   * the name already matched, authentication allowed at once, the path's stream ready. Undefined otherwise; describe()
+   * then decides, refusals included.
+   */
+  describeNow(req: AccessRequest): DescribeResult | undefined {
+    const allowedNow = this.opts.auth.allowedNow;
+    if (this.closed || allowedNow === undefined || this.matched.of !== this.confs) return undefined;
+    const m = this.matched.byName.get(req.pathName);
+    if (m === undefined || m.pathConf.source === 'redirect' || allowedNow.call(this.opts.auth, req, m.pathConf) === undefined) return undefined;
+    const stream = this.paths.get(req.pathName)?.stream;
+    return stream === undefined ? undefined : { stream };
   }
 
   /**

@@ -51,6 +51,14 @@ export class FakePathAccess implements PathAccess {
 
   async describe(req: AccessRequest): Promise<DescribeResult> { return { stream: this.streamOf(req) }; }
 
+  /** describe() without the wait: the ready stream of a path its request may read, recorded as describe() records; else undefined. */
+  describeNow(req: AccessRequest): DescribeResult | undefined {
+    const stream = this.streams.get(req.pathName);
+    if (!stream || (this.protectedPaths.has(req.pathName) && !req.credentials)) return undefined;
+    this.requests.push(req);
+    return { stream };
+  }
+
   private streamOf(req: AccessRequest): Stream {
     this.check(req);
     const stream = this.streams.get(req.pathName);

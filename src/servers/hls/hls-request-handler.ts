@@ -236,19 +236,19 @@ export class HlsRequestHandler {
     const access = this.accessOf(pathName, query, req);
     const abort = new RequestAbort(req, this.aborts);
     try {
-      const got = await this.muxerFile(access, abort, file, query, req.headers['if-none-match']);
-      if (got === undefined) return;
-      const r = got.response;
+      const muxer = this.muxerNow(access) ?? await this.muxerLater(access, abort);
+      if (muxer === undefined) return;
+      const r = await muxer.handle(new FileRequest(file, query, req.headers['if-none-match'], abort));
       if (r.status === 200 && Buffer.isBuffer(r.body)) {
         const p = this.preparedAnswer(r, r.body, acceptsGzip(req.headers['accept-encoding']));
-        if (req.method === 'GET') got.muxer.bytesSent += p.body.length;
+        if (req.method === 'GET') muxer.bytesSent += p.body.length;
         req.respondPrepared(p.head, p.body);
         return;
       }
       const w = hlsWireResponse(r, req.headers['accept-encoding'], this.common);
       // Bodies read from hlsDirectory are streamed by node:http's path; the fast path is off with hlsDirectory.
       if (w.body !== undefined && !Buffer.isBuffer(w.body)) throw new Error('a streamed body on the fast path');
-      if (w.body !== undefined && req.method === 'GET') got.muxer.bytesSent += w.body.length;
+      if (w.body !== undefined && req.method === 'GET') muxer.bytesSent += w.body.length;
       req.respond(w.status, w.headers, w.body);
     } catch (err) {
       const r = this.refusal(err, false);
@@ -291,8 +291,17 @@ export class HlsRequestHandler {
     return d.stream;
   }
 
-  /** The muxer's answer for a file, after authentication; undefined when the request ended meanwhile. */
-  private async muxerFile(access: AccessRequest, abort: RequestAbort, file: string, query: string, ifNoneMatch: string | string[] | undefined): Promise<{ muxer: HlsPathMuxer; response: HlsResponseLike } | undefined> {
+  /**
+   * The path's muxer when nothing has to be waited for (most requests): authentication allowed at once, the stream
+   * and its muxer ready. Undefined otherwise (muxerLater).
+   */
+  private muxerNow(access: AccessRequest): HlsPathMuxer | undefined {
+    const d = this.opts.paths.describeNow?.(access);
+    return d !== undefined && 'stream' in d ? this.opts.readyMuxerFor?.(access.pathName, d.stream) : undefined;
+  }
+
+  /** The path's muxer after authentication, made if needed; undefined when the request ended meanwhile. */
+  private async muxerLater(access: AccessRequest, abort: RequestAbort): Promise<HlsPathMuxer | undefined> {
     const stream = await this.streamOf(access);
     if (abort.isAborted) return undefined;
     let muxer = this.opts.readyMuxerFor?.(access.pathName, stream);
@@ -300,8 +309,7 @@ export class HlsRequestHandler {
       muxer = await this.opts.muxerFor(access.pathName, stream, access).catch((err: unknown) => { throw new MuxerUnavailable(err); });
       if (abort.isAborted) return undefined;
     }
-    const tag = typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined;
-    return { muxer, response: await muxer.handle(new FileRequest(file, query, tag, abort)) };
+    return muxer;
   }
 
   /** Authenticates, then serves the page (file undefined) or a muxer file. */
@@ -317,9 +325,11 @@ export class HlsRequestHandler {
         this.send(res, pageResponse(200));
         return;
       }
-      const got = await this.muxerFile(access, abort, file, query, req.headers['if-none-match']);
-      if (got === undefined) return;
-      const streamed = writeHlsResponse(req, res, got.response, { writeTimeoutMs: this.opts.writeTimeoutMs, headers: this.common, sent: got.muxer });
+      const muxer = this.muxerNow(access) ?? await this.muxerLater(access, abort);
+      if (muxer === undefined) return;
+      const tag = req.headers['if-none-match'];
+      const r = await muxer.handle(new FileRequest(file, query, typeof tag === 'string' ? tag : undefined, abort));
+      const streamed = writeHlsResponse(req, res, r, { writeTimeoutMs: this.opts.writeTimeoutMs, headers: this.common, sent: muxer });
       if (streamed) await streamed;
     } catch (err) {
       if (res.headersSent) { res.destroy(); return; }

@@ -279,6 +279,7 @@ describe('HlsServer against a fake path manager and a fake muxer', () => {
     let release = (): void => undefined;
     let asked = 0;
     const describe = paths.describe.bind(paths);
+    paths.describeNow = () => undefined; // authentication that has to wait, as external authentication does
     paths.describe = async (r) => {
       asked++;
       await new Promise<void>((resolve) => { release = resolve; });
