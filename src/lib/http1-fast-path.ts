@@ -294,7 +294,8 @@ function noop(): void {}
 export class Http1FastPath {
   private readonly conns = new Set<FastConnection>();
   private readonly originals: ((socket: Socket) => void)[];
-  private readonly sweepTimer: NodeJS.Timeout;
+  /** Runs while the fast path has connections: an idle server is not woken every second. */
+  private sweepTimer: NodeJS.Timeout | undefined;
   /** The Connection and Keep-Alive fields and the head's end, as node:http writes them. */
   readonly keepAliveLine: string;
   private stopped = false;
@@ -308,8 +309,6 @@ export class Http1FastPath {
     server.removeAllListeners(event);
     server.on(event, this.onSocket);
     this.keepAliveLine = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(opts.keepAliveTimeoutMs / 1000)}\r\n\r\n`;
-    this.sweepTimer = setInterval(() => this.sweep(Date.now()), SWEEP_MS);
-    this.sweepTimer.unref();
   }
 
   /** Connections served by the fast path now. */
@@ -323,6 +322,7 @@ export class Http1FastPath {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
     this.server.off(this.event, this.onSocket);
     for (const l of this.originals) this.server.on(this.event, l);
     for (const c of [...this.conns]) c.socket.destroy();
@@ -331,6 +331,10 @@ export class Http1FastPath {
   private readonly onSocket = (socket: Socket): void => {
     if (this.stopped) { this.handOver(socket); return; }
     this.conns.add(new FastConnection(socket, this, Date.now()));
+    if (this.sweepTimer === undefined) {
+      this.sweepTimer = setInterval(() => this.sweep(Date.now()), SWEEP_MS);
+      this.sweepTimer.unref();
+    }
   };
 
   /** Asks the handler; a throw is a refusal (node:http then answers, and reports it its own way). */
@@ -347,7 +351,10 @@ export class Http1FastPath {
     for (const l of this.originals) l.call(this.server, socket);
   }
 
-  forget(conn: FastConnection): void { this.conns.delete(conn); }
+  forget(conn: FastConnection): void {
+    this.conns.delete(conn);
+    if (this.conns.size === 0) { clearInterval(this.sweepTimer); this.sweepTimer = undefined; }
+  }
 
   /** Closes connections idle past the keep-alive deadline, and those whose answer has not moved past the write deadline. */
   private sweep(now: number): void {
