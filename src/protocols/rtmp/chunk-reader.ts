@@ -6,6 +6,13 @@ interface ChunkStream {
   extended: boolean; parts: Buffer[]; received: number; started: boolean;
 }
 
+// Message header length by chunk type 0 … 3 (RTMP spec §5.3.1.2).
+const MESSAGE_HEADER_LENGTH = [11, 7, 3, 0] as const;
+
+function newChunkStream(): ChunkStream {
+  return { timestamp: 0, delta: 0, length: 0, type: 0, streamId: 0, extended: false, parts: [], received: 0, started: false };
+}
+
 // Interleaved messages are bounded too: at most this many chunk streams may be open at once.
 const MAX_CHUNK_STREAMS = 64;
 
@@ -51,47 +58,57 @@ export class RtmpChunkReader {
     let pos = 1;
     if (csid === 0) { if (b.length < 2) return null; csid = b[1]! + 64; pos = 2; }
     else if (csid === 1) { if (b.length < 3) return null; csid = b[2]! * 256 + b[1]! + 64; pos = 3; }
-    const headerLen = [11, 7, 3, 0][fmt]!;
+    const headerLen = MESSAGE_HEADER_LENGTH[fmt]!;
     if (b.length < pos + headerLen) return null;
-    let cs = this.streams.get(csid);
+    const cs = this.streams.get(csid);
     if (!cs) {
       if (fmt !== 0) throw new RtmpProtocolError(`chunk type ${fmt} on chunk stream ${csid} before any type 0 header`);
       if (this.streams.size >= MAX_CHUNK_STREAMS) throw new RtmpProtocolError('too many chunk streams');
-      cs = { timestamp: 0, delta: 0, length: 0, type: 0, streamId: 0, extended: false, parts: [], received: 0, started: false };
     }
-    const next = { ...cs };
+    // The header is read into locals and the chunk stream is updated only once the whole chunk is there: an
+    // incomplete chunk is read again from its first byte when more bytes arrive.
+    let length = cs?.length ?? 0;
+    let type = cs?.type ?? 0;
+    let streamId = cs?.streamId ?? 0;
+    let extended = cs?.extended ?? false;
     let tsField = 0;
     if (fmt <= 2) tsField = b.readUIntBE(pos, 3);
-    if (fmt <= 1) { next.length = b.readUIntBE(pos + 3, 3); next.type = b[pos + 6]!; }
-    if (fmt === 0) next.streamId = b.readUInt32LE(pos + 7);
+    if (fmt <= 1) { length = b.readUIntBE(pos + 3, 3); type = b[pos + 6]!; }
+    if (fmt === 0) streamId = b.readUInt32LE(pos + 7);
     pos += headerLen;
-    if (fmt <= 2) next.extended = tsField === 0xffffff;
-    if (next.extended) {
+    if (fmt <= 2) extended = tsField === 0xffffff;
+    if (extended) {
       if (b.length < pos + 4) return null;
       if (fmt <= 2) tsField = b.readUInt32BE(pos);
       pos += 4; // type 3 repeats the extended field (as FFmpeg, OBS and librtmp send it)
     }
-    if (next.length > MAX_MESSAGE_BYTES) throw new RtmpProtocolError(`message of ${next.length} bytes exceeds the limit`);
-    const firstChunk = next.received === 0;
+    if (length > MAX_MESSAGE_BYTES) throw new RtmpProtocolError(`message of ${length} bytes exceeds the limit`);
+    const received = cs?.received ?? 0;
+    const firstChunk = received === 0;
     // A new message header while one is half received would make the declared length disagree with what arrived
     // (MediaMTX refuses it too).
     if (!firstChunk && fmt !== 3) throw new RtmpProtocolError(`chunk type ${fmt} on chunk stream ${csid} while a message is in progress`);
+    let timestamp = cs?.timestamp ?? 0;
+    let delta = cs?.delta ?? 0;
     if (firstChunk) {
-      if (fmt === 0) { next.timestamp = tsField; next.delta = 0; }
-      else if (fmt === 1 || fmt === 2) { next.delta = tsField; next.timestamp = (next.timestamp + tsField) >>> 0; }
-      else if (next.started) next.timestamp = (next.timestamp + next.delta) >>> 0;
+      if (fmt === 0) { timestamp = tsField; delta = 0; }
+      else if (fmt === 1 || fmt === 2) { delta = tsField; timestamp = (timestamp + tsField) >>> 0; }
+      else if (cs?.started) timestamp = (timestamp + delta) >>> 0;
     }
-    const take = Math.min(this.chunkSize, next.length - next.received);
+    const take = Math.min(this.chunkSize, length - received);
     if (b.length < pos + take) { this.need = pos + take; return null; }
-    next.parts = firstChunk ? [] : next.parts;
-    if (take > 0) next.parts.push(b.subarray(pos, pos + take));
-    next.received += take;
-    next.started = true;
+    let s = cs;
+    if (!s) { s = newChunkStream(); this.streams.set(csid, s); }
+    s.length = length; s.type = type; s.streamId = streamId; s.extended = extended; s.timestamp = timestamp; s.delta = delta;
+    s.started = true;
+    if (take > 0) s.parts.push(b.subarray(pos, pos + take));
+    s.received = received + take;
     this.buf = b.subarray(pos + take);
-    if (next.received < next.length) { this.streams.set(csid, next); return undefined; }
-    const body = next.parts.length === 1 ? next.parts[0]! : Buffer.concat(next.parts);
-    this.streams.set(csid, { ...next, parts: [], received: 0 });
-    const msg: RtmpMessage = { chunkStreamId: csid, type: next.type, timestamp: next.timestamp, messageStreamId: next.streamId, body };
+    if (s.received < length) return undefined;
+    const body = s.parts.length === 1 ? s.parts[0]! : Buffer.concat(s.parts);
+    s.parts.length = 0;
+    s.received = 0;
+    const msg: RtmpMessage = { chunkStreamId: csid, type, timestamp, messageStreamId: streamId, body };
     if (msg.type === RtmpMessageType.SetChunkSize) this.setChunkSize(body);
     else if (msg.type === RtmpMessageType.Abort && body.length >= 4) this.streams.delete(body.readUInt32BE(0));
     return msg;

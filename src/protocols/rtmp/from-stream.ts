@@ -242,14 +242,14 @@ export class RtmpStreamMuxer {
     const cts = rescale(unit.pts - dts, t.format.clockRate, RTMP_CLOCK_RATE, 'round');
     const body = mapping.frameBody(payload, randomAccess, cts);
     if (body) parts.push(this.chunk(VIDEO_CSID, RtmpMessageType.Video, dtsMs, body));
-    return parts.length > 0 ? Buffer.concat(parts) : null;
+    return joinMessages(parts);
   }
 
   private makeAudio<A extends RtmpAudioCodec>(t: RtmpAudioTrack<A>, unit: Unit<StreamCodecOfAudio[A]>): Buffer | null {
     if (unit.payload === undefined) return null;
     const messages: AudioMessages<A> = AUDIO[t.codec];
     const out = messages(t, unit.payload, unit.pts).map((m) => this.chunk(AUDIO_CSID, RtmpMessageType.Audio, this.ms(t, m.ticks, unit), m.body));
-    return out.length > 0 ? Buffer.concat(out) : null;
+    return joinMessages(out);
   }
 
   /**
@@ -270,6 +270,12 @@ export class RtmpStreamMuxer {
     const msg: RtmpMessage = { chunkStreamId: csid, type, timestamp: timestamp >>> 0, messageStreamId: RTMP_MEDIA_STREAM_ID, body };
     return serializeRtmpMessage(msg, this.chunkSize);
   }
+}
+
+/** The serialised messages of one unit as one Buffer; a single message is returned as is (Buffer.concat would copy it). */
+function joinMessages(parts: Buffer[]): Buffer | null {
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** The sequence header body of the video track's current out-of-band parameters, when it has them. */
