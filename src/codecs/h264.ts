@@ -34,13 +34,22 @@ export function avccToNalus(buf: Buffer, lengthSize = 4): Buffer[] {
 
 /** Joins NAL units as AVCC with 4-byte lengths. */
 export function nalusToAvcc(nalus: readonly Uint8Array[]): Buffer {
+  return Buffer.concat(nalusToAvccParts(nalus));
+}
+
+/**
+ * AVCC with 4-byte lengths as parts to write in order: each length, then its NAL unit's own bytes (not copied). The
+ * lengths share one small buffer.
+ */
+export function nalusToAvccParts(nalus: readonly Uint8Array[]): Buffer[] {
+  const lengths = Buffer.allocUnsafe(4 * nalus.length);
   const parts: Buffer[] = [];
-  for (const n of nalus) {
-    const h = Buffer.allocUnsafe(4);
-    h.writeUInt32BE(n.length);
-    parts.push(h, Buffer.from(n.buffer, n.byteOffset, n.byteLength));
+  for (let i = 0; i < nalus.length; i++) {
+    const n = nalus[i]!;
+    lengths.writeUInt32BE(n.length, 4 * i);
+    parts.push(lengths.subarray(4 * i, 4 * i + 4), Buffer.isBuffer(n) ? n : Buffer.from(n.buffer, n.byteOffset, n.byteLength));
   }
-  return Buffer.concat(parts);
+  return parts;
 }
 
 /** The parts of an AVCDecoderConfigurationRecord (ISO/IEC 14496-15 §5.3.3.1) needed to convert streams. */

@@ -19,6 +19,7 @@ export {
   normalizeFingerprint, certificateFingerprint, connectPinnedTls, pinnedHttpsOptions, isUntrustedCertificateError, tlsErrorMessage, type PinnedTlsOptions,
 } from './tls-fingerprint.ts';
 export { FrameBatchedSocket, FRAME_FLUSH_DELAY_MS } from './frame-batched-socket.ts';
+export { watchReadIdle } from './read-idle-watch.ts';
 export { SharedJoin, SHARED_JOIN_MAX_BYTES, SHARED_JOIN_MAX_PARTS } from './shared-join.ts';
 export { UdpBatchSender, loadUdpBatchAddon, dgramSocketFd, UDP_BATCH_ADDON_PATH, type UdpBatchAddon, type UdpBatchSenderOptions, type UdpBatchSenderStats } from './udp-batch-sender.ts';
 export {

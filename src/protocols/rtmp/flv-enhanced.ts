@@ -101,15 +101,20 @@ export function parseExAudio(body: Buffer): FlvAudio {
  * time, sent as CodedFramesX when it is zero; AV1 and VP9 frames have none (CodedFrames, as FFmpeg writes them).
  */
 export function buildFlvExVideo(o: { codec: RtmpVideoCodec; config?: Buffer; data?: Buffer; isKeyframe: boolean; compositionTimeMs: number }): Buffer {
-  const hasCts = !o.config && (o.codec === 'h264' || o.codec === 'h265');
-  const cts = hasCts ? clampCompositionTime(o.compositionTimeMs) : 0;
-  const packetType = o.config ? VideoPacket.SequenceStart : hasCts && cts === 0 ? VideoPacket.CodedFramesX : VideoPacket.CodedFrames;
+  return Buffer.concat([flvExVideoHeader(o.codec, o.config !== undefined, o.isKeyframe, o.compositionTimeMs), o.config ?? o.data ?? Buffer.alloc(0)]);
+}
+
+/** The 5 or 8 bytes an Enhanced RTMP video body starts with: flags and packet type, FourCC, composition time when it has one. */
+export function flvExVideoHeader(codec: RtmpVideoCodec, isConfig: boolean, isKeyframe: boolean, compositionTimeMs: number): Buffer {
+  const hasCts = !isConfig && (codec === 'h264' || codec === 'h265');
+  const cts = hasCts ? clampCompositionTime(compositionTimeMs) : 0;
+  const packetType = isConfig ? VideoPacket.SequenceStart : hasCts && cts === 0 ? VideoPacket.CodedFramesX : VideoPacket.CodedFrames;
   const withCts = hasCts && packetType === VideoPacket.CodedFrames;
   const h = Buffer.alloc(withCts ? 8 : 5);
-  h[0] = 0x80 | ((o.isKeyframe || o.config ? 1 : 2) << 4) | packetType;
-  h.write(VIDEO_FOURCC[o.codec], 1, 'latin1');
+  h[0] = 0x80 | ((isKeyframe || isConfig ? 1 : 2) << 4) | packetType;
+  h.write(VIDEO_FOURCC[codec], 1, 'latin1');
   if (withCts) h.writeIntBE(cts, 5, 3);
-  return Buffer.concat([h, o.config ?? o.data ?? Buffer.alloc(0)]);
+  return h;
 }
 
 /** Enhanced RTMP audio body: sequence start (`config`) or coded frames (`data`). */

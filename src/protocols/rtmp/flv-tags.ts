@@ -40,11 +40,16 @@ export function parseFlvAudio(body: Buffer): FlvAudio {
 
 /** Legacy FLV video body: AVC sequence header or frame (`data` is AVCC). */
 export function buildFlvVideo(o: { config?: Buffer; data?: Buffer; isKeyframe: boolean; compositionTimeMs: number }): Buffer {
+  return Buffer.concat([flvVideoHeader(o.config !== undefined, o.isKeyframe, o.compositionTimeMs), o.config ?? o.data ?? Buffer.alloc(0)]);
+}
+
+/** The 5 bytes a legacy FLV AVC body starts with (FLV spec E.4.3.1): frame type, codec, AVC packet type, composition time. */
+export function flvVideoHeader(isConfig: boolean, isKeyframe: boolean, compositionTimeMs: number): Buffer {
   const h = Buffer.allocUnsafe(5);
-  h[0] = ((o.isKeyframe || o.config ? 1 : 2) << 4) | FLV_VIDEO_AVC;
-  h[1] = o.config ? 0 : 1;
-  h.writeIntBE(o.config ? 0 : clampCompositionTime(o.compositionTimeMs), 2, 3);
-  return Buffer.concat([h, o.config ?? o.data ?? Buffer.alloc(0)]);
+  h[0] = ((isKeyframe || isConfig ? 1 : 2) << 4) | FLV_VIDEO_AVC;
+  h[1] = isConfig ? 0 : 1;
+  h.writeIntBE(isConfig ? 0 : clampCompositionTime(compositionTimeMs), 2, 3);
+  return h;
 }
 
 /**
@@ -57,7 +62,16 @@ export function buildFlvLegacyAudio(codec: 'mp3' | 'pcma' | 'pcmu', sampleRate: 
   return Buffer.concat([Buffer.from([(format << 4) | (rate << 2) | 0x02 | (channels > 1 ? 1 : 0)]), data]);
 }
 
-/** Legacy FLV audio body: AAC sequence header or raw frame. `0xAF` = AAC, 44 kHz, 16-bit, stereo flags (ignored for AAC). */
+/** Legacy FLV audio body: AAC sequence header or raw frame. */
 export function buildFlvAudio(o: { config?: Buffer; data?: Buffer }): Buffer {
-  return Buffer.concat([Buffer.from([0xaf, o.config ? 0 : 1]), o.config ?? o.data ?? Buffer.alloc(0)]);
+  return Buffer.concat([flvAacHeader(o.config !== undefined), o.config ?? o.data ?? Buffer.alloc(0)]);
+}
+
+// `0xAF` = AAC, 44 kHz, 16-bit, stereo flags (ignored for AAC), then the AAC packet type (FLV spec E.4.2.1).
+const AAC_CONFIG_HEADER = Buffer.from([0xaf, 0]);
+const AAC_FRAME_HEADER = Buffer.from([0xaf, 1]);
+
+/** The 2 bytes a legacy FLV AAC body starts with; the same shared, never written, bytes for every message. */
+export function flvAacHeader(isConfig: boolean): Buffer {
+  return isConfig ? AAC_CONFIG_HEADER : AAC_FRAME_HEADER;
 }

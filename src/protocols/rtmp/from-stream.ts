@@ -1,17 +1,17 @@
 import {
   AAC_SAMPLES_PER_AU, Av1ObuType, av1ObuType, av1ObuWithSize, buildAv1Config, buildAvcConfig, buildHevcConfig, buildOpusHead, buildVpcc, h264NaluType,
-  H264NaluType, h265NaluType, H265NaluType, nalusToAvcc, parseMpegAudioHeader, parseVp9KeyFrame,
+  H264NaluType, h265NaluType, H265NaluType, nalusToAvccParts, parseMpegAudioHeader, parseVp9KeyFrame,
 } from '../../codecs/index.ts';
 import { opusChannels, type Description, type Format, type FormatOf, type Media, type PayloadByCodec } from '../../formats/index.ts';
 import { rescale, SharedJoin } from '../../lib/index.ts';
 import type { Unit } from '../../stream/index.ts';
 import { encodeAmf0, encodeAmf0EcmaArray } from './amf0.ts';
-import { serializeRtmpMessage } from './chunk-writer.ts';
+import { serializeRtmpParts } from './chunk-writer.ts';
 import type { EnhancedCaps } from './enhanced-caps.ts';
-import { AUDIO_FOURCC, buildFlvExAudio, buildFlvExVideo, fourccNumber, VIDEO_FOURCC } from './flv-enhanced.ts';
-import { buildFlvAudio, buildFlvLegacyAudio, buildFlvVideo } from './flv-tags.ts';
+import { AUDIO_FOURCC, buildFlvExAudio, buildFlvExVideo, flvExVideoHeader, fourccNumber, VIDEO_FOURCC } from './flv-enhanced.ts';
+import { buildFlvAudio, buildFlvLegacyAudio, buildFlvVideo, flvAacHeader, flvVideoHeader } from './flv-tags.ts';
 import { FLV_AUDIO_AAC, FLV_AUDIO_MP3, FLV_AUDIO_PCMA, FLV_AUDIO_PCMU, FLV_VIDEO_AVC, type RtmpAudioCodec, type RtmpVideoCodec } from './flv-types.ts';
-import { RtmpMessageType, type RtmpMessage } from './rtmp-message.ts';
+import { RtmpMessageType } from './rtmp-message.ts';
 
 // Chunk streams and message stream used for media sent to players (the values FFmpeg and nginx-rtmp use).
 const VIDEO_CSID = 6;
@@ -73,8 +73,11 @@ interface VideoMapping<C extends RtmpVideoCodec> {
   inBandConfig(payload: PayloadByCodec[C], randomAccess: boolean): Buffer | undefined;
   /** The configuration body of the format's out-of-band parameters (H264/H265 SDP), when it has them. */
   outOfBandConfig(format: FormatOf<C>): Buffer | undefined;
-  /** The FLV body of one frame. */
-  frameBody(payload: PayloadByCodec[C], isKeyframe: boolean, compositionTimeMs: number): Buffer | undefined;
+  /**
+   * The FLV body of one frame, as parts to write in order: the tag header, then the frame's own bytes where the codec
+   * allows it (AVCC lengths and NAL units), so that serialising copies the frame once.
+   */
+  frameBody(payload: PayloadByCodec[C], isKeyframe: boolean, compositionTimeMs: number): Buffer[] | undefined;
 }
 
 const configTag = (codec: RtmpVideoCodec, config: Buffer): Buffer =>
@@ -98,7 +101,7 @@ const VIDEO: { readonly [C in RtmpVideoCodec]: VideoMapping<C> } = {
   h264: {
     inBandConfig: (au) => orNone(() => h264Config(au.find((n) => h264NaluType(n) === H264NaluType.Sps), au.find((n) => h264NaluType(n) === H264NaluType.Pps))),
     outOfBandConfig: (f) => orNone(() => h264Config(f.sps, f.pps)),
-    frameBody: (au, isKeyframe, compositionTimeMs) => buildFlvVideo({ data: nalusToAvcc(au), isKeyframe, compositionTimeMs }),
+    frameBody: (au, isKeyframe, compositionTimeMs) => [flvVideoHeader(false, isKeyframe, compositionTimeMs), ...nalusToAvccParts(au)],
   },
   h265: {
     inBandConfig: (au) => {
@@ -106,7 +109,7 @@ const VIDEO: { readonly [C in RtmpVideoCodec]: VideoMapping<C> } = {
       return orNone(() => h265Config(find(H265NaluType.Vps), find(H265NaluType.Sps), find(H265NaluType.Pps)));
     },
     outOfBandConfig: (f) => orNone(() => h265Config(f.vps, f.sps, f.pps)),
-    frameBody: (au, isKeyframe, compositionTimeMs) => buildFlvExVideo({ codec: 'h265', data: nalusToAvcc(au), isKeyframe, compositionTimeMs }),
+    frameBody: (au, isKeyframe, compositionTimeMs) => [flvExVideoHeader('h265', false, isKeyframe, compositionTimeMs), ...nalusToAvccParts(au)],
   },
   av1: {
     inBandConfig: (tu) => {
@@ -117,7 +120,7 @@ const VIDEO: { readonly [C in RtmpVideoCodec]: VideoMapping<C> } = {
     // The low-overhead format (every OBU with its size), as in ISOBMFF; empty OBUs (malformed RTP) left out.
     frameBody: (tu, isKeyframe) => {
       const obus = tu.filter((o) => o.length > 0).map(av1ObuWithSize);
-      return obus.length === 0 ? undefined : buildFlvExVideo({ codec: 'av1', data: Buffer.concat(obus), isKeyframe, compositionTimeMs: 0 });
+      return obus.length === 0 ? undefined : [flvExVideoHeader('av1', false, isKeyframe, 0), ...obus];
     },
   },
   vp9: {
@@ -126,33 +129,36 @@ const VIDEO: { readonly [C in RtmpVideoCodec]: VideoMapping<C> } = {
       return key && configTag('vp9', key);
     },
     outOfBandConfig: () => undefined, // VP9 SDP carries no configuration either
-    frameBody: (frame, isKeyframe) => buildFlvExVideo({ codec: 'vp9', data: frame, isKeyframe, compositionTimeMs: 0 }),
+    frameBody: (frame, isKeyframe) => [flvExVideoHeader('vp9', false, isKeyframe, 0), frame],
   },
 };
 
 /** How each audio codec travels over RTMP: its messages, each at a time in the track's clock. */
-type AudioMessages<A extends RtmpAudioCodec> = (t: RtmpAudioTrack<A>, payload: PayloadByCodec[StreamCodecOfAudio[A]], pts: number) => { ticks: number; body: Buffer }[];
+type AudioMessages<A extends RtmpAudioCodec> = (t: RtmpAudioTrack<A>, payload: PayloadByCodec[StreamCodecOfAudio[A]], pts: number) => AudioMessage[];
+
+/** One audio message: its time in the track's clock and its body, as parts to write in order. */
+interface AudioMessage { ticks: number; body: Buffer[] }
 
 /** Each MP3 frame at the unit's time plus the samples of the frames before it; frames without a valid header are left out. */
-function mp3Messages(t: RtmpAudioTrack<'mp3'>, frames: Buffer[], pts: number): { ticks: number; body: Buffer }[] {
-  const out: { ticks: number; body: Buffer }[] = [];
+function mp3Messages(t: RtmpAudioTrack<'mp3'>, frames: Buffer[], pts: number): AudioMessage[] {
+  const out: AudioMessage[] = [];
   let samples = 0;
   for (const f of frames) {
     let h;
     try { h = parseMpegAudioHeader(f); } catch { continue; } // not a frame: left out, the stream goes on
-    out.push({ ticks: pts + rescale(samples, h.sampleRate, t.format.clockRate, 'round'), body: buildFlvLegacyAudio('mp3', h.sampleRate, h.channels, f) });
+    out.push({ ticks: pts + rescale(samples, h.sampleRate, t.format.clockRate, 'round'), body: [buildFlvLegacyAudio('mp3', h.sampleRate, h.channels, f)] });
     samples += h.samples;
   }
   return out;
 }
 
 const g711Messages = (codec: 'pcma' | 'pcmu'): AudioMessages<typeof codec> => (t, samples, pts) =>
-  samples.length === 0 ? [] : [{ ticks: pts, body: buildFlvLegacyAudio(codec, 8000, t.format.channels ?? 1, samples) }];
+  samples.length === 0 ? [] : [{ ticks: pts, body: [buildFlvLegacyAudio(codec, 8000, t.format.channels ?? 1, samples)] }];
 
 const AUDIO: { readonly [A in RtmpAudioCodec]: AudioMessages<A> } = {
   // AAC: an AU every 1024 samples; the clock is the sample rate.
-  aac: (_t, aus, pts) => aus.map((au, i) => ({ ticks: pts + i * AAC_SAMPLES_PER_AU, body: buildFlvAudio({ data: au }) })),
-  opus: (_t, packets, pts) => packets.map((p) => ({ ticks: pts, body: buildFlvExAudio({ codec: 'opus', data: p }) })),
+  aac: (_t, aus, pts) => aus.map((au, i) => ({ ticks: pts + i * AAC_SAMPLES_PER_AU, body: [flvAacHeader(false), au] })),
+  opus: (_t, packets, pts) => packets.map((p) => ({ ticks: pts, body: [buildFlvExAudio({ codec: 'opus', data: p })] })),
   mp3: mp3Messages,
   pcma: g711Messages('pcma'),
   pcmu: g711Messages('pcmu'),
@@ -266,9 +272,9 @@ export class RtmpStreamMuxer {
     return Math.max(0, rescale(ticks - t.base, t.format.clockRate, RTMP_CLOCK_RATE, 'round') + (t.offsetMs ?? 0));
   }
 
-  private chunk(csid: number, type: number, timestamp: number, body: Buffer): Buffer {
-    const msg: RtmpMessage = { chunkStreamId: csid, type, timestamp: timestamp >>> 0, messageStreamId: RTMP_MEDIA_STREAM_ID, body };
-    return serializeRtmpMessage(msg, this.chunkSize);
+  private chunk(csid: number, type: number, timestamp: number, body: Buffer | readonly Buffer[]): Buffer {
+    const head = { chunkStreamId: csid, type, timestamp: timestamp >>> 0, messageStreamId: RTMP_MEDIA_STREAM_ID };
+    return serializeRtmpParts(head, Buffer.isBuffer(body) ? [body] : body, this.chunkSize);
   }
 }
 

@@ -3,7 +3,7 @@ export { decodeAmf0, encodeAmf0, encodeAmf0EcmaArray, type AmfValue } from './am
 export { RtmpMessageType, MAX_MESSAGE_BYTES, type RtmpMessage } from './rtmp-message.ts';
 export { RtmpFlowControl } from './flow-control.ts';
 export { RtmpChunkReader } from './chunk-reader.ts';
-export { serializeRtmpMessage } from './chunk-writer.ts';
+export { serializeRtmpMessage, serializeRtmpParts, type RtmpMessageHead } from './chunk-writer.ts';
 export { RtmpServerHandshake } from './handshake.ts';
 export {
   setChunkSizeMessage, windowAckSizeMessage, acknowledgementMessage, setPeerBandwidthMessage, userControlMessage,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { normalizeIp, type Logger } from '../../lib/index.ts';
+import { normalizeIp, watchReadIdle, type Logger } from '../../lib/index.ts';
 import type { AccessRequest, ParticipantInfo, PathAccess, PublisherLease, ReaderLease } from '../../core/index.ts';
 import {
   EnhancedCaps, RtmpChunkReader, RtmpServerHandshake, RtmpMessageType, RtmpToStream, UserControlEvent, RTMP_MEDIA_STREAM_ID,
@@ -66,6 +66,8 @@ export class RtmpConn {
   get outboundDiscarded(): number { return (this.player?.discarded ?? 0) + (this.remote?.discarded ?? 0); }
   private readerLease: ReaderLease | undefined;
   private readonly setupTimer: NodeJS.Timeout;
+  /** Stops the publisher's readTimeout watch. */
+  private stopReadWatch: (() => void) | undefined;
   private closed = false;
 
   constructor(private readonly socket: Socket, private readonly host: RtmpConnHost, private readonly opts: { secure: boolean; log: Logger; onClose: (c: RtmpConn) => void }) {
@@ -87,6 +89,7 @@ export class RtmpConn {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.setupTimer);
+    this.stopReadWatch?.();
     if (this.publishing?.timer) clearTimeout(this.publishing.timer);
     this.publishing?.lease?.release();
     this.player?.close();
@@ -216,7 +219,7 @@ export class RtmpConn {
       if (this.closed) { lease.release(); return; }
       p.lease = lease;
       clearTimeout(this.setupTimer);
-      this.socket.setTimeout(this.host.readTimeoutMs, () => this.close(new Error('read timeout')));
+      this.stopReadWatch = watchReadIdle(this.socket, this.host.readTimeoutMs, () => this.close(new Error('read timeout')));
       this.state = 'publish';
       this.log.info(`is publishing to path '${lease.pathName}'`);
       p.toStream.attach(lease.subStream);

@@ -177,3 +177,28 @@ describe('RtmpServer runOnConnect/runOnDisconnect', () => {
     assert.ok(lines.some((l) => /\[RTMP\] listener closed/.test(l)), lines.slice(-5).join('\n'));
   });
 });
+
+describe('RtmpServer readTimeout of a publisher', () => {
+  it('closes a publisher that goes silent after readTimeout, not while it sends', async () => {
+    const paths = new FakePathAccess();
+    const lines: string[] = [];
+    const server = await listen(paths, lines, { readTimeoutMs: 800 });
+    try {
+      const pub = await publishFixture(server, paths, 'silent');
+      // Still publishing after more than readTimeout of steady sending.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(!paths.events.includes('release publisher live/silent'), paths.events.join(', '));
+      // Silent from now on, with the socket left open: the looping publisher's writes go nowhere.
+      const silentAt = Date.now();
+      pub.socket.write = (() => true) as typeof pub.socket.write;
+      await waitFor(() => paths.events.includes('release publisher live/silent'), { timeoutMs: 5000, what: 'the silent publisher to be closed', detail: () => lines.slice(-5).join('\n') });
+      const ms = Date.now() - silentAt;
+      // The watch samples a few times per timeout: at 800 ms at the earliest, a quarter of it later at most (plus scheduling).
+      assert.ok(ms >= 700 && ms < 1600, `closed ${ms} ms after going silent (readTimeout 800 ms)`);
+      assert.ok(lines.some((l) => /closed: read timeout/.test(l)), lines.slice(-5).join('\n'));
+      pub.socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+});

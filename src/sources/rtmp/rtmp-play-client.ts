@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { ErrorCounter, type Logger } from '../../lib/index.ts';
+import { ErrorCounter, watchReadIdle, type Logger } from '../../lib/index.ts';
 import type { Description } from '../../formats/index.ts';
 import {
   ClientTransaction, RtmpChunkReader, RtmpClientHandshake, RtmpFlowControl, RtmpMessageType, RtmpToStream,
@@ -65,9 +65,9 @@ export class RtmpPlayClient {
       this.settle = { resolve, reject };
       const onAbort = (): void => this.end(undefined);
       o.signal.addEventListener('abort', onAbort, { once: true });
-      this.onEnd = () => o.signal.removeEventListener('abort', onAbort);
+      const stopWatch = watchReadIdle(socket, o.readTimeoutMs, () => this.end(new Error(`no data received in ${o.readTimeoutMs / 1000}s`)));
+      this.onEnd = () => { stopWatch(); o.signal.removeEventListener('abort', onAbort); };
       socket.setNoDelay(true);
-      socket.setTimeout(o.readTimeoutMs, () => this.end(new Error(`no data received in ${o.readTimeoutMs / 1000}s`)));
       socket.on('data', (d: Buffer) => this.onData(d));
       socket.on('error', (err) => this.end(err));
       socket.on('close', () => this.end(new Error('the server closed the connection')));
