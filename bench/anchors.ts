@@ -30,7 +30,7 @@ const out = opt('out', mkdtempSync(join(tmpdir(), 'mtx-anchors-')));
 console.log('building dist/ (the anchors run `node dist/main.js`)');
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 // Why: npm builds the UDP batch addon at install; a checkout that skipped it (node_modules linked from elsewhere)
-// would measure ours-rtsp-udp on the dgram fallback without saying so. The script prints which one the run gets.
+// would measure ours-rtsp-udp on the dgram fallback without saying so. The script says when it cannot build it.
 if (!existsSync(join(ROOT, 'native', 'udp-batch', 'build', 'udp_batch.node'))) execFileSync('bash', [join(ROOT, 'scripts', 'build-native.sh')], { stdio: 'inherit' });
 const r = spawnSync('bash', [SCRIPT, '--repeats', String(repeats), '--ns', counts.join(' '), '--duration', String(duration),
   '--servers', opt('servers', DEFAULT_SERVERS), '--out', out], {
