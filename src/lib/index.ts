@@ -1,5 +1,6 @@
 export { Logger, formatTime, type LogLevel, type LogDestination, type LoggerOptions } from './logger.ts';
 export { RingBuffer } from './ring-buffer.ts';
+export { ByteQueue } from './byte-queue.ts';
 export { deferred, type Deferred } from './deferred.ts';
 export { assertNever } from './assert-never.ts';
 export { ErrorCounter } from './error-counter.ts';

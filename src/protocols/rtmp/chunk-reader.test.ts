@@ -209,6 +209,20 @@ describe('RTMP chunk stream: review findings', () => {
     assert.throws(() => new RtmpChunkReader().push(Buffer.concat([first, type1])), { name: 'RtmpProtocolError' });
   });
 
+  it('gives a body that came in its own read after its header (as FFmpeg writes them) as that read, not a copy', () => {
+    const size = 20_000;
+    const r = new RtmpChunkReader();
+    r.push(setChunkFor(size));
+    const body = Buffer.alloc(size - 100, 7);
+    const bytes = serializeRtmpMessage({ chunkStreamId: 6, type: 9, timestamp: 40, messageStreamId: 1, body }, size);
+    const header = bytes.subarray(0, 12);
+    const read = Buffer.from(bytes.subarray(12));
+    assert.deepEqual(r.push(Buffer.from(header)), []);
+    const [m] = r.push(read);
+    assert.equal(m?.body, read);
+    assert.equal(m?.timestamp, 40);
+  });
+
   it('copies a large chunk arriving in small reads once, not once per read', () => {
     const size = 10 * 1024 * 1024;
     const bytes = Buffer.concat([setChunkFor(size), serializeRtmpMessage({ chunkStreamId: 6, type: 9, timestamp: 0, messageStreamId: 1, body: Buffer.alloc(size, 3) }, size)]);

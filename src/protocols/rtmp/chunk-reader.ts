@@ -1,3 +1,4 @@
+import { ByteQueue } from '../../lib/index.ts';
 import { RtmpProtocolError } from './rtmp-errors.ts';
 import { MAX_MESSAGE_BYTES, RtmpMessageType, type RtmpMessage } from './rtmp-message.ts';
 
@@ -22,23 +23,19 @@ const MAX_CHUNK_STREAMS = 64;
  * throw RtmpProtocolError (docs/limits.md §RTMP). Fragments are kept as received, never pre-allocated from a length.
  */
 export class RtmpChunkReader {
-  private buf: Buffer = Buffer.alloc(0);
-  // Bytes received after `buf` while a chunk is incomplete, joined only once `need` bytes are there: a 10 MiB chunk
-  // arriving in 4 KiB reads is then copied once, not once per read.
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  // Received bytes, parsed in place: a chunk's payload is taken as views of the reads that carried it, so a message
+  // whose header and body came in separate reads (FFmpeg writes them with two syscalls) is not copied to be parsed.
+  private readonly queue = new ByteQueue();
+  // Bytes the incomplete chunk at the front needs: until they are queued, a read only appends (a 10 MiB chunk
+  // arriving in 4 KiB reads is parsed once, not once per read).
   private need = 0;
   private chunkSize = 128;
   private readonly streams = new Map<number, ChunkStream>();
 
   /** Feeds bytes; returns the messages they complete. */
   push(chunk: Buffer): RtmpMessage[] {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.buf.length + this.pendingBytes < this.need) return [];
-    this.buf = this.buf.length === 0 && this.pending.length === 1 ? chunk : Buffer.concat([this.buf, ...this.pending]);
-    this.pending = [];
-    this.pendingBytes = 0;
+    this.queue.push(chunk);
+    if (this.queue.length < this.need) return [];
     this.need = 0;
     const out: RtmpMessage[] = [];
     for (;;) {
@@ -51,15 +48,17 @@ export class RtmpChunkReader {
 
   /** Returns null when more bytes are needed, undefined for a chunk that did not finish a message. */
   private readChunk(): RtmpMessage | undefined | null {
-    const b = this.buf;
-    if (b.length < 1) return null;
-    const fmt = b[0]! >> 6;
-    let csid = b[0]! & 0x3f;
+    const q = this.queue;
+    const queued = q.length;
+    if (queued < 1) return null;
+    const first = q.at(0);
+    const fmt = first >> 6;
+    let csid = first & 0x3f;
     let pos = 1;
-    if (csid === 0) { if (b.length < 2) return null; csid = b[1]! + 64; pos = 2; }
-    else if (csid === 1) { if (b.length < 3) return null; csid = b[2]! * 256 + b[1]! + 64; pos = 3; }
+    if (csid === 0) { if (queued < 2) return null; csid = q.at(1) + 64; pos = 2; }
+    else if (csid === 1) { if (queued < 3) return null; csid = q.at(2) * 256 + q.at(1) + 64; pos = 3; }
     const headerLen = MESSAGE_HEADER_LENGTH[fmt]!;
-    if (b.length < pos + headerLen) return null;
+    if (queued < pos + headerLen) return null;
     const cs = this.streams.get(csid);
     if (!cs) {
       if (fmt !== 0) throw new RtmpProtocolError(`chunk type ${fmt} on chunk stream ${csid} before any type 0 header`);
@@ -72,14 +71,14 @@ export class RtmpChunkReader {
     let streamId = cs?.streamId ?? 0;
     let extended = cs?.extended ?? false;
     let tsField = 0;
-    if (fmt <= 2) tsField = b.readUIntBE(pos, 3);
-    if (fmt <= 1) { length = b.readUIntBE(pos + 3, 3); type = b[pos + 6]!; }
-    if (fmt === 0) streamId = b.readUInt32LE(pos + 7);
+    if (fmt <= 2) tsField = q.uintBE(pos, 3);
+    if (fmt <= 1) { length = q.uintBE(pos + 3, 3); type = q.at(pos + 6); }
+    if (fmt === 0) streamId = q.uint32LE(pos + 7);
     pos += headerLen;
     if (fmt <= 2) extended = tsField === 0xffffff;
     if (extended) {
-      if (b.length < pos + 4) return null;
-      if (fmt <= 2) tsField = b.readUInt32BE(pos);
+      if (queued < pos + 4) return null;
+      if (fmt <= 2) tsField = q.uintBE(pos, 4);
       pos += 4; // type 3 repeats the extended field (as FFmpeg, OBS and librtmp send it)
     }
     if (length > MAX_MESSAGE_BYTES) throw new RtmpProtocolError(`message of ${length} bytes exceeds the limit`);
@@ -96,16 +95,16 @@ export class RtmpChunkReader {
       else if (cs?.started) timestamp = (timestamp + delta) >>> 0;
     }
     const take = Math.min(this.chunkSize, length - received);
-    if (b.length < pos + take) { this.need = pos + take; return null; }
+    if (queued < pos + take) { this.need = pos + take; return null; }
     let s = cs;
     if (!s) { s = newChunkStream(); this.streams.set(csid, s); }
     s.length = length; s.type = type; s.streamId = streamId; s.extended = extended; s.timestamp = timestamp; s.delta = delta;
     s.started = true;
-    if (take > 0) s.parts.push(b.subarray(pos, pos + take));
+    q.skip(pos);
+    if (take > 0) q.take(take, s.parts);
     s.received = received + take;
-    this.buf = b.subarray(pos + take);
     if (s.received < length) return undefined;
-    const body = s.parts.length === 1 ? s.parts[0]! : Buffer.concat(s.parts);
+    const body = s.parts.length === 1 ? s.parts[0]! : Buffer.concat(s.parts, length);
     s.parts.length = 0;
     s.received = 0;
     const msg: RtmpMessage = { chunkStreamId: csid, type, timestamp, messageStreamId: streamId, body };
