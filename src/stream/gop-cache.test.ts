@@ -45,6 +45,21 @@ describe('GopCache', () => {
     assert.deepEqual(ptsOf(c), [4]);
   });
 
+  it('counts the memory blocks that payload views keep alive, each once, not the views\' lengths', () => {
+    const c = new GopCache(video, { maxBytes: 200_000, maxDurationMs: 1e9 });
+    // A read of 64 KiB holding a 10-byte frame (the rest dropped): the frame keeps all of it.
+    const tinyView = (pts: number, key = false): Unit => ({ pts, payload: [Buffer.alloc(65536).subarray(0, 10)], ...(key ? { randomAccess: true } : {}) });
+    assert.equal(c.add(vmedia, video, tinyView(0, true)), 'recorded');
+    assert.equal(c.add(vmedia, video, tinyView(1)), 'recorded');
+    assert.equal(c.add(vmedia, video, tinyView(2)), 'recorded');
+    assert.equal(c.add(vmedia, video, tinyView(3)), 'cut', `4 x 64 KiB pinned must exceed 200,000 bytes; size ${JSON.stringify(c.size)}`);
+    // Frames that share one read count it once.
+    const read = Buffer.alloc(65536);
+    c.add(vmedia, video, { pts: 4, payload: [read.subarray(0, 100)], randomAccess: true });
+    for (let i = 1; i < 100; i++) assert.equal(c.add(vmedia, video, { pts: 4 + i, payload: [read.subarray(i * 100, i * 100 + 100)] }), 'recorded');
+    assert.equal(c.size.bytes, 65536 + 100 * 200);
+  });
+
   it('is bounded by the time since the key frame arrived', () => {
     let now = 0;
     const c = new GopCache(video, { maxBytes: 1e9, maxDurationMs: 10_000 }, () => now);

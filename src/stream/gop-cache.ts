@@ -1,5 +1,5 @@
 import type { Format, Media } from '../formats/index.ts';
-import { payloadBytes, rtpBytes, type Unit } from './unit.ts';
+import type { Unit } from './unit.ts';
 
 /** One cached unit with where it belongs. */
 export interface CachedUnit { readonly media: Media; readonly format: Format; readonly unit: Unit }
@@ -34,11 +34,32 @@ const DEFAULT_LIMITS: GopCacheLimits = { maxBytes: 32 * 1024 * 1024, maxDuration
 // Objects around the bytes (Unit, RtpPacket, array slots): counted so that thousands of tiny units weigh something.
 const UNIT_OVERHEAD_BYTES = 200;
 
-function cachedBytes(u: Unit): number {
-  return UNIT_OVERHEAD_BYTES + rtpBytes(u) + payloadBytes(u.payload);
+/**
+ * Bytes a unit adds to what the GOP keeps alive: its overhead, plus each memory block behind its RTP packets and
+ * payload that no earlier unit of the GOP held (counted whole, once). Why blocks, not the views' lengths: payloads are
+ * views into what a socket read or a download returned, and a view keeps its whole block. A publisher could send reads
+ * holding a tiny frame and a large message that is dropped, and pin each read with a unit counted at a few bytes.
+ */
+function cachedBytes(u: Unit, held: Set<ArrayBufferLike>): number {
+  let n = UNIT_OVERHEAD_BYTES;
+  const count = (b: Uint8Array): void => {
+    if (held.has(b.buffer)) return;
+    held.add(b.buffer);
+    n += b.buffer.byteLength;
+  };
+  if (u.rtpPackets) for (const p of u.rtpPackets) count(p.raw);
+  const payload = u.payload;
+  if (payload === undefined) return n;
+  if (Array.isArray(payload)) for (const b of payload) count(b);
+  else count(payload);
+  return n;
 }
 
-interface Segment { units: CachedUnit[]; next: Segment | undefined; ended: boolean; bytes: number; startedMs: number }
+interface Segment {
+  units: CachedUnit[]; next: Segment | undefined; ended: boolean; bytes: number; startedMs: number;
+  // Memory blocks counted so far, while the segment is recorded (dropped when it ends).
+  held: Set<ArrayBufferLike> | undefined;
+}
 
 /**
  * Keeps every unit since the last key frame of the stream's video format (audio included, so a new reader gets
@@ -61,16 +82,18 @@ export class GopCache {
   add(media: Media, format: Format, unit: Unit): GopAddResult {
     const now = this.now();
     if (format === this.videoFormat && unit.randomAccess) {
-      const seg: Segment = { units: [], next: undefined, ended: false, bytes: 0, startedMs: now };
-      if (this.current) { this.current.next = seg; this.current.ended = true; }
+      const seg: Segment = { units: [], next: undefined, ended: false, bytes: 0, startedMs: now, held: new Set() };
+      if (this.current) { this.current.next = seg; this.current.ended = true; this.current.held = undefined; }
       this.current = seg;
     }
     const seg = this.current;
     if (!seg) return 'idle';
-    const bytes = cachedBytes(unit);
+    const held = seg.held ?? new Set();
+    const bytes = cachedBytes(unit, held);
     if (seg.bytes + bytes > this.limits.maxBytes || now - seg.startedMs > this.limits.maxDurationMs) {
       // Readers still walking this segment keep it; the stream switches them to their live queues from this unit on.
       seg.ended = true;
+      seg.held = undefined;
       this.current = undefined;
       return 'cut';
     }
