@@ -13,16 +13,21 @@
  * video track's RTP sequence numbers. `--udp-batch on,sendmmsg,off` then measures each N once per value, in that order:
  * the server's batching (native/udp-batch, when built) with UDP GSO, without GSO, and turned off
  * (MEDIAMTX_TS_UDP_BATCH=sendmmsg / off).
+ * `--core-quota PCT` (root): every server process, the main one and each fan-out shard, runs in a CPU cgroup of its own
+ * capped at PCT % of one CPU (bench/cpu-quota.ts), emulating cores of that size; a reader then counts as served at 90 %
+ * of the stream's bitrate (the test file's), not of the best reader's, and each process's CPU is printed.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start, waitFor } from '../test/support/process.ts';
 import { RawRtspClient } from '../test/support/rtsp-raw-client.ts';
 import { playRtmpMessages } from '../test/support/rtmp-raw-player.ts';
 import { RtmpMessageType } from '../src/protocols/rtmp/index.ts';
-import { cpuSeconds, isListening, serverArgs, testFile, treeCpuDelta, treeCpuSeconds, treeRssMiB } from './bench-process.ts';
+import { cpuSeconds, isListening, processTree, serverArgs, testFile, treeCpuDelta, treeCpuSeconds, treeRssMiB } from './bench-process.ts';
+import { CpuQuotaCores } from './cpu-quota.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string): string => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] ?? def : def; };
@@ -53,6 +58,7 @@ const ORIGIN_PORT = PORT + 2;
 const IS_UDP = PROTOCOL === 'rtsp' && opt('transport', 'tcp') === 'udp';
 // Server RTP/RTCP ports of the UDP readers, after the origin's RTSP and RTMP ports.
 const RTP_PORT = PORT + 4;
+const CORE_QUOTA = Number(opt('core-quota', '0'));
 const BATCH_MODES = IS_UDP ? opt('udp-batch', 'on').split(',').filter((m) => m === 'on' || m === 'sendmmsg' || m === 'off') : [''];
 
 
@@ -133,6 +139,11 @@ function openRtmpReader(path: string, stats: ReaderStats): Promise<BenchReader> 
   });
 }
 
+/** One measured cell; `perProcess` is set with --core-quota. */
+interface CellResult {
+  readers: number; ok: number; gaps: number; outMbps: number; cpuPct: number; mainCpuPct: number; rssMiB: number; perProcess: string;
+}
+
 /** Starts a server process on `rtspPort` (and the next port for RTMP) with `paths`; resolves once it listens. */
 async function startBenchServer(name: string, dir: string, rtspPort: number, paths: string, batch = ''): Promise<ReturnType<typeof start>> {
   const conf = join(dir, `${name}.yml`);
@@ -145,24 +156,43 @@ async function startBenchServer(name: string, dir: string, rtspPort: number, pat
   return server;
 }
 
-async function cell(n: number, file: string, dir: string, viaProxy = false, batch = ''): Promise<Record<string, number>> {
+async function cell(n: number, file: string, dir: string, viaProxy = false, batch = ''): Promise<CellResult> {
   // Proxied: the publisher feeds an origin process, and the measured server pulls the stream from it.
   const origin = viaProxy ? await startBenchServer('origin', dir, ORIGIN_PORT, '  all:\n') : undefined;
   const server = await startBenchServer('bench', dir, PORT, viaProxy ? `  bench:\n    source: rtsp://127.0.0.1:${ORIGIN_PORT}/bench\n    sourceProtocol: tcp\n` : '  all:\n', batch);
   const target = viaProxy ? ORIGIN_PORT : PORT;
   const out = PROTOCOL === 'rtmp' ? ['-f', 'flv', `rtmp://127.0.0.1:${target + 1}/bench`] : ['-f', 'rtsp', '-rtsp_transport', 'tcp', `rtsp://127.0.0.1:${target}/bench`];
   const pub = start('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-c', 'copy', ...out], { timeoutMs: 600_000 });
+  const cores = CORE_QUOTA > 0 ? new CpuQuotaCores(CORE_QUOTA) : undefined;
+  // Shards start when the first readers move: each new process of the server gets its own capped cgroup.
+  const placing = cores ? setInterval(() => { for (const p of processTree(server.child.pid!)) cores.place(p); }, 100) : undefined;
   try {
     const pid = server.child.pid!;
+    cores?.place(pid);
     await waitFor(async () => (await RawRtspClient.connect(PORT).then(async (c) => {
       const r = await c.request('DESCRIBE', `rtsp://127.0.0.1:${PORT}/bench`); c.close(); return r.status === 200;
     }).catch(() => false)), { timeoutMs: 15_000, what: 'the published stream' });
     const stats: ReaderStats[] = [];
     const clients: BenchReader[] = [];
+    let failed = 0;
+    const joinDeadline = Date.now() + 90_000;
     for (let i = 0; i < n; i++) {
       const s: ReaderStats = { packets: 0, bytes: 0, gaps: 0, last: undefined };
       stats.push(s);
-      clients.push(PROTOCOL === 'rtmp' ? await openRtmpReader('bench', s) : IS_UDP ? await openUdpReader('bench', s) : await openReader('bench', s));
+      // A reader the server turned away or did not answer within 10 s (a starved, capped server may) counts as not
+      // served; after 90 s of joining, the rest are not tried. Either way the cell ends in bounded time.
+      if (Date.now() > joinDeadline) { failed++; continue; }
+      const open = PROTOCOL === 'rtmp' ? openRtmpReader('bench', s) : IS_UDP ? openUdpReader('bench', s) : openReader('bench', s);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000); });
+      const reader = await Promise.race([open, late]).catch((e: Error) => {
+        failed++;
+        if (failed === 1) console.error(`a reader could not join: ${e.message}`);
+        void open.then((r) => r.close(), () => {});
+        return undefined;
+      });
+      clearTimeout(timer);
+      if (reader) clients.push(reader);
       await new Promise((r) => setTimeout(r, 5));
     }
     await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
@@ -176,26 +206,43 @@ async function cell(n: number, file: string, dir: string, viaProxy = false, batc
     const cpu = treeCpuDelta(cpu0, treeCpuSeconds(pid));
     const mainCpu = cpuSeconds(pid) - main0;
     const elapsed = (Date.now() - t0) / 1000;
+    const perProcess = [...treeCpuSeconds(pid)].map(([p, v]) => `${(((v - (cpu0.get(p) ?? 0)) / elapsed) * 100).toFixed(1)}`).join(' + ');
     const mbps = stats.map((s) => (s.bytes * 8) / elapsed / 1e6);
-    const best = Math.max(...mbps);
+    // With capped processes every reader may be slowed alike, so "served" is measured against the stream's own rate.
+    const expected = cores ? nominalMbps(file) : Math.max(...mbps);
     for (const c of clients) c.close();
     return {
-      readers: n, ok: mbps.filter((m) => m >= 0.9 * best).length, gaps: stats.reduce((a, s) => a + s.gaps, 0),
+      readers: n, ok: mbps.filter((m) => m >= 0.9 * expected).length, gaps: stats.reduce((a, s) => a + s.gaps, 0),
       outMbps: mbps.reduce((a, b) => a + b, 0), cpuPct: (cpu / elapsed) * 100, mainCpuPct: (mainCpu / elapsed) * 100, rssMiB: rss,
+      perProcess: cores ? `${failed > 0 ? `${failed} could not join; ` : ''}per process ${perProcess} % (cap ${CORE_QUOTA} % each), reader median ${median(mbps).toFixed(2)} of ${expected.toFixed(2)} Mbit/s` : '',
     };
   } finally {
+    if (placing) clearInterval(placing);
     await pub.stop();
     await server.stop();
     await origin?.stop();
+    cores?.close();
   }
+}
+
+/** Mean bitrate of the test file (what a reader that keeps up receives), Mbit/s. */
+function nominalMbps(file: string): number {
+  const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }));
+  return (statSync(file).size * 8) / seconds / 1e6;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.floor(s.length / 2)]!;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mtx-bench-'));
 try {
   const file = testFile(opt('cache', tmpdir()));
-  const rowsByBatch = new Map<string, Record<string, number>[]>(BATCH_MODES.map((m) => [m, []]));
-  const line = (r: Record<string, number>, label = ''): string =>
-    `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core${r.cpuPct! - r.mainCpuPct! > 0.5 ? ` (main process ${r.mainCpuPct!.toFixed(1)} %, shards ${(r.cpuPct! - r.mainCpuPct!).toFixed(1)} %)` : ''}\tRSS ${r.rssMiB!.toFixed(0)} MiB`;
+  const rowsByBatch = new Map<string, CellResult[]>(BATCH_MODES.map((m) => [m, []]));
+  const line = (r: CellResult, label = ''): string => {
+    return `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core${r.cpuPct! - r.mainCpuPct! > 0.5 ? ` (main process ${r.mainCpuPct!.toFixed(1)} %, shards ${(r.cpuPct! - r.mainCpuPct!).toFixed(1)} %)` : ''}\tRSS ${r.rssMiB!.toFixed(0)} MiB${r.perProcess ? `\t${r.perProcess}` : ''}`;
+  };
   const batchLabel = (m: string): string => (m ? ` udp-batch ${m}` : '');
   for (const n of COUNTS) {
     // With several batch modes, each N is measured once per mode back to back, so the modes see the same machine load.
