@@ -59,6 +59,8 @@ const IS_UDP = PROTOCOL === 'rtsp' && opt('transport', 'tcp') === 'udp';
 // Server RTP/RTCP ports of the UDP readers, after the origin's RTSP and RTMP ports.
 const RTP_PORT = PORT + 4;
 const CORE_QUOTA = Number(opt('core-quota', '0'));
+// Checked before any server starts: the constructor says what is missing (root, the cgroup cpu controller).
+if (CORE_QUOTA > 0) new CpuQuotaCores(CORE_QUOTA);
 const BATCH_MODES = IS_UDP ? opt('udp-batch', 'on').split(',').filter((m) => m === 'on' || m === 'sendmmsg' || m === 'off') : [''];
 
 
@@ -241,7 +243,8 @@ try {
   const file = testFile(opt('cache', tmpdir()));
   const rowsByBatch = new Map<string, CellResult[]>(BATCH_MODES.map((m) => [m, []]));
   const line = (r: CellResult, label = ''): string => {
-    return `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps!.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct!.toFixed(1)} % of a core${r.cpuPct! - r.mainCpuPct! > 0.5 ? ` (main process ${r.mainCpuPct!.toFixed(1)} %, shards ${(r.cpuPct! - r.mainCpuPct!).toFixed(1)} %)` : ''}\tRSS ${r.rssMiB!.toFixed(0)} MiB${r.perProcess ? `\t${r.perProcess}` : ''}`;
+    const shards = r.cpuPct - r.mainCpuPct > 0.5 ? ` (main process ${r.mainCpuPct.toFixed(1)} %, shards ${(r.cpuPct - r.mainCpuPct).toFixed(1)} %)` : '';
+    return `N=${r.readers}${label}\tok ${r.ok}/${r.readers}\tgaps ${r.gaps}\tout ${r.outMbps.toFixed(0)} Mbit/s\tserver CPU ${r.cpuPct.toFixed(1)} % of a core${shards}\tRSS ${r.rssMiB.toFixed(0)} MiB${r.perProcess ? `\t${r.perProcess}` : ''}`;
   };
   const batchLabel = (m: string): string => (m ? ` udp-batch ${m}` : '');
   for (const n of COUNTS) {
@@ -253,7 +256,7 @@ try {
       if (IS_PROXY) {
         const p = await cell(n, file, dir, true, mode);
         console.log(line(p, ' proxied' + batchLabel(mode)));
-        console.log(`N=${n}\tproxy overhead: ${(p.cpuPct! - r.cpuPct!).toFixed(1)} % of a core (${(((p.cpuPct! - r.cpuPct!) / r.cpuPct!) * 100).toFixed(0)} %), RSS ${(p.rssMiB! - r.rssMiB!).toFixed(0)} MiB`);
+        console.log(`N=${n}\tproxy overhead: ${(p.cpuPct - r.cpuPct).toFixed(1)} % of a core (${(((p.cpuPct - r.cpuPct) / r.cpuPct) * 100).toFixed(0)} %), RSS ${(p.rssMiB - r.rssMiB).toFixed(0)} MiB`);
       }
     }
   }
