@@ -43,6 +43,23 @@ describe('ByteQueue', () => {
     assert.equal(again[0], whole);
   });
 
+  it('keeps its order across the bulk drop of consumed pieces (hundreds of one-byte pieces, pushes between takes)', () => {
+    const q = new ByteQueue();
+    const out: number[] = [];
+    let next = 0;
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 40; i++) q.push(Buffer.from([next++ & 0xff]));
+      const parts: Buffer[] = [];
+      q.take(Math.min(q.length, 30 + (round % 7)), parts);
+      for (const p of parts) out.push(...p);
+      if (q.length > 0) assert.equal(q.at(0), out.length & 0xff);
+    }
+    const rest: Buffer[] = [];
+    q.take(q.length, rest);
+    for (const p of rest) out.push(...p);
+    assert.deepEqual(out, Array.from({ length: 2000 }, (_, i) => i & 0xff));
+  });
+
   it('refuses to take more than it holds, and keeps its bytes', () => {
     const q = queueOf([1, 2]);
     assert.throws(() => q.skip(3), RangeError);

@@ -6,7 +6,10 @@
  */
 export class ByteQueue {
   private readonly pieces: Buffer[] = [];
-  // Read position in pieces[0].
+  // First unconsumed piece. Why an index, not `shift()`: once the array outgrows V8's regular objects (~16K pieces, a
+  // large chunk drip-fed in small reads), shift moves every element, and taking the pieces became quadratic.
+  private head = 0;
+  // Read position in pieces[head].
   private offset = 0;
   private bytes = 0;
 
@@ -25,7 +28,7 @@ export class ByteQueue {
   /** The byte at `index` from the read position; index must be below `length`. */
   at(index: number): number {
     let k = index + this.offset;
-    for (let i = 0; i < this.pieces.length; i++) {
+    for (let i = this.head; i < this.pieces.length; i++) {
       const p = this.pieces[i]!;
       if (k < p.length) return p[k]!;
       k -= p.length;
@@ -35,7 +38,7 @@ export class ByteQueue {
 
   /** Big-endian unsigned integer of `size` (1 … 4) bytes at `index`. */
   uintBE(index: number, size: number): number {
-    const first = this.pieces[0];
+    const first = this.pieces[this.head];
     if (first !== undefined && this.offset + index + size <= first.length) return first.readUIntBE(this.offset + index, size);
     let v = 0;
     for (let i = 0; i < size; i++) v = v * 256 + this.at(index + i);
@@ -44,7 +47,7 @@ export class ByteQueue {
 
   /** Little-endian unsigned 32-bit integer at `index`. */
   uint32LE(index: number): number {
-    const first = this.pieces[0];
+    const first = this.pieces[this.head];
     if (first !== undefined && this.offset + index + 4 <= first.length) return first.readUInt32LE(this.offset + index);
     return (this.at(index) + this.at(index + 1) * 0x100 + this.at(index + 2) * 0x10000 + this.at(index + 3) * 0x1000000);
   }
@@ -63,17 +66,21 @@ export class ByteQueue {
     if (count > this.bytes) throw new RangeError(`cannot take ${count} of ${this.bytes} bytes`);
     this.bytes -= count;
     while (count > 0) {
-      const p = this.pieces[0]!;
+      const p = this.pieces[this.head]!;
       const left = p.length - this.offset;
       if (count < left) {
         into?.push(p.subarray(this.offset, this.offset + count));
         this.offset += count;
-        return;
+        break;
       }
       into?.push(this.offset === 0 ? p : p.subarray(this.offset));
-      this.pieces.shift();
+      this.head++;
       this.offset = 0;
       count -= left;
     }
+    // Consumed pieces are dropped in bulk, once they are most of the array: amortised constant time per piece, and
+    // no consumed read stays referenced for long.
+    if (this.head === this.pieces.length) { this.pieces.length = 0; this.head = 0; }
+    else if (this.head >= 64 && this.head * 2 >= this.pieces.length) { this.pieces.splice(0, this.head); this.head = 0; }
   }
 }

@@ -235,6 +235,21 @@ describe('RTMP chunk stream: review findings', () => {
     // Quadratic copying took 1–10 s here; linear takes tens of ms. The bound is loose so a busy machine can't fail it.
     assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
   });
+
+  it('takes a large chunk drip-fed in 16-byte reads in linear time (262,144 reads)', () => {
+    const size = 4 * 1024 * 1024;
+    const bytes = Buffer.concat([setChunkFor(size), serializeRtmpMessage({ chunkStreamId: 6, type: 9, timestamp: 0, messageStreamId: 1, body: Buffer.alloc(size, 5) }, size)]);
+    const r = new RtmpChunkReader();
+    const t0 = performance.now();
+    const got: RtmpMessage[] = [];
+    for (let off = 0; off < bytes.length; off += 16) got.push(...r.push(bytes.subarray(off, off + 16)).filter((m) => m.type === 9));
+    const ms = performance.now() - t0;
+    assert.equal(got.length, 1);
+    assert.equal(got[0]!.body.length, size);
+    assert.ok(got[0]!.body.every((b) => b === 5));
+    // Shifting consumed reads off a large array made this quadratic: 5.7 s here; linear takes about 150 ms.
+    assert.ok(ms < 2500, `took ${ms.toFixed(0)} ms`);
+  });
 });
 
 function setChunkFor(size: number): Buffer {
