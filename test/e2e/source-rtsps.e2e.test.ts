@@ -44,6 +44,8 @@ describe('RTSPS and RTMPS sources: sourceFingerprint pins a self-signed upstream
   it('reads the upstream whose certificate matches the pin, over RTSPS (TCP) and RTMPS', async () => {
     await edge.waitForLog(/\[path pinned\] stream is ready/, 20_000);
     await edge.waitForLog(/\[path rtmps\] stream is ready/, 20_000);
+    // Waited for: the source's line follows "stream is ready" and may come in a later read of the server's output.
+    await edge.waitForLog(/\[path pinned\] \[RTSP source\] ready: /, 5_000);
     assert.match(edge.logs(), /\[path pinned\] \[RTSP source\] ready: 2 tracks over TCP/);
     for (const path of ['pinned', 'rtmps']) {
       const r = await ffmpegReadFrames(edge.url(path), 'tcp');
