@@ -88,7 +88,7 @@ describe('HLS over HTTP: authentication, IP lists, trusted proxies, CORS, and ho
     const wrong = await fetchHttp(hlsUrl(server, 'locked'), { headers: basic('reader', 'nope') });
     assert.equal(wrong.status, 401);
     assert.ok(wrong.ms >= 400, `a refusal is delayed (${wrong.ms} ms)`);
-    assert.match(server.logs(), /authentication failed for 'reader' from 127\.0\.0\.1/);
+    await server.waitForLog(/authentication failed for 'reader' from 127\.0\.0\.1/, 5_000);
     assert.equal((await fetchHttp(hlsUrl(server, 'locked'), { headers: basic('reader', 'readpass') })).status, 200);
     for (const file of ['stream.m3u8', 'init.mp4']) {
       assert.equal((await fetchHttp(hlsUrl(server, 'locked', file))).status, 401, `${file} too is authenticated`);
@@ -107,7 +107,7 @@ describe('HLS over HTTP: authentication, IP lists, trusted proxies, CORS, and ho
     assert.equal((await fetchHttp(hlsUrl(server, 'iplocked'))).status, 401, '127.0.0.1 is not in readIPs');
     assert.equal((await fetchHttp(hlsUrl(server, 'iplocked'), { headers: { 'x-forwarded-for': '10.9.9.9' } })).status, 200);
     assert.equal((await fetchHttp(hlsUrl(server, 'iplocked'), { headers: { 'x-forwarded-for': '10.9.9.9, 1.2.3.4' } })).status, 401, 'the hop next to the proxy counts');
-    assert.match(server.logs(), /\[muxer iplocked\] created \(requested by 10\.9\.9\.9\)/);
+    await server.waitForLog(/\[muxer iplocked\] created \(requested by 10\.9\.9\.9\)/, 5_000);
   });
 
   it('answers with the configured origin, never the caller\'s, and Chromium enforces it', async () => {

@@ -48,7 +48,7 @@ for (const variant of VARIANTS) {
         } finally {
           await page.close();
         }
-        assert.match(server.logs(), new RegExp(`\\[HLS\\] \\[muxer ${path}\\] created \\(requested by 127\\.0\\.0\\.1\\)`));
+        await server.waitForLog(new RegExp(`\\[HLS\\] \\[muxer ${path}\\] created \\(requested by 127\\.0\\.0\\.1\\)`), 5_000);
       });
 
       it(`FFmpeg reads the stream published over ${path === 'viartsp' ? 'RTSP' : 'RTMP'} and decodes video and audio`, async () => {

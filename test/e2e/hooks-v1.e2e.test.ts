@@ -92,7 +92,7 @@ paths:
       assert.equal(env.get('MTX_QUERY'), 'who%3Dme');
       assert.equal(env.get('RTSP_PORT'), String(server.ports.rtsp));
       await server.waitForLog(/\[path ondemand3\] runOnDemand command stopped: not needed anymore/);
-      assert.match(server.logs(), /\[path ondemand3\] runOnUnDemand command launched/);
+      await server.waitForLog(/\[path ondemand3\] runOnUnDemand command launched/, 5_000);
     } finally {
       await server.stop();
     }

@@ -36,7 +36,7 @@ describe('redirect and fallback followed by FFmpeg; a static-source path refuses
   it('follows source: redirect to the stream of another server, frames decoded', async () => {
     const r = await ffmpegReadFrames(server.url('redirected'), 'tcp');
     assert.ok(r.frames >= MIN_FRAMES, `${r.detail}\n${context()}`);
-    assert.match(origin.logs(), /\[path other\] rtspSession \S+ is reading/, `the reader reached the origin\n${context()}`);
+    await origin.waitForLog(/\[path other\] rtspSession \S+ is reading/, 5_000);
   });
 
   it('follows the fallback of a path nobody publishes to, frames decoded', async () => {

@@ -95,7 +95,7 @@ describe('RTMP players on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shipped
     process.kill(pid!, 'SIGKILL');
     await server.waitForLog(/\[fan-out\] shard 0 exited \(SIGKILL\); its readers were closed/, 5000);
     await waitFor(() => !isRunning(reader), { timeoutMs: 10_000, what: 'the player of the killed shard to be closed', detail: () => describeRunning('reader', reader) });
-    assert.match(server.logs(), /closed: the fan-out shard exited/);
+    await server.waitForLog(/closed: the fan-out shard exited/, 5_000);
     assert.ok(isRunning(pub), context(pub));
     // The shard is started again for the next player (after its respawn delay).
     const again = longReader(server.rtmpUrl('shard/kill'));

@@ -71,7 +71,7 @@ describe('RTMP under malformed input', () => {
     assert.ok(frames[0]!.isKeyframe, `the canary's first frame (DTS ${frames[0]!.dtsMs} ms) is a keyframe`);
     const gaps = frames.slice(1).map((f, i) => f.dtsMs - frames[i]!.dtsMs);
     assert.ok(gaps.every((g) => g > 0 && g <= 80), `canary timestamps jumped: ${gaps.filter((g) => g <= 0 || g > 80).join(', ')} (${frames.length} frames)`);
-    assert.match(server.logs(), /\[path live\/canary\] stream is ready/, logTail(server));
+    await server.waitForLog(/\[path live\/canary\] stream is ready/, 5_000);
     assert.doesNotMatch(server.logs(), /\[path live\/canary\] .*(stopped publishing|closed)/, `the canary publisher was never disturbed\n${logTail(server)}`);
     await pub.stop();
   });

@@ -223,7 +223,7 @@ describe('RTSP/TCP readers on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shi
     process.kill(owner, 'SIGKILL');
     await server.waitForLog(/\[RTSP\] \[fan-out\] shard 0 exited \(SIGKILL\); its readers were closed/, 5000);
     await waitFor(() => !isRunning(reader), { timeoutMs: 10_000, what: 'the reader of the killed shard to be closed', detail: () => describeRunning('reader', reader) });
-    assert.match(server.logs(), /closed: the fan-out shard exited/);
+    await server.waitForLog(/closed: the fan-out shard exited/, 5_000);
     assert.ok(isRunning(pub), context(pub));
     // The shard is started again for the next reader (after its respawn delay).
     const again = longReader(server.url('shard/kill'));

@@ -85,9 +85,9 @@ describe('on-demand sources (sourceOnDemand): pulled only while read', () => {
   it('proxies any origin path through a regexp entry ($G1) on demand', async () => {
     const r = await ffmpegReadFrames(edge.url('proxy/cam'), 'tcp');
     assert.ok(r.frames >= 20, `${r.detail}\n${context()}`);
-    assert.match(edge.logs(), /\[path proxy\/cam\] on-demand source started/);
+    await edge.waitForLog(/\[path proxy\/cam\] on-demand source started/, 5_000);
     const missing = await ffmpegReadFrames(edge.url('proxy/nothing'), 'tcp', 1);
     assert.equal(missing.frames, 0);
-    assert.match(edge.logs(), /\[path proxy\/nothing\] \[RTSP source\] failed: DESCRIBE failed: 404/, context());
+    await edge.waitForLog(/\[path proxy\/nothing\] \[RTSP source\] failed: DESCRIBE failed: 404/, 5_000);
   });
 });

@@ -39,7 +39,7 @@ describe('RTSP source proxying GStreamer\'s RTSP server (UDP, TCP, multicast, au
       return false;
     }, { timeoutMs: 40_000, what: 'every proxied path to be ready', detail: context });
     const want = { udp: 'UDP', tcp: 'TCP', multicast: 'MULTICAST', automatic: 'UDP' };
-    for (const t of TRANSPORTS) assert.match(edge.logs(), new RegExp(`\\[path ${t}\\] \\[RTSP source\\] ready: 1 track over ${want[t]}`), context());
+    for (const t of TRANSPORTS) await edge.waitForLog(new RegExp(`\\[path ${t}\\] \\[RTSP source\\] ready: 1 track over ${want[t]}`), 5_000);
     const reads = await Promise.all(TRANSPORTS.map((t) => ffmpegReadFrames(edge.url(t), 'tcp')));
     for (const r of reads) assert.ok(r.frames >= MIN_FRAMES, `${r.detail}\n${context()}`);
     const rtmp = await ffmpegReadFrames(edge.rtmpUrl('multicast'), undefined);

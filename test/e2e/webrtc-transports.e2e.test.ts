@@ -29,7 +29,7 @@ describe('WebRTC transports: ICE over the one TCP port, and TURN relays, with Ch
     const tcpPort = allocatePorts().rtsp;
     const { server, base, pub } = await serverWithStream(`webrtcICEServers: []\nwebrtcICETCPMuxAddress: 127.0.0.1:${tcpPort}\n`);
     try {
-      assert.match(server.logs(), new RegExp(`ICE on TCP port ${tcpPort}`));
+      await server.waitForLog(new RegExp(`ICE on TCP port ${tcpPort}`), 5_000);
       assert.doesNotMatch(server.logs(), /not implemented/i);
       const page = await browser.context.newPage();
       try {
@@ -41,7 +41,7 @@ describe('WebRTC transports: ICE over the one TCP port, and TURN relays, with Ch
         const pair = await selectedPair(page);
         assert.equal(pair?.local.protocol, 'tcp', JSON.stringify(pair));
         assert.equal(pair?.remote.address, `127.0.0.1:${tcpPort}`, JSON.stringify(pair));
-        assert.match(server.logs(), new RegExp(`peer connection established, local candidate: 127\\.0\\.0\\.1:${tcpPort}`));
+        await server.waitForLog(new RegExp(`peer connection established, local candidate: 127\\.0\\.0\\.1:${tcpPort}`), 5_000);
       } finally {
         await page.close();
       }

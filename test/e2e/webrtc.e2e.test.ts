@@ -81,7 +81,7 @@ describe('WebRTC: Chromium watches with WHEP and publishes with WHIP', () => {
     } finally {
       await page.close();
     }
-    assert.match(server.logs(), /track MPEG4-GENERIC left out: MPEG-4 Audio can't be sent over WebRTC/);
+    await server.waitForLog(/track MPEG4-GENERIC left out: MPEG-4 Audio can't be sent over WebRTC/, 5_000);
   });
 
   const AUDIO_LABEL = { opus: 'Opus', pcm_mulaw: 'G711', g722: 'G722' } as const;
@@ -262,7 +262,7 @@ describe('WebRTC on one UDP port (webrtcICEUDPMuxAddress)', () => {
       const stats = await Promise.all(pages.map((p) => waitForStats(p, (s) => (s.inbound.video?.framesDecoded ?? 0) >= 40, '40 frames', 20_000, () => logTail(server))));
       for (const s of stats) assert.match(s.pair, new RegExp(`<-> 127\\.0\\.0\\.1:${muxPort}$`), `the server side of the pair is the mux port: ${s.pair}`);
       // npm test builds the UDP batching addon (scripts/test.sh): the frames above went out in sendmmsg batches.
-      assert.match(server.logs(), new RegExp(`ICE on UDP port ${muxPort} \\(sendmmsg batches\\)`), logTail(server));
+      await server.waitForLog(new RegExp(`ICE on UDP port ${muxPort} \\(sendmmsg batches\\)`), 5_000);
     } finally {
       await Promise.all(pages.map((p) => p.close()));
     }
