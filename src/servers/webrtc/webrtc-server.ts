@@ -93,12 +93,10 @@ export class WebRtcServer implements ProtocolServer<WebRtcLiveSettings> {
     const log = opts.log.child('[WebRTC]');
     const server = new WebRtcServer(opts, log);
     try {
-      // Shared ICE ports are opened at start (a busy port must fail the start), which loads werift then.
-      if (!opts.createPeer && (opts.udpMuxAddress || opts.tcpMuxAddress)) {
-        const stack = await loadWeriftStack();
-        if (opts.udpMuxAddress) server.udpMux = await stack.WeriftUdpMux.open(opts.udpMuxAddress, log);
-        if (opts.tcpMuxAddress) server.tcpMux = await stack.WeriftTcpMux.open(opts.tcpMuxAddress);
-      }
+      // Shared ICE ports are opened at start (a busy port must fail the start); werift is pointed at them when the
+      // first session loads it (weriftPeerFactory), so that a server with webrtcLocalUDPAddress set idles without it.
+      if (!opts.createPeer && opts.udpMuxAddress) server.udpMux = await (await import('./werift-udp-mux.ts')).WeriftUdpMux.open(opts.udpMuxAddress, log);
+      if (!opts.createPeer && opts.tcpMuxAddress) server.tcpMux = await (await import('./werift-tcp-mux.ts')).WeriftTcpMux.open(opts.tcpMuxAddress);
       server.http = await openHttpListener({
         address: opts.address, readTimeoutMs: opts.readTimeoutMs,
         handler: (req, res) => server.handle(req, res),

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket as WeriftRtpPacket, type RTCRtpTransceiver } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket as WeriftRtpPacket, TcpPassiveProtocol, UdpTransport, type RTCRtpTransceiver } from 'werift';
 import type { Format, RtpPacket } from '../../formats/index.ts';
 import { VIDEO_CLOCK_RATE } from '../../lib/index.ts';
 import type { TrickleCandidate } from '../../protocols/webrtc/index.ts';
@@ -158,5 +158,8 @@ export function createWeriftPeer(opts: WebRtcPeerOptions): WebRtcPeer { return n
 
 /** A factory of werift peers whose ICE runs on the shared UDP and TCP ports, when given. */
 export function weriftPeerFactory(mux: WeriftMuxes): (opts: WebRtcPeerOptions) => WebRtcPeer {
+  // The shared ports were opened at start without werift; its ICE is pointed at them now, before the first peer.
+  mux.udp?.attach(UdpTransport);
+  mux.tcp?.attach(TcpPassiveProtocol);
   return (opts) => new WeriftPeer(opts, mux);
 }

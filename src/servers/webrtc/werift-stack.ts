@@ -3,5 +3,3 @@
  * dependencies hold ~35 MiB of an idle process's memory, and most servers never see a WebRTC session.
  */
 export { weriftPeerFactory } from './werift-peer.ts';
-export { WeriftTcpMux } from './werift-tcp-mux.ts';
-export { WeriftUdpMux } from './werift-udp-mux.ts';

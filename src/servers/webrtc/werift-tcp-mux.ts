@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { TcpPassiveProtocol, type RTCPeerConnection } from 'werift';
+import type { RTCPeerConnection, TcpPassiveProtocol } from 'werift';
 import { parseListenAddress } from '../../lib/index.ts';
 import { stunUsername } from './werift-udp-mux.ts';
 
@@ -26,18 +26,21 @@ let current: WeriftTcpMux | undefined;
 const owner = new WeakMap<PassiveProtocol, WeriftTcpMux>();
 let patched = false;
 
+/** werift's passive ICE-TCP protocol class, whose prototype the mux patches. */
+export type WeriftTcpPassiveClass = typeof TcpPassiveProtocol;
+
 /**
  * Makes werift's passive ICE-TCP protocol (RFC 6544 §4.1 passive candidates) use the shared listener: while a mux is
  * open, a new protocol listens nowhere, reports the mux's port, and is handed the connections routed to it. Installed
  * once, it falls through to werift's own code for protocols made while no mux is open.
  */
-function installPatch(): void {
+function installPatch(passive: WeriftTcpPassiveClass): void {
   if (patched) return;
   patched = true;
-  const proto = TcpPassiveProtocol.prototype as unknown as PassivePrototype;
+  const proto = passive.prototype as unknown as PassivePrototype;
   const connectionMade = proto.connectionMade;
   const close = proto.close;
-  const port = Object.getOwnPropertyDescriptor(TcpPassiveProtocol.prototype, 'listeningPort');
+  const port = Object.getOwnPropertyDescriptor(passive.prototype, 'listeningPort');
   if (!port?.get) throw new Error('werift TcpPassiveProtocol has no listeningPort getter (version changed?)');
   const portGetter = port.get;
   proto.connectionMade = async function patchedConnectionMade(localIp, portRange) {
@@ -49,7 +52,7 @@ function installPatch(): void {
     owner.get(this)?.forget(this);
     return close.call(this);
   };
-  Object.defineProperty(TcpPassiveProtocol.prototype, 'listeningPort', {
+  Object.defineProperty(passive.prototype, 'listeningPort', {
     configurable: true,
     get(this: PassiveProtocol) { const m = owner.get(this); return m ? m.port : portGetter.call(this); },
   });
@@ -72,7 +75,7 @@ export class WeriftTcpMux {
     server.on('connection', (s) => this.onConnection(s));
   }
 
-  /** Listens on the shared port and makes werift's passive ICE-TCP protocols use it. */
+  /** Listens on the shared port; werift's passive ICE-TCP protocols use it once attach() is called. */
   static async open(address: string): Promise<WeriftTcpMux> {
     const { host, port } = parseListenAddress(address);
     const server = createServer();
@@ -82,10 +85,15 @@ export class WeriftTcpMux {
     });
     const a = server.address();
     const mux = new WeriftTcpMux(server, typeof a === 'object' && a ? a.port : port);
-    installPatch();
     current = mux;
     return mux;
   }
+
+  /**
+   * Makes werift's passive ICE-TCP protocols use the shared port: called with werift's class when werift is loaded
+   * (the first session), so that the listener opens at start without werift's ~8 MiB.
+   */
+  attach(tcpPassiveProtocol: WeriftTcpPassiveClass): void { installPatch(tcpPassiveProtocol); }
 
   /** Routes connections by the peer's local ufrag; call after its local description is set. */
   register(pc: RTCPeerConnection): void {

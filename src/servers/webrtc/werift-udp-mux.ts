@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { UdpTransport, type RTCPeerConnection } from 'werift';
+import type { RTCPeerConnection, UdpTransport } from 'werift';
 import { UdpBatchSender, loadUdpBatchAddon, parseListenAddress, type Logger } from '../../lib/index.ts';
 
 /** The part of werift's transport interface its ICE uses (werift 0.24.4, common/src/transport.ts). */
@@ -30,10 +30,19 @@ export function stunUsername(buf: Buffer): string | undefined {
 
 type TransportInit = typeof UdpTransport.init;
 
+/** werift's UDP transport class, the one static the mux replaces (werift 0.24.4, common/src/transport.ts). */
+export interface WeriftUdpTransportClass { init: TransportInit }
+
+// werift's own factory, kept from the first attach: a mux attached while another one's factory is in place (a reload)
+// falls through to werift's, not to that other mux.
+const weriftInit = new WeakMap<WeriftUdpTransportClass, TransportInit>();
+
 /**
  * Every session's ICE on one UDP port (webrtcICEUDPMuxAddress, as MediaMTX's UDP mux): werift's transport factory is
- * replaced, while the mux is open, by one that makes virtual transports on the shared socket. A datagram from a new
- * remote address is routed by the local ufrag of its STUN USERNAME (RFC 8445 §7.2.2), then by that address.
+ * replaced, from the first session until the mux closes, by one that makes virtual transports on the shared socket.
+ * The socket is bound at start without werift, whose ~8 MiB an idle server need not hold (attach() comes later). A
+ * datagram from a new remote address is routed by the local ufrag of its STUN USERNAME (RFC 8445 §7.2.2), then by
+ * that address.
  * It relies on werift internals (iceTransports[].connection), hence the exact version pin.
  */
 export class WeriftUdpMux {
@@ -41,7 +50,8 @@ export class WeriftUdpMux {
   private readonly byRemote = new Map<string, VirtualTransport>();
   private readonly remotesOf = new Map<VirtualTransport, Set<string>>();
   private readonly unregistered = new Set<VirtualTransport>();
-  private original: TransportInit | undefined;
+  private detach: (() => void) | undefined;
+  private closed = false;
   private readonly batch: UdpBatchSender;
 
   private constructor(private readonly socket: Socket, readonly port: number, log: Logger | undefined) {
@@ -55,7 +65,7 @@ export class WeriftUdpMux {
   /** True when sends go out in sendmmsg batches. */
   get isBatched(): boolean { return this.batch.isNative; }
 
-  /** Binds the shared socket and makes werift use it. */
+  /** Binds the shared socket; werift uses it once attach() is called. */
   static async open(address: string, log?: Logger): Promise<WeriftUdpMux> {
     const { host, port } = parseListenAddress(address);
     const socket = createSocket('udp4');
@@ -63,12 +73,18 @@ export class WeriftUdpMux {
       socket.once('error', reject);
       socket.bind(port, host && host !== '' ? host : undefined, () => { socket.off('error', reject); resolve(); });
     });
-    const mux = new WeriftUdpMux(socket, socket.address().port, log);
-    mux.original = UdpTransport.init;
-    const original = mux.original;
-    const patched = (async (type, options) => (type === 'udp4' && !options?.port ? mux.createTransport() : original(type, options))) as TransportInit;
-    UdpTransport.init = patched;
-    return mux;
+    return new WeriftUdpMux(socket, socket.address().port, log);
+  }
+
+  /** Makes werift's ICE gather on the shared socket: called with werift's class when werift is loaded. */
+  attach(udpTransport: WeriftUdpTransportClass): void {
+    if (this.detach || this.closed) return;
+    const original = weriftInit.get(udpTransport) ?? udpTransport.init;
+    weriftInit.set(udpTransport, original);
+    const patched = (async (type, options) => (type === 'udp4' && !options?.port ? this.createTransport() : original(type, options))) as TransportInit;
+    udpTransport.init = patched;
+    // Only our own factory is undone: a mux opened since (a reload) may have put its own in place.
+    this.detach = () => { if (udpTransport.init === patched) udpTransport.init = original; };
   }
 
   /** Routes the peer's virtual transports by its local ufrag; call after its local description is set. */
@@ -84,7 +100,8 @@ export class WeriftUdpMux {
 
   /** Gives werift its own transports back and closes the socket. */
   close(): void {
-    if (this.original && UdpTransport.init !== this.original) UdpTransport.init = this.original;
+    this.closed = true;
+    this.detach?.();
     this.batch.close();
     this.socket.close();
   }
