@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FANOUT_SHARDS_ENV, fanoutShardCount } from './shard-count.ts';
+import { FANOUT_LOAD_ENV, FANOUT_SHARDS_ENV, fanoutMinLoad, fanoutShardCount } from './shard-count.ts';
 import { loaderArgs } from './shard-pool.ts';
 
 const env = (v?: string): NodeJS.ProcessEnv => (v === undefined ? {} : { [FANOUT_SHARDS_ENV]: v });
@@ -28,6 +28,26 @@ describe('fanoutShardCount', () => {
   it('uses process.env and the machine by default', () => {
     const n = fanoutShardCount();
     assert.ok(Number.isInteger(n) && n >= 0 && n <= 8, String(n));
+  });
+});
+
+describe('fanoutMinLoad', () => {
+  it('is 0.5 when the shard count comes from the cores, 0 when MEDIAMTX_TS_FANOUT_SHARDS sets it', () => {
+    assert.equal(FANOUT_LOAD_ENV, 'MEDIAMTX_TS_FANOUT_LOAD');
+    for (const raw of [undefined, '', ' ', 'abc', '-1', '1.5']) assert.equal(fanoutMinLoad(env(raw)), 0.5, JSON.stringify(raw));
+    for (const raw of ['0', '1', ' 3 ', '8', '100']) assert.equal(fanoutMinLoad(env(raw)), 0, raw);
+  });
+
+  it('takes MEDIAMTX_TS_FANOUT_LOAD from 0 to 1 over both, and ignores other values', () => {
+    const cases: [raw: string, want: number][] = [['0', 0], ['0.25', 0.25], [' 0.9 ', 0.9], ['1', 1]];
+    for (const [raw, want] of cases) {
+      assert.equal(fanoutMinLoad({ [FANOUT_LOAD_ENV]: raw }), want, raw);
+      assert.equal(fanoutMinLoad({ [FANOUT_LOAD_ENV]: raw, [FANOUT_SHARDS_ENV]: '2' }), want, `${raw} with 2 shards set`);
+    }
+    for (const raw of ['', '-0.1', '1.1', 'x', 'NaN', 'Infinity']) {
+      assert.equal(fanoutMinLoad({ [FANOUT_LOAD_ENV]: raw }), 0.5, JSON.stringify(raw));
+      assert.equal(fanoutMinLoad({ [FANOUT_LOAD_ENV]: raw, [FANOUT_SHARDS_ENV]: '2' }), 0, `${JSON.stringify(raw)} with 2 shards set`);
+    }
   });
 });
 

@@ -60,6 +60,41 @@ function assertSameBytes(got: Buffer, want: Buffer): void {
   assert.ok(got.equals(want), 'same records, different bytes');
 }
 
+describe('ShardPool on demand (minLoad)', () => {
+  it('starts no shard and gives no seat while this process is less busy than minLoad; once one runs, seats whatever the load', { timeout: 20_000 }, async () => {
+    let load = 0.3;
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'], minLoad: 0.5, load: () => load });
+    try {
+      const feed = pool.feed();
+      for (let i = 0; i < 20; i++) assert.equal(pool.seat(feed), undefined);
+      assert.equal(pool.wantsReaders(), false);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(pool.started, 0, 'no shard process was started');
+      load = 0.6;
+      assert.equal(pool.wantsReaders(), true);
+      const first = await seatOf(pool, feed);
+      assert.equal(pool.started, 1);
+      load = 0.1;
+      const second = await seatOf(pool, feed);
+      first.release();
+      second.release();
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('with minLoad 0 (the default), starts a shard for the first seat asked', { timeout: 20_000 }, async () => {
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'], load: () => 0 });
+    try {
+      assert.equal(pool.wantsReaders(), true);
+      (await seatOf(pool, pool.feed())).release();
+      assert.equal(pool.started, 1);
+    } finally {
+      pool.close();
+    }
+  });
+});
+
 describe('ShardPool with a forked shard', () => {
   it('moves a socket to the shard and writes the feed from the seat seq on, with the connection\'s own bytes between records', { timeout: 20_000 }, async () => {
     const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../lib/index.ts';
+import { loopBusy } from './loop-load.ts';
 import { RemoteSocket } from './remote-socket.ts';
 import { RecordKind, bodyLength, isMediaRecord, recordHeader, type FromShard, type ShardReaderLimits, type ToShard } from './shard-wire.ts';
 
@@ -24,6 +25,13 @@ export interface ShardPoolOptions {
   log: Logger;
   /** Node flags of the shards; by default the module loaders this process was started with (tsx in development). */
   execArgv?: readonly string[];
+  /**
+   * Busy share (0–1) of this process's event loop below which no shard is started and readers stay here while none
+   * runs (fanoutMinLoad); default 0: from the first reader.
+   */
+  minLoad?: number;
+  /** The busy share now; default loopBusy (tests give their own). */
+  load?: () => number;
 }
 
 /** The flags of `argv` that load code (`--import x`, `--require x`, `--loader x`): what a shard needs to start like us. */
@@ -126,6 +134,20 @@ export class ShardPool {
   /** A new feed. */
   feed(): ShardFeed { return new ShardFeed(this.nextFeed++); }
 
+  /**
+   * False when seat() would give none for sure: the pool is closed, or no shard runs and this process is not busy
+   * enough to start one (minLoad). Callers ask before they prepare a feed.
+   */
+  wantsReaders(): boolean {
+    if (this.closed) return false;
+    // On demand: shards start only once this process is busy enough; once they run, readers join them anyway.
+    const minLoad = this.opts.minLoad ?? 0;
+    return minLoad <= 0 || this.slots.some((s) => s.child) || (this.opts.load ?? loopBusy)() >= minLoad;
+  }
+
+  /** Shard processes started and not exited, ready or not (for tests and diagnostics). */
+  get started(): number { return this.slots.filter((s) => s.child).length; }
+
   /** Process ids of the running shards (for tests and diagnostics). */
   get pids(): number[] { return this.slots.flatMap((s) => (s.child?.pid !== undefined && s.ready ? [s.child.pid] : [])); }
 
@@ -134,7 +156,7 @@ export class ShardPool {
    * stays in this process; shards are started for the next ones).
    */
   seat(feed: ShardFeed): ShardSeat | undefined {
-    if (this.closed) return undefined;
+    if (!this.wantsReaders()) return undefined;
     let best: Slot | undefined;
     for (const s of this.slots) {
       if (!s.child) this.spawn(s);

@@ -151,3 +151,31 @@ describe('RTMP players on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shipped
     assert.doesNotMatch(server.logs(), /shutdown timed out/);
   });
 });
+
+describe('Fan-out shards on demand (MEDIAMTX_TS_FANOUT_LOAD=0.5, the default when the count comes from the cores), shipped mediamtx.yml', () => {
+  let server: TestServer;
+  const running: Running[] = [];
+  before(async () => {
+    server = await startDefaultServer({ MEDIAMTX_TS_FANOUT_SHARDS: '2', MEDIAMTX_TS_FANOUT_LOAD: '0.5' });
+  });
+  after(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+    await server?.stop();
+  });
+
+  it('a camera and a few readers (RTMP and RTSP/TCP) stay in the main process: frames decoded, no shard started', async () => {
+    const pub = ffmpegPublishRtmp(server.rtmpUrl('light'), { seconds: LIVE_SECONDS });
+    running.push(pub);
+    await server.waitForLog(/\[path light\] stream is ready/, 20_000);
+    // 8 s each, past the hand-off point (after the join burst, asked again every second).
+    const reads = await Promise.all([
+      ffmpegReadFrames(server.rtmpUrl('light'), undefined, 8),
+      ffmpegReadFrames(server.rtmpUrl('light'), undefined, 8),
+      ffmpegReadFrames(server.url('light'), 'tcp', 8),
+    ]);
+    for (const r of reads) assert.ok(r.frames >= 190, `${r.detail}\n${describeRunning('publisher', pub)}\n${logTail(server)}`);
+    assert.deepEqual(await shardPids(), [], 'no shard process runs');
+    assert.doesNotMatch(server.logs(), /\[fan-out\] shard \d+ started/);
+    await pub.stop();
+  });
+});

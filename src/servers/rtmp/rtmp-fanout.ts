@@ -37,6 +37,7 @@ export class RtmpFanout {
 
   /** A seat for a player of `muxer`, or undefined when no shard is ready (the player stays in this process). */
   seat(stream: Stream, muxer: RtmpStreamMuxer): RtmpShardSeat | undefined {
+    if (!this.pool.wantsReaders()) return undefined;
     const f = this.feedOf(stream, muxer);
     const seat = this.pool.seat(f.feed);
     if (!seat) { this.unuse(muxer, f); return undefined; }

@@ -1,5 +1,5 @@
 import { lazyModule, type Logger } from '../../lib/index.ts';
-import { ShardPool, fanoutShardCount } from '../../fanout/index.ts';
+import { ShardPool, fanoutMinLoad, fanoutShardCount } from '../../fanout/index.ts';
 import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
 import type { RtmpStreamMuxer, EnhancedCaps } from '../../protocols/rtmp/index.ts';
 import type { Stream } from '../../stream/index.ts';
@@ -25,7 +25,8 @@ export interface RtmpServerOptions extends RtmpLiveSettings {
   log: Logger;
   /**
    * Fan-out shard processes players move to (docs/multicore-fanout.md); default: fanoutShardCount(), from
-   * MEDIAMTX_TS_FANOUT_SHARDS or the core count. RTMPS players always stay: their TLS state lives here.
+   * MEDIAMTX_TS_FANOUT_SHARDS or the core count. RTMPS players always stay: their TLS state lives here. Given here,
+   * players move from the first one; else from the load fanoutMinLoad() gives.
    */
   fanoutShards?: number;
 }
@@ -56,7 +57,8 @@ export class RtmpServer implements RtmpConnHost, ProtocolServer<RtmpLiveSettings
     this.writeTimeoutMs = opts.writeTimeoutMs;
     this.readBufferCount = opts.readBufferCount;
     const shards = secure ? 0 : opts.fanoutShards ?? fanoutShardCount();
-    this.shardPool = shards > 0 ? new ShardPool({ shards, ringSize: opts.readBufferCount, log }) : undefined;
+    const minLoad = opts.fanoutShards !== undefined ? 0 : fanoutMinLoad();
+    this.shardPool = shards > 0 ? new ShardPool({ shards, ringSize: opts.readBufferCount, log, minLoad }) : undefined;
   }
 
   /** Fan-out shards players move to; asked for by connections only, so once the connection code is loaded. */

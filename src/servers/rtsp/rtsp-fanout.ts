@@ -134,6 +134,7 @@ export class RtspFanout {
 
   /** A seat for a reader of `tracks` of `stream`, or undefined when no shard is ready (the reader stays here). */
   seat(stream: Stream, tracks: readonly RtspFeedTrack[]): RtspShardSeat | undefined {
+    if (!this.pool.wantsReaders()) return undefined;
     const f = this.feedOf(stream, tracks);
     const seat = this.pool.seat(f.feed);
     if (!seat) { this.unuse(f); return undefined; }

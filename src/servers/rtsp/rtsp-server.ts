@@ -1,5 +1,5 @@
 import { lazyModule, type Logger } from '../../lib/index.ts';
-import { ShardPool, fanoutShardCount } from '../../fanout/index.ts';
+import { ShardPool, fanoutMinLoad, fanoutShardCount } from '../../fanout/index.ts';
 import type { AuthMethod, RtspTransport } from '../../conf/index.ts';
 import type { ConnectionInfo, PathAccess, ProtocolServer, ProtocolServerFactory } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
@@ -40,7 +40,8 @@ export interface RtspServerOptions extends RtspLiveSettings {
   log: Logger;
   /**
    * Fan-out shard processes TCP readers move to (docs/multicore-fanout.md); default: fanoutShardCount(), from
-   * MEDIAMTX_TS_FANOUT_SHARDS or the core count, as for RTMP. RTSPS readers always stay.
+   * MEDIAMTX_TS_FANOUT_SHARDS or the core count, as for RTMP. RTSPS readers always stay. Given here, readers move
+   * from the first one; else from the load fanoutMinLoad() gives.
    */
   fanoutShards?: number;
 }
@@ -152,7 +153,8 @@ export class RtspServer implements RtspSessionHost, ProtocolServer<RtspLiveSetti
         multicast = { allocator, sender };
       }
       const shards = secure ? 0 : opts.fanoutShards ?? fanoutShardCount();
-      const shardPool = shards > 0 ? new ShardPool({ shards, ringSize: opts.readBufferCount, log }) : undefined;
+      const minLoad = opts.fanoutShards !== undefined ? 0 : fanoutMinLoad();
+      const shardPool = shards > 0 ? new ShardPool({ shards, ringSize: opts.readBufferCount, log, minLoad }) : undefined;
       const s = new RtspServer(opts, udp, multicast, log, shardPool);
       cleanup.push(() => { clearInterval(s.deadlineTimer); s.shardPool?.close(); });
       await s.host.listen(opts.address, opts.tls ? { ...opts.tls, keyName: 'serverKey', certName: 'serverCert' } : undefined);
