@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { run, start, type Running } from './process.ts';
 
-/** Pids of the running fan-out shard processes (docs/multicore-fanout.md). */
+// This checkout, as a pattern: shards of a test run in another checkout (a second run on the machine) are not ours.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Pids of the running fan-out shard processes of servers started from this checkout (docs/multicore-fanout.md). */
 export async function shardPids(): Promise<number[]> {
   // The entry is src/fanout/shard-main.ts under tsx and dist/shard-main.js in the bundle.
-  const r = await run('pgrep', ['-f', 'shard-main\\.(ts|js)'], { timeoutMs: 5000 });
+  const r = await run('pgrep', ['-f', `${ROOT}/(src/fanout/shard-main\\.ts|dist/shard-main\\.js)`], { timeoutMs: 5000 });
   return r.stdout.split('\n').filter((l) => l.trim() !== '').map(Number);
 }
 
