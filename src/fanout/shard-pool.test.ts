@@ -61,9 +61,9 @@ function assertSameBytes(got: Buffer, want: Buffer): void {
 }
 
 describe('ShardPool on demand (minLoad)', () => {
-  it('starts no shard and gives no seat while this process is less busy than minLoad; once one runs, seats whatever the load', { timeout: 20_000 }, async () => {
+  it('starts no shard and gives no seat while this process is less busy than minLoad; once one runs, seats whatever the load; stops it when idle', { timeout: 30_000 }, async () => {
     let load = 0.3;
-    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'], minLoad: 0.5, load: () => load });
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'], minLoad: 0.5, load: () => load, idleStopMs: 400 });
     try {
       const feed = pool.feed();
       for (let i = 0; i < 20; i++) assert.equal(pool.seat(feed), undefined);
@@ -77,17 +77,27 @@ describe('ShardPool on demand (minLoad)', () => {
       load = 0.1;
       const second = await seatOf(pool, feed);
       first.release();
+      await new Promise((r) => setTimeout(r, 800));
+      assert.equal(pool.started, 1, 'a shard with a reader keeps running');
       second.release();
+      // Without readers for idleStopMs it is stopped, and with the load low none starts again.
+      await until(() => pool.started === 0, 5000, 'the idle shard to stop');
+      assert.equal(pool.wantsReaders(), false);
+      assert.equal(pool.seat(feed), undefined);
+      // It starts again, at once, when the load asks.
+      load = 0.7;
+      (await seatOf(pool, feed)).release();
     } finally {
       pool.close();
     }
   });
 
-  it('with minLoad 0 (the default), starts a shard for the first seat asked', { timeout: 20_000 }, async () => {
-    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'], load: () => 0 });
+  it('with minLoad 0 (the default), starts a shard for the first seat asked and keeps it without readers', { timeout: 20_000 }, async () => {
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'], load: () => 0, idleStopMs: 200 });
     try {
       assert.equal(pool.wantsReaders(), true);
       (await seatOf(pool, pool.feed())).release();
+      await new Promise((r) => setTimeout(r, 600));
       assert.equal(pool.started, 1);
     } finally {
       pool.close();

@@ -14,6 +14,8 @@ const MAX_PIPE_BACKLOG_BYTES = 32 * 1024 * 1024;
 const RESPAWN_MIN_MS = 1000;
 const RESPAWN_MAX_MS = 30_000;
 const YOUNG_MS = 10_000;
+// On demand (minLoad > 0), a shard left without readers this long is stopped: its memory goes back.
+const DEFAULT_IDLE_STOP_MS = 60_000;
 const EMPTY = Buffer.alloc(0);
 
 /** Options of a ShardPool. */
@@ -32,6 +34,8 @@ export interface ShardPoolOptions {
   minLoad?: number;
   /** The busy share now; default loopBusy (tests give their own). */
   load?: () => number;
+  /** With minLoad > 0: how long a shard without readers runs on before it is stopped (default 60 s). */
+  idleStopMs?: number;
 }
 
 /** The flags of `argv` that load code (`--import x`, `--require x`, `--loader x`): what a shard needs to start like us. */
@@ -56,6 +60,9 @@ class Slot {
   notBefore = 0;
   dropped = 0;
   corked = false;
+  /** Set when the pool stops the shard itself (idle): its exit is no failure. */
+  stopping = false;
+  idleTimer: NodeJS.Timeout | undefined;
   readonly remotes = new Map<number, RemoteSocket>();
   constructor(readonly index: number) {}
 
@@ -165,12 +172,14 @@ export class ShardPool {
     if (!best) return undefined;
     const slot = best;
     slot.readers++;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = undefined;
     feed.slots.set(slot, (feed.slots.get(slot) ?? 0) + 1);
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
-      slot.readers--;
+      if (--slot.readers === 0) this.stopWhenIdle(slot);
       const n = (feed.slots.get(slot) ?? 1) - 1;
       if (n > 0) { feed.slots.set(slot, n); return; }
       feed.slots.delete(slot);
@@ -199,7 +208,23 @@ export class ShardPool {
   /** Stops every shard; their sockets close. */
   close(): void {
     this.closed = true;
-    for (const s of this.slots) s.child?.kill('SIGTERM');
+    for (const s of this.slots) { clearTimeout(s.idleTimer); s.child?.kill('SIGTERM'); }
+  }
+
+  /** On demand, stops `slot`'s shard once it has had no reader for idleStopMs. */
+  private stopWhenIdle(slot: Slot): void {
+    if ((this.opts.minLoad ?? 0) <= 0) return;
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = undefined;
+      if (slot.readers > 0 || !slot.child || this.closed) return;
+      // Not ready from now on, so that no seat is given on it while it exits; onExit frees the slot.
+      slot.ready = false;
+      slot.stopping = true;
+      this.log.info(`shard ${slot.index} stopped: no readers for ${Math.round((this.opts.idleStopMs ?? DEFAULT_IDLE_STOP_MS) / 1000)}s`);
+      slot.child.kill('SIGTERM');
+    }, this.opts.idleStopMs ?? DEFAULT_IDLE_STOP_MS);
+    slot.idleTimer.unref();
   }
 
   private spawn(slot: Slot): void {
@@ -237,6 +262,15 @@ export class ShardPool {
     slot.child = undefined;
     slot.pipe = undefined;
     slot.ready = false;
+    if (slot.stopping) {
+      // Stopped for want of readers: it may start again at once when the load asks.
+      slot.stopping = false;
+      slot.backoffMs = RESPAWN_MIN_MS;
+      slot.notBefore = 0;
+      for (const r of [...slot.remotes.values()]) r.ended('the fan-out shard stopped');
+      slot.remotes.clear();
+      return;
+    }
     slot.backoffMs = young ? Math.min(RESPAWN_MAX_MS, slot.backoffMs * 2) : RESPAWN_MIN_MS;
     slot.notBefore = Date.now() + slot.backoffMs;
     for (const r of [...slot.remotes.values()]) r.ended('the fan-out shard exited');
