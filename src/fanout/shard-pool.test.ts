@@ -84,9 +84,38 @@ describe('ShardPool on demand (minLoad)', () => {
       await until(() => pool.started === 0, 5000, 'the idle shard to stop');
       assert.equal(pool.wantsReaders(), false);
       assert.equal(pool.seat(feed), undefined);
-      // It starts again, at once, when the load asks.
+      // It starts again, at once (no respawn backoff after a stop), when the load asks.
       load = 0.7;
+      assert.equal(pool.seat(feed), undefined, 'not ready yet');
+      assert.equal(pool.started, 1);
       (await seatOf(pool, feed)).release();
+    } finally {
+      pool.close();
+    }
+  });
+
+  it('with two shards, starts both only under load, stops both when idle (the one that never had a reader too), and starts none again while the load is low', { timeout: 30_000 }, async () => {
+    let load = 0.9;
+    const pool = new ShardPool({ shards: 2, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'], minLoad: 0.5, load: () => load, idleStopMs: 400 });
+    try {
+      const feed = pool.feed();
+      const seat = await seatOf(pool, feed);
+      assert.equal(pool.started, 2, 'both shards started under load');
+      load = 0.1;
+      // While one runs, seats are given on it, and no stopped shard is started for them.
+      await until(() => pool.started === 1, 5000, 'the shard without readers to stop');
+      const again = pool.seat(feed);
+      assert.ok(again, 'a seat on the running shard');
+      again.release();
+      seat.release();
+      await until(() => pool.started === 0, 5000, 'the last shard to stop');
+      for (let i = 0; i < 10; i++) assert.equal(pool.seat(feed), undefined);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(pool.started, 0, 'none started again at low load');
+      // Under load again, both start at once: no respawn backoff after a stop.
+      load = 0.9;
+      assert.equal(pool.seat(feed), undefined, 'none is ready yet');
+      assert.equal(pool.started, 2);
     } finally {
       pool.close();
     }

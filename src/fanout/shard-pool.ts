@@ -148,8 +148,13 @@ export class ShardPool {
   wantsReaders(): boolean {
     if (this.closed) return false;
     // On demand: shards start only once this process is busy enough; once they run, readers join them anyway.
+    return this.slots.some((s) => s.child && !s.stopping) || this.busyEnough();
+  }
+
+  /** True when this process is busy enough for shards to start (always with minLoad 0). */
+  private busyEnough(): boolean {
     const minLoad = this.opts.minLoad ?? 0;
-    return minLoad <= 0 || this.slots.some((s) => s.child) || (this.opts.load ?? loopBusy)() >= minLoad;
+    return minLoad <= 0 || (this.opts.load ?? loopBusy)() >= minLoad;
   }
 
   /** Shard processes started and not exited, ready or not (for tests and diagnostics). */
@@ -164,10 +169,11 @@ export class ShardPool {
    */
   seat(feed: ShardFeed): ShardSeat | undefined {
     if (!this.wantsReaders()) return undefined;
+    // Shards start only under load (on demand): a running one takes readers whatever the load, without starting others.
+    const start = this.busyEnough();
     let best: Slot | undefined;
     for (const s of this.slots) {
-      if (!s.child) this.spawn(s);
-      else if (s.ready && (!best || s.readers < best.readers)) best = s;
+      if (!s.child) { if (start) this.spawn(s); } else if (s.ready && (!best || s.readers < best.readers)) best = s;
     }
     if (!best) return undefined;
     const slot = best;
@@ -213,7 +219,7 @@ export class ShardPool {
 
   /** On demand, stops `slot`'s shard once it has had no reader for idleStopMs. */
   private stopWhenIdle(slot: Slot): void {
-    if ((this.opts.minLoad ?? 0) <= 0) return;
+    if ((this.opts.minLoad ?? 0) <= 0 || this.closed) return;
     clearTimeout(slot.idleTimer);
     slot.idleTimer = setTimeout(() => {
       slot.idleTimer = undefined;
@@ -247,6 +253,8 @@ export class ShardPool {
       case 'ready':
         slot.ready = true;
         this.log.info(`shard ${slot.index} started (pid ${slot.child?.pid})`);
+        // Started with the others under load, it may get no reader: it is stopped as if its last one had left.
+        if (slot.readers === 0) this.stopWhenIdle(slot);
         return;
       case 'data': slot.remotes.get(m.conn)?.received(Buffer.from(m.b64, 'base64')); return;
       case 'closed': slot.remotes.get(m.conn)?.ended(m.error); return;

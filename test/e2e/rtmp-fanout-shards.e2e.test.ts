@@ -152,11 +152,13 @@ describe('RTMP players on a fan-out shard (MEDIAMTX_TS_FANOUT_SHARDS=1), shipped
   });
 });
 
-describe('Fan-out shards on demand (MEDIAMTX_TS_FANOUT_LOAD=0.5, the default when the count comes from the cores), shipped mediamtx.yml', () => {
+// The threshold is 0.9 here, not the default 0.5 (its value and the gating are unit tests): under tsx on a loaded CI
+// machine, loading the RTSP and RTMP connection code could fill one second of the event loop half way.
+describe('Fan-out shards on demand (MEDIAMTX_TS_FANOUT_LOAD), shipped mediamtx.yml', () => {
   let server: TestServer;
   const running: Running[] = [];
   before(async () => {
-    server = await startDefaultServer({ MEDIAMTX_TS_FANOUT_SHARDS: '2', MEDIAMTX_TS_FANOUT_LOAD: '0.5' });
+    server = await startDefaultServer({ MEDIAMTX_TS_FANOUT_SHARDS: '2', MEDIAMTX_TS_FANOUT_LOAD: '0.9' });
   });
   after(async () => {
     await Promise.all(running.map((r) => r.stop()));

@@ -41,6 +41,8 @@ describe('WeriftUdpMux.attach (werift pointed at the shared socket on the first 
       assert.equal(t.port, muxes[1]!.port, 'the newest mux takes the sessions');
       muxes[order[0]!]!.close();
       if (order[0] === 0) assert.equal((await cls.init('udp4') as unknown as { port: number }).port, muxes[1]!.port, 'the open mux keeps them');
+      // Closing the newer one first (not what a reload does: it closes the old server before opening the new one)
+      // leaves the older one open but unused: sessions fall back to werift's own sockets.
       muxes[order[1]!]!.close();
       assert.equal(cls.init, own, `closed in order ${order.join(', ')}`);
     }
