@@ -27,6 +27,8 @@ Environment: MTX_<KEY> overrides any key (MTX_PATHS_<NAME>_<KEY> for paths); MTX
 Tuning (our extensions, docs/performance.md and docs/multicore-fanout.md):
   MEDIAMTX_TS_FANOUT_SHARDS=N              processes that share RTMP/RTSP-TCP readers (default: 0 on 2 cores or
                                            fewer, else one per core but one, at most 8)
+  MEDIAMTX_TS_FANOUT_LOAD=0..1             main event loop's busy share from which readers move to those
+                                           processes (default 0.5; 0 when MEDIAMTX_TS_FANOUT_SHARDS is set)
   MEDIAMTX_TS_UDP_BATCH=off|sendmmsg       UDP sending without the native batch addon, or batches without GSO
   MEDIAMTX_TS_UDP_SEND_THREADS=1..3        UDP batches sent from threads (opt-in)
   MEDIAMTX_TS_YOUNG_GENERATION_MIB=N       V8 young generation cap (default 4, 0: V8's own sizing)
