@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { App } from '../src/app/index.ts';
-import { COMPONENTS, type AnyComponentSpec, type Running } from '../src/app/components.ts';
+import { COMPONENTS, type AnyComponentSpec } from '../src/app/components.ts';
+import type { Running } from '../src/app/running.ts';
 import type { HlsSettings } from '../src/app/component-settings.ts';
 import { parseConf } from '../src/conf/index.ts';
 import { Logger } from '../src/lib/index.ts';

@@ -3,7 +3,8 @@ import type { Conf } from '../conf/index.ts';
 import type { PathManager } from '../core/index.ts';
 import type { RtspServer } from '../servers/rtsp/index.ts';
 import type { RtmpServer } from '../servers/rtmp/index.ts';
-import { COMPONENTS, type AnyComponentSpec, type ComponentId, type Components, type Running } from './components.ts';
+import { COMPONENTS, type AnyComponentSpec, type ComponentId } from './components.ts';
+import type { Components, Running } from './running.ts';
 import { planReload, type ReloadAction } from './reload-plan.ts';
 import type { AppOptions } from './observability-hosts.ts';
 

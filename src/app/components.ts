@@ -1,4 +1,3 @@
-import type { Logger } from '../lib/index.ts';
 import { AuthManager } from '../auth/index.ts';
 import { PathManager } from '../core/index.ts';
 import { RtspServer } from '../servers/rtsp/index.ts';
@@ -6,38 +5,17 @@ import { RtmpServer } from '../servers/rtmp/index.ts';
 import { HlsServer, createHlsMuxer } from '../servers/hls/index.ts';
 import { WebRtcServer } from '../servers/webrtc/index.ts';
 import { IpList } from '../auth/index.ts';
-import type { ApiServer } from '../api/index.ts';
-import type { MetricsServer } from '../metrics/index.ts';
-import type { PprofServer } from '../pprof/index.ts';
 import { staticSourceFactories } from '../sources/index.ts';
 import { sameSettings, type PlanSpec } from './reload-plan.ts';
 import { COMPONENT_IDS, PLAN, type ComponentId, type SettingsOf } from './component-settings.ts';
-import { apiHost, metricsSources, type AppControl } from './observability-hosts.ts';
+import { apiHost, metricsSources } from './observability-hosts.ts';
+import type { Components, Running } from './running.ts';
 import { httpAuthGuard } from './http-auth-guard.ts';
 
 /** The guard of an API, metrics or pprof listener when MediaMTX v1.x authentication is on. */
 function guardOf(s: SettingsOf['api'], running: Running, action: 'api' | 'metrics' | 'pprof'): ReturnType<typeof httpAuthGuard> | undefined {
   return s.authGuarded ? httpAuthGuard(need(running, 'auth'), action) : undefined;
 }
-
-/** The instance of each component, by id. */
-export interface Components {
-  logger: Logger;
-  auth: AuthManager;
-  pathManager: PathManager;
-  rtspServer: RtspServer;
-  rtspsServer: RtspServer;
-  rtmpServer: RtmpServer;
-  rtmpsServer: RtmpServer;
-  hlsServer: HlsServer;
-  webrtcServer: WebRtcServer;
-  api: ApiServer;
-  metrics: MetricsServer;
-  pprof: PprofServer;
-}
-
-/** Components that are running, for create() to take its dependencies from, and the app's control (for the API). */
-export interface Running extends Partial<Components> { control?: AppControl }
 
 /** How to make and update one component from its settings (its pure row is in component-settings.ts). */
 interface Lifecycle<K extends ComponentId> {

@@ -4,20 +4,8 @@ import type { ApiHost, ApiServers } from '../api/index.ts';
 import type { MetricsServers, MetricsSources } from '../metrics/index.ts';
 import { PLAN_ROWS } from './component-settings.ts';
 import { planReload } from './reload-plan.ts';
-import type { Running } from './components.ts';
+import type { Running } from './running.ts';
 import { VERSION } from './version.ts';
-
-/** What the app gives the API besides the components: the configuration in force, its reload, and its file. */
-export interface AppControl {
-  conf(): Conf;
-  applyConf(next: Conf): Promise<unknown>;
-  /** Runs a configuration change after the ones before it (App.exclusiveConfChange). */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
-  /** The file the configuration was loaded from, if any. */
-  readonly confFile?: string;
-  /** The environment the configuration was read with (MTX_CONFKEY / RTSP_CONFKEY decrypt the file). */
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
 
 /** Options of App besides the configuration and the logger. */
 export interface AppOptions {

@@ -3,7 +3,7 @@ import { ConfError } from './conf-error.ts';
 import { V1_GLOBAL_KEYS } from './keys-v1.ts';
 import { parseValue } from './value-parsers.ts';
 import { isIpOrCidr } from './network-lists.ts';
-import type { KeyLocator } from './validate-conf.ts';
+import type { KeyLocator } from './conf-error.ts';
 
 type Globals = Record<string, unknown>;
 

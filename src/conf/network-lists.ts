@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { splitIceServerEntry } from '../lib/index.ts';
 import type { Conf } from './conf-types.ts';
 import { ConfError } from './conf-error.ts';
-import type { KeyLocator } from './validate-conf.ts';
+import type { KeyLocator } from './conf-error.ts';
 
 /**
  * True for an IP address or a CIDR (`10.0.0.0/8`, `::1/128`). Prefix lengths have at most 3 digits, as the

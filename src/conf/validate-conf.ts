@@ -1,11 +1,10 @@
 import type { Conf, PathConf } from './conf-types.ts';
-import { ConfError } from './conf-error.ts';
+import { ConfError, type KeyLocator } from './conf-error.ts';
 import { redactUrl } from '../lib/index.ts';
 import { sourceSchemeOf, type SourceScheme } from './source-schemes.ts';
 import { checkIpList, validateNetworkLists } from './network-lists.ts';
 
-/** Where a key's value came from, for messages: ' at line 3', ' in environment variable MTX_X', or '' (default). */
-export type KeyLocator = (key: string) => string;
+export type { KeyLocator } from './conf-error.ts';
 
 // MediaMTX v0.22.2's allowed characters in plain credentials.
 const CREDENTIAL_CHARS = /^[a-zA-Z0-9!$()*+.;<=>[\]^_\-{}@#&]+$/;

@@ -1,11 +1,10 @@
 import type { Logger } from '../lib/index.ts';
 import type { Codec, Format, FormatOf, Media } from '../formats/index.ts';
 import type { GopSegment } from './gop-cache.ts';
-import { unitBytes, type Unit } from './unit.ts';
+import { unitBytes, type Unit, type UnitCallback } from './unit.ts';
 import { UnitQueue, type QueuedUnit } from './unit-queue.ts';
 
-/** Callback a reader registers for one format, typed by its codec. It may return a promise; the queue waits for it. */
-export type UnitCallback<C extends Codec = Codec> = (unit: Unit<C>) => void | Promise<void>;
+export type { UnitCallback } from './unit.ts';
 
 /** A reader's callback for one format, as a stream's format keeps it. */
 export interface Target { readonly reader: StreamReader; readonly cb: UnitCallback }

@@ -1,5 +1,4 @@
-import type { UnitCallback } from './stream-reader.ts';
-import type { Unit } from './unit.ts';
+import type { Unit, UnitCallback } from './unit.ts';
 
 /** One queued delivery: the callback, the unit and its weight in bytesOut. */
 export interface QueuedUnit { cb: UnitCallback; unit: Unit; bytes: number }

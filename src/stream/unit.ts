@@ -42,3 +42,6 @@ export function rtpBytes(unit: Unit): number {
 export function unitBytes(unit: Unit): number {
   return unit.rtpPackets && unit.rtpPackets.length > 0 ? rtpBytes(unit) : payloadBytes(unit.payload);
 }
+
+/** Callback a reader registers for one format, typed by its codec. It may return a promise; the queue waits for it. */
+export type UnitCallback<C extends Codec = Codec> = (unit: Unit<C>) => void | Promise<void>;
