@@ -10,10 +10,16 @@ const MAX_SHARDS = 8;
  * shard competes with the main process for the same cores, and one per core but one otherwise.
  */
 export function fanoutShardCount(env: NodeJS.ProcessEnv = process.env, cores: number = availableParallelism()): number {
+  const set = explicitShardCount(env);
+  if (set !== undefined) return Math.min(set, MAX_SHARDS);
+  return cores <= 2 ? 0 : Math.min(cores - 1, MAX_SHARDS);
+}
+
+/** The shard count MEDIAMTX_TS_FANOUT_SHARDS sets (an integer ≥ 0), or undefined when unset, empty or invalid. */
+function explicitShardCount(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env[FANOUT_SHARDS_ENV];
   const set = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
-  if (Number.isInteger(set) && set >= 0) return Math.min(set, MAX_SHARDS);
-  return cores <= 2 ? 0 : Math.min(cores - 1, MAX_SHARDS);
+  return Number.isInteger(set) && set >= 0 ? set : undefined;
 }
 
 /** Environment variable: how busy (0–1) this process's event loop must be before readers move to shards. */
@@ -31,7 +37,5 @@ export function fanoutMinLoad(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[FANOUT_LOAD_ENV];
   const set = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
   if (Number.isFinite(set) && set >= 0 && set <= 1) return set;
-  const shards = env[FANOUT_SHARDS_ENV];
-  const explicit = shards !== undefined && shards.trim() !== '' && Number.isInteger(Number(shards)) && Number(shards) >= 0;
-  return explicit ? 0 : DEFAULT_MIN_LOAD;
+  return explicitShardCount(env) !== undefined ? 0 : DEFAULT_MIN_LOAD;
 }

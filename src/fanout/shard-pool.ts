@@ -148,8 +148,11 @@ export class ShardPool {
   wantsReaders(): boolean {
     if (this.closed) return false;
     // On demand: shards start only once this process is busy enough; once they run, readers join them anyway.
-    return this.slots.some((s) => s.child && !s.stopping) || this.busyEnough();
+    return this.hasRunningShard() || this.busyEnough();
   }
+
+  /** True when a shard process runs (ready or starting) and is not being stopped. */
+  private hasRunningShard(): boolean { return this.slots.some((s) => s.child && !s.stopping); }
 
   /** True when this process is busy enough for shards to start (always with minLoad 0). */
   private busyEnough(): boolean {
@@ -168,9 +171,10 @@ export class ShardPool {
    * stays in this process; shards are started for the next ones).
    */
   seat(feed: ShardFeed): ShardSeat | undefined {
-    if (!this.wantsReaders()) return undefined;
+    if (this.closed) return undefined;
     // Shards start only under load (on demand): a running one takes readers whatever the load, without starting others.
     const start = this.busyEnough();
+    if (!start && !this.hasRunningShard()) return undefined;
     let best: Slot | undefined;
     for (const s of this.slots) {
       if (!s.child) { if (start) this.spawn(s); } else if (s.ready && (!best || s.readers < best.readers)) best = s;
