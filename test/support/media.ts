@@ -148,6 +148,26 @@ export function gstMessages(r: RunResult): string {
 }
 
 /**
+ * How gst-launch's delayed linking failed in run `r`, if it did: undefined when it did not. Seen on these machines:
+ * - its WARNING "Delayed linking failed" (on stdout), then "not-linked" (1 run in about 100 here);
+ * - GLib criticals from `gst_pad_unlink` on a pad that is no longer one (on stderr): both pad-added callbacks worked
+ *   on the one pending link at once, and one freed it under the other (1 CI run, 2026-12-03).
+ */
+export function gstLinkRaced(r: RunResult): string | undefined {
+  if ((r.stdout + r.stderr).includes('Delayed linking failed')) return '"Delayed linking failed"';
+  if (r.stderr.includes("gst_pad_unlink: assertion 'GST_IS_PAD (srcpad)' failed")) return 'gst_pad_unlink on a freed pad';
+  return undefined;
+}
+
+/** gst-launch's ERROR and WARNING lines with the debug line under each, for assertion messages (a tail can miss them). */
+function gstProblems(r: RunResult): string {
+  const lines = (r.stdout + '\n' + r.stderr).split('\n');
+  const out: string[] = [];
+  lines.forEach((l, i) => { if (/^(ERROR|WARNING): /.test(l)) out.push(...lines.slice(i, i + 4)); });
+  return out.join('\n');
+}
+
+/**
  * Reads with GStreamer rtspsrc and decodes `buffers` H264 frames; ok when the video sink rendered them all
  * (gstSinkDone), whatever the exit code: rtspsrc may still fail its teardown ("Could not write to resource") after
  * the frames were decoded. A run ends as soon as the sink has them, bounded by a generous timeout.
@@ -159,7 +179,7 @@ export function gstMessages(r: RunResult): string {
  *   in 80: no branch linked, nothing decoded, nothing on stderr, until the timeout killed it;
  * - linking only the video pad failed 1 run in 60, at once: "Delayed linking failed" then "not-linked".
  * So only the video pad is linked (rtspsrc leaves the other alone: docs/testing.md §Verified command lines), and a
- * run that failed with gst-launch's "Delayed linking failed" is started again, up to 3 runs: that failure is
+ * run that failed in gst-launch's delayed linking (gstLinkRaced) is started again, up to 3 runs: that failure is
  * gst-launch's own, and a stream it cannot link at all (wrong caps) fails all three. Any other failure is reported as
  * it is.
  * `detail` says what happened, for assertion messages.
@@ -172,13 +192,14 @@ export async function gstReadH264(url: string, protocols: 'tcp' | 'udp' | 'udp-m
   for (let attempt = 1; ; attempt++) {
     const r = await run('gst-launch-1.0', args, { timeoutMs: 30_000, env: { ...process.env, ...GST_SINK_ENV } });
     const ok = gstSinkDone(r.stderr, 'decoded');
-    if (!ok && attempt < 3 && r.stdout.includes('Delayed linking failed')) {
-      retried.push(`run ${attempt}: gst-launch's "Delayed linking failed" (its own race), started again`);
+    const raced = gstLinkRaced(r);
+    if (!ok && attempt < 3 && raced !== undefined) {
+      retried.push(`run ${attempt}: gst-launch's delayed linking raced (${raced}), started again`);
       continue;
     }
     const frames = ok ? buffers : Math.min(gstSinkCount(r.stdout, 'decoded'), buffers - 1);
     const end = r.timedOut ? 'killed after its 30 s timeout' : r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
-    const detail = `gst-launch rtspsrc protocols=${protocols} ${url}: ${ok ? `all ${buffers} frames decoded` : `the sink did not get its ${buffers} frames (about ${frames} reported)`}; ${end}${retried.map((x) => `\n${x}`).join('')}\n--- gst-launch messages (tail) ---\n${tail(gstMessages(r), 800)}`;
+    const detail = `gst-launch rtspsrc protocols=${protocols} ${url}: ${ok ? `all ${buffers} frames decoded` : `the sink did not get its ${buffers} frames (about ${frames} reported)`}; ${end}${retried.map((x) => `\n${x}`).join('')}\n--- gst-launch errors and warnings ---\n${gstProblems(r) || '(none)'}\n--- gst-launch messages (tail) ---\n${tail(gstMessages(r), 800)}`;
     return { ok, frames, stderr: r.stderr, detail };
   }
 }
