@@ -1,5 +1,5 @@
 import {
-  GLOBAL_KEYS, PATH_KEYS, V1_GLOBAL_KEYS, V1_PATH_KEYS, formatByteSize, formatGoDuration, namesOfKey, usesV1Auth,
+  GLOBAL_KEYS, PATH_KEYS, V1_GLOBAL_KEYS, V1_PATH_KEYS, explicitPathKeys, formatByteSize, formatGoDuration, namesOfKey, usesV1Auth,
   type Conf, type KeyScope, type KeySpec, type PathConf,
 } from '../conf/index.ts';
 
@@ -72,8 +72,8 @@ export const V1_AUTH_KEYS: readonly string[] = [
 
 /**
  * The configuration as an object `confFromObject` reads back to the same configuration, to merge an API change into:
- * every global key of both eras, the whole `pathDefaults`, and each path with only the keys that differ from
- * `pathDefaults` (so a `pathDefaults` change reaches the paths that did not set the key, as upstream's does).
+ * every global key of both eras, the whole `pathDefaults`, and each path with the keys it set itself or that differ
+ * from `pathDefaults` (so a `pathDefaults` change reaches the paths that did not set the key, as upstream's does).
  * HTTP authentication is written in one form only (both are refused): v1.x's `authMethod` + `authHTTPAddress` when
  * v1.x authentication is on, else v0.22.2's `externalAuthenticationURL` without the v1.x authentication keys.
  */
@@ -84,7 +84,8 @@ export function confBaseObject(conf: Conf): Obj & { paths: Record<string, Obj>; 
   const pathDefaults = fullPathObject(conf.pathDefaults);
   const paths: Record<string, Obj> = {};
   for (const [name, p] of Object.entries(conf.paths)) {
-    setEntry(paths, name, section('path', p as unknown as Obj, (k, v) => JSON.stringify(v) === JSON.stringify(pathDefaults[k])));
+    const own = explicitPathKeys(p);
+    setEntry(paths, name, section('path', p as unknown as Obj, (k, v) => !own.has(k) && JSON.stringify(v) === JSON.stringify(pathDefaults[k])));
   }
   return { ...globals, pathDefaults, paths };
 }

@@ -1,7 +1,7 @@
 import { confToObject, pathConfToObject, type Conf, type PathConf } from '../conf/index.ts';
 import { redactUrl } from '../lib/index.ts';
 
-/** What a password is shown as (MediaMTX v1's mask), unless it is stored as a `sha256:` hash. */
+/** What a password is shown as (MediaMTX v1's mask), hashed (`sha256:`, `argon2:`) or not. */
 export const PASSWORD_MASK = '<redacted>';
 
 const PASSWORD_KEYS = new Set(['publishPass', 'readPass']);
@@ -15,11 +15,12 @@ function maskIceServer(s: string): string {
 }
 
 /**
- * How the API shows one configuration value: passwords masked unless they are `sha256:` hashes, passwords in URLs
- * and commands (`rtsp://user:xxxxx@cam`, `?pass=xxxxx`) and in ICE servers masked, lists sorted as Go sorted them.
+ * How the API shows one configuration value: passwords masked (hashes too: an unsalted sha256 of a weak password is
+ * easily reversed, and upstream masks them), passwords in URLs and commands (`rtsp://user:xxxxx@cam`, `?pass=xxxxx`)
+ * and in ICE servers masked, lists sorted as Go sorted them.
  */
 export function maskValue(key: string, v: unknown): unknown {
-  if (PASSWORD_KEYS.has(key)) return typeof v === 'string' && v !== '' && !v.startsWith('sha256:') ? PASSWORD_MASK : v;
+  if (PASSWORD_KEYS.has(key)) return typeof v === 'string' && v !== '' ? PASSWORD_MASK : v;
   if (typeof v === 'string') return redactUrl(v);
   if (!Array.isArray(v)) return v;
   const list = (v as unknown[]).map((x) => (typeof x !== 'string' ? x : key === 'webrtcICEServers' ? maskIceServer(x) : redactUrl(x)));

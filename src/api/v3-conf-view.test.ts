@@ -119,6 +119,18 @@ describe('v3 configuration changes (v1.x names in, configuration keys out)', () 
     assert.deepEqual(edit, { kind: 'pathDefaults', values: { maxReaders: 7 } });
   });
 
+  it('keeps a value a path wrote explicitly when pathDefaults changes, even one equal to the old default (as upstream)', () => {
+    // `b` wrote `maxReaders: 0` and `record: no`, the defaults: its own settings, which upstream's OptionalPaths keep.
+    const base = conf('paths:\n  a:\n  b:\n    maxReaders: 0\n    record: no\n');
+    const { next } = planConfChange(base, { kind: 'pathDefaults', patch: { maxReaders: 7, record: true } });
+    assert.deepEqual([next.paths.a!.maxReaders, next.paths.a!.record], [7, true]);
+    assert.deepEqual([next.paths.b!.maxReaders, next.paths.b!.record], [0, false], 'what the file says for b, as a restart would read it');
+    // A path set by a variable (MTX_PATHS_C_MAXREADERS=0) keeps that value too, and keeps it through later changes.
+    const env = parseConf('paths:\n  c:\n', { MTX_PATHS_C_MAXREADERS: '0' }).conf;
+    const once = planConfChange(env, { kind: 'set', patch: { logLevel: 'debug' } }).next;
+    assert.equal(planConfChange(once, { kind: 'pathDefaults', patch: { maxReaders: 7 } }).next.paths.c!.maxReaders, 0);
+  });
+
   it('replaces a path entry: keys not sent go back to the defaults', () => {
     const base = conf('paths:\n  cam:\n    maxReaders: 2\n    sourceOnDemand: yes\n    source: rtsp://10.0.0.1/s\n');
     const p = planConfChange(base, { kind: 'replacePath', name: 'cam', patch: { maxReaders: 5 } }).next.paths.cam!;

@@ -31,14 +31,14 @@ export function reconcileHttpAuth(g: Globals, written: ReadonlyMap<string, strin
 const V1_AUTH_KEYS = ['authMethod', 'authInternalUsers', 'authHTTPAddress', 'authHTTPExclude', 'authJWTJWKS', 'authJWTClaimKey', 'authJWTExclude', 'authJWTIssuer', 'authJWTAudience'];
 const v1AuthConfs = new WeakSet<object>();
 
-/** Remembers that `conf` was read from a file (or object) that wrote one of the v1.x authentication keys. */
-export function noteV1Auth(conf: Conf, written: ReadonlyMap<string, string>): void {
+/** Remembers that `conf` was read from a file (or object) or environment that set one of the v1.x authentication keys. */
+export function noteV1Auth(conf: Conf, written: { has(key: string): boolean }): void {
   if (V1_AUTH_KEYS.some((k) => written.has(k))) v1AuthConfs.add(conf);
 }
 
 /**
- * True when MediaMTX v1.x authentication applies: the file wrote a v1.x auth key (`authMethod`, `authInternalUsers`,
- * `authHTTPAddress`, `authJWT*` …). A v0.22.2 file (`externalAuthenticationURL`, per-path credentials) keeps v0.22.2
+ * True when MediaMTX v1.x authentication applies: the file or a variable set a v1.x auth key (`authMethod`,
+ * `authInternalUsers`, `authHTTPAddress`, `authJWT*` …). A v0.22.2 file (`externalAuthenticationURL`, per-path credentials) keeps v0.22.2
  * behaviour: the v0.22.2 HTTP body, per-path checks, and no check on the API, metrics and pprof.
  */
 export function usesV1Auth(conf: Conf): boolean { return v1AuthConfs.has(conf); }

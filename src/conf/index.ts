@@ -15,3 +15,4 @@ export { parseDuration, formatDuration, parseSize } from './value-parsers.ts';
 export { GLOBAL_KEYS, PATH_KEYS, type KeySpec } from './keys.ts';
 export { watchConfFile, type ConfWatcher, type ConfWatcherOptions } from './conf-watcher.ts';
 export { usesV1Auth } from './auth-conf.ts';
+export { explicitPathKeys } from './read-paths.ts';

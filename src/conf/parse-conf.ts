@@ -51,13 +51,14 @@ function buildConf(data: unknown, src: YamlSource | undefined, env: Env, notes: 
   const rawGlobals = Object.fromEntries(Object.entries(data).filter(([k]) => !SECTIONS.has(k) && !MOVED_TO_PATH_DEFAULTS.includes(k)));
   const ctx: ReadCtx = { src, origins: new Map(), notes };
   const { values: globals, written } = readSection('global', rawGlobals, [], ctx, defaultsOf('global'));
-  applyEnv('global', globals, ['RTSP_', 'MTX_'], { env, where: '', origins: ctx.origins });
+  const fromEnv = applyEnv('global', globals, ['RTSP_', 'MTX_'], { env, where: '', origins: ctx.origins });
   reconcileHttpAuth(globals, written);
   const pathDefaults = readPathDefaults(data, env, ctx);
   const paths = readPaths(data.paths, env, ctx, pathDefaults);
   const conf = Object.freeze({ ...deepFreeze(globals), pathDefaults: deepFreeze(pathDefaults), paths: Object.freeze(paths) }) as unknown as Conf;
   const locate = locator(ctx.origins);
-  noteV1Auth(conf, written);
+  // A v1.x authentication key set by a variable (`MTX_AUTHMETHOD=jwt`) asks for v1.x authentication as the file's would.
+  noteV1Auth(conf, new Set([...written.keys(), ...fromEnv]));
   validateAuthV1(conf, locate);
   validateConf(conf, locate);
   return conf;

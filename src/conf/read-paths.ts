@@ -19,12 +19,21 @@ function compileName(name: string, loc: string): RegExp | undefined {
   }
 }
 
+// The keys each path set itself (in its entry or by its MTX_PATHS_<NAME>_* variables), the others following pathDefaults.
+const OWN_KEYS = new WeakMap<PathConf, ReadonlySet<string>>();
+
+/**
+ * The configuration keys a path sets itself, in its entry or by a variable: kept through a `pathDefaults` change, as
+ * upstream keeps a path's own (optional) values even when they equal the default of the moment.
+ */
+export function explicitPathKeys(p: PathConf): ReadonlySet<string> { return OWN_KEYS.get(p) ?? new Set(); }
+
 /** Paths named only by environment variables, with the first variable naming each (for messages). */
 function envPathNames(env: Env): Map<string, string> {
   const names = new Map<string, string>();
   for (const k of Object.keys(env).sort()) {
-    // Env-defined paths are lower-cased and can't contain '_' (MediaMTX's rule).
-    const m = /^(?:RTSP|MTX)_PATHS_([^_]+)_[A-Z0-9]+$/.exec(k);
+    // Env-defined paths are lower-cased and can't contain '_' (MediaMTX's rule); `_FORWARD_0_DEST` sets a list entry.
+    const m = /^(?:RTSP|MTX)_PATHS_([^_]+)_[A-Z0-9]+(?:_\d+_[A-Z0-9_]+)?$/.exec(k);
     if (m && !names.has(m[1]!.toLowerCase())) names.set(m[1]!.toLowerCase(), k);
   }
   return names;
@@ -43,6 +52,7 @@ export function readPaths(raw: unknown, env: Env, ctx: ReadCtx, defaults: Readon
   const catchAll = entries.filter(([n]) => CATCH_ALL.includes(n)).map(([n]) => `'${n}'${at(src, ['paths', n])}`);
   if (catchAll.length > 1) throw new ConfError(`paths ${catchAll.join(' and ')} are the same path (all_others, all and '~^.*$' are aliases): keep one`);
   const built: PathConf[] = [];
+  const own = new Map<string, ReadonlySet<string>>();
   for (const [name, value] of entries) {
     const envName = fromEnv.get(name);
     const loc = at(src, ['paths', name]) || (envName !== undefined ? ` in environment variable ${envName}` : '');
@@ -51,9 +61,10 @@ export function readPaths(raw: unknown, env: Env, ctx: ReadCtx, defaults: Readon
     if (/^\d+$/.test(name)) throw new ConfError(`invalid path name '${name}'${loc}: integer names are not allowed`);
     if (value !== null && !isPlainObject(value)) throw new ConfError(`invalid value for 'paths.${name}'${loc}: expected a map`);
     if (name === 'all_others') ctx.notes.isV1 = true;
-    const { values } = readSection('path', value ?? {}, ['paths', name], ctx, defaults);
+    const { values, written } = readSection('path', value ?? {}, ['paths', name], ctx, defaults);
     const prefixes = [`RTSP_PATHS_${name.toUpperCase()}_`, `MTX_PATHS_${name.toUpperCase()}_`];
-    applyEnv('path', values, prefixes, { env, where: `paths.${name}.`, origins: ctx.origins });
+    const envKeys = applyEnv('path', values, prefixes, { env, where: `paths.${name}.`, origins: ctx.origins });
+    own.set(name, new Set([...written.keys(), ...envKeys]));
     deepFreeze(values);
     const regexp = compileName(name, loc);
     built.push({ ...(values as unknown as Omit<PathConf, 'name' | 'regexp'>), name, ...(regexp ? { regexp } : {}) });
@@ -62,6 +73,9 @@ export function readPaths(raw: unknown, env: Env, ctx: ReadCtx, defaults: Readon
   built.sort((a, b) => Number(isCatchAllName(a.name)) - Number(isCatchAllName(b.name)));
   const paths: Record<string, PathConf> = {};
   // defineProperty: a path named `__proto__` is an own entry, not the object's prototype.
-  for (const p of built) Object.defineProperty(paths, p.name, { value: Object.freeze(p), enumerable: true });
+  for (const p of built) {
+    Object.defineProperty(paths, p.name, { value: Object.freeze(p), enumerable: true });
+    OWN_KEYS.set(p, own.get(p.name)!);
+  }
   return paths;
 }

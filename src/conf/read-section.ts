@@ -3,6 +3,7 @@ import { ConfError } from './conf-error.ts';
 import type { KeySpec } from './keys.ts';
 import { allNames, CONF_KEYS, ignoredName, isV1Name, keyName, type KeyScope } from './renames.ts';
 import { parseValue, ValueError } from './value-parsers.ts';
+import { listItemShape, overlayEnvList, type ListItemShape } from './env-lists.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /** Environment variables (only RTSP_* and MTX_* are looked at). */
@@ -119,23 +120,53 @@ function convertOrThrow(convert: (v: unknown) => unknown, v: unknown, spec: KeyS
 /** Upper-cased name (key or alias) → name, per scope: environment variables are matched against it (built once). */
 const UPPER_NAMES = new Map<KeyScope, Map<string, string>>();
 
+/** Upper-cased name → the fields of its entries, for the keys that are lists of objects (`AUTHINTERNALUSERS`), per scope. */
+const OBJECT_LISTS = new Map<KeyScope, Map<string, ListItemShape>>();
+
+function objectLists(scope: KeyScope): Map<string, ListItemShape> {
+  let m = OBJECT_LISTS.get(scope);
+  if (!m) {
+    m = new Map();
+    for (const n of allNames(scope)) {
+      const name = keyName(scope, n)!;
+      // Only a key's own name: an alias's value is stored in another form (webrtcICEServers2's in v0.22.2's strings).
+      if (name.key !== n || name.spec.kind.kind !== 'schema') continue;
+      const shape = listItemShape(name.spec.kind.schema);
+      if (shape) m.set(n.toUpperCase(), shape);
+    }
+    OBJECT_LISTS.set(scope, m);
+  }
+  return m;
+}
+
 /**
  * Applies `<prefix><NAME>` variables of every prefix in order (RTSP_ then MTX_, so the newer prefix wins, as in
- * MediaMTX); either era's name works. Two names of one setting under one prefix are refused, naming both.
+ * MediaMTX); either era's name works. Two names of one setting under one prefix are refused, naming both. Lists of
+ * objects also take MediaMTX's positional variables (`MTX_AUTHINTERNALUSERS_0_USER`, see overlayEnvList). Returns
+ * the keys the variables set.
  */
-export function applyEnv(scope: KeyScope, out: Record<string, unknown>, prefixes: readonly string[], ctx: { env: Env; where: string; origins: Map<string, string> }): void {
+export function applyEnv(scope: KeyScope, out: Record<string, unknown>, prefixes: readonly string[], ctx: { env: Env; where: string; origins: Map<string, string> }): Set<string> {
   let upper = UPPER_NAMES.get(scope);
   if (!upper) UPPER_NAMES.set(scope, upper = new Map(allNames(scope).map((k) => [k.toUpperCase(), k])));
+  const lists = objectLists(scope);
+  const setKeys = new Set<string>();
   // The variables are scanned rather than every name looked up: a 1,000-path file would otherwise cost 250,000
   // lookups per load (and per hot reload).
   const names = Object.keys(ctx.env).sort();
   for (const prefix of prefixes) {
     const setBy = new Map<string, string>();
+    const positional = new Map<string, string>(); // upper-cased list name → its first positional variable
     for (const envName of names) {
       if (!envName.startsWith(prefix)) continue;
-      const written = upper.get(envName.slice(prefix.length));
+      const rest = envName.slice(prefix.length);
+      const written = upper.get(rest);
       const v = ctx.env[envName];
-      if (written === undefined || v === undefined) continue;
+      if (v === undefined) continue;
+      if (written === undefined) {
+        const m = /^([A-Z0-9]+)_\d+_/.exec(rest);
+        if (m && lists.has(m[1]!) && !positional.has(m[1]!)) positional.set(m[1]!, envName);
+        continue;
+      }
       const name = keyName(scope, written)!;
       const loc = ` in environment variable ${envName}`;
       const other = setBy.get(name.key);
@@ -144,8 +175,22 @@ export function applyEnv(scope: KeyScope, out: Record<string, unknown>, prefixes
       const dotted = `${ctx.where}${written}`;
       out[name.key] = convertOrThrow(name.convert, parseOrThrow(name.spec, v, dotted, loc, true), name.spec, dotted, loc);
       ctx.origins.set(`${ctx.where}${name.key}`, loc);
+      setKeys.add(name.key);
+    }
+    for (const [listName, firstVar] of positional) {
+      const written = upper.get(listName)!;
+      // `<NAME>=` (the whole list) is upstream's way to empty it; positional variables then add nothing.
+      if (setBy.has(written)) continue;
+      const name = keyName(scope, written)!;
+      const loc = ` in environment variable ${firstVar}`;
+      const dotted = `${ctx.where}${written}`;
+      const raw = overlayEnvList(lists.get(listName)!, out[name.key], ctx.env, `${prefix}${listName}`);
+      out[name.key] = convertOrThrow(name.convert, parseOrThrow(name.spec, raw, dotted, loc), name.spec, dotted, loc);
+      ctx.origins.set(`${ctx.where}${name.key}`, loc);
+      setKeys.add(name.key);
     }
   }
+  return setKeys;
 }
 
 /** The variables that can configure the server (RTSP_*, MTX_*), copied once: process.env is slow to enumerate and read. */

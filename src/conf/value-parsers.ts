@@ -71,7 +71,8 @@ export function parseValue(kind: ValueKind, v: unknown, fromEnv: boolean): unkno
     case 'bool': {
       // yaml.v2 (MediaMTX v0.22) also read a lone y/Y/n/N as a boolean; YAML 1.2 keeps it as text.
       if (!fromEnv && typeof v === 'string' && /^[yYnN]$/.test(v)) return v === 'y' || v === 'Y';
-      const r = boolFromText.safeParse(v);
+      // MediaMTX lower-cases a variable before comparing it: `MTX_API=True` and `MTX_API=YES` are true.
+      const r = boolFromText.safeParse(fromEnv && typeof v === 'string' ? v.toLowerCase() : v);
       return r.success ? r.data : fail('a boolean');
     }
     case 'int': case 'float': {
