@@ -101,4 +101,51 @@ describe('RtspConnReader', () => {
       try { for (const p of parts) r.push(p); } catch (e) { if (!(e instanceof RtspParseError)) throw e; }
     }), { numRuns: 2000 });
   });
+
+  it('skips any number of stray line breaks between messages without overflowing the stack', () => {
+    // One 64 KiB read of CR/LF keepalives used to recurse once per byte: RangeError instead of a request.
+    const items = readAll([Buffer.concat([Buffer.alloc(64 * 1024, 0x0a), Buffer.from('\r\n'.repeat(10_000)), Buffer.from(FFMPEG_SETUP)])]);
+    assert.deepEqual(items.map((i) => i.kind), ['request']);
+  });
+
+  it('copies and scans a message trickled byte by byte a bounded number of times, not once per byte', () => {
+    // Re-joining everything buffered on every read made a 128 KiB body sent one byte per read cost ~8 GB of copying
+    // (seconds of event loop); the work must stay linear in the message size.
+    const concat = Buffer.concat;
+    const copy = Buffer.prototype.copy;
+    const indexOf = Buffer.prototype.indexOf;
+    let work = 0;
+    Buffer.concat = function (list: readonly Uint8Array[], total?: number): Buffer {
+      const out = concat.call(Buffer, list, total);
+      work += out.length;
+      return out;
+    } as typeof Buffer.concat;
+    Buffer.prototype.copy = function (this: Buffer, ...args: Parameters<Buffer['copy']>): number {
+      const n = copy.apply(this, args);
+      work += n;
+      return n;
+    };
+    Buffer.prototype.indexOf = function (this: Buffer, value: string | number | Uint8Array, byteOffset?: number, encoding?: BufferEncoding): number {
+      work += this.length - (typeof byteOffset === 'number' ? byteOffset : 0);
+      return indexOf.call(this, value, byteOffset, encoding);
+    };
+    let items: RtspItem[];
+    const body = RTSP_LIMITS.bodyBytes;
+    const header = `ANNOUNCE rtsp://h/x RTSP/1.0\r\nCSeq: 2\r\n${`X-Pad: ${'a'.repeat(190)}\r\n`.repeat(250)}Content-Length: ${body}\r\n\r\n`;
+    const frame = Buffer.concat([buildInterleavedHeader(3, 0xffff), Buffer.alloc(0xffff, 7)]);
+    const whole = Buffer.concat([Buffer.from(header), Buffer.alloc(body, 0x61), frame]);
+    try {
+      work = 0;
+      const r = new RtspConnReader();
+      items = [];
+      for (let i = 0; i < whole.length; i++) items.push(...r.push(whole.subarray(i, i + 1)));
+    } finally {
+      Buffer.concat = concat;
+      Buffer.prototype.copy = copy;
+      Buffer.prototype.indexOf = indexOf;
+    }
+    assert.deepEqual(items.map((i) => i.kind), ['request', 'frame']);
+    assert.equal(items[0]!.kind === 'request' && items[0]!.msg.body.length, body);
+    assert.ok(work < 20 * whole.length, `${work} bytes copied or scanned for a ${whole.length}-byte input`);
+  });
 });

@@ -30,7 +30,15 @@ export class RtspMulticastStream {
 
   constructor(private readonly opts: RtspMulticastStreamOptions) {
     const { stream } = opts;
-    this.groups = stream.description.medias.map(() => opts.allocator.allocate());
+    const groups: string[] = [];
+    try {
+      for (let i = 0; i < stream.description.medias.length; i++) groups.push(opts.allocator.allocate());
+    } catch (err) {
+      // The range ran out midway: the groups taken so far would stay reserved for good, as no writer owns them.
+      for (const g of groups) opts.allocator.release(g);
+      throw err;
+    }
+    this.groups = groups;
     this.reader = new StreamReader({ queueSize: opts.queueSize, log: opts.log, rtp: { maxPacketSize: opts.maxPacketSize } });
     stream.description.medias.forEach((media, i) => {
       const group = this.groups[i]!;

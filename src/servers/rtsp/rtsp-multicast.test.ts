@@ -2,6 +2,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MulticastAllocator, MulticastError } from './rtsp-multicast.ts';
 import { withMulticastConnection } from './vlc-multicast-sdp.ts';
+import { RtspMulticastStream } from './rtsp-multicast-stream.ts';
+import type { MulticastSender } from './rtsp-multicast.ts';
+import { Logger } from '../../lib/index.ts';
+import { Stream } from '../../stream/index.ts';
+import { parseSdp, sdpToDescription } from '../../formats/index.ts';
 
 describe('MulticastAllocator', () => {
   it('hands out consecutive addresses of the range and reuses released ones', () => {
@@ -21,6 +26,21 @@ describe('MulticastAllocator', () => {
   it('rejects invalid ranges', () => {
     assert.throws(() => new MulticastAllocator('224.1.0/16'), MulticastError);
     assert.throws(() => new MulticastAllocator('224.1.0.0/40'), MulticastError);
+  });
+});
+
+describe('RtspMulticastStream', () => {
+  it('gives back the groups it took when the range runs out midway', () => {
+    const allocator = new MulticastAllocator('239.0.0.0/30'); // three addresses
+    const media = (i: number): string[] => [`m=audio 0 RTP/AVP 0`, `a=control:trackID=${i}`];
+    const sdp = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=x', 'c=IN IP4 0.0.0.0', 't=0 0', ...[0, 1, 2, 3].flatMap(media), ''].join('\r\n');
+    const stream = new Stream(sdpToDescription(parseSdp(sdp)).description);
+    const make = (): RtspMulticastStream => new RtspMulticastStream({
+      stream, allocator, sender: { send() {} } as unknown as MulticastSender, rtpPort: 8002, rtcpPort: 8003, queueSize: 16,
+      maxPacketSize: 1452, log: Logger.silent(), onClose() {},
+    });
+    assert.throws(make, MulticastError, 'four medias, three addresses');
+    assert.deepEqual([allocator.allocate(), allocator.allocate(), allocator.allocate()], ['239.0.0.1', '239.0.0.2', '239.0.0.3']);
   });
 });
 

@@ -202,6 +202,40 @@ describe('RtspServerHandler', () => {
     assert.deepEqual(sent, [[5000, 1], [5000, 2], [5000, 3]], 'to the client\'s RTP port, in order');
   });
 
+  it('registers a UDP session\'s client ports once, however often it is paused and resumed', async () => {
+    let live = 0;
+    const udp = { send: () => undefined, register: () => { live++; let done = false; return () => { if (!done) { done = true; live--; } }; } };
+    const h = harness({ ...host, udpRtp: udp as unknown as RtspUdpListener, udpRtcp: udp as unknown as RtspUdpListener });
+    h.paths.streams.set('cam', new Stream(DESCRIPTION));
+    const reader = sessionId(await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP;unicast;client_port=5000-5001' }));
+    for (let i = 0; i < 50; i++) {
+      (await h.send('PLAY', URL, { Session: reader })).afterSend!();
+      assert.equal((await h.send('PAUSE', URL, { Session: reader })).response.statusCode, 200);
+    }
+    assert.equal(live, 1, 'one RTCP route for the reader\'s one media, not one per PLAY');
+    h.conn.session(reader)!.close();
+    assert.equal(live, 0);
+    const h2 = harness({ ...host, udpRtp: udp as unknown as RtspUdpListener, udpRtcp: udp as unknown as RtspUdpListener });
+    const id = await announced(h2, SDP.replace(/m=audio[^]*$/, ''));
+    await h2.send('SETUP', `${URL}/trackID=0`, { Session: id, Transport: 'RTP/AVP;unicast;client_port=5004-5005;mode=record' });
+    for (let i = 0; i < 50; i++) {
+      (await h2.send('RECORD', URL, { Session: id })).afterSend!();
+      assert.equal((await h2.send('PAUSE', URL, { Session: id })).response.statusCode, 200);
+    }
+    assert.equal(live, 2, 'one RTP and one RTCP route for the publisher\'s one media, not a pair per RECORD');
+    h2.conn.session(id)!.close();
+    assert.equal(live, 0);
+  });
+
+  it('leaves the session as it was when a multicast SETUP fails, so the client can fall back to TCP', async () => {
+    const h = harness(); // its host has no multicast group to give
+    h.paths.streams.set('cam', new Stream(DESCRIPTION));
+    assert.notEqual((await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP;multicast' })).response.statusCode, 200);
+    const tcp = await h.send('SETUP', `${URL}/trackID=0`, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
+    assert.equal(tcp.response.statusCode, 200);
+    assert.equal(h.conn.session(sessionId(tcp))!.transportKind, 'tcp');
+  });
+
   it('continues the connection\'s session when SETUP and RECORD carry no Session header', async () => {
     const h = harness();
     const id = await announced(h);
@@ -232,6 +266,7 @@ describe('RtspServerHandler', () => {
     const tcp = 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record';
     assert.equal(await status('SETUP', `${URL}/trackID=0`, { Session: pub, Transport: tcp }), 200);
     assert.equal(await status('SETUP', `${URL}/trackID=0`, { Session: pub, Transport: 'RTP/AVP/TCP;unicast;interleaved=2-3' }), 455, 'a media twice');
+    assert.equal(await status('SETUP', `${URL}/trackID=1`, { Session: pub, Transport: 'RTP/AVP/TCP;unicast;interleaved=2-3;mode=record' }), 200);
     (await h.send('RECORD', URL, { Session: pub })).afterSend!();
     assert.equal(await status('SETUP', `${URL}/trackID=1`, { Session: pub, Transport: tcp }), 455, 'SETUP while recording');
     const h2 = harness();
@@ -289,6 +324,27 @@ describe('RtspServerHandler', () => {
     assert.equal((await h.send('ANNOUNCE', 'rtsp://127.0.0.1:8554/free', { 'Content-Type': 'application/sdp' }, climbing)).response.statusCode, 400);
     assert.equal((await h.send('ANNOUNCE', 'rtsp://127.0.0.1:8554/free', { 'Content-Type': 'text/plain' }, SDP)).response.statusCode, 400);
     assert.deepEqual(h.paths.events, []);
+  });
+
+  it('sets up a publisher\'s medias by absolute control URLs, on the path of its ANNOUNCE', async () => {
+    const h = harness();
+    const absolute = SDP.replace('a=control:trackID=0', `a=control:${URL}/video`).replace('a=control:trackID=1', `a=control:${URL}/audio`);
+    const id = await announced(h, absolute);
+    const tcp = (n: number): Record<string, string> => ({ Session: id, Transport: `RTP/AVP/TCP;unicast;interleaved=${n}-${n + 1};mode=record` });
+    assert.equal((await h.send('SETUP', `${URL}/audio`, tcp(0))).response.statusCode, 200);
+    assert.equal((await h.send('SETUP', `${URL}/video`, tcp(2))).response.statusCode, 200);
+    assert.deepEqual([...h.conn.session(id)!.medias.keys()], [1, 0]);
+    const rec = await h.send('RECORD', URL, { Session: id });
+    assert.equal(rec.response.statusCode, 200);
+  });
+
+  it('answers 400 to RECORD before every announced media is set up, as gortsplib does', async () => {
+    const h = harness();
+    const id = await announced(h);
+    assert.equal((await h.send('SETUP', `${URL}/trackID=0`, { Session: id, Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record' })).response.statusCode, 200);
+    assert.equal((await h.send('RECORD', URL, { Session: id })).response.statusCode, 400, 'the audio media was announced but not set up');
+    assert.equal((await h.send('SETUP', `${URL}/trackID=1`, { Session: id, Transport: 'RTP/AVP/TCP;unicast;interleaved=2-3;mode=record' })).response.statusCode, 200);
+    assert.equal((await h.send('RECORD', URL, { Session: id })).response.statusCode, 200);
   });
 
   it('answers OPTIONS with its methods and 501 to methods it does not know', async () => {

@@ -8,7 +8,7 @@ import {
 import { descriptionToSdp, parseSdp, sdpToDescription } from '../../formats/index.ts';
 import type { RtspConnContext, RtspHandled, RtspRequestHandler } from './rtsp-conn-context.ts';
 import { SESSION_TIMEOUT_MS, type RtspSession } from './rtsp-session.ts';
-import { isClimbingControl, splitRtspUrl, urlBase } from './rtsp-request-url.ts';
+import { isAbsoluteControl, isClimbingControl, splitRtspUrl, urlBase } from './rtsp-request-url.ts';
 import { MULTICAST_TTL } from './rtsp-multicast.ts';
 import { RtspStatusError } from './rtsp-status.ts';
 import { errorResponse } from './rtsp-error-response.ts';
@@ -158,7 +158,10 @@ export class RtspServerHandler implements RtspRequestHandler {
   private announcedMediaIndex(req: RtspRequest, session: RtspSession): number {
     const controls = session.announcedDescription?.controls ?? [];
     const u = splitRtspUrl(req.url, controls);
-    if (u.pathName !== session.pathName) throw new RtspStatusError(400, 'the SETUP path differs from the ANNOUNCE path');
+    // An absolute control names the media by the whole URL, whatever its path: the session stays on the ANNOUNCE path,
+    // as in gortsplib (some encoders announce `a=control:rtsp://host/path/trackN`).
+    const isAbsolute = u.controlIndex !== undefined && isAbsoluteControl(controls[u.controlIndex]!);
+    if (!isAbsolute && u.pathName !== session.pathName) throw new RtspStatusError(400, 'the SETUP path differs from the ANNOUNCE path');
     const index = u.controlIndex ?? (controls.length === 1 ? 0 : -1);
     if (index < 0) throw new RtspStatusError(400, 'SETUP URL matches no announced media');
     return index;
@@ -201,6 +204,10 @@ export class RtspServerHandler implements RtspRequestHandler {
     const u = splitRtspUrl(req.url, announced?.controls ?? []);
     if (u.pathName !== session.pathName) throw new RtspStatusError(400, 'the RECORD path differs from the ANNOUNCE path');
     if (session.medias.size === 0) throw new RtspStatusError(455, 'no medias have been set up');
+    // gortsplib refuses a partial RECORD: an announced media without data would stall readers waiting for its track.
+    if (announced && session.medias.size !== announced.description.medias.length) {
+      throw new RtspStatusError(400, 'not all announced medias have been set up');
+    }
     return { response: ok(sessionHeader(session)), afterSend: () => this.start(ctx, session, 'record') };
   }
 

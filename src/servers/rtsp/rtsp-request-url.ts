@@ -25,8 +25,9 @@ export function splitRtspUrl(url: string, controls: readonly string[]): RtspRequ
   for (let i = 0; i < controls.length; i++) {
     const c = controls[i]!;
     if (c === '' || c === '*') continue;
-    if (/^rtsps?:\/\//i.test(c)) {
-      if (c === url) { controlIndex = i; rest = /^rtsps?:\/\/[^/?]*(.*)$/i.exec(url.slice(0, url.length))![1]!; }
+    if (isAbsoluteControl(c)) {
+      // The whole URL is the control: nothing to strip, and its path says nothing of the session's (gortsplib).
+      if (c === url) { controlIndex = i; break; }
       continue;
     }
     if (rest.endsWith('/' + c)) { controlIndex = i; rest = rest.slice(0, rest.length - c.length - 1); break; }
@@ -47,6 +48,11 @@ export function splitRtspUrl(url: string, controls: readonly string[]): RtspRequ
   }
   pathName = pathName.replace(/^\/+/, '').replace(/\/+$/, '');
   return { pathName, query, controlIndex, trackId };
+}
+
+/** True when an `a=control` value is a whole rtsp(s) URL rather than a suffix of the request URL. */
+export function isAbsoluteControl(control: string): boolean {
+  return /^rtsps?:\/\//i.test(control);
 }
 
 /** True when an `a=control` value has a `..` or `.` path segment, plain or percent-encoded (docs/limits.md §RTSP). */

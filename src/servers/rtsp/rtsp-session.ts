@@ -79,6 +79,11 @@ export class RtspSession {
   private multicast: RtspMulticastStream | undefined;
   private tcp: InterleavedWriter | undefined;
   private readonly undo: (() => void)[] = [];
+  /**
+   * Medias whose client UDP ports are routed here (from the first PLAY or RECORD until close). Each once: routes made
+   * again on every PLAY/RECORD after a PAUSE piled up in `undo` for the session's life.
+   */
+  private readonly udpRouted = new Set<number>();
   private readonly tcpChannels = new Map<number, { index: number; isRtcp: boolean }>();
   private lastActivity = Date.now();
   private lastPacket = Date.now();
@@ -137,15 +142,16 @@ export class RtspSession {
 
   /** Adds a media after SETUP; for UDP and TCP publishers, incoming packets start being routed here at RECORD. */
   addMedia(index: number, media: Media, transport: MediaTransport, tcp: InterleavedWriter | undefined): void {
+    // First what can fail (no multicast group left): a refused SETUP must leave the session as it was.
+    if (transport.kind === 'multicast' && !this.multicast && this.readerLease) {
+      this.multicast = this.opts.host.acquireMulticast(this.readerLease.stream);
+    }
     this.transportKind = transport.kind;
     this.medias.set(index, { index, media, transport });
     if (transport.kind === 'tcp') {
       this.tcp = tcp;
       this.tcpChannels.set(transport.rtpChannel, { index, isRtcp: false });
       this.tcpChannels.set(transport.rtcpChannel, { index, isRtcp: true });
-    }
-    if (transport.kind === 'multicast' && !this.multicast && this.readerLease) {
-      this.multicast = this.opts.host.acquireMulticast(this.readerLease.stream);
     }
   }
 
@@ -218,7 +224,8 @@ export class RtspSession {
     if (this.transportKind === 'udp') {
       const { udpRtp, udpRtcp } = this.opts.host;
       for (const sm of this.medias.values()) {
-        if (sm.transport.kind !== 'udp') continue;
+        if (sm.transport.kind !== 'udp' || this.udpRouted.has(sm.index)) continue;
+        this.udpRouted.add(sm.index);
         const t = sm.transport;
         if (udpRtp) this.undo.push(udpRtp.register(t.clientIp, t.clientRtpPort, (msg) => this.onRtp(sm.index, msg)));
         if (udpRtcp) this.undo.push(udpRtcp.register(t.clientIp, t.clientRtcpPort, (msg) => this.onRtcp(sm.index, msg)));
@@ -352,7 +359,8 @@ export class RtspSession {
     const { udpRtcp } = this.opts.host;
     if (!udpRtcp) return;
     for (const sm of this.medias.values()) {
-      if (sm.transport.kind !== 'udp') continue;
+      if (sm.transport.kind !== 'udp' || this.udpRouted.has(sm.index)) continue;
+      this.udpRouted.add(sm.index);
       const t = sm.transport;
       this.undo.push(udpRtcp.register(t.clientIp, t.clientRtcpPort, (msg) => this.onRtcp(sm.index, msg)));
     }
