@@ -192,6 +192,47 @@ describe('RTMP chunk reader (RTMP spec §5.3)', () => {
     assert.throws(() => r.push(serializeRtmpMessage(msg(1, 9, 0, 100), 128)), RtmpProtocolError);
   });
 
+  it('bounds the bytes of unfinished messages across chunk streams (two messages of the largest size), Abort gives them back', () => {
+    const size = 4 * 1024 * 1024;
+    const chunk = Buffer.alloc(size, 7);
+    // The first chunk of a MAX_MESSAGE_BYTES video message on chunk stream `csid`: a type 0 header, then `size` bytes.
+    const start = (csid: number): Buffer => {
+      const h = Buffer.from([csid, 0, 0, 0, 0, 0, 0, 9, 1, 0, 0, 0]);
+      h.writeUIntBE(MAX_MESSAGE_BYTES, 4, 3);
+      return Buffer.concat([h, chunk]);
+    };
+    const r = new RtmpChunkReader();
+    assert.deepEqual(r.push(setChunk(size)).length, 1);
+    // 5 × 4 MiB = 20 MiB held: the limit exactly.
+    for (let csid = 3; csid < 8; csid++) assert.deepEqual(r.push(start(csid)), []);
+    assert.throws(() => r.push(start(8)), { name: 'RtmpProtocolError', message: /unfinished/ }, 'a sixth partial message would hold 24 MiB');
+
+    const r2 = new RtmpChunkReader();
+    r2.push(setChunk(size));
+    for (let csid = 3; csid < 8; csid++) r2.push(start(csid));
+    assert.equal(r2.push(control(2, 3)).length, 1, 'Abort of chunk stream 3');
+    assert.deepEqual(r2.push(start(8)), [], 'the aborted message\'s bytes no longer count');
+  });
+
+  it('takes two largest messages interleaved with small ones (what the partial-bytes limit must leave room for)', () => {
+    const r = new RtmpChunkReader();
+    r.push(setChunk(1024 * 1024));
+    const a = serializeRtmpMessage({ chunkStreamId: 6, type: 9, timestamp: 0, messageStreamId: 1, body: Buffer.alloc(MAX_MESSAGE_BYTES, 1) }, 1024 * 1024);
+    const b = serializeRtmpMessage({ chunkStreamId: 7, type: 9, timestamp: 0, messageStreamId: 1, body: Buffer.alloc(MAX_MESSAGE_BYTES, 2) }, 1024 * 1024);
+    const audio = serializeRtmpMessage(msg(300, 8, 0, 4), 1024 * 1024);
+    const chunksOf = (m: Buffer): Buffer[] => {
+      const out: Buffer[] = [];
+      for (let pos = 0; pos < m.length;) { const n = out.length === 0 ? 12 + 1024 * 1024 : 1 + 1024 * 1024; out.push(m.subarray(pos, pos + n)); pos += n; }
+      return out;
+    };
+    const ca = chunksOf(a);
+    const cb = chunksOf(b);
+    const got: RtmpMessage[] = [];
+    for (let i = 0; i < ca.length; i++) got.push(...r.push(ca[i]!), ...r.push(cb[i]!), ...r.push(audio));
+    assert.deepEqual(got.map((m) => [m.chunkStreamId, m.body.length]).filter(([c]) => c !== 4), [[6, MAX_MESSAGE_BYTES], [7, MAX_MESSAGE_BYTES]]);
+    assert.equal(got.filter((m) => m.chunkStreamId === 4).length, ca.length);
+  });
+
   it('throws RtmpProtocolError and nothing else on arbitrary bytes, also after valid messages', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => onlyProtocolError(() => new RtmpChunkReader().push(Buffer.from(b)))), { numRuns: 5000 });
     const valid = Buffer.concat([setChunk(64), serializeRtmpMessage(msg(100), 64), serializeRtmpMessage(msg(10, 8, 5, 4), 64)]);

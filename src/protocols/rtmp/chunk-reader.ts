@@ -16,6 +16,10 @@ function newChunkStream(): ChunkStream {
 
 // Interleaved messages are bounded too: at most this many chunk streams may be open at once.
 const MAX_CHUNK_STREAMS = 64;
+// Body bytes of unfinished messages, all chunk streams together. Without it, 64 chunk streams × 10 MiB could be held
+// per connection, and a player's connection has no read deadline to end it. Encoders interleave small audio messages
+// into one large video message, so two messages of the largest size leave room for any real sender.
+const MAX_PARTIAL_BYTES = 2 * MAX_MESSAGE_BYTES;
 
 /**
  * Reassembles RTMP chunks (RTMP spec §5.3) into messages, whatever the TCP chunking. Set Chunk Size is applied at
@@ -31,6 +35,8 @@ export class RtmpChunkReader {
   private need = 0;
   private chunkSize = 128;
   private readonly streams = new Map<number, ChunkStream>();
+  /** Sum of `received` over the chunk streams whose message is unfinished (bounded by MAX_PARTIAL_BYTES). */
+  private partialBytes = 0;
 
   /** Feeds bytes; returns the messages they complete. */
   push(chunk: Buffer): RtmpMessage[] {
@@ -95,6 +101,8 @@ export class RtmpChunkReader {
       else if (cs?.started) timestamp = (timestamp + delta) >>> 0;
     }
     const take = Math.min(this.chunkSize, length - received);
+    const finishes = received + take >= length;
+    if (!finishes && this.partialBytes + take > MAX_PARTIAL_BYTES) throw new RtmpProtocolError('too many bytes of unfinished messages');
     if (queued < pos + take) { this.need = pos + take; return null; }
     let s = cs;
     if (!s) { s = newChunkStream(); this.streams.set(csid, s); }
@@ -103,14 +111,23 @@ export class RtmpChunkReader {
     q.skip(pos);
     if (take > 0) q.take(take, s.parts);
     s.received = received + take;
-    if (s.received < length) return undefined;
+    if (!finishes) { this.partialBytes += take; return undefined; }
+    this.partialBytes -= received;
     const body = s.parts.length === 1 ? s.parts[0]! : Buffer.concat(s.parts, length);
     s.parts.length = 0;
     s.received = 0;
     const msg: RtmpMessage = { chunkStreamId: csid, type, timestamp, messageStreamId: streamId, body };
     if (msg.type === RtmpMessageType.SetChunkSize) this.setChunkSize(body);
-    else if (msg.type === RtmpMessageType.Abort && body.length >= 4) this.streams.delete(body.readUInt32BE(0));
+    else if (msg.type === RtmpMessageType.Abort && body.length >= 4) this.abort(body.readUInt32BE(0));
     return msg;
+  }
+
+  /** Abort Message (§5.4.2): the chunk stream's unfinished message is dropped, with the stream. */
+  private abort(csid: number): void {
+    const s = this.streams.get(csid);
+    if (!s) return;
+    this.partialBytes -= s.received;
+    this.streams.delete(csid);
   }
 
   private setChunkSize(body: Buffer): void {

@@ -24,6 +24,10 @@ const WINDOW_ACK_SIZE = 2_500_000;
 const MAX_PENDING_MESSAGES = 1024;
 // Without onMetaData, tracks are decided this long after the first sequence header.
 const TRACKS_WAIT_MS = 1000;
+// The server's own messages (answers to pings and commands, acknowledgements) a client may leave unread. A real client
+// reads them at once; one that sends pings or commands without reading would otherwise grow the write buffer for as
+// long as it sends (each 7-byte ping chunk queues an 18-byte answer, plus Node's bookkeeping of a write).
+const MAX_UNSENT_CONTROL_BYTES = 256 * 1024;
 
 /** What a connection needs from its server. */
 export interface RtmpConnHost {
@@ -68,6 +72,13 @@ export class RtmpConn {
   private readonly setupTimer: NodeJS.Timeout;
   /** Stops the publisher's readTimeout watch. */
   private stopReadWatch: (() => void) | undefined;
+  /**
+   * Set by the first publish or play, before the path manager answers: a second one in the same read (or while the
+   * first waits for authentication) would otherwise take a second lease that close() never gives back.
+   */
+  private busy = false;
+  /** Bytes of send() still waiting in the socket (counted back down as each write is flushed). */
+  private unsentControl = 0;
   private closed = false;
 
   constructor(private readonly socket: Socket, private readonly host: RtmpConnHost, private readonly opts: { secure: boolean; log: Logger; onClose: (c: RtmpConn) => void }) {
@@ -103,8 +114,10 @@ export class RtmpConn {
   private send(msg: RtmpMessage): void {
     const b = serializeRtmpMessage(msg, OUT_CHUNK_SIZE);
     if (this.remote) { this.remote.write(b); return; } // counted when the shard reports what it wrote
+    if (this.unsentControl > MAX_UNSENT_CONTROL_BYTES) throw new Error('the client does not read what it is sent');
     this.bytesSent += b.length;
-    this.socket.write(b);
+    this.unsentControl += b.length;
+    this.socket.write(b, () => { this.unsentControl -= b.length; });
   }
 
   /** The player has sent everything it had: the socket goes to its shard, which writes the stream from `seat.seq`. */
@@ -178,7 +191,7 @@ export class RtmpConn {
         this.send(commandMessage({ name: '_result', transactionId: c.transactionId, object: null, args: [RTMP_MEDIA_STREAM_ID] }));
         return;
       case 'publish': this.startPublish(String(c.args[0] ?? '')); return;
-      case 'play': void this.startPlay(String(c.args[0] ?? '')); return;
+      case 'play': this.claim('play'); void this.startPlay(String(c.args[0] ?? '')); return;
       case 'deleteStream': case 'closeStream': case 'FCUnpublish':
         if (this.state !== 'idle') this.close(new Error(`${c.name} received`));
         return;
@@ -186,8 +199,14 @@ export class RtmpConn {
     }
   }
 
+  /** Marks the connection as publishing or playing; throws (closing it) when it already is. */
+  private claim(what: 'publish' | 'play'): void {
+    if (this.busy) throw new Error(`${what} on a busy connection`);
+    this.busy = true;
+  }
+
   private startPublish(name: string): void {
-    if (this.publishing || this.player) throw new Error('publish on a busy connection');
+    this.claim('publish');
     const target = rtmpTarget(this.app, name);
     this.pathName = target.pathName;
     this.publishing = { target, toStream: new RtmpToStream(), pending: [] };
@@ -231,7 +250,6 @@ export class RtmpConn {
   }
 
   private async startPlay(name: string): Promise<void> {
-    if (this.publishing || this.player) throw new Error('play on a busy connection');
     const target = rtmpTarget(this.app, name);
     this.pathName = target.pathName;
     try {
