@@ -34,9 +34,13 @@ function ok(headers = new RtspHeaders(), body: Buffer = Buffer.alloc(0)): RtspRe
   return { statusCode: 200, statusMessage: 'OK', headers, body };
 }
 
+// The timeout the Session header states, 5 s under the one enforced: Media Foundation players (Windows Media Player)
+// send their keep-alive exactly once per stated timeout, which would race the idle check (gortsplib states 5 s less too).
+const STATED_TIMEOUT_S = SESSION_TIMEOUT_MS / 1000 - 5;
+
 function sessionHeader(s: RtspSession): RtspHeaders {
   const h = new RtspHeaders();
-  h.set('Session', `${s.id};timeout=${SESSION_TIMEOUT_MS / 1000}`);
+  h.set('Session', `${s.id};timeout=${STATED_TIMEOUT_S}`);
   return h;
 }
 
