@@ -1,5 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '../lib/index.ts';
 import { parseConf } from '../conf/index.ts';
 import type { ParticipantInfo, StaticSource, StaticSourceContext, StaticSourceFactory } from './contracts.ts';
@@ -23,6 +26,20 @@ class FakeSource implements StaticSource {
     this.ctx = ctx;
     return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
   }
+}
+
+/** A static source whose runs outlive their abort until end() (an upstream slow to close); later runs don't. */
+class LingeringSource extends FakeSource {
+  private readonly ends: (() => void)[] = [];
+  private ended = false;
+  override run(ctx: StaticSourceContext): Promise<void> {
+    if (this.ended) return super.run(ctx);
+    this.runs++;
+    this.ctx = ctx;
+    return new Promise((resolve) => { this.ends.push(resolve); });
+  }
+  /** Ends the lingering runs. */
+  end(): void { this.ended = true; for (const e of this.ends.splice(0)) e(); }
 }
 
 function fakeFactory(source: FakeSource): StaticSourceFactory {
@@ -82,6 +99,39 @@ describe('PathManager configuration updates', () => {
     await assert.rejects(pm.describe(req('cam1')), PathNotConfiguredError, 'no entry matches it any more');
     for (let i = 0; i < 2; i++) await assert.rejects(pm.describe(req('a/../b')), InvalidPathNameError, 'an invalid name is refused every time');
     await pm.close();
+  });
+
+  it('starts the runOnInit of a literal path that a publisher made while the reload was closing other paths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtx-reload-init-'));
+    try {
+      const src = new LingeringSource();
+      const pm = manager('paths:\n  proxy:\n    source: rtsp://cam/x\n  cam:\n', [fakeFactory(src)]);
+      const marker = join(dir, 'cam.init');
+      while (src.runs === 0) await nextTurn();
+      // proxy changes (closed, its run lingers) and cam gets a runOnInit (recreated).
+      const reloading = pm.updatePathConfs(paths(`paths:\n  proxy:\n    source: rtsp://cam/y\n  cam:\n    runOnInit: touch ${marker}\n`));
+      const lease = await pm.addPublisher(req('cam', 'publish'), participant(), desc);
+      src.end();
+      await reloading;
+      const end = Date.now() + 3000;
+      while (!existsSync(marker) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(existsSync(marker), 'runOnInit of cam ran');
+      lease.release();
+      await pm.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes no path when the manager closes while a reload waits for old paths to close', async () => {
+    const src = new LingeringSource();
+    const pm = manager('paths:\n  proxy:\n    source: rtsp://cam/x\n', [fakeFactory(src)]);
+    while (src.runs === 0) await nextTurn();
+    const reloading = pm.updatePathConfs(paths('paths:\n  proxy:\n    source: rtsp://cam/y\n  added:\n'));
+    const closing = pm.close();
+    src.end();
+    await Promise.all([reloading, closing]);
+    assert.deepEqual(pm.list(), [], 'a closed manager holds no path');
   });
 
   it('tells credentials apart from keys that need a recreate (camera settings restart the camera tool)', () => {

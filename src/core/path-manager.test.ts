@@ -108,6 +108,16 @@ describe('PathManager', () => {
     await pm.close();
   });
 
+  it('keeps a dynamic path whose publisher is replaced: readers find the new publisher', async () => {
+    const pm = manager('paths:\n  all:\n');
+    await publish(pm, 'cam');
+    const second = await publish(pm, 'cam');
+    assert.deepEqual(pm.list().map((p) => [p.name, p.sourceReady]), [['cam', true]]);
+    const r = await pm.addReader(req('cam'), participant());
+    assert.equal(r.stream, second.stream);
+    await pm.close();
+  });
+
   it('refuses a second publisher with disablePublisherOverride', async () => {
     const pm = manager('paths:\n  all:\n    disablePublisherOverride: yes\n');
     const first = participant();

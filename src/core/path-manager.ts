@@ -122,8 +122,12 @@ export class PathManager implements PathAccess {
       closing.push(path.close());
     }
     await Promise.all([...closing, ...rechecks]);
+    // Closed meanwhile (shutdown): paths made now would never be closed, nor their runOnInit stopped.
+    if (this.closed) return;
     for (const pc of Object.values(next)) {
-      if (!pc.regexp && !this.paths.has(pc.name)) this.createPath(pc.name, pc, []).start();
+      // A publisher may have made a literal path while the old ones were closing (getOrCreate does not start it):
+      // it is started now, so its runOnInit runs as for any other literal path.
+      if (!pc.regexp) (this.paths.get(pc.name) ?? this.createPath(pc.name, pc, [])).start();
     }
   }
 

@@ -77,6 +77,17 @@ describe('static sources on paths', () => {
     await pm.close();
   });
 
+  it('leaves no dynamic path behind for readers of an on-demand source that no factory handles', async () => {
+    const sources = new Sources();
+    const pm = manager('paths:\n  "~^(.+)$":\n    source: srt://origin:8890?streamid=read:$G1\n    sourceOnDemand: yes\n', sources);
+    for (const name of ['a', 'b', 'c']) {
+      await assert.rejects(pm.describe(request(`d-${name}`)), { name: 'NoStreamAvailableError' });
+      await assert.rejects(pm.addReader(request(`r-${name}`), participant()), { name: 'NoStreamAvailableError' });
+    }
+    assert.deepEqual(pm.list().map((p) => p.name), [], 'each refused name left a path behind');
+    await pm.close();
+  });
+
   it('refuses publishers on a source path without creating it', async () => {
     const sources = new Sources();
     const pm = manager(EDGE, sources);
@@ -121,6 +132,41 @@ describe('static sources on paths', () => {
 });
 
 describe('static source runner', () => {
+  it('does not let a stopped run that ends late take down the stream of the run that replaced it', async () => {
+    // Runs that outlive their abort (an upstream slow to close), ended by hand.
+    const runs: { ctx: StaticSourceContext; end: () => void }[] = [];
+    const factory: StaticSourceFactory = {
+      prefixes: ['rtsp://'],
+      create: () => ({
+        info: { type: 'rtspSource', id: '' }, label: 'RTSP source',
+        run: (ctx) => new Promise<void>((end) => { runs.push({ ctx, end }); }),
+      }),
+    };
+    const pm = new PathManager({
+      paths: paths('paths:\n  cam:\n    source: rtsp://cam/x\n    sourceOnDemand: yes\n'), auth: { authenticate: async () => ({ user: '' }) },
+      log: Logger.silent(), rtspPort: 8554, sourceFactories: [factory], sourceRetryPauseMs: 1,
+    });
+    pm.start();
+    const first = pm.addReader(request('cam'), participant());
+    await until(() => runs.length === 1, 'the source to start');
+    runs[0]!.ctx.setReady(H264_DESCRIPTION);
+    await first;
+    runs[0]!.ctx.setNotReady(); // the upstream is lost: the on-demand source stops, its run is aborted but lingers
+    assert.ok(runs[0]!.ctx.signal.aborted);
+    const reader = participant();
+    const second = pm.addReader(request('cam'), reader);
+    await until(() => runs.length === 2, 'a new run');
+    runs[1]!.ctx.setReady(H264_DESCRIPTION);
+    await second;
+    runs[0]!.ctx.setNotReady(); // the old run tears down late…
+    runs[0]!.end(); // …and ends
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(reader.closedWith, undefined, 'the reader of the new run stays');
+    assert.equal(pm.list()[0]!.sourceReady, true);
+    for (const r of runs) r.end();
+    await pm.close();
+  });
+
   it('logs a failing upstream once per change, not once per attempt', async () => {
     const lines: string[] = [];
     const log = Logger.create({ level: 'info', destinations: [], sink: (l) => lines.push(l) });

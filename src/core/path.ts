@@ -78,6 +78,10 @@ export class Path {
   /** runOnReady/runOnUnavailable and runOnOnline/runOnOffline of the current stream. */
   private streamHooks: { readonly available: HookPair; readonly online: HookPair } | undefined;
   private closed = false;
+  /** start() ran (runOnInit and an always-on source are started once). */
+  private started = false;
+  /** True while addPublisher swaps publishers, when the path is momentarily idle but about to have a publisher again. */
+  private isReplacingPublisher = false;
   /** When the current stream became ready (the API's readyTime). */
   private readyTime: Date | undefined;
   private readonly log: Logger;
@@ -105,6 +109,9 @@ export class Path {
 
   /** Starts `runOnInit` and an always-on static source (literal paths only, as in MediaMTX). */
   start(): void {
+    // Idempotent: a reload starts every literal path, including one a request created while the reload was waiting.
+    if (this.started || this.closed) return;
+    this.started = true;
     if (this.conf.runOnInit !== '') {
       this.log.info('runOnInit command started');
       this.initHook = startHook({ command: this.conf.runOnInit, restart: this.conf.runOnInitRestart, env: this.env(), log: this.log });
@@ -149,8 +156,15 @@ export class Path {
       if (this.conf.disablePublisherOverride) throw new PathBusyError(this.name);
       const old = this.source.who;
       this.log.info(`closing existing publisher`);
-      this.removePublisher(old);
-      old.close(new Error('another publisher took over the path'));
+      // Between the old publisher leaving and the new one arriving the path looks idle: a dynamic path must not be
+      // removed (and closed) meanwhile, or the new publisher would publish to a path readers can no longer find.
+      this.isReplacingPublisher = true;
+      try {
+        this.removePublisher(old);
+        old.close(new Error('another publisher took over the path'));
+      } finally {
+        this.isReplacingPublisher = false;
+      }
     }
     const stream = new (streamCode.get().Stream)(desc);
     const source = { kind: 'publisher' as const, who, stream, user, isReady: false };
@@ -171,6 +185,9 @@ export class Path {
   async addReader(who: Reader, user: string, query: string): Promise<ReaderLease> {
     const stream = await this.waitStream(query);
     if (this.closed) throw new InvalidStateError('terminated');
+    // The stream may have gone (publisher left or replaced) between waitStream's answer and now: a reader attached
+    // to it would never be closed, keeping its runOnRead running and the path alive.
+    if (this.readyStream() !== stream) throw new NoStreamAvailableError(this.name);
     const c = this.conf;
     this.readers.set(who, startHookPair({
       name: 'runOnRead', command: c.runOnRead, restart: c.runOnReadRestart, offName: 'runOnUnread', offCommand: c.runOnUnread,
@@ -212,8 +229,10 @@ export class Path {
     void this.initHook?.close();
     this.initHook = undefined;
     if (s.kind === 'static') {
-      await s.runner.stop();
+      // The stream goes now, as in stopOnDemand: a run slow to end must not keep runOnReady going meanwhile.
+      const stopping = s.runner.stop();
       this.setSourceNotReady();
+      await stopping;
     }
   }
 
@@ -287,7 +306,12 @@ export class Path {
   private async waitStream(query: string): Promise<Stream> {
     const ready = this.readyStream();
     if (ready) return ready;
-    if (!this.hasOnDemand() || this.closed) throw new NoStreamAvailableError(this.name);
+    if (!this.hasOnDemand() || this.closed) {
+      // A dynamic path made for this request (say, an on-demand source no factory handles) goes again at once:
+      // otherwise every name a client tries would leave a path behind.
+      this.checkIdle();
+      throw new NoStreamAvailableError(this.name);
+    }
     if (this.onDemand.kind === 'idle') this.startOnDemand(query);
     if (this.onDemand.kind !== 'starting') throw new NoStreamAvailableError(this.name);
     const d = deferred<void>();
@@ -390,7 +414,7 @@ export class Path {
   }
 
   private checkIdle(): void {
-    if (!this.closed && this.isIdle()) this.opts.observer.onIdle(this);
+    if (!this.closed && !this.isReplacingPublisher && this.isIdle()) this.opts.observer.onIdle(this);
   }
 
   /** MediaMTX's hook variables of this path, with MTX_QUERY when a request caused the hook and what it says about itself. */

@@ -83,14 +83,16 @@ export class StaticSourceRunner {
             this.onUp();
             return host.setReady(desc);
           },
-          setNotReady: () => host.setNotReady(),
+          // Once stopped, the path has already dropped this run's stream (stopOnDemand, close), and a new run may
+          // have brought another: a run that outlives its stop must not take that one down.
+          setNotReady: () => { if (!signal.aborted) host.setNotReady(); },
         });
         failure = 'the source ended';
       } catch (err) {
         failure = (err as Error).message;
       }
+      if (signal.aborted) break; // the path dropped the stream itself (see setNotReady above)
       host.setNotReady();
-      if (signal.aborted) break;
       this.onDown(failure);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { this.retryTimer = undefined; resolve(); }, this.retryPauseMs);
