@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { hlsFetch, type HlsFetchOptions } from './hls-fetch.ts';
 
@@ -50,5 +51,33 @@ describe('HLS HTTP fetch', () => {
     await hlsFetch(new URL(`${base}/here`), opts({ byteRange: { length: 100, offset: 20 } }));
     assert.equal(seen[0]!.range, 'bytes=20-119');
     await assert.rejects(hlsFetch(new URL(`${base}/nothing`), opts()), /bad status code: 404/);
+  });
+
+  it('leaves nothing attached to the long-lived source signal, however many requests were made', async () => {
+    // The source's signal lives as long as the path; each playlist, segment or part is one hlsFetch.
+    const signal = new AbortController().signal;
+    for (let i = 0; i < 50; i++) await hlsFetch(new URL(`${base}/here`), opts({ signal }));
+    await assert.rejects(hlsFetch(new URL(`${base}/nothing`), opts({ signal })), /404/);
+    assert.equal(getEventListeners(signal, 'abort').length, 0);
+    // Node 20 keeps what AbortSignal.any() made dependent on a signal in an internal set that never shrinks.
+    const dependants = Object.getOwnPropertySymbols(signal).find((k) => k.description === 'kDependantSignals');
+    const set = dependants ? (signal as unknown as Record<symbol, Set<unknown> | undefined>)[dependants] : undefined;
+    assert.equal(set?.size ?? 0, 0, 'dependant signals left on the source signal');
+  });
+
+  it('still stops a request when the source signal aborts, and times out a silent server', async () => {
+    const ac = new AbortController();
+    const hang = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const url = new URL(`http://127.0.0.1:${(hang.address() as { port: number }).port}/x`);
+    try {
+      const p = hlsFetch(url, opts({ signal: ac.signal }));
+      setTimeout(() => ac.abort(new Error('source stopped')), 50);
+      await assert.rejects(p, /source stopped/);
+      await assert.rejects(hlsFetch(url, opts({ timeoutMs: 200 })), /no answer from http:\/\/127\.0\.0\.1:\d+\/x within 0\.2s/);
+    } finally {
+      hang.closeAllConnections();
+      hang.close();
+    }
   });
 });

@@ -47,4 +47,26 @@ describe('HLS pacer', () => {
     assert.deepEqual(written, ['h264@0', `h264@${3600 * 25 * 60}`]);
     pacer.close();
   });
+
+  it('makes the download wait on the bytes queued too, when timestamps that start over never look ahead', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    let now = 1_000_000;
+    const { sub, written } = recorder();
+    const pacer = new HlsPacer(sub, () => now, 1000);
+    const unit = (pts: number): { pts: number; payload: Buffer } => ({ pts, payload: Buffer.alloc(600) });
+    // Three "segments" of one unit, 0.5 s apart, as a server that restarts timestamps would repeat them.
+    for (const pts of [0, 45_000, 90_000]) pacer.push(media, video, unit(pts));
+    assert.deepEqual(written, ['h264@0']);
+    let isDone = false;
+    const wait = pacer.waitBelow(10, new AbortController().signal).then(() => { isDone = true; });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(isDone, false, 'one second ahead is below ten, but 1200 queued bytes are over the bound of 1000');
+    assert.equal(pacer.queuedBytes, 1200);
+    now += 500; t.mock.timers.tick(500);
+    await wait;
+    assert.deepEqual(written, ['h264@0', 'h264@45000']);
+    assert.equal(pacer.queuedBytes, 600);
+    pacer.close();
+    assert.equal(pacer.queuedBytes, 0);
+  });
 });

@@ -1,10 +1,17 @@
 import type { Format, Media } from '../../formats/index.ts';
-import type { SubStream, Unit } from '../../stream/index.ts';
+import { unitBytes, type SubStream, type Unit } from '../../stream/index.ts';
 
-interface Entry { readonly media: Media; readonly format: Format; readonly unit: Unit; readonly seconds: number }
+interface Entry { readonly media: Media; readonly format: Format; readonly unit: Unit; readonly seconds: number; readonly bytes: number }
 
 /** A jump of the timeline (EXT-X-DISCONTINUITY, a skipped stretch) larger than this restarts the pacing clock. */
 const REBASE_SECONDS = 5;
+/**
+ * Bytes queued beyond which waitBelow() waits whatever the timestamps say: two of the largest segments the client
+ * takes. Why: the seconds ahead are told by timestamps alone, so segments whose timestamps start over (a looped file,
+ * an encoder that restarts, a hostile server) never look ahead of the clock, and every listed segment would be
+ * fetched at network speed into memory.
+ */
+const MAX_QUEUED_BYTES = 100 * 1024 * 1024;
 
 /**
  * Writes units into the stream at the pace of their timestamps, as gohlslib's client does: segments arrive in
@@ -19,8 +26,9 @@ export class HlsPacer {
   private lastSeconds = 0;
   private waiters: (() => void)[] = [];
   private isClosed = false;
+  private bytes = 0;
 
-  constructor(private readonly sub: SubStream, private readonly now: () => number = Date.now) {}
+  constructor(private readonly sub: SubStream, private readonly now: () => number = Date.now, private readonly maxQueuedBytes = MAX_QUEUED_BYTES) {}
 
   /** Queues a unit; it is written when the wall clock reaches its time. */
   push(media: Media, format: Format, unit: Unit): void {
@@ -28,7 +36,9 @@ export class HlsPacer {
     const seconds = (unit.dts ?? unit.pts) / format.clockRate;
     let q = this.queues.get(format);
     if (!q) { q = []; this.queues.set(format, q); }
-    q.push({ media, format, unit, seconds });
+    const bytes = unitBytes(unit);
+    q.push({ media, format, unit, seconds, bytes });
+    this.bytes += bytes;
     this.lastSeconds = Math.max(this.lastSeconds, seconds);
     this.schedule();
   }
@@ -39,12 +49,20 @@ export class HlsPacer {
     return Math.max(0, this.lastSeconds - this.clockSeconds());
   }
 
-  /** Resolves once at most `seconds` of media are queued (or at once); rejects when `signal` aborts. */
+  /** Bytes of the units queued. */
+  get queuedBytes(): number { return this.bytes; }
+
+  /**
+   * Resolves once at most `seconds` of media, and at most the byte bound, are queued (or at once); rejects when
+   * `signal` aborts.
+   */
   async waitBelow(seconds: number, signal: AbortSignal): Promise<void> {
-    while (this.bufferedSeconds > seconds) {
+    while (this.bufferedSeconds > seconds || this.bytes > this.maxQueuedBytes) {
       if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(250, (this.bufferedSeconds - seconds) * 1000));
+        // Over the byte bound only, the next write (which wakes waiters) or 250 ms decides.
+        const aheadMs = (this.bufferedSeconds - seconds) * 1000;
+        const t = setTimeout(resolve, aheadMs > 0 ? Math.min(250, aheadMs) : 250);
         this.waiters.push(() => { clearTimeout(t); resolve(); });
       });
     }
@@ -55,6 +73,7 @@ export class HlsPacer {
     this.isClosed = true;
     clearTimeout(this.timer);
     this.queues.clear();
+    this.bytes = 0;
     for (const w of this.waiters.splice(0)) w();
   }
 
@@ -83,6 +102,7 @@ export class HlsPacer {
         return;
       }
       this.queues.get(e.format)!.shift();
+      this.bytes -= e.bytes;
       this.sub.writeUnit(e.media, e.format, e.unit);
       for (const w of this.waiters.splice(0)) w();
     }

@@ -91,6 +91,18 @@ describe('HLS playlist parser (RFC 8216bis §4)', () => {
     for (const b of bad) assert.throws(() => parseHlsPlaylist(b), HlsPlaylistError, b.slice(0, 80));
   });
 
+  it('refuses media sequence numbers a double cannot count on from, and target durations no timer can wait', () => {
+    const ok = (head: string): string => `#EXTM3U\n${head}\n#EXT-X-GAP\n#EXTINF:2,\na.ts\n#EXTINF:2,\nb.ts\n`;
+    // 2^53 + 1 reads as 2^53, and 2^53 + 1 === 2^53: the client's cursor would never pass the gap.
+    for (const head of ['#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:9007199254740993', '#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0.1',
+      '#EXT-X-TARGETDURATION:10000000000', '#EXT-X-TARGETDURATION:2\n#EXT-X-PART-INF:PART-TARGET=1e10']) {
+      assert.throws(() => parseHlsPlaylist(ok(head)), HlsPlaylistError, head);
+    }
+    // Large but exact numbers (a server counting milliseconds since 1970) still play.
+    const p = parseHlsPlaylist(ok('#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:1764000000000')) as HlsMediaPlaylist;
+    assert.deepEqual(p.segments.map((x) => x.sequence), [1764000000000, 1764000000001]);
+  });
+
   it('splits attribute lists with quoted commas, and byte ranges', () => {
     assert.deepEqual([...parseAttributeList('BANDWIDTH=1,CODECS="a,b",NAME="x=y",X=1.5')], [['BANDWIDTH', '1'], ['CODECS', 'a,b'], ['NAME', 'x=y'], ['X', '1.5']]);
     assert.deepEqual(parseByteRange('100@20'), { length: 100, offset: 20 });

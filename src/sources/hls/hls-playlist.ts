@@ -60,6 +60,26 @@ function number(text: string | undefined, what: string): number {
   return n;
 }
 
+// Media Sequence Numbers are doubles here: from 2^53 on, adding 1 changes nothing, so the client would fetch the same
+// segment again and again, or skip the same gap in a loop that never awaits (the event loop stalls). RFC 8216bis
+// makes it a decimal-integer, so fractions are refused too.
+const MAX_MEDIA_SEQUENCE = Number.MAX_SAFE_INTEGER - 2 * MAX_ENTRIES;
+// Reload waits and the blocking-reload and stall bounds are derived from these: beyond what setTimeout takes
+// (2^31 ms, 24.8 days) Node fires after 1 ms, and the client would reload the playlist in a tight loop.
+const MAX_TARGET_SECONDS = 86_400;
+
+function mediaSequence(text: string): number {
+  const n = number(text, 'EXT-X-MEDIA-SEQUENCE');
+  if (!Number.isInteger(n) || n > MAX_MEDIA_SEQUENCE) throw new HlsPlaylistError(`unsupported EXT-X-MEDIA-SEQUENCE: '${text.slice(0, 40)}'`);
+  return n;
+}
+
+function target(text: string | undefined, what: string): number {
+  const n = number(text, what);
+  if (n > MAX_TARGET_SECONDS) throw new HlsPlaylistError(`${what} of ${n} s is more than ${MAX_TARGET_SECONDS} s`);
+  return n;
+}
+
 function tagOf(line: string): [string, string] {
   const colon = line.indexOf(':');
   return colon < 0 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 1)];
@@ -121,10 +141,10 @@ interface MediaState {
 
 function mediaTag(s: MediaState, tag: string, value: string): void {
   switch (tag) {
-    case '#EXT-X-TARGETDURATION': s.targetDuration = number(value, 'EXT-X-TARGETDURATION'); break;
-    case '#EXT-X-MEDIA-SEQUENCE': s.mediaSequence = number(value, 'EXT-X-MEDIA-SEQUENCE'); break;
+    case '#EXT-X-TARGETDURATION': s.targetDuration = target(value, 'EXT-X-TARGETDURATION'); break;
+    case '#EXT-X-MEDIA-SEQUENCE': s.mediaSequence = mediaSequence(value); break;
     case '#EXT-X-ENDLIST': s.isEnded = true; break;
-    case '#EXT-X-PART-INF': s.partTarget = number(parseAttributeList(value).get('PART-TARGET'), 'PART-TARGET'); break;
+    case '#EXT-X-PART-INF': s.partTarget = target(parseAttributeList(value).get('PART-TARGET'), 'PART-TARGET'); break;
     case '#EXT-X-SERVER-CONTROL': s.canBlockReload = parseAttributeList(value).get('CAN-BLOCK-RELOAD') === 'YES'; break;
     case '#EXTINF': s.next.duration = number(value.split(',')[0], 'EXTINF duration'); break;
     case '#EXT-X-GAP': s.next.isGap = true; break;

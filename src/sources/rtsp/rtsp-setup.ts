@@ -1,3 +1,4 @@
+import { redactUrl } from '../../lib/index.ts';
 import { SdpParseError, parseSdp, sdpToDescription, type Description, type Media } from '../../formats/index.ts';
 import {
   describeBaseUrl, mediaControlUrl, readTransportAnswer, transportOfferHeader,
@@ -14,7 +15,8 @@ export class SwitchToTcpError extends Error {
 /** DESCRIBE answered with a redirection (RFC 2326 §11.3): the source starts over at `location`. */
 export class RtspRedirectError extends Error {
   override readonly name = 'RtspRedirectError';
-  constructor(readonly location: string) { super(`redirected to ${location}`); }
+  // The runner logs the message of the last redirection of a loop: a Location may carry a user and password.
+  constructor(readonly location: string) { super(`redirected to ${redactUrl(location)}`); }
 }
 
 /** One media after SETUP: how it arrives, and its UDP sockets when it comes over UDP or multicast. */

@@ -132,6 +132,16 @@ describe('RTSP source (client state machine against a fake camera)', () => {
     assert.ok(target.conns[0]!.requests.every((r) => r.headers.get('Authorization') === undefined), 'credentials not sent to another server');
   });
 
+  it('stops following a redirection loop without writing the password of its Location in the error', async () => {
+    const loop: FakeRtspServer = await server({
+      behaviour: (req) => (req.method === 'DESCRIBE' ? { status: 302, headers: { Location: `rtsp://admin:hunter2@127.0.0.1:${loop.port}/again` } } : { status: 200 }),
+    });
+    const { failure } = await play(`rtsp://127.0.0.1:${loop.port}/live`, 'sourceProtocol: tcp', () => false, 'a failure');
+    assert.match(failure?.message ?? '', /^redirected to rtsp:\/\/.*127\.0\.0\.1:\d+\/again$/);
+    assert.doesNotMatch(failure!.message, /hunter2/);
+    assert.equal(loop.accepted(), 6, 'the first connection and five redirections');
+  });
+
   it('keeps the session alive with GET_PARAMETER when the server lists it, at 80 % of its timeout', async () => {
     const cam = await server({ behaviour: cameraBehaviour({ session: 'abc;timeout=1', publicMethods: 'OPTIONS, DESCRIBE, SETUP, PLAY, GET_PARAMETER' }) });
     const { failure } = await play(`rtsp://127.0.0.1:${cam.port}/live`, 'sourceProtocol: tcp',
