@@ -68,12 +68,16 @@ export class WebRtcPublisherSession implements WebRtcSession, Publisher {
   async start(lease: PublisherLease, offer: string): Promise<string> {
     if (this.closed) { lease.release(); throw new Error('terminated'); }
     this.lease = lease;
+    let answer: string;
     try {
-      return await this.peer.answer(offer);
+      answer = await this.peer.answer(offer);
     } catch (err) {
       this.close(err as Error);
       throw err;
     }
+    // Closed while the peer answered (kicked, path closed, server closing): no 201 for a session that is gone.
+    if (this.closed) throw new Error('terminated');
+    return answer;
   }
 
   /** Connection info for the API. */

@@ -66,12 +66,16 @@ export class WebRtcReaderSession implements WebRtcSession, Reader {
     this.negotiation = negotiation;
     for (const s of negotiation.skipped) this.o.log.info(`track ${s.format.encoding} left out: ${s.reason}`);
     this.peer_ = this.o.createPeer(negotiation, (s) => this.lifecycle.onState(s), () => this.o.requestKeyframe(lease.pathName));
+    let answer: string;
     try {
-      return await this.peer_.answer(offer);
+      answer = await this.peer_.answer(offer);
     } catch (err) {
       this.close(err as Error);
       throw err;
     }
+    // Closed while the peer answered (kicked, path closed, server closing): no 201 for a session that is gone.
+    if (this.closed) throw new Error('terminated');
+    return answer;
   }
 
   /** Connection info for the API. */

@@ -118,12 +118,13 @@ export class WebRtcRequestHandler {
       const access = this.access(req, pathName, query, role === 'whep' ? 'read' : 'publish');
       const { session, answer } = await this.o.startSession(role, access, offer, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
       const links = iceServerLinks(this.o.iceServers());
-      res.setHeader('Access-Control-Expose-Headers', 'Link, Location, ETag');
+      res.setHeader('Access-Control-Expose-Headers', 'Link, Location, ETag, Accept-Patch');
       if (links.length > 0) res.setHeader('Link', links);
       const body = Buffer.from(answer);
+      // Accept-Patch (RFC 5789 §3.1, as MediaMTX sends it): the session resource takes trickle-ICE PATCHes.
       res.writeHead(201, {
         'Content-Type': 'application/sdp', 'Content-Length': body.length, ETag: `"${session.id}"`,
-        Location: `/${pathName}/${role}/${session.id}`,
+        'Accept-Patch': 'application/trickle-ice-sdpfrag', Location: `/${pathName}/${role}/${session.id}`,
       });
       res.end(body);
     } catch (err) {

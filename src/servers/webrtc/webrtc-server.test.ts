@@ -65,6 +65,8 @@ describe('WebRtcServer (WHEP/WHIP signaling over HTTP)', () => {
     assert.equal(r.status, 201, await r.clone().text());
     assert.equal(r.headers.get('content-type'), 'application/sdp');
     assert.match(r.headers.get('location') ?? '', /^\/cam\/whep\/[0-9a-f-]{36}$/);
+    assert.equal(r.headers.get('accept-patch'), 'application/trickle-ice-sdpfrag');
+    assert.match(r.headers.get('access-control-expose-headers') ?? '', /Accept-Patch/);
     assert.equal(r.headers.get('link'), '<stun:stun.example.com:3478>; rel="ice-server", <turn:turn.example.com:3478>; rel="ice-server"; username="u"; credential="p"; credential-type="password"');
     const answer = await r.text();
     assert.match(answer, /m=video 9 UDP\/TLS\/RTP\/SAVPF 106\r\n/);
@@ -212,5 +214,38 @@ describe('WebRtcServer (WHEP/WHIP signaling over HTTP)', () => {
     assert.equal((await fetch(`${base}/`)).status, 404);
     assert.equal((await fetch(`${base}/a%2Fb/`)).status, 400);
     assert.equal((await fetch(`${base}/cam/whep`)).status, 405);
+  });
+});
+
+describe('WebRtcServer, a session closed while its peer answers', () => {
+  it('answers no 201 for it and releases its path (WHEP and WHIP)', async () => {
+    const paths = new FakePathAccess();
+    paths.streams.set('cam', new Stream(DESC));
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((r) => { open = r; });
+    let answering = 0;
+    const server = await WebRtcServer.listen({
+      address: '127.0.0.1:0', allowOrigin: '*', isTrustedProxy: () => false, iceServers: [], nat1To1Ips: [], readTimeoutMs: 5000,
+      readBufferCount: 64, paths, log: Logger.create({ level: 'error', destinations: [], sink: () => undefined }),
+      createPeer: (o) => {
+        const p = new FakePeer(o);
+        p.answer = async (offer) => { answering++; await gate; return offer; };
+        return p;
+      },
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const posts = ['cam/whep', 'pub/whip'].map((u) => fetch(`${base}/${u}`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: u.endsWith('whep') ? CHROMIUM_WHEP_OFFER : CHROMIUM_WHIP_OFFER }));
+      while (answering < 2) await new Promise((r) => setTimeout(r, 5));
+      // Kicked through the API (or its path closed) before the answer was made.
+      for (const c of server.connections()) server.kick(c.id);
+      open();
+      const statuses = await Promise.all(posts.map(async (p) => { const r = await p; await r.text(); return r.status; }));
+      assert.ok(statuses.every((s) => s !== 201), `statuses: ${statuses.join(', ')}`);
+      assert.equal(server.connections().length, 0);
+      assert.ok(paths.events.includes('release reader cam') && paths.events.includes('release publisher pub'), paths.events.join(', '));
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket as WeriftRtpPacket, TcpPassiveProtocol, UdpTransport, type RTCRtpTransceiver } from 'werift';
 import type { Format, RtpPacket } from '../../formats/index.ts';
 import { VIDEO_CLOCK_RATE } from '../../lib/index.ts';
-import type { TrickleCandidate } from '../../protocols/webrtc/index.ts';
+import { OfferError, type TrickleCandidate } from '../../protocols/webrtc/index.ts';
 import { addNat1To1Candidates, type PeerState, type WebRtcPeer, type WebRtcPeerOptions, type WebRtcPeerStats } from './webrtc-peer.ts';
 import { WeriftPeerStats } from './werift-peer-stats.ts';
 import type { WeriftTcpMux } from './werift-tcp-mux.ts';
@@ -19,6 +19,19 @@ function codecParameters(kind: string, f: Format): RTCRtpCodecParameters {
     ...(f.fmtp !== undefined ? { parameters: f.fmtp } : {}),
     rtcpFeedback: kind === 'video' ? [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] : [],
   });
+}
+
+// werift resolves a remote candidate whose address contains '.local' (a browser's mDNS name, RFC 8839 §5.1) with a
+// multicast-dns socket on port 5353 that has no 'error' listener: when that port cannot be bound (EADDRINUSE: a
+// responder holding it without SO_REUSEADDR) the error is thrown out of the event loop and the process exits, on the
+// say-so of any client's offer or PATCH. Such candidates are dropped before werift sees them; nothing is lost, since
+// the server answers (ICE-controlled) and learns the client's address from its first check as a peer-reflexive
+// candidate (RFC 8445 §7.3.1.3), as it does for ICE-TCP clients.
+const isMdnsAddress = (address: string | undefined): boolean => address !== undefined && address.includes('.local');
+
+/** The offer without its `a=candidate` lines whose address is an mDNS name (see isMdnsAddress). */
+export function withoutMdnsCandidates(sdp: string): string {
+  return sdp.replace(/^a=candidate:\S+ \S+ \S+ \S+ (\S+) .*(?:\r?\n|$)/gm, (line, address: string) => (isMdnsAddress(address) ? '' : line));
 }
 
 /** The werift implementation of WebRtcPeer (werift 0.24.4, pinned: see docs/testing.md §Pinned versions). */
@@ -62,8 +75,14 @@ export class WeriftPeer implements WebRtcPeer {
     // A passive ICE-TCP candidate learns its remote address only from an incoming check (RFC 6544 §7.1, a peer
     // reflexive candidate), so with the TCP mux the server keeps waiting after the offer's end-of-candidates
     // (RFC 8838 §8.2): werift would otherwise fail at once when no listed candidate pairs (a TCP-only client).
-    const remote = this.mux.tcp ? offer.replace(/^a=end-of-candidates\r?\n/gm, '') : offer;
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: remote });
+    const remote = withoutMdnsCandidates(this.mux.tcp ? offer.replace(/^a=end-of-candidates\r?\n/gm, '') : offer);
+    try {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: remote });
+    } catch (err) {
+      // What werift refuses in an offer (a malformed candidate, a section without ICE parameters, …) is the client's
+      // fault: 400 as MediaMTX answers, not a 500 and a warning with werift's internal message.
+      throw this.closed ? err : new OfferError(`invalid offer: ${(err as Error).message}`);
+    }
     const list = this.pc.getTransceivers();
     negotiation.tracks.forEach((plan, i) => {
       const t = list.find((x) => plan.mid !== undefined && x.mid === plan.mid) ?? list[plan.index];
@@ -130,6 +149,7 @@ export class WeriftPeer implements WebRtcPeer {
   stats(): WebRtcPeerStats { return this.counts.snapshot(); }
 
   async addCandidate(c: TrickleCandidate): Promise<void> {
+    if (isMdnsAddress(c.candidate.split(' ')[4])) return;
     await this.pc.addIceCandidate({ candidate: c.candidate, sdpMLineIndex: c.sdpMLineIndex, ...(c.sdpMid !== undefined ? { sdpMid: c.sdpMid } : {}) });
   }
 
