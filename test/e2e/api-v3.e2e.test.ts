@@ -207,8 +207,11 @@ describe('control API v3 with FFmpeg over RTSP and RTMP', () => {
     await again.stop('SIGKILL');
     await shaped(V3OkSchema, 'POST', '/v3/config/paths/replace/live', { rtspTransport: 'tcp' });
     assert.equal((await get(V3PathConfSchema, '/v3/config/paths/get/live')).rtspTransport, 'tcp');
+    // A pathDefaults change reaches the paths that did not set the key ('live' was replaced with one key), not those
+    // that did: 'cam' was sent back whole above, so it set every key, as upstream's OptionalPath keeps them.
     await shaped(V3OkSchema, 'PATCH', '/v3/config/pathdefaults/patch', { runOnDemandStartTimeout: '7s' });
-    assert.equal((await get(V3PathConfSchema, '/v3/config/paths/get/cam')).runOnDemandStartTimeout, '7s');
+    assert.equal((await get(V3PathConfSchema, '/v3/config/paths/get/live')).runOnDemandStartTimeout, '7s');
+    assert.equal((await get(V3PathConfSchema, '/v3/config/paths/get/cam')).runOnDemandStartTimeout, '10s');
     await refused('PATCH', '/v3/config/global/patch', 400, /unknown field/, { noSuchKey: true });
 
     // v1.x's `rtmp: false` stops the RTMP listener: its endpoints go; `rtmp: true` brings them back.
