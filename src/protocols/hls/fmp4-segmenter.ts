@@ -16,6 +16,12 @@ export interface Fmp4SegmenterOptions extends SegmenterOptions {
   readonly audioId: number | undefined;
 }
 
+// Each new sample duration costs a search over every duration seen (up to 960 candidates, each checked against the
+// whole set): a source whose timestamps keep giving new steps (jitter, or crafted) during a long first segment would
+// block the event loop for minutes, quadratically. Real streams give a handful; past this many, the part duration
+// found so far stays.
+const MAX_SAMPLE_DURATIONS = 128;
+
 interface OpenPart { readonly startTicks: number; readonly video: Fmp4Sample[]; readonly audio: Fmp4Sample[]; isIndependent: boolean }
 interface OpenSegment { readonly startTicks: number; readonly isIndependent: boolean; readonly parts: HlsPart[]; readonly chunks: Buffer[]; size: number }
 
@@ -130,6 +136,7 @@ export class Fmp4Segmenter extends Segmenter {
   // gohlslib adjusts during the first segment only, so that PART-TARGET settles.
   private adjustPartDuration(sampleTicks: number): void {
     if (!this.isLowLatency || this.isPartAdjustFrozen || sampleTicks <= 0 || this.sampleTicks.has(sampleTicks)) return;
+    if (this.sampleTicks.size >= MAX_SAMPLE_DURATIONS) return;
     this.sampleTicks.add(sampleTicks);
     const ticksOfMs = (ms: number): number => rescale(ms, 1000, this.f.timescale, 'round');
     this.adjustedPartTicks = compatiblePartTicks(this.f.partTicks, this.sampleTicks, ticksOfMs(5), ticksOfMs(5000));

@@ -5,7 +5,11 @@ import type { Logger } from '../../lib/index.ts';
 import { joinChunks, type HlsBody, type HlsByteRange, type HlsStorage } from './hls-storage.ts';
 
 /** A file of the directory: its bytes while they are not on disk yet or the file is one of the newest. */
-interface Entry { bytes: Buffer | undefined; isWritten: boolean }
+interface Entry {
+  bytes: Buffer | undefined;
+  /** queued: its write waits for the disk; writing: the disk has its bytes; written: done (or failed). */
+  state: 'queued' | 'writing' | 'written';
+}
 
 // The newest files stay in memory after they are written: every live reader asks for the newest segment within a
 // second of each other, so they are served the same bytes, not one disk read each; older ones come from disk.
@@ -39,23 +43,29 @@ export class HlsDirectoryStorage implements HlsStorage {
   put(fileName: string, chunks: readonly Buffer[]): void {
     if (this.isClosed) return;
     const bytes = joinChunks(chunks);
-    const entry: Entry = { bytes, isWritten: false };
+    const entry: Entry = { bytes, state: 'queued' };
     this.forget(fileName);
     this.files.set(fileName, entry);
     this.heldBytes += bytes.length;
     this.recent.push(entry);
     if (this.recent.length > RECENT_IN_MEMORY) {
       const old = this.recent.shift()!;
-      if (old.isWritten) this.drop(old);
+      if (old.state === 'written') this.drop(old);
     }
     const path = join(this.directory, fileName);
+    // The write reads the entry's bytes when its turn comes, not a copy kept by this closure: a file removed while
+    // queued (a disk slower than the stream, or hung) is skipped and its bytes go at once, so memory stays bounded
+    // by the files listed instead of growing with every segment the disk has not taken yet.
     this.enqueue(`write ${path}`, async () => {
+      const data = entry.bytes;
+      if (data === undefined) return; // removed before its turn
+      entry.state = 'writing';
       try {
         if (!this.isCreated) { await mkdir(this.directory, { recursive: true }); this.isCreated = true; }
-        await writeFile(`${path}.tmp`, bytes);
+        await writeFile(`${path}.tmp`, data);
         await rename(`${path}.tmp`, path);
       } finally {
-        entry.isWritten = true;
+        entry.state = 'written';
         if (!this.recent.includes(entry)) this.drop(entry);
       }
     });
@@ -113,8 +123,8 @@ export class HlsDirectoryStorage implements HlsStorage {
     this.files.delete(fileName);
     const i = this.recent.indexOf(entry);
     if (i >= 0) this.recent.splice(i, 1);
-    // Bytes still being written stay referenced by the write; they are counted until it ends.
-    if (entry.isWritten) this.drop(entry);
+    // Bytes being written stay referenced by the write; they are counted until it ends. Queued ones are not written.
+    if (entry.state !== 'writing') this.drop(entry);
     return true;
   }
 

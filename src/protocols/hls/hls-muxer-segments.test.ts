@@ -122,4 +122,25 @@ describe('HlsMuxer segments H264 + AAC', () => {
     assert.ok(dts.every((d, i) => i === 0 || d > dts[i - 1]!), 'increasing');
     m.close();
   });
+
+  it('Low-Latency: frames with ever new durations before the first cut do not block the event loop', () => {
+    const clock = new FakeClock();
+    const video = h264Format(96, FIXTURE_SPS, FIXTURE_PPS);
+    const m = new HlsMuxer({ medias: [{ kind: 'video', formats: [video] }] }, testOptions(clock));
+    const [key, other] = videoUnits(video, 2);
+    m.writeUnit(key!.format, key!.unit);
+    // No key frame after the first, so the part duration keeps adapting to the steps seen: 1500 different ones, a
+    // 6 s stall, then 800 more. Each new step searched every step seen, 960 candidates each: seconds of CPU, growing
+    // with the square of the count.
+    let pts = 0;
+    const write = (step: number): void => { pts += step; clock.ms += 1; m.writeUnit(other!.format, { ...other!.unit, pts }); };
+    const started = performance.now();
+    for (let i = 1; i <= 1500; i++) write(i);
+    write(6 * 90000);
+    for (let i = 1501; i <= 2300; i++) write(i);
+    const tookMs = performance.now() - started;
+    assert.ok(tookMs < 1500, `2300 frames took ${Math.round(tookMs)} ms`);
+    assert.equal(m.stats().blockedRequests, 0);
+    m.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mpeg4AudioFormat } from '../../formats/index.ts';
@@ -180,6 +181,42 @@ describe('directory storage (hlsDirectory)', () => {
       assert.deepEqual(readdirSync(join(root, 'a')), ['other'], 'a/b is gone, a stays for a/other');
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('does not hold the bytes of files removed before a stalled disk wrote them (memory stays bounded)', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtx-hls-dir-'));
+    // A FIFO nobody reads stands for a disk that hangs: opening it to write blocks until a reader comes.
+    const fifo = join(dir, 'p_seg0.mp4.tmp');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      t.skip('mkfifo is not available');
+      return;
+    }
+    try {
+      const s = new HlsDirectoryStorage(dir, Logger.silent());
+      const mib = 1024 * 1024;
+      // The window of a muxer: each new segment evicts the one three before it.
+      for (let i = 0; i < 30; i++) {
+        s.put(`p_seg${i}.mp4`, [Buffer.alloc(mib, i)]);
+        if (i >= 3) s.remove(`p_seg${i - 3}.mp4`);
+        if (i === 0) await new Promise((r) => setTimeout(r, 50)); // the first write reaches the disk, and hangs there
+      }
+      // Held: the one being written (seg0, stuck) and the three still listed, not the 26 evicted while queued.
+      assert.ok(s.memoryBytes <= 4 * mib, `${s.memoryBytes / mib} MiB held`);
+      assert.equal(s.read('p_seg29.mp4')?.length, mib, 'files still listed are served from memory');
+      const reader = createReadStream(fifo);
+      reader.resume(); // the disk comes back
+      await s.idle();
+      reader.destroy();
+      assert.deepEqual(readdirSync(dir).sort(), ['p_seg27.mp4', 'p_seg28.mp4', 'p_seg29.mp4']);
+      assert.deepEqual(readFileSync(join(dir, 'p_seg29.mp4')), Buffer.alloc(mib, 29));
+      assert.equal(s.memoryBytes, 2 * mib, 'the two newest stay in memory once written');
+      await s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
