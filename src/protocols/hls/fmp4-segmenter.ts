@@ -133,6 +133,9 @@ export class Fmp4Segmenter extends Segmenter {
     this.mediaBytes = 0;
   }
 
+  /** Distinct sample durations the Low-Latency part-duration search weighs (at most MAX_SAMPLE_DURATIONS). */
+  get sampleDurationCount(): number { return this.sampleTicks.size; }
+
   // gohlslib adjusts during the first segment only, so that PART-TARGET settles.
   private adjustPartDuration(sampleTicks: number): void {
     if (!this.isLowLatency || this.isPartAdjustFrozen || sampleTicks <= 0 || this.sampleTicks.has(sampleTicks)) return;

@@ -134,12 +134,12 @@ describe('HlsMuxer segments H264 + AAC', () => {
     // with the square of the count.
     let pts = 0;
     const write = (step: number): void => { pts += step; clock.ms += 1; m.writeUnit(other!.format, { ...other!.unit, pts }); };
-    const started = performance.now();
     for (let i = 1; i <= 1500; i++) write(i);
     write(6 * 90000);
     for (let i = 1501; i <= 2300; i++) write(i);
-    const tookMs = performance.now() - started;
-    assert.ok(tookMs < 1500, `2300 frames took ${Math.round(tookMs)} ms`);
+    // The work, not the time (no timed tests): the search weighs a bounded set of durations, not all 2301 seen.
+    const fmp4 = (m as unknown as { fmp4: { sampleDurationCount: number } }).fmp4;
+    assert.equal(fmp4.sampleDurationCount, 128);
     assert.equal(m.stats().blockedRequests, 0);
     m.close();
   });
