@@ -184,17 +184,11 @@ describe('directory storage (hlsDirectory)', () => {
     }
   });
 
-  it('does not hold the bytes of files removed before a stalled disk wrote them (memory stays bounded)', async (t) => {
+  it('does not hold the bytes of files removed before a stalled disk wrote them (memory stays bounded)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtx-hls-dir-'));
     // A FIFO nobody reads stands for a disk that hangs: opening it to write blocks until a reader comes.
     const fifo = join(dir, 'p_seg0.mp4.tmp');
-    try {
-      execFileSync('mkfifo', [fifo]);
-    } catch {
-      rmSync(dir, { recursive: true, force: true });
-      t.skip('mkfifo is not available');
-      return;
-    }
+    execFileSync('mkfifo', [fifo]); // coreutils: on every machine the server supports
     try {
       const s = new HlsDirectoryStorage(dir, Logger.silent());
       const mib = 1024 * 1024;
