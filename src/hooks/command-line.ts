@@ -1,3 +1,4 @@
+import { inheritedValue } from './inherited-env.ts';
 /** Thrown for hook command lines that can't be split (an unterminated quote or a trailing backslash). */
 export class CommandLineError extends Error {
   override readonly name = 'CommandLineError';
@@ -62,8 +63,6 @@ export function splitCommandLine(line: string): string[] {
   return argv;
 }
 
-/** Variables that decrypt the configuration: never expanded nor passed to hooks (docs/limits.md §Hooks). */
-export const SECRET_ENV_NAMES: ReadonlySet<string> = new Set(['MTX_CONFKEY', 'RTSP_CONFKEY']);
 
 // Go's os.Expand: `${anything}`, `$` + one of *#$@!?- or a digit, or `$` + [A-Za-z0-9_]+ (starting with any of them).
 const SHELL_SPECIAL = /[*#$@!?\-0-9]/;
@@ -101,14 +100,13 @@ function expandOne(arg: string, lookup: (name: string) => string): string {
 
 /**
  * Replaces `$NAME` and `${NAME}` inside each argument after splitting (MediaMTX #5707), so no value can add,
- * remove or re-split arguments. Hook variables win, then the process environment (without the config key);
+ * remove or re-split arguments. Hook variables win, then the process environment as hooks inherit it (inheritedValue: no secrets);
  * unknown names expand to ''. Like MediaMTX (os.Expand), `$1`, `$$`, `$?`… are variables too.
  */
 export function expandArgs(argv: readonly string[], env: Readonly<Record<string, string>>): string[] {
   const lookup = (name: string): string => {
     if (Object.hasOwn(env, name)) return env[name]!;
-    if (SECRET_ENV_NAMES.has(name)) return '';
-    return process.env[name] ?? '';
+    return inheritedValue(name, process.env[name] ?? '') ?? '';
   };
   return argv.map((a) => expandOne(a, lookup));
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Logger } from '../lib/index.ts';
 import { ExternalCmd, startHook, type HookOptions } from './external-cmd.ts';
 import { hookEnv } from './hook-env.ts';
+import { expandArgs } from './command-line.ts';
 
 function capture(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
@@ -66,22 +67,31 @@ describe('ExternalCmd', () => {
   const saved: Record<string, string | undefined> = {};
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'mtx-hooks-'));
-    for (const k of ['MTX_CONFKEY', 'RTSP_CONFKEY']) { saved[k] = process.env[k]; process.env[k] = `secret-${k}`; }
+    // The configuration key, and configuration variables that carry passwords (RELIABILITY D5).
+    for (const k of ['MTX_CONFKEY', 'RTSP_CONFKEY', 'MTX_PATHS_CAM_READPASS', 'RTSP_PATHS_CAM_PUBLISHPASS', 'MTX_AUTHINTERNALUSERS_0_PASS', 'MTX_WEBRTCICESERVERS2_0_PASSWORD']) {
+      saved[k] = process.env[k]; process.env[k] = `secret-${k}`;
+    }
+    for (const k of ['MTX_PATHS_CAM_SOURCE', 'MTX_AUTHINTERNALUSERS_0_USER']) saved[k] = process.env[k];
+    process.env.MTX_PATHS_CAM_SOURCE = 'rtsp://admin:secret-pw@10.0.0.9/stream';
+    process.env.MTX_AUTHINTERNALUSERS_0_USER = 'admin';
   });
   after(() => {
     rmSync(dir, { recursive: true, force: true });
     for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
   });
 
-  it('runs without a shell, with the hook variables and without the config key', async () => {
+  it('runs without a shell, with the hook variables and without the config key or passwords', async () => {
     const command = `sh -c 'env > ${dir}/env.txt; echo "$MTX_PATH|$G1|[$MTX_CONFKEY]" > ${dir}/args.txt'`;
     const what = await runToExit({ command, env: hookEnv({ pathName: 'cams/front', rtspPort: 8554, matches: ['front'] }) });
     assert.equal(what, 'exited with code 0');
     assert.equal(readFileSync(join(dir, 'args.txt'), 'utf8'), 'cams/front|front|[]\n');
+    assert.deepEqual(expandArgs(['[$MTX_PATHS_CAM_READPASS]', '$MTX_PATHS_CAM_SOURCE'], {}), ['[]', 'rtsp://admin:xxxxx@10.0.0.9/stream'], 'expanded as inherited');
     const env = readFileSync(join(dir, 'env.txt'), 'utf8').split('\n');
     for (const line of ['MTX_PATH=cams/front', 'RTSP_PATH=cams/front', 'RTSP_PORT=8554', 'G1=front']) assert.ok(env.includes(line), line);
     assert.ok(env.some((l) => l.startsWith('PATH=')), 'process environment passed on');
-    assert.ok(!env.some((l) => /^(MTX|RTSP)_CONFKEY=/.test(l) || l.includes('secret-')), 'config key leaked');
+    assert.deepEqual(env.filter((l) => l.includes('secret-')), [], 'no secret reaches the hook');
+    assert.ok(env.includes('MTX_PATHS_CAM_SOURCE=rtsp://admin:xxxxx@10.0.0.9/stream'), 'URL passwords masked');
+    assert.ok(env.includes('MTX_AUTHINTERNALUSERS_0_USER=admin'), 'other configuration variables passed on');
   });
 
   describe('never lets an URL-encoded MTX_QUERY run commands (MediaMTX TestPathRunOnAvailableQueryInjection)', () => {

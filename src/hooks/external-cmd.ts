@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../lib/index.ts';
-import { SECRET_ENV_NAMES, expandArgs, splitCommandLine } from './command-line.ts';
+import { expandArgs, splitCommandLine } from './command-line.ts';
+import { inheritedEnv, isSecretEnvName } from './inherited-env.ts';
 
 /** A running hook; close() stops it (and what it started) and cancels restarts. */
 export interface HookHandle {
@@ -30,11 +31,10 @@ const DEFAULT_KILL_GRACE_MS = 2000;
 // After SIGKILL a process exits at once unless stuck in the kernel; close() does not wait for that forever.
 const AFTER_KILL_WAIT_MS = 3000;
 
-/** Process environment minus the config decryption key (docs/limits.md §Hooks), plus the hook variables. */
+/** Process environment without its secrets (inheritedEnv, docs/limits.md §Hooks), plus the hook variables. */
 function childEnv(extra: Readonly<Record<string, string>>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !SECRET_ENV_NAMES.has(k)) env[k] = v;
-  for (const [k, v] of Object.entries(extra)) if (!SECRET_ENV_NAMES.has(k)) env[k] = v;
+  const env = inheritedEnv();
+  for (const [k, v] of Object.entries(extra)) if (!isSecretEnvName(k)) env[k] = v;
   return env;
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import type { Logger } from '../../lib/index.ts';
-import { SECRET_ENV_NAMES } from '../../hooks/index.ts';
+import { inheritedEnv } from '../../hooks/index.ts';
 
 // Between SIGINT (the tool stops the camera and exits) and SIGKILL, as hooks wait (src/hooks/external-cmd.ts).
 const DEFAULT_KILL_GRACE_MS = 2000;
@@ -22,12 +22,6 @@ export interface RpicamProcessOptions {
   readonly killGraceMs?: number;
 }
 
-/** The server's environment without the configuration decryption key, which the tool has no use for. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!SECRET_ENV_NAMES.has(k)) env[k] = v;
-  return env;
-}
 
 // libcamera's log prefix, `[0:01:02.345678901] [1234] `: time and pid differ at every run, and the runner logs a
 // failure again only when its reason changes.
@@ -58,7 +52,7 @@ export function runRpicamProcess(o: RpicamProcessOptions): Promise<void> {
     if (o.signal.aborted) { resolve(); return; }
     // detached: the tool leads its own process group, so stopping it also stops what it started (a wrapper script's
     // encoder, for instance).
-    const child: ChildProcess = spawn(o.file, o.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: false, env: childEnv() });
+    const child: ChildProcess = spawn(o.file, o.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: false, env: inheritedEnv() });
     let stderrTail = '';
     let failure: Error | undefined;
     let stopping: Promise<void> | undefined;
