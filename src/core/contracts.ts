@@ -48,6 +48,13 @@ export type DescribeResult = { readonly stream: Stream } | { readonly redirect: 
 
 /** Everything protocol servers may ask of the core. */
 export interface PathAccess {
+  /**
+   * Checks a request's credentials against its path's configuration without joining the path (MediaMTX's
+   * FindPathConf): throws AuthError, PathNotConfiguredError… as the joining calls would. The same request object,
+   * passed next to addPublisher or addReader, is not checked again (MediaMTX's SkipAuth) unless the configuration
+   * changed meanwhile.
+   */
+  authorize(req: AccessRequest): Promise<void>;
   addPublisher(req: AccessRequest, who: Publisher, desc: Description): Promise<PublisherLease>;
   addReader(req: AccessRequest, who: Reader): Promise<ReaderLease>;
   describe(req: AccessRequest): Promise<DescribeResult>;

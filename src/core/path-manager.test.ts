@@ -28,6 +28,28 @@ async function publish(pm: PathManager, path: string, who: FakeParticipant = par
 }
 
 describe('PathManager', () => {
+  it('authorize(): refuses as the joining calls would, and its request object is not checked twice (SkipAuth)', async () => {
+    const checked: string[] = [];
+    const auth: Authenticator = {
+      authenticate: async (r) => {
+        checked.push(r.pathName);
+        if (r.pathName === 'locked') throw new AuthError('credentials required', true);
+        return { user: 'u' };
+      },
+    };
+    const pm = manager('paths:\n  all:\n', auth);
+    await assert.rejects(pm.authorize(req('locked', 'publish')), AuthError);
+    const r = req('cam', 'publish');
+    await pm.authorize(r);
+    const lease = await pm.addPublisher(r, participant(), desc);
+    assert.equal(lease.user, 'u', 'the user authorize() found');
+    assert.deepEqual(checked, ['locked', 'cam'], 'addPublisher used what authorize() found');
+    lease.release();
+    await pm.addPublisher(r, participant(), desc).then((l) => l.release());
+    assert.deepEqual(checked, ['locked', 'cam', 'cam'], 'once: a second use of the request is checked again');
+    await pm.close();
+  });
+
   it('lets a reader read what a publisher publishes', async () => {
     const pm = manager('paths:\n  all:\n');
     const lease = await publish(pm, 'cam');

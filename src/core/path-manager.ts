@@ -67,6 +67,8 @@ export class PathManager implements PathAccess {
   private readonly unsupportedLogged = new Set<string>();
   /** The request each publisher and reader was let in with, to check it again when the path's credentials change. */
   private readonly grants = new WeakMap<Publisher | Reader, AccessRequest>();
+  /** What authorize() found, by request object, until the joining call that follows uses it (once). */
+  private readonly authorized = new WeakMap<AccessRequest, { pathConf: PathConf; user: string }>();
   private sourceFactories: readonly StaticSourceFactory[];
   /** Path names already matched against the `paths` section `of` (match()). */
   private matched: { of: Readonly<Record<string, PathConf>>; byName: Map<string, PathMatch> } = { of: {}, byName: new Map() };
@@ -227,7 +229,20 @@ export class PathManager implements PathAccess {
   }
 
   /** Finds the path's configuration and authenticates; the configuration is looked up again after the await. */
+  /** PathAccess: authenticate only; the next joining call with the same request object uses this answer once. */
+  async authorize(req: AccessRequest): Promise<void> {
+    const found = await this.authenticated(req);
+    this.authorized.set(req, { pathConf: found.pathConf, user: found.user });
+  }
+
   private async authenticated(req: AccessRequest): Promise<{ pathConf: PathConf; matches: string[]; user: string }> {
+    const known = this.authorized.get(req);
+    if (known) {
+      this.authorized.delete(req);
+      const now = this.match(req.pathName);
+      // Kept only if no reload replaced the configuration it was taken against.
+      if (now.pathConf === known.pathConf) return { ...now, user: known.user };
+    }
     const before = this.match(req.pathName);
     const { user } = await this.opts.auth.authenticate(req, before.pathConf);
     const after = this.match(req.pathName);

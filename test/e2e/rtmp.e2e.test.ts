@@ -151,6 +151,8 @@ describe('RTMP with FFmpeg, GStreamer and VLC, and conversion to and from RTSP',
     const bad = ffmpegPublishRtmp(server.rtmpUrl('locked', { query: 'user=pub&pass=wrong' }), { seconds: 12, audio: false });
     const badResult = await bad.done;
     assert.notEqual(badResult.code, 0, `publishing with a wrong password must fail\n${describeRun('ffmpeg', badResult)}\n${logTail(server)}`);
+    // Refused before Publish.Start with MediaMTX's status, which FFmpeg prints ("Server error: authentication failed").
+    assert.match(badResult.stderr, /authentication failed/, `FFmpeg is told why\n${describeRun('ffmpeg', badResult)}`);
     // The refusal is logged before FFmpeg is answered; wait for the line so the check below reads a log that has it.
     await server.waitForLog(/authentication failed for 'pub'/);
     assert.doesNotMatch(server.logs(), /\[path locked\] stream is ready/, `a refused publisher made the path ready\n${logTail(server)}`);
@@ -159,6 +161,7 @@ describe('RTMP with FFmpeg, GStreamer and VLC, and conversion to and from RTSP',
     await ready('locked');
     const denied = await ffmpegReadFrames(server.rtmpUrl('locked', { query: 'user=reader&pass=nope' }), undefined);
     assert.equal(denied.frames, 0, `a wrong read password must give no frames\n${denied.detail}`);
+    assert.match(denied.stderr, /authentication failed/, `the player is told why (NetStream.Play.Failed)\n${denied.detail}`);
     const f = await ffmpegReadFrames(server.rtmpUrl('locked', { query: 'user=reader&pass=readpass' }), undefined);
     assert.ok(f.frames >= 20, `${f.detail}\n${context(pub)}`);
     assert.doesNotMatch(server.logs(), /pubpass|readpass/, `passwords never reach the log\n${logTail(server)}`);

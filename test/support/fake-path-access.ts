@@ -25,6 +25,11 @@ export class FakePathAccess implements PathAccess {
   readonly publishers = new Map<string, Publisher>();
   readonly readers = new Map<string, Reader[]>();
 
+  /** The credentials check of check(), not recorded: the joining call that follows records the request. */
+  async authorize(req: AccessRequest): Promise<void> {
+    if (this.protectedPaths.has(req.pathName) && !req.credentials) throw new AuthError('credentials required', true);
+  }
+
   async addPublisher(req: AccessRequest, who: Publisher, desc: Description): Promise<PublisherLease> {
     this.check(req);
     if (this.busyPaths.has(req.pathName)) throw new PathBusyError(req.pathName);

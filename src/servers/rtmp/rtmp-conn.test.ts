@@ -8,7 +8,9 @@ import { openRawRtmp } from '../../../test/support/rtmp-raw-player.ts';
 import { x264FixtureAccessUnits } from '../../../test/support/h264-fixture.ts';
 import { Logger } from '../../lib/index.ts';
 import { h264Format } from '../../formats/index.ts';
-import { UserControlEvent, commandMessage, serializeRtmpMessage, userControlMessage, type RtmpMessage } from '../../protocols/rtmp/index.ts';
+import {
+  RtmpChunkReader, RtmpMessageType, UserControlEvent, commandMessage, parseCommand, serializeRtmpMessage, userControlMessage, type RtmpMessage,
+} from '../../protocols/rtmp/index.ts';
 import { Stream } from '../../stream/index.ts';
 import { RtmpConn } from './rtmp-conn.ts';
 import { RtmpServer } from './rtmp-server.ts';
@@ -117,5 +119,62 @@ describe('RtmpConn: a client that makes the server answer without reading the an
     } finally {
       conn.close();
     }
+  });
+});
+
+/** onStatus codes a raw client receives after its handshake, as they arrive. */
+function statusCodes(socket: Socket): string[] {
+  const codes: string[] = [];
+  const reader = new RtmpChunkReader();
+  socket.on('data', (d: Buffer) => {
+    for (const m of reader.push(d)) {
+      if (m.type !== RtmpMessageType.CommandAmf0) continue;
+      const c = parseCommand(m.body);
+      const info = c.args[0] as { code?: string; level?: string } | undefined;
+      if (c.name === 'onStatus' && info?.code) codes.push(`${info.level} ${info.code}`);
+    }
+  });
+  return codes;
+}
+
+describe('RtmpConn: credentials are checked before the publish or play is answered (as MediaMTX)', () => {
+  const paths = new FakePathAccess();
+  paths.protectedPaths.add('live/locked');
+  const lines: string[] = [];
+  let server: RtmpServer;
+  before(async () => {
+    server = await RtmpServer.listen({
+      address: '127.0.0.1:0', readTimeoutMs: 5000, writeTimeoutMs: 5000, readBufferCount: 64, runOnConnect: '', runOnConnectRestart: false, runOnDisconnect: '',
+      rtspPort: 8554, paths, log: Logger.create({ level: 'debug', destinations: [], sink: (l) => lines.push(l) }), fanoutShards: 0,
+    });
+  });
+  after(() => server.close());
+
+  it('a refused publisher hears NetStream.Publish.Unauthorized, never Publish.Start, then the server closes its side', async () => {
+    const conn = await openRawRtmp(server.port);
+    const codes = statusCodes(conn.socket);
+    conn.socket.write(bytes(connect('live'), createStream(), publish('locked')));
+    await conn.closed;
+    assert.deepEqual(codes, ['error NetStream.Publish.Unauthorized']);
+    assert.ok(!paths.events.includes('publish live/locked'), 'no publisher was added');
+    await waitFor(() => lines.some((l) => /closed: credentials required/.test(l)), { timeoutMs: 5000, what: 'the close line with its reason' });
+  });
+
+  it('a refused player hears NetStream.Play.Failed', async () => {
+    paths.streams.set('live/locked', h264Stream());
+    const conn = await openRawRtmp(server.port);
+    const codes = statusCodes(conn.socket);
+    conn.socket.write(bytes(connect('live'), createStream(), play('locked')));
+    await conn.closed;
+    assert.deepEqual(codes, ['error NetStream.Play.Failed']);
+  });
+
+  it('an accepted publisher hears Publish.Start once authorized, and its request is the one that publishes', async () => {
+    const conn = await openRawRtmp(server.port);
+    const codes = statusCodes(conn.socket);
+    conn.socket.write(bytes(connect('live'), createStream(), publish('open')));
+    await waitFor(() => codes.length > 0, { timeoutMs: 5000, what: 'an onStatus' });
+    assert.deepEqual(codes, ['status NetStream.Publish.Start']);
+    conn.socket.destroy();
   });
 });

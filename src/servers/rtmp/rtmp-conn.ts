@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { normalizeIp, watchReadIdle, type Logger } from '../../lib/index.ts';
 import type { AccessRequest, ParticipantInfo, PathAccess, PublisherLease, ReaderLease } from '../../core/index.ts';
+import { AuthError } from '../../auth/index.ts';
 import {
   EnhancedCaps, RtmpChunkReader, RtmpServerHandshake, RtmpMessageType, RtmpToStream, UserControlEvent, RTMP_MEDIA_STREAM_ID,
   RtmpFlowControl, serverEnhancedCaps, commandMessage, encodeAmf0, onStatusMessage, parseCommand, rtmpTarget, serializeRtmpMessage,
@@ -24,6 +25,8 @@ const WINDOW_ACK_SIZE = 2_500_000;
 const MAX_PENDING_MESSAGES = 1024;
 // Without onMetaData, tracks are decided this long after the first sequence header.
 const TRACKS_WAIT_MS = 1000;
+// After a refusal status, how long the client may take to close its side before the socket is destroyed.
+const REFUSAL_LINGER_MS = 2000;
 // The server's own messages (answers to pings and commands, acknowledgements) a client may leave unread. A real client
 // reads them at once; one that sends pings or commands without reading would otherwise grow the write buffer for as
 // long as it sends (each 7-byte ping chunk queues an 18-byte answer, plus Node's bookkeeping of a write).
@@ -62,7 +65,12 @@ export class RtmpConn {
   private readonly flow = new RtmpFlowControl();
   /** Bytes read from the client so far. */
   get bytesReceived(): number { return this.flow.bytesReceived; }
-  private publishing: { target: RtmpTarget; toStream: RtmpToStream; pending: RtmpMessage[]; timer?: NodeJS.Timeout; lease?: PublisherLease; announcing?: boolean } | undefined;
+  private publishing: {
+    target: RtmpTarget; req: AccessRequest; toStream: RtmpToStream; pending: RtmpMessage[]; timer?: NodeJS.Timeout; lease?: PublisherLease;
+    announcing?: boolean;
+    /** The credentials were accepted and Publish.Start sent: media is looked at only from then on. */
+    authorized?: boolean;
+  } | undefined;
   private player: RtmpPlayer | undefined;
   /** Set once a fan-out shard writes to the client: every write and close goes through it from then on. */
   private remote: RemoteSocket | undefined;
@@ -80,6 +88,10 @@ export class RtmpConn {
   /** Bytes of send() still waiting in the socket (counted back down as each write is flushed). */
   private unsentControl = 0;
   private closed = false;
+  /** A refusal status was sent and the socket half-closed: what the client still sends is ignored. */
+  private ending = false;
+  /** Why the connection ends, for the log line when the socket's own close comes first. */
+  private endReason: Error | undefined;
 
   constructor(private readonly socket: Socket, private readonly host: RtmpConnHost, private readonly opts: { secure: boolean; log: Logger; onClose: (c: RtmpConn) => void }) {
     this.info = { type: opts.secure ? 'rtmpsConn' : 'rtmpConn', id: this.id };
@@ -96,7 +108,7 @@ export class RtmpConn {
   }
 
   /** Publisher/Reader contract: the path closes us. */
-  close(err?: Error): void {
+  close(err: Error | undefined = this.endReason): void {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.setupTimer);
@@ -141,6 +153,7 @@ export class RtmpConn {
   }
 
   private onData(d: Buffer): void {
+    if (this.ending) return;
     this.flow.received(d.length);
     try {
       if (!this.reader) {
@@ -209,8 +222,49 @@ export class RtmpConn {
     this.claim('publish');
     const target = rtmpTarget(this.app, name);
     this.pathName = target.pathName;
-    this.publishing = { target, toStream: new RtmpToStream(), pending: [] };
-    this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Publish.Start', `${name} is now published.`));
+    const req = this.accessRequest('publish', target);
+    this.publishing = { target, req, toStream: new RtmpToStream(), pending: [] };
+    void this.authorizePublish(name, req);
+  }
+
+  /**
+   * Credentials are checked before Publish.Start, as MediaMTX does (FindPathConf): a refused publisher hears
+   * NetStream.Publish.Unauthorized (FFmpeg: "Server error: authentication failed") instead of a closed socket after
+   * it began to send. The same request object goes to addPublisher later, which does not check it again.
+   */
+  private async authorizePublish(name: string, req: AccessRequest): Promise<void> {
+    try {
+      await this.host.paths.authorize(req);
+      const p = this.publishing;
+      if (this.closed || !p) return;
+      p.authorized = true;
+      this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, 'NetStream.Publish.Start', `${name} is now published.`));
+      // Media a client sent without waiting for Publish.Start was held: it is looked at now, in order.
+      for (const m of p.pending.splice(0)) this.onMedia(m);
+    } catch (err) {
+      this.refuse('NetStream.Publish.Unauthorized', err as Error);
+    }
+  }
+
+  /**
+   * Ends the connection; an authentication refusal is told first with an error status (gortmplib's RejectAction
+   * codes), then the socket is half-closed, so that the status is not lost to a reset while the client still sends.
+   */
+  private refuse(code: string, err: Error): void {
+    if (this.closed || this.ending) return;
+    if (!(err instanceof AuthError)) { this.close(err); return; }
+    this.endReason = err;
+    try {
+      this.send(onStatusMessage(RTMP_MEDIA_STREAM_ID, code, 'authentication failed', 'error'));
+    } catch {
+      this.close(err);
+      return;
+    }
+    this.ending = true;
+    this.socket.end();
+    const t = setTimeout(() => this.close(err), REFUSAL_LINGER_MS);
+    t.unref();
+    this.socket.once('close', () => clearTimeout(t));
   }
 
   private onMedia(m: RtmpMessage): void {
@@ -219,7 +273,7 @@ export class RtmpConn {
     if (p.lease) { p.toStream.write(m); return; }
     if (p.pending.length >= MAX_PENDING_MESSAGES) throw new Error('no usable tracks announced by the publisher');
     p.pending.push(m);
-    if (p.announcing) return; // held until authentication answers
+    if (p.announcing || !p.authorized) return; // held until authentication answers
     const desc = p.toStream.collect(m);
     if (desc) { void this.announce(); return; }
     p.timer ??= setTimeout(() => void this.announce(true), TRACKS_WAIT_MS);
@@ -234,7 +288,7 @@ export class RtmpConn {
     p.announcing = true;
     for (const u of p.toStream.unsupported) this.log.warn(`${u} is not supported yet and is left out`);
     try {
-      const lease = await this.host.paths.addPublisher(this.accessRequest('publish', p.target), this, desc);
+      const lease = await this.host.paths.addPublisher(p.req, this, desc);
       if (this.closed) { lease.release(); return; }
       p.lease = lease;
       clearTimeout(this.setupTimer);
@@ -270,7 +324,7 @@ export class RtmpConn {
       this.player = new RtmpPlayer({ socket: this.socket, stream: lease.stream, muxer, queueSize: this.host.readBufferCount, writeTimeoutMs: this.host.writeTimeoutMs, log: this.log, onError: (e) => this.close(e), onBytes: (n) => { this.bytesSent += n; },
         ...(this.host.fanout ? { fanout: this.host.fanout, moveTo: (seat: RtmpShardSeat) => this.moveTo(seat) } : {}) });
     } catch (err) {
-      this.close(err as Error);
+      this.refuse('NetStream.Play.Failed', err as Error);
     }
   }
 
