@@ -1,17 +1,28 @@
-/** Splits an Annex-B byte stream (ITU-T H.264 Annex B: 00 00 01 / 00 00 00 01 start codes) into NAL units (views). */
-export function annexBToNalus(buf: Uint8Array): Uint8Array[] {
+import { CodecError } from './codec-error.ts';
+
+/**
+ * Splits an Annex-B byte stream (ITU-T H.264 Annex B: 00 00 01 / 00 00 00 01 start codes) into NAL units (views).
+ * More than `maxNalus` NAL units throw CodecError as soon as the one too many is found: a PES of megabytes of bare
+ * start codes would otherwise make millions of views (hundreds of MiB) before any count limit is checked.
+ */
+export function annexBToNalus(buf: Uint8Array, maxNalus = Infinity): Uint8Array[] {
   const out: Uint8Array[] = [];
+  const add = (n: Uint8Array): void => {
+    if (n.length === 0) return;
+    if (out.length >= maxNalus) throw new CodecError(`more than ${maxNalus} NAL units`);
+    out.push(n);
+  };
   let start = -1;
   let i = 0;
   while (i + 2 < buf.length) {
     if (buf[i] === 0 && buf[i + 1] === 0 && buf[i + 2] === 1) {
-      if (start >= 0) out.push(trimZeros(buf.subarray(start, i)));
+      if (start >= 0) add(trimZeros(buf.subarray(start, i)));
       i += 3;
       start = i;
     } else i++;
   }
-  if (start >= 0 && start < buf.length) out.push(buf.subarray(start));
-  return out.filter((n) => n.length > 0);
+  if (start >= 0 && start < buf.length) add(buf.subarray(start));
+  return out;
 }
 
 // The zero before a 4-byte start code belongs to the start code, not to the previous NAL unit (trailing_zero_8bits).

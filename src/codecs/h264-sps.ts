@@ -63,8 +63,13 @@ export function parseH264Sps(nalu: Uint8Array): H264Sps {
   // Crop units (§7.4.2.1.1, Table 6-1): 2 luma samples for 4:2:0 horizontally and (per field pair) vertically.
   const cropX = chromaFormatIdc === 0 || chromaFormatIdc === 3 || separateColourPlane ? 1 : 2;
   const cropY = (chromaFormatIdc === 1 && !separateColourPlane ? 2 : 1) * (frameMbsOnly ? 1 : 2);
-  const width = widthMbs * 16 - cropX * (crop[0]! + crop[1]!);
-  const height = heightUnits * 16 * (frameMbsOnly ? 1 : 2) - cropY * (crop[2]! + crop[3]!);
+  const codedWidth = widthMbs * 16;
+  const codedHeight = heightUnits * 16 * (frameMbsOnly ? 1 : 2);
+  let width = codedWidth - cropX * (crop[0]! + crop[1]!);
+  let height = codedHeight - cropY * (crop[2]! + crop[3]!);
+  // Offsets that crop the whole picture away break §7.4.2.1.1; FFmpeg then ignores the cropping, and so do we,
+  // rather than report a size of 0 or less (HLS RESOLUTION, tkhd, the API).
+  if (width <= 0 || height <= 0) { width = codedWidth; height = codedHeight; }
   const base = { profileIdc, width, height, separateColourPlane, log2MaxFrameNum, frameMbsOnly, pocType, log2MaxPocLsb };
   if (!r.flag()) return base;
   try {

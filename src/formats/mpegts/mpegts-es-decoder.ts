@@ -32,16 +32,18 @@ export interface MpegTsEsUnit {
 export type MpegTsSupportedCodec = Exclude<MpegTsCodec, { codec: 'unsupported' }>;
 
 function h264Unit(data: Buffer): MpegTsEsUnit {
-  const nalus = annexBToNalus(data).map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
-  if (nalus.length === 0 || nalus.length > H264_MAX_NALUS) throw new MpegTsError(`H264 access unit with ${nalus.length} NAL units`);
+  // The limit goes into the split: counting afterwards would first make a view of every start code of the PES.
+  const nalus = annexBToNalus(data, H264_MAX_NALUS).map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
+  if (nalus.length === 0) throw new MpegTsError('H264 PES without NAL units');
   const sps = nalus.find((n) => h264NaluType(n) === H264NaluType.Sps);
   const pps = nalus.find((n) => h264NaluType(n) === H264NaluType.Pps);
   return { payload: nalus, randomAccess: h264IsRandomAccess(nalus), ...(sps && pps ? { format: h264Format(VIDEO_PAYLOAD_TYPE, sps, pps) } : {}) };
 }
 
 function h265Unit(data: Buffer): MpegTsEsUnit {
-  const nalus = annexBToNalus(data).map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
-  if (nalus.length === 0 || nalus.length > H265_MAX_NALUS) throw new MpegTsError(`H265 access unit with ${nalus.length} NAL units`);
+  // The limit goes into the split: counting afterwards would first make a view of every start code of the PES.
+  const nalus = annexBToNalus(data, H265_MAX_NALUS).map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
+  if (nalus.length === 0) throw new MpegTsError('H265 PES without NAL units');
   const find = (t: number): Buffer | undefined => nalus.find((n) => h265NaluType(n) === t);
   const [vps, sps, pps] = [find(H265NaluType.Vps), find(H265NaluType.Sps), find(H265NaluType.Pps)];
   const format = vps && sps && pps ? h265Format(VIDEO_PAYLOAD_TYPE, { vps, sps, pps }) : undefined;

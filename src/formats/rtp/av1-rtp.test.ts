@@ -44,6 +44,22 @@ describe('AV1 RTP payload format', () => {
     assert.equal(d.push(pkt(4, [0x00, 7, ...FRAME], true, 9000)).length, 1);
   });
 
+  it('bounds an OBU fragment that never ends (Y set on every packet, no marker) by the frame size limit', () => {
+    const d = new Av1Depacketizer();
+    const chunk = new Array<number>(60000).fill(7);
+    const element = [...leb128(chunk.length), ...chunk];
+    d.push(pkt(0, [0x40, ...element], false)); // starts an OBU fragment
+    let thrown: unknown;
+    let seq = 1;
+    for (; seq < 400 && thrown === undefined; seq++) {
+      try { d.push(pkt(seq, [0xc0, ...element], false)); } catch (e) { thrown = e; }
+    }
+    assert.equal((thrown as Error | undefined)?.name, 'FrameRtpError', 'fragment bytes kept growing past MAX_FRAME_BYTES');
+    assert.ok(seq * chunk.length <= 8 * 1024 * 1024 + 2 * chunk.length);
+    // The next temporal unit decodes as usual.
+    assert.deepEqual(d.push(pkt(seq, [0x00, 7, ...FRAME], true, 6000)).map((t) => t.obus.map((o) => [...o])), [[FRAME]]);
+  });
+
   it('round-trips any temporal unit through any payload size; arbitrary payloads only raise FrameRtpError or CodecError', () => {
     const obu = fc.tuple(fc.constantFrom(1, 3, 4, 5, 6), fc.uint8Array({ maxLength: 3000 })).map(([t, body]) => Uint8Array.from([t << 3, ...body]));
     fc.assert(fc.property(fc.array(obu, { minLength: 1, maxLength: 8 }), fc.integer({ min: 8, max: 1500 }), (obus, max) => {

@@ -49,6 +49,8 @@ export class Av1Depacketizer {
   private obus: Buffer[] = [];
   private bytes = 0;
   private fragment: Buffer[] | undefined;
+  /** Bytes of `fragment`, which count against MAX_FRAME_BYTES as they arrive, not only once the OBU is whole. */
+  private fragmentBytes = 0;
   private broken = false;
   private lastSeq: number | undefined;
   private curTs: number | undefined;
@@ -79,12 +81,15 @@ export class Av1Depacketizer {
     }
     elements.forEach((e, i) => {
       const continues = i === 0 && z;
-      if (continues && this.fragment) this.fragment.push(e);
-      else if (!continues) { this.fragment = [e]; }
+      if (continues && this.fragment) { this.fragment.push(e); this.fragmentBytes += e.length; }
+      else if (!continues) { this.fragment = [e]; this.fragmentBytes = e.length; }
       else return; // continuation of a fragment we never saw
+      // A fragment whose last part never comes (Y on every packet, no marker) would otherwise grow without end.
+      if (this.bytes + this.fragmentBytes > MAX_FRAME_BYTES) { this.reset(); this.broken = true; throw new FrameRtpError('fragmented OBU exceeds the size limit'); }
       if (i === elements.length - 1 && y) return;
       this.add(Buffer.concat(this.fragment));
       this.fragment = undefined;
+      this.fragmentBytes = 0;
     });
     if (!p.marker) return [];
     const obus = this.obus;
@@ -100,5 +105,5 @@ export class Av1Depacketizer {
     this.obus.push(obu);
   }
 
-  private reset(): void { this.obus = []; this.bytes = 0; this.fragment = undefined; this.broken = false; }
+  private reset(): void { this.obus = []; this.bytes = 0; this.fragment = undefined; this.fragmentBytes = 0; this.broken = false; }
 }

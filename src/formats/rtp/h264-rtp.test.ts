@@ -78,6 +78,12 @@ describe('H264 RTP (RFC 6184)', () => {
     assert.deepEqual(depacketize([pkt(1, stapA, true)]), [{ pts: 3000, nalus: ['6742c01e', '68ce3c80'], randomAccess: false }]);
   });
 
+  it('takes a zero size after the last STAP-A unit as padding, as gortsplib does (cameras pad STAP-A packets)', () => {
+    assert.deepEqual(depacketize([pkt(1, '78 00 04 67 42 c0 1e 00 04 68 ce 3c 80 00 00', true)]),
+      [{ pts: 3000, nalus: ['6742c01e', '68ce3c80'], randomAccess: false }]);
+    assert.deepEqual(depacketize([pkt(1, '78 00 04 67 42 c0 1e 00 00 00 00 00', true)]), [{ pts: 3000, nalus: ['6742c01e'], randomAccess: false }]);
+  });
+
   it('ends an access unit at a timestamp change when its marker packet was lost', () => {
     const d = new H264Depacketizer();
     assert.deepEqual(d.push(pkt(1, '41 01', false, 3000)), []);

@@ -52,12 +52,16 @@ export class H264Depacketizer {
     if (type >= 1 && type <= 23) this.asm.add(pl);
     else if (type === H264NaluType.StapA) {
       let pos = 1;
+      let count = 0;
       while (pos < pl.length) {
         if (pos + 2 > pl.length) throw new H264RtpError('truncated STAP-A');
         const len = pl.readUInt16BE(pos); pos += 2;
+        // A zero size after at least one unit is padding some cameras append; gortsplib stops there too.
+        if (len === 0 && count > 0) break;
         if (len === 0 || pos + len > pl.length) throw new H264RtpError('invalid STAP-A NAL unit size');
         this.asm.add(pl.subarray(pos, pos + len));
         pos += len;
+        count++;
       }
     } else if (type === H264NaluType.FuA) {
       if (pl.length < 3) throw new H264RtpError('short FU-A');

@@ -56,4 +56,9 @@ describe('M-JPEG RTP (RFC 2435)', () => {
       try { parseJpeg(Buffer.from([0xff, 0xd8, ...b])); } catch (e) { assert.equal((e as Error).name, 'FrameRtpError'); }
     }), { numRuns: 2000 });
   });
+
+  it('refuses a DRI segment too short for its restart interval with FrameRtpError', () => {
+    assert.throws(() => parseJpeg(Buffer.from('ffd8ffdd0002ffd9', 'hex')), { name: 'FrameRtpError' });
+    assert.throws(() => parseJpeg(Buffer.from('ffd8ffdd000300ffd9', 'hex')), { name: 'FrameRtpError' });
+  });
 });

@@ -40,6 +40,7 @@ export function parseJpeg(jpeg: Buffer): JpegParts {
       // Which table Y and the chroma components use: encoders with equal matrices (FFmpeg) write only table 0.
       size = { height: seg.readUInt16BE(1), width: seg.readUInt16BE(3), type: ySampling === 0x21 ? 0 : 1, tables: [seg[8]! & 3, seg[11]! & 3] };
     } else if (marker === 0xdd) {
+      if (seg.length < 2) throw new FrameRtpError('JPEG DRI segment too short');
       restartInterval = seg.readUInt16BE(0);
     } else if (marker === 0xc2 || marker === 0xc1 || marker === 0xc3) {
       throw new FrameRtpError('only baseline JPEG is supported');
