@@ -262,6 +262,32 @@ describe('ShardPool with a forked shard', () => {
     }
   });
 
+  it('refuses the adopt of a seat taken on a shard that died meanwhile, even once a new shard runs in its slot', { timeout: 30_000 }, async () => {
+    const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
+    let pair: TcpPair | undefined;
+    try {
+      const feed = pool.feed();
+      // Taken while the player's socket drains: the seat's shard dies before the socket goes.
+      const stale = await seatOf(pool, feed);
+      const seq = feed.nextSeq;
+      const pid = pool.pids[0]!;
+      process.kill(pid, 'SIGKILL');
+      await until(() => pool.started === 0, 5000, 'the shard\'s exit');
+      feed.write(record(0)); // written while no shard runs: the new one never gets it
+      // The respawn (after its backoff) serves new seats.
+      const fresh = await until(() => pool.seat(pool.feed()), 15_000, 'the respawned shard');
+      fresh.release();
+      assert.notEqual(pool.pids[0], pid);
+      pair = await tcpPair();
+      // The new process never got the records from `seq` on: adopting there would play a gap as if nothing was lost.
+      const remote = stale.adopt(pair.server, seq, LIMITS);
+      assert.equal(remote, undefined);
+    } finally {
+      pool.close();
+      pair?.close();
+    }
+  });
+
   it('sends a record given in pieces as one record, and end() closes the socket after the bytes written before it', { timeout: 20_000 }, async () => {
     const pool = new ShardPool({ shards: 1, ringSize: 64, log: Logger.silent(), execArgv: ['--import', 'tsx'] });
     let pair: TcpPair | undefined;

@@ -181,6 +181,9 @@ export class ShardPool {
     }
     if (!best) return undefined;
     const slot = best;
+    // The process the seat is on: a seat outlives it when the shard dies while the reader's socket drains, and the
+    // slot's next process never got the feed's records from the seat's seq on.
+    const child = slot.child;
     slot.readers++;
     clearTimeout(slot.idleTimer);
     slot.idleTimer = undefined;
@@ -198,7 +201,7 @@ export class ShardPool {
     return {
       release,
       adopt: (socket, seq, limits) => {
-        if (!slot.child?.connected) { release(); return undefined; }
+        if (slot.child !== child || !child?.connected) { release(); return undefined; }
         const conn = this.nextConn++;
         const remote = new RemoteSocket({
           write: (b) => slot.record(RecordKind.Conn, conn, 0, b),

@@ -182,6 +182,26 @@ describe('Shard', () => {
     }
   });
 
+  it('keeps the records a new reader\'s seat brought when the last reader\'s feed-end comes after them', async () => {
+    const shard = new Shard(16, () => undefined);
+    const p = await tcpPair();
+    try {
+      shard.onPipe(media(7, 0, '<0>'));
+      // The feed's last reader here left at record 1 (feed-end 1), and a new one took a seat at once, from record 1:
+      // its records reach the shard on the pipe before the feed-end does on the IPC channel (which waits behind
+      // socket handles in flight).
+      shard.onPipe(Buffer.concat([media(7, 1, '<1>'), media(7, 2, '<2>')]));
+      shard.onMessage({ t: 'feed-end', feed: 7, seq: 1 });
+      shard.onMessage({ t: 'adopt', conn: 1, feed: 7, seq: 1, limits: LIMITS }, p.server);
+      shard.onPipe(media(7, 3, '<3>'));
+      await until(() => p.text().length >= 9, 3000, 'the records');
+      assert.equal(p.text(), '<1><2><3>');
+    } finally {
+      shard.close();
+      p.close();
+    }
+  });
+
   it('ends the socket at an End record: the records before it are written, the ones after it are not, and the close is reported', async () => {
     const sent: FromShard[] = [];
     const shard = new Shard(16, (m) => sent.push(m));

@@ -71,7 +71,13 @@ export class Shard {
         return;
       }
       case 'close': this.conns.get(m.conn)?.socket.destroy(); this.dropEarly(m.conn); return;
-      case 'feed-end': this.rings.delete(m.feed); this.lazyWaiting.delete(m.feed); this.ended.set(m.feed, m.seq); return;
+      case 'feed-end': {
+        // Records from `seq` on already here: a new seat on this shard took the feed again, and its records came down
+        // the pipe before this message (IPC waits behind socket handles in flight). They are the new reader's; the
+        // pipe is in order, so no older record is still on the way either.
+        if ((this.rings.get(m.feed)?.end ?? 0) > m.seq) return;
+        this.rings.delete(m.feed); this.lazyWaiting.delete(m.feed); this.ended.set(m.feed, m.seq); return;
+      }
     }
   }
 
