@@ -66,6 +66,33 @@ describe('App', () => {
     await assert.rejects(app.applyConf(conf()), /shutting down/);
   });
 
+  it('creates again a component left missing by a failed reload, also when the next change is one it takes live', async () => {
+    const events: string[] = [];
+    let failing = false;
+    const specs = table(events);
+    // rtmpServer takes a new runOnConnect live, anything else restarts it; its port can be taken (`failing`).
+    specs[2] = {
+      id: 'rtmpServer', deps: [],
+      settings: (c) => (c.rtmpDisable ? undefined : { address: c.rtmpAddress, hook: c.runOnConnect }),
+      canUpdate: (n, p) => (n as { address: string }).address === (p as { address: string }).address,
+      update: (c, next) => { (c as Fake).updates.push(next); events.push('update rtmpServer'); },
+      create: async (s) => { if (failing) throw new Error('address already in use'); return new Fake('rtmpServer', s, events); },
+    };
+    const app = new App(conf(), Logger.silent(), specs);
+    await app.start();
+    // The new address is taken, and so is the old one by the time of the rollback: the server is left without it.
+    failing = true;
+    await assert.rejects(app.applyConf(conf('rtmpAddress: :1999')), /already in use/);
+    assert.equal(app.component('rtmpServer'), undefined);
+    failing = false;
+    const plan = await app.applyConf(conf('runOnConnect: echo hi'));
+    assert.equal(plan.get('rtmpServer'), 'update');
+    const rtmp = app.component('rtmpServer') as unknown as Fake | undefined;
+    assert.ok(rtmp, 'the RTMP server runs again');
+    assert.deepEqual(rtmp.settings, { address: ':1935', hook: 'echo hi' });
+    await app.close();
+  });
+
   it('closes what it started when a component fails to start', async () => {
     const events: string[] = [];
     const specs = table(events);

@@ -118,8 +118,9 @@ export class App {
     this.conf = next;
     for (const spec of this.specs) {
       const a = plan.get(spec.id as ComponentId);
-      // A component missing although enabled (a failed reload before) is created again.
-      const missing = a === 'keep' && spec.settings(next) !== undefined && this.running[spec.id] === undefined;
+      // A component missing although enabled (a failed reload before, whose rollback failed too) is created again,
+      // also when the change would have been taken live: there is no instance to update.
+      const missing = (a === 'keep' || a === 'update') && spec.settings(next) !== undefined && this.running[spec.id] === undefined;
       if (a === 'restart' || a === 'start' || missing) await this.create(spec, next);
       else if (a === 'update') await spec.update?.(this.running[spec.id as ComponentId], spec.settings(next), spec.settings(prev), this.running);
     }

@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSelfSignedCert } from '../../test/support/tls.ts';
 import { isLoopbackAddress, openHttpListener } from './http-listener.ts';
 
 /** GET / on 127.0.0.1:port: the status and body, or the error that ended it. */
@@ -51,6 +56,22 @@ describe('openHttpListener', () => {
     } finally {
       await l.close();
     }
+  });
+});
+
+describe('openHttpListener over TLS', () => {
+  it('closes while a client sits in its TLS handshake, which node:http would not cut', { timeout: 20_000 }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtx-https-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { key, cert } = makeSelfSignedCert(dir);
+    const l = await openHttpListener({ address: '127.0.0.1:0', readTimeoutMs: 5000, handler: (_req, res) => { res.end(); }, tls: { key: readFileSync(key), cert: readFileSync(cert) } });
+    const stalled = connect(l.port, '127.0.0.1');
+    stalled.on('error', () => {});
+    const stalledClosed = new Promise<boolean>((r) => stalled.once('close', () => r(true)));
+    await new Promise<void>((r) => stalled.once('connect', () => r()));
+    // A grace period longer than the test: only the listener's own cut of the handshake can end the wait.
+    await l.close(60_000);
+    assert.equal(await stalledClosed, true);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { parseListenAddress } from './net-address.ts';
+import { trackTlsHandshakes } from './tls-handshakes.ts';
 
 /** Handles one request; a throw or rejection becomes a 500 (when nothing was sent yet). */
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -58,9 +59,10 @@ export async function openHttpListener(opts: HttpListenerOptions): Promise<HttpL
       else res.destroy();
     });
   };
-  const server: Server = opts.tls
-    ? createHttpsServer({ ...serverOpts, minVersion: 'TLSv1.2', key: opts.tls.key, cert: opts.tls.cert }, onRequest)
-    : createServer(serverOpts, onRequest);
+  const httpsServer = opts.tls ? createHttpsServer({ ...serverOpts, minVersion: 'TLSv1.2', key: opts.tls.key, cert: opts.tls.cert }, onRequest) : undefined;
+  const server: Server = httpsServer ?? createServer(serverOpts, onRequest);
+  // node:http's closeAllConnections() does not reach a client still in its TLS handshake: close() cuts those itself.
+  const handshakes = httpsServer ? trackTlsHandshakes(httpsServer) : undefined;
   if (opts.tls) server.on('tlsClientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -74,6 +76,7 @@ export async function openHttpListener(opts: HttpListenerOptions): Promise<HttpL
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        handshakes?.destroyAll();
         // Responses still being written (a profile being taken) get the grace period, then are cut.
         const t = setTimeout(() => server.closeAllConnections(), graceMs);
         t.unref();

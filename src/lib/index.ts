@@ -13,6 +13,7 @@ export { redactUrl, redactSecrets, REDACTED } from './redact-url.ts';
 export { splitIceServerEntry, maskIceServerEntry, IceServerEntryError, type IceServerEntry } from './ice-server-entry.ts';
 export { TypedEmitter, type EventMap } from './typed-emitter.ts';
 export { openTcpListener, type TcpListener, type TcpListenerOptions, type ListenerTls } from './tcp-listener.ts';
+export { trackTlsHandshakes, type PendingTlsHandshakes } from './tls-handshakes.ts';
 export { ConnectionRegistry, type RegisteredConnection } from './connection-registry.ts';
 export { openHttpListener, isLoopbackAddress, type HttpListener, type HttpListenerOptions, type HttpHandler } from './http-listener.ts';
 export { withAuthGuard, type HttpAuthGuard, type HttpAuthVerdict } from './http-auth-guard.ts';

@@ -27,8 +27,15 @@ describe('redactUrl', () => {
     }), { numRuns: 500 });
   });
 
+  it('hides the passphrase and the stream id password of an SRT URL, and keeps the rest', () => {
+    assert.equal(redactUrl('srt://h:8890?streamid=read:cam&passphrase=longsecret123'), `srt://h:8890?streamid=read:cam&passphrase=${REDACTED}`);
+    assert.equal(redactUrl('srt://h:8890?streamid=publish:cam:bob:hunter2:q=1&latency=200'), `srt://h:8890?streamid=publish:cam:bob:${REDACTED}:q=1&latency=200`);
+    assert.equal(redactSecrets("paths.cam: SRT source 'srt://h:8890?streamid=read:cam:bob:hunter2&passphrase=longsecret123'"),
+      `paths.cam: SRT source 'srt://h:8890?streamid=read:cam:bob:${REDACTED}&passphrase=${REDACTED}'`);
+  });
+
   it('keeps URLs without a password unchanged', () => {
-    for (const u of ['rtsp://cam:554/x', 'rtsp://admin@cam/x', '/otherpath', 'udp://238.0.0.1:1234', 'http://h/p?a=1&b=2', 'publisher']) {
+    for (const u of ['rtsp://cam:554/x', 'rtsp://admin@cam/x', '/otherpath', 'udp://238.0.0.1:1234', 'http://h/p?a=1&b=2', 'publisher', 'srt://h:8890?streamid=read:cam']) {
       assert.equal(redactUrl(u), u, u);
     }
   });

@@ -1,14 +1,17 @@
 /** What a hidden secret is replaced with (the mask Go's `url.URL.Redacted` uses). */
 export const REDACTED = 'xxxxx';
 
-// Query parameters whose value is a credential: MediaMTX's RTMP `?user=&pass=`, tokens and keys of other servers.
-const SECRET_PARAMS = 'pass|password|passwd|pwd|secret|token|jwt|key|apikey|api_key|access_token|auth|sig|signature';
+// Query parameters whose value is a credential: MediaMTX's RTMP `?user=&pass=`, SRT's `?passphrase=` (an SRT source),
+// tokens and keys of other servers.
+const SECRET_PARAMS = 'pass|password|passwd|pwd|passphrase|secret|token|jwt|key|apikey|api_key|access_token|auth|sig|signature';
 
 // `scheme://userinfo@`: the userinfo runs to the last `@` before the first `/` or whitespace. Go's url.Parse would
 // also stop at `?` and `#`, but a password typed raw (`rtsp://u:p#ss@cam`, `rtsp://u:p@ss@cam`) must be hidden
 // entirely even though such a URL does not work; at worst a query holding an `@` is masked too.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/]*)@/gi;
 const SECRET_QUERY = new RegExp(`([?&;](?:${SECRET_PARAMS})=)[^&;#\\s'"]*`, 'gi');
+// MediaMTX's SRT stream id with credentials, `streamid=read:path:user:pass` (or `publish:…`, then an optional `:query`).
+const SRT_STREAMID_PASS = /(\bstreamid=(?:read|publish):[^:&;#\s'"]*:[^:&;#\s'"]*:)[^:&;#\s'"]*/gi;
 // An HTTP/RTSP header line as a debug dump would print it; the whole value goes (Basic base64, Digest response).
 const AUTH_HEADER = /\b((?:proxy-)?authorization\s*:\s*)[^\r\n]*/gi;
 // A scheme and token outside a header line (`Basic dXNlcjpwYXNz` in an error message).
@@ -42,7 +45,7 @@ function maskToken(m: string, scheme: string, token: string): string {
 
 /** A URL (or URL-like string such as a path with its query) with its password and credential query values hidden. */
 export function redactUrl(url: string): string {
-  return url.replace(URL_USERINFO, maskUserinfo).replace(SECRET_QUERY, `$1${REDACTED}`);
+  return url.replace(URL_USERINFO, maskUserinfo).replace(SECRET_QUERY, `$1${REDACTED}`).replace(SRT_STREAMID_PASS, `$1${REDACTED}`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { createServer as createTcpServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer } from 'node:tls';
 import { parseListenAddress } from './net-address.ts';
 import { readStartupFile } from './startup-file.ts';
+import { trackTlsHandshakes, type PendingTlsHandshakes } from './tls-handshakes.ts';
 
 /** TLS files of a listener and the configuration keys that name them (for error messages). */
 export interface ListenerTls { keyFile: string; certFile: string; keyName: string; certName: string }
@@ -31,13 +32,16 @@ export interface TcpListener {
 export async function openTcpListener(opts: TcpListenerOptions): Promise<TcpListener> {
   const { host, port } = parseListenAddress(opts.address);
   let server: Server;
+  let handshakes: PendingTlsHandshakes | undefined;
   let closed = false;
   const accept = (socket: Socket): void => { if (closed) socket.destroy(); else opts.onSocket(socket); };
   if (opts.tls) {
     const key = readStartupFile(opts.tls.keyFile, opts.tls.keyName);
     const cert = readStartupFile(opts.tls.certFile, opts.tls.certName);
-    server = createTlsServer({ key, cert, minVersion: 'TLSv1.2' });
-    server.on('secureConnection', accept);
+    const tlsServer = createTlsServer({ key, cert, minVersion: 'TLSv1.2' });
+    handshakes = trackTlsHandshakes(tlsServer);
+    tlsServer.on('secureConnection', accept);
+    server = tlsServer;
     // A failed handshake concerns that client only; the listener goes on.
     server.on('tlsClientError', (_err, socket) => socket.destroy());
   } else {
@@ -53,6 +57,8 @@ export async function openTcpListener(opts: TcpListenerOptions): Promise<TcpList
     close: () => new Promise<void>((resolve) => {
       closed = true;
       server.close(() => resolve());
+      // A client still in its TLS handshake is no connection of the server's: close() would wait for it.
+      handshakes?.destroyAll();
     }),
   };
 }

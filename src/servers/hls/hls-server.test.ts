@@ -2,6 +2,10 @@ import { afterEach, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSelfSignedCert } from '../../../test/support/tls.ts';
 import { Logger, TypedEmitter } from '../../lib/index.ts';
 import type { PathEvents } from '../../core/index.ts';
 import type { Description, Format, Media } from '../../formats/index.ts';
@@ -442,5 +446,26 @@ describe('HlsServer with hlsAlwaysRemux', () => {
     t.mock.timers.reset();
     assert.equal(made.length, 1, `no muxer for an ended stream (${made.length} muxers)`);
     assert.deepEqual(server.muxerList(), [], 'none listed');
+  });
+});
+
+describe('HlsServer with hlsEncryption', () => {
+  it('closes while a client sits in its TLS handshake (a reload or shutdown would wait 120 s for it)', { timeout: 20_000 }, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtx-hls-tls-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { key, cert } = makeSelfSignedCert(dir);
+    const f = fakeMuxerFactory();
+    const server = await HlsServer.listen({
+      address: '127.0.0.1:0', allowOrigin: '*', isTrustedProxy: () => false, alwaysRemux: false, tls: { keyFile: key, certFile: cert },
+      muxer: { variant: 'lowLatency', segmentCount: 7, segmentDurationMs: 1000, partDurationMs: 200, segmentMaxSize: 50 << 20, directory: '' },
+      readTimeoutMs: 2000, writeTimeoutMs: 2000, readBufferCount: 64, paths: new FakePathAccess(), createMuxer: f.factory, log: Logger.silent(),
+    });
+    // TCP open, no ClientHello: no request, no connection node:http knows of.
+    const stalled = connect(server.port, '127.0.0.1');
+    stalled.on('error', () => {});
+    const stalledClosed = new Promise<void>((r) => stalled.once('close', () => r()));
+    await new Promise<void>((r) => stalled.once('connect', () => r()));
+    await server.close();
+    await stalledClosed;
   });
 });

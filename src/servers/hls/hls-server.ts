@@ -1,6 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { Http1FastPath, lazyModule, parseListenAddress, readStartupFile, type Logger, type TypedEmitter } from '../../lib/index.ts';
+import {
+  Http1FastPath, lazyModule, parseListenAddress, readStartupFile, trackTlsHandshakes, type Logger, type PendingTlsHandshakes, type TypedEmitter,
+} from '../../lib/index.ts';
 import type { AccessRequest, ConnectionInfo, PathAccess, PathEvents, ProtocolServer } from '../../core/index.ts';
 import type { Stream } from '../../stream/index.ts';
 import type { HlsMuxerFactory, HlsMuxerSettings } from './hls-muxer-port.ts';
@@ -64,6 +66,8 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
   private readonly recreateTimers = new Set<NodeJS.Timeout>();
   private readonly checkTimer: NodeJS.Timeout;
   private http: Server | undefined;
+  /** With hlsEncryption: clients still in their TLS handshake, which close() cuts (node:http's closeAllConnections does not). */
+  private handshakes: PendingTlsHandshakes | undefined;
   private fast: Http1FastPath | undefined;
   private closed = false;
 
@@ -144,6 +148,7 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
     await new Promise<void>((resolve) => {
       http.close(() => resolve());
       http.closeAllConnections();
+      this.handshakes?.destroyAll();
     });
   }
 
@@ -167,9 +172,11 @@ export class HlsServer implements ProtocolServer<HlsLiveSettings> {
       });
     };
     const tls = this.opts.tls;
-    const http = tls
+    const https = tls
       ? createHttpsServer({ ...serverOpts, minVersion: 'TLSv1.2', key: readStartupFile(tls.keyFile, 'hlsServerKey'), cert: readStartupFile(tls.certFile, 'hlsServerCert') }, onRequest)
-      : createHttpServer(serverOpts, onRequest);
+      : undefined;
+    const http: Server = https ?? createHttpServer(serverOpts, onRequest);
+    this.handshakes = https && trackTlsHandshakes(https);
     http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     // Broken requests (bad syntax, oversized headers, timeouts) concern that client only: answer if possible, close.
     http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
