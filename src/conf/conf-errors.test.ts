@@ -33,6 +33,18 @@ describe('configuration errors name their key and line', () => {
     }
   });
 
+  it('never names a secret in the place of a YAML error, where a broken document makes a value look like a key', () => {
+    for (const [text, place] of [
+      ['paths:\n  cam:\n    readPass: s3cr3t readUser: x\n', 'paths.cam.readPass'],
+      ['authInternalUsers:\n- user: a\n  pass: s3cr3t x: 1\n', 'authInternalUsers'],
+      ['paths:\n  cam:\n    source: rtsp://admin:s3cr3t@cam/x y: 1\n', 'paths.cam.source.rtsp://admin:xxxxx@cam/x y'],
+    ] as const) {
+      const m = messageOf(() => parseConf(text, {}));
+      assert.ok(!m.includes('s3cr3t'), m);
+      assert.ok(m.includes(`(in '${place}')`), m);
+    }
+  });
+
   it('gives the line of a syntax error in the shipped mediamtx.yml', () => {
     const broken = SHIPPED.replace('readBufferCount: 512', 'readBufferCount: [512');
     const line = lineOfKey(SHIPPED, 'readBufferCount');

@@ -1,6 +1,6 @@
 import type * as Yaml from 'yaml';
 import type { Document, ScalarTag, YAMLError } from 'yaml';
-import { requireCjsPackage } from '../lib/index.ts';
+import { redactUrl, requireCjsPackage } from '../lib/index.ts';
 import { ConfError } from './conf-error.ts';
 import { goYamlNumberTags } from './yaml-numbers.ts';
 
@@ -17,6 +17,19 @@ export interface YamlSource {
 
 function keyText(key: unknown): string {
   return isScalar(key) ? String(key.value) : String(key);
+}
+
+// A key whose value is a secret: in a broken document its value can parse as a deeper key (`readPass: s3cr3t x: 1`).
+const SECRET_KEY = /pass|secret|token|key$/i;
+
+/**
+ * The dotted place of an error, safe to log: a broken document can make a value look like a key, so nothing under a
+ * secret key is named, and passwords in URL-like components are masked (`source: rtsp://u:pw@cam x: 1`).
+ */
+function placeText(path: readonly string[]): string {
+  const secret = path.findIndex((k) => SECRET_KEY.test(k));
+  const shown = secret >= 0 ? path.slice(0, secret + 1) : path;
+  return shown.map(redactUrl).join('.');
 }
 
 /** True for a node that the parser may have left open up to an error: a flow `[`/`{` collection or a quoted string. */
@@ -39,14 +52,14 @@ function errorPlace(doc: Document, lineCounter: LineCounter, offset: number): { 
     const openRange = open && isNode(open.value) ? open.value.range : undefined;
     if (open && openRange) {
       path.push(keyText(open.key));
-      return { line: lineCounter.linePos(openRange[0]).line, key: path.join('.') };
+      return { line: lineCounter.linePos(openRange[0]).line, key: placeText(path) };
     }
     const pair = node.items.filter((p) => isScalar(p.key) && (p.key.range?.[0] ?? Infinity) <= offset).pop();
     if (!pair) break;
     path.push(keyText(pair.key));
     node = pair.value;
   }
-  return { line: lineCounter.linePos(offset).line, key: path.join('.') };
+  return { line: lineCounter.linePos(offset).line, key: placeText(path) };
 }
 
 /** The first key repeated in a map (its dotted path and the offset of its second occurrence). */
@@ -56,7 +69,7 @@ function duplicateKey(node: unknown, prefix: readonly string[]): { key: string; 
     for (const p of node.items) {
       const name = keyText(p.key);
       const path = [...prefix, name];
-      if (seen.has(name) && isScalar(p.key) && p.key.range) return { key: path.join('.'), offset: p.key.range[0] };
+      if (seen.has(name) && isScalar(p.key) && p.key.range) return { key: placeText(path), offset: p.key.range[0] };
       seen.add(name);
       const inner = duplicateKey(p.value, path);
       if (inner) return inner;
