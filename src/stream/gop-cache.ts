@@ -102,6 +102,14 @@ export class GopCache {
     return 'recorded';
   }
 
+  /** Lets the GOP go (the stream closed): readers still walking it keep what they hold, nothing else does. */
+  clear(): void {
+    if (!this.current) return;
+    this.current.ended = true;
+    this.current.held = undefined;
+    this.current = undefined;
+  }
+
   /** The GOP being recorded, for a joining reader to walk from its key frame; undefined when there is none. */
   head(): GopSegment | undefined { return this.current; }
 

@@ -266,3 +266,14 @@ describe('Stream join burst from the GOP cache', () => {
     assert.equal(s.got.length, n, `delivered ${s.got.length - n} units after removeReader`);
   });
 });
+
+describe('Stream close', () => {
+  it('lets its GOP cache go, so a closed stream something still refers to holds no media', () => {
+    const stream = new Stream(desc);
+    stream.writeUnit(vmedia, video, { pts: 0, randomAccess: true, payload: [Buffer.alloc(1000, 0x65)] });
+    stream.writeUnit(amedia, audio, { pts: 0, payload: [Buffer.alloc(100)] });
+    assert.equal(stream.gopCacheSize.units, 2);
+    stream.close();
+    assert.deepEqual(stream.gopCacheSize, { units: 0, bytes: 0 });
+  });
+});

@@ -138,6 +138,8 @@ export class Stream implements SubStream {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // The cache (up to its byte bound) would otherwise live as long as anything still refers to the closed stream.
+    this.gop?.clear();
     for (const r of this.readerSet) this.removeReader(r);
     for (const cb of this.closeListeners.splice(0)) cb();
   }
