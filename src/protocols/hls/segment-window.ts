@@ -20,8 +20,8 @@ export interface SegmentWindowOptions {
 /**
  * What the muxer publishes: the last `segmentCount` playlist entries (gaps, then segments), the parts of the segment
  * being written, and the numbering players follow (media sequence, part ids). Evicted segments leave the storage.
- * TARGETDURATION and PART-TARGET only grow: RFC 8216bis §6.2.1 forbids changing the former, iOS rejects playlists
- * whose PART-TARGET changes, and both must stay at least the longest duration listed.
+ * TARGETDURATION only grows: RFC 8216bis §6.2.1 forbids changing it, and it must stay at least the longest segment
+ * listed. PART-TARGET follows the longest part held instead (see `partTarget`).
  */
 export class SegmentWindow {
   /** Gaps and segments, oldest first. */
@@ -39,6 +39,7 @@ export class SegmentWindow {
   private readonly segments = new Map<string, HlsSegment>();
   private readonly parts = new Map<string, HlsPart>();
   private maxSegmentSeconds = 1;
+  /** The longest part held: in a listed segment or in the one being written. */
   private maxPartTicks = 0;
   private heldBytes = 0;
 
@@ -72,7 +73,13 @@ export class SegmentWindow {
   /** EXT-X-TARGETDURATION: the longest entry ever listed, rounded (RFC 8216bis §4.4.3.1), at least 1. */
   get targetDuration(): number { return this.maxSegmentSeconds; }
 
-  /** EXT-X-PART-INF PART-TARGET in seconds: the longest part ever published, rounded up to the ms (as gohlslib). */
+  /**
+   * EXT-X-PART-INF PART-TARGET in seconds: the longest part of the segments held and of the one being written,
+   * rounded up to the ms (as gohlslib). Not a running maximum: RFC 8216bis §4.4.4.9 wants every part but the last of
+   * a segment (or an INDEPENDENT one) to last at least 85% of PART-TARGET, so one long part (a gap in the publisher's
+   * frames) would make every later playlist invalid, for iOS too, for the muxer's whole life. gohlslib recomputes it
+   * from its window likewise and accepts the change (which it reports as a possible iOS error) as the lesser harm.
+   */
   get partTarget(): number { return Math.ceil((this.maxPartTicks * 1000) / this.o.timescale) / 1000; }
 
   /** Bits per second of the segments held: the peak and the average (BANDWIDTH, AVERAGE-BANDWIDTH). */
@@ -123,6 +130,8 @@ export class SegmentWindow {
     this.pendingParts.length = 0;
     this.maxSegmentSeconds = Math.max(this.maxSegmentSeconds, Math.round(segment.durationTicks / this.o.timescale));
     while (this.entries.length > this.o.segmentCount) this.evict();
+    // Parts leave only here, with their segment: PART-TARGET may come down (see `partTarget`).
+    this.maxPartTicks = this.longestPartTicks();
     this.changed();
   }
 
@@ -153,6 +162,13 @@ export class SegmentWindow {
     for (const p of old.parts) this.parts.delete(p.fileName);
     this.heldBytes -= old.size;
     this.o.storage.remove(old.fileName);
+  }
+
+  private longestPartTicks(): number {
+    let max = 0;
+    for (const e of this.entries) if (e.kind === 'segment') for (const p of e.parts) max = Math.max(max, p.durationTicks);
+    for (const p of this.pendingParts) max = Math.max(max, p.durationTicks);
+    return max;
   }
 
   private findSegmentOf(part: HlsPart): HlsSegment | undefined {
