@@ -40,34 +40,26 @@ describe('RtmpConn: a second publish/play while the first is being set up', () =
   });
   after(() => server.close());
 
-  it('two plays in one write: the connection is closed and leaves no reader behind on the path or the stream', async () => {
-    const stream = h264Stream();
-    paths.streams.set('live/twice', stream);
-    const conn = await openRawRtmp(server.port);
-    // Both plays arrive before the path manager answered the first: the second must not take a lease of its own.
-    conn.socket.write(bytes(connect('live'), createStream(), play('twice'), play('twice')));
-    await conn.closed;
-    await waitFor(() => server.connections().length === 0, { timeoutMs: 5000, what: 'the connection to leave the list' });
-    const reads = paths.events.filter((e) => e === 'read live/twice').length;
-    const released = paths.events.filter((e) => e === 'release reader live/twice').length;
-    assert.equal(released, reads, `every reader lease taken is given back: ${paths.events.join(', ')}`);
-    assert.equal(stream.readers.size, 0, 'no player is left attached to the stream');
-    assert.ok(lines.some((l) => /closed: play on a busy connection/.test(l)), lines.slice(-5).join('\n'));
-  });
-
-  it('publish after a play that is still being set up: the connection is closed, the reader lease given back', async () => {
-    const stream = h264Stream();
-    paths.streams.set('live/mixed', stream);
-    const conn = await openRawRtmp(server.port);
-    conn.socket.write(bytes(connect('live'), createStream(), play('mixed'), publish('other')));
-    await conn.closed;
-    await waitFor(() => server.connections().length === 0, { timeoutMs: 5000, what: 'the connection to leave the list' });
-    const reads = paths.events.filter((e) => e === 'read live/mixed').length;
-    const released = paths.events.filter((e) => e === 'release reader live/mixed').length;
-    assert.equal(released, reads, `every reader lease taken is given back: ${paths.events.join(', ')}`);
-    assert.equal(stream.readers.size, 0, 'no player is left attached to the stream');
-    assert.ok(lines.some((l) => /closed: publish on a busy connection/.test(l)), lines.slice(-5).join('\n'));
-  });
+  // The second command arrives before the path manager answered the first: it must not take a lease of its own.
+  const cases: [string, string, RtmpMessage, RtmpMessage, RegExp][] = [
+    ['two plays in one write', 'twice', play('twice'), play('twice'), /closed: play on a busy connection/],
+    ['publish after a play that is still being set up', 'mixed', play('mixed'), publish('other'), /closed: publish on a busy connection/],
+  ];
+  for (const [name, path, first, second, reason] of cases) {
+    it(`${name}: the connection is closed and leaves no reader behind on the path or the stream`, async () => {
+      const stream = h264Stream();
+      paths.streams.set(`live/${path}`, stream);
+      const conn = await openRawRtmp(server.port);
+      conn.socket.write(bytes(connect('live'), createStream(), first, second));
+      await conn.closed;
+      await waitFor(() => server.connections().length === 0, { timeoutMs: 5000, what: 'the connection to leave the list' });
+      const reads = paths.events.filter((e) => e === `read live/${path}`).length;
+      const released = paths.events.filter((e) => e === `release reader live/${path}`).length;
+      assert.equal(released, reads, `every reader lease taken is given back: ${paths.events.join(', ')}`);
+      assert.equal(stream.readers.size, 0, 'no player is left attached to the stream');
+      assert.ok(lines.some((l) => reason.test(l)), lines.slice(-5).join('\n'));
+    });
+  }
 
   it('play after publish: the connection is closed (no unhandled rejection)', async () => {
     const rejections: unknown[] = [];
